@@ -1,0 +1,33 @@
+/**
+ * The ordered registry of checks. Reports list checks in this order.
+ */
+import type { CheckDefinition } from './define.js';
+import { mxCheck } from './mx.js';
+import { spfCheck } from './spf.js';
+import { dkimCheck } from './dkim.js';
+import { dmarcCheck } from './dmarc.js';
+import { ptrCheck } from './ptr.js';
+import { tlsCheck } from './tls.js';
+import { mtaStsCheck } from './mta-sts.js';
+import { tlsRptCheck } from './tls-rpt.js';
+import { dnssecCheck } from './dnssec.js';
+import { daneCheck } from './dane.js';
+import { blocklistCheck } from './blocklist.js';
+import { bimiCheck } from './bimi.js';
+
+export const CHECKS: readonly CheckDefinition[] = [
+  mxCheck,
+  spfCheck,
+  dkimCheck,
+  dmarcCheck,
+  ptrCheck,
+  tlsCheck,
+  mtaStsCheck,
+  tlsRptCheck,
+  dnssecCheck,
+  daneCheck,
+  blocklistCheck,
+  bimiCheck,
+] as CheckDefinition[];
+
+export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);

@@ -1,0 +1,73 @@
+/**
+ * The one object every check receives. All I/O goes through it: checks never
+ * import node:dns, node:net or node:tls.
+ */
+import type { DnsClient } from './dns/types.js';
+import type { NetClient } from './net/types.js';
+
+/** Options that shape an audit (the CLI's flags, parsed). */
+export interface AuditOptions {
+  /** DNS servers as ip, ip:port, [v6]:port or https:// URL; default: the system's resolvers. */
+  resolvers?: string[];
+  /** Per-query DNS timeout, ms. */
+  timeoutMs?: number;
+  /** DNS retries per server after a timeout. */
+  retries?: number;
+  /** Only run these checks (ids). */
+  checks?: string[];
+  /** Do not run these checks (ids). */
+  skip?: string[];
+  /** Extra DKIM selectors to probe. */
+  dkimSelectors?: string[];
+  /** Probe SMTP (port 25) at all; false with --no-smtp. */
+  smtp?: boolean;
+  /** SMTP port to probe (testing). Default 25. */
+  smtpPort?: number;
+  /** HTTPS port for MTA-STS/BIMI fetches (testing). Default 443. */
+  httpsPort?: number;
+  /** Name to send in EHLO. */
+  heloName?: string;
+  /** Timeout for SMTP/HTTPS connections, ms. */
+  probeTimeoutMs?: number;
+  /** Extra trusted CA certificates (PEM) besides the system store. */
+  extraCa?: string[];
+  /** Sending IPs to evaluate (SPF authorisation, PTR, blocklists). */
+  ips?: string[];
+  /** Blocklist zones to add to the default set. */
+  blocklists?: string[];
+  /** Blocklist zones to drop from the default set. */
+  noBlocklists?: string[];
+  /** Spamhaus DQS key. */
+  spamhausKey?: string;
+  /** BIMI selector (default "default"). */
+  bimiSelector?: string;
+  /** Answer only from local data; skip network probes. */
+  offline?: boolean;
+}
+
+export interface CheckContext {
+  /** The domain under audit: A-label, lower case, no trailing dot. */
+  readonly domain: string;
+  readonly options: Readonly<AuditOptions>;
+  readonly dns: DnsClient;
+  readonly net: NetClient;
+  /**
+   * Memoize a shared lookup for this domain's audit: the first caller runs
+   * `compute`, every other caller with the same key shares its promise.
+   * Used by src/lookups/* (MX hosts and addresses, the DMARC record, …).
+   */
+  shared<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+/** Builds the `shared` memo for one domain's context. */
+export function createSharedMemo(): CheckContext['shared'] {
+  const memo = new Map<string, Promise<unknown>>();
+  return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    let promise = memo.get(key) as Promise<T> | undefined;
+    if (!promise) {
+      promise = compute();
+      memo.set(key, promise);
+    }
+    return promise;
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The Report: mailcheck's one public contract. Checks produce it, scoring
+ * completes it, reporters only read it. `schema/report.schema.json` is
+ * generated from these definitions (`npm run schema`); a test keeps the two equal.
+ */
+import { z } from 'zod';
+
+/** Bumped on any incompatible change to the Report's shape. */
+export const SCHEMA_VERSION = 1 as const;
+
+export const severitySchema = z
+  .enum(['critical', 'high', 'medium', 'low', 'info'])
+  .describe('How much the finding hurts deliverability or security, most severe first.');
+
+/** Severities ordered from most to least severe. */
+export const SEVERITIES = severitySchema.options;
+
+export const checkStatusSchema = z
+  .enum(['pass', 'warn', 'fail', 'error', 'skipped'])
+  .describe(
+    'pass: nothing found; warn: only low/medium/info findings; fail: a high or critical finding; ' +
+      'error: the check could not conclude (DNS timeout, SERVFAIL, crash); skipped: not run, see `skipReason`.',
+  );
+
+export const fixRecordSchema = z
+  .object({
+    action: z.enum(['add', 'replace', 'remove']).describe('What to do with this record in the zone.'),
+    name: z.string().describe('Owner name of the record, fully qualified, without trailing dot.'),
+    type: z.string().describe('Record type, e.g. TXT, MX, TLSA.'),
+    value: z
+      .string()
+      .describe(
+        'The exact record value to publish (for TXT the unquoted text; the text reporter splits it into 255-octet strings). ' +
+          'Placeholders are written as <UPPER-CASE-NAME> and listed in `placeholders`.',
+      ),
+    current: z.string().optional().describe('The value published today, for replace and remove.'),
+    ttl: z.number().int().nonnegative().optional().describe('Suggested TTL in seconds.'),
+  })
+  .describe('One DNS record to add, replace or remove.');
+
+export const fixSchema = z
+  .object({
+    summary: z.string().describe('Imperative one-line summary of the change ("Publish p=quarantine").'),
+    records: z.array(fixRecordSchema).optional().describe('The exact records to publish, in order.'),
+    files: z
+      .array(z.object({ url: z.string(), content: z.string() }))
+      .optional()
+      .describe('Files to serve (e.g. an MTA-STS policy), with their full content.'),
+    placeholders: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Placeholder name → what to put there (e.g. REPORT-MAILBOX → a mailbox that receives DMARC reports).'),
+    notes: z.array(z.string()).optional().describe('Caveats the person applying the fix must know.'),
+  })
+  .describe('A concrete remedy for a finding.');
+
+export const findingSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/)
+      .describe('Stable identifier `<check>/<state>`; public API, never renamed.'),
+    severity: severitySchema,
+    title: z.string().describe('Short title from the finding catalogue.'),
+    message: z.string().describe('What was observed, with the observed values.'),
+    evidence: z.array(z.string()).describe('The raw data the finding rests on (records, answers, transcript lines).'),
+    fix: fixSchema.optional(),
+  })
+  .describe('One problem found by a check.');
+
+export const checkResultSchema = z
+  .object({
+    id: z.string().describe('Check id (mx, spf, dkim, dmarc, ptr, tls, mta-sts, tls-rpt, dnssec, dane, blocklist, bimi).'),
+    title: z.string(),
+    status: checkStatusSchema,
+    score: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .describe('0–1; null when the check errored or was skipped (it then does not count in the total).'),
+    findings: z.array(findingSchema),
+    facts: z.record(z.string(), z.unknown()).describe('What the check saw, given even when it fails.'),
+    error: z.string().optional().describe('Why the check could not conclude (status error).'),
+    skipReason: z.string().optional().describe('Why the check was not run (status skipped).'),
+    durationMs: z.number().nonnegative(),
+  })
+  .describe('The result of one check.');
+
+export const rankedFixSchema = z
+  .object({
+    findingId: z.string(),
+    checkId: z.string(),
+    severity: severitySchema,
+    points: z.number().nonnegative().describe('Score points (0–100 scale) this fix wins back on its own.'),
+    fix: fixSchema,
+  })
+  .describe('A fix with the score points it is worth.');
+
+export const gradeSchema = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
+
+export const scoreSchema = z.object({
+  value: z.number().int().min(0).max(100),
+  grade: gradeSchema,
+  complete: z.boolean().describe('false when a check errored: the score then rests on the checks that concluded.'),
+});
+
+export const dnsSummarySchema = z.object({
+  queries: z.number().int().nonnegative().describe('DNS queries sent on the wire for this domain (cache hits excluded).'),
+  servers: z.array(z.string()).describe('The resolvers asked, as ip:port or URL.'),
+});
+
+export const reportSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    domain: z.string().describe('The audited domain as an A-label, lower case, without trailing dot.'),
+    input: z.string().optional().describe('What the user typed, when it differs from `domain` (an address, a U-label).'),
+    generatedAt: z.string().describe('ISO 8601 time the audit finished.'),
+    score: scoreSchema,
+    checks: z.array(checkResultSchema),
+    fixes: z.array(rankedFixSchema).describe('Every fix, most points first.'),
+    dns: dnsSummarySchema,
+    diff: z
+      .unknown()
+      .optional()
+      .describe('With --baseline: findings new, resolved and unchanged, and the score delta.'),
+  })
+  .describe('mailcheck audit report for one domain.');
+
+export type Severity = z.infer<typeof severitySchema>;
+export type CheckStatus = z.infer<typeof checkStatusSchema>;
+export type FixRecord = z.infer<typeof fixRecordSchema>;
+export type Fix = z.infer<typeof fixSchema>;
+export type Finding = z.infer<typeof findingSchema>;
+export type CheckResult = z.infer<typeof checkResultSchema>;
+export type RankedFix = z.infer<typeof rankedFixSchema>;
+export type Grade = z.infer<typeof gradeSchema>;
+export type Score = z.infer<typeof scoreSchema>;
+export type Report = z.infer<typeof reportSchema>;
+
+/** The JSON Schema published as schema/report.schema.json. */
+export function reportJsonSchema(): unknown {
+  return z.toJSONSchema(reportSchema, { target: 'draft-2020-12' });
+}
