@@ -1,0 +1,421 @@
+/**
+ * A small authoritative-style DNS server that serves fixture zones from data,
+ * over UDP and TCP on one port of 127.0.0.1. It powers the test suite and the
+ * offline demo (`npm run demo`). Queries are decoded with dns2's packet codec;
+ * answers are encoded here so every record type and header flag (TC, AD) is
+ * under the fixture's control.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { Packet } = require('dns2') as { Packet: { parse(buffer: Buffer): ParsedQuery } };
+
+interface ParsedQuery {
+  header: { id: number; rd: number; opcode: number };
+  questions: { name: string; type: number; class: number }[];
+  additionals: { type: number; class: number; doFlag?: boolean }[];
+}
+
+/** A name or a single type that does not answer normally. */
+export type FixtureFailure = 'TIMEOUT' | 'SERVFAIL' | 'REFUSED';
+
+type RecordValue = string | number | (string | number)[];
+
+/** The records of one name: type → values, or a failure for that type. */
+export type FixtureNode = Record<string, RecordValue[] | FixtureFailure | string>;
+
+export interface FixtureZone {
+  /** What the scenario is. */
+  description?: string;
+  /** Names (and their subdomains) answered with the AD flag when the query sets DO. */
+  secure?: string[];
+  /** Owner name → records, or a failure for the whole name. */
+  zone: Record<string, FixtureNode | FixtureFailure>;
+}
+
+export interface FixtureServerOptions {
+  /** Port for UDP and TCP; a free port is chosen when omitted. */
+  port?: number;
+  /** Delay before each reply, ms (for benchmarks). */
+  delayMs?: number;
+  /** Largest UDP reply before it is sent truncated (TC=1). */
+  udpMaxSize?: number;
+}
+
+export interface FixtureServer {
+  host: string;
+  port: number;
+  /** `127.0.0.1:<port>`, ready for `--resolver`. */
+  server: string;
+  /** Queries received so far (UDP and TCP). */
+  queryCount(): number;
+  /** Every query received, as `name TYPE` lines. */
+  queries(): string[];
+  close(): Promise<void>;
+}
+
+const TYPE_NUMBERS: Record<string, number> = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  SPF: 99,
+  DS: 43,
+  RRSIG: 46,
+  DNSKEY: 48,
+  TLSA: 52,
+  CAA: 257,
+  ANY: 255,
+};
+const TYPE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(TYPE_NUMBERS).map(([name, number]) => [number, name]),
+);
+
+const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+const FAILURES = new Set(['TIMEOUT', 'SERVFAIL', 'REFUSED']);
+
+/** The fixtures/ folder shipped with the package. */
+export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+/** Reads fixtures/<name>.json. */
+export function loadFixture(name: string): FixtureZone {
+  return JSON.parse(readFileSync(path.join(FIXTURES_DIR, `${name}.json`), 'utf8')) as FixtureZone;
+}
+
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
+
+interface Answer {
+  rcode: number;
+  records: WireRecord[];
+  authenticated: boolean;
+  /** No reply at all. */
+  silent: boolean;
+}
+
+interface WireRecord {
+  name: string;
+  type: number;
+  ttl: number;
+  rdata: Buffer;
+}
+
+/** Merges zones and answers questions from them. */
+class ZoneData {
+  readonly nodes = new Map<string, FixtureNode | FixtureFailure>();
+  readonly secure: string[] = [];
+  readonly existing = new Set<string>();
+
+  constructor(zones: FixtureZone[]) {
+    for (const zone of zones) {
+      for (const [owner, node] of Object.entries(zone.zone)) {
+        const name = normalizeName(owner);
+        const previous = this.nodes.get(name);
+        if (previous && typeof previous === 'object' && typeof node === 'object') {
+          this.nodes.set(name, { ...previous, ...node });
+        } else {
+          this.nodes.set(name, node);
+        }
+      }
+      for (const name of zone.secure ?? []) this.secure.push(normalizeName(name));
+    }
+    // Every ancestor of an owner name exists as an empty non-terminal (RFC 4592 §2.2.2).
+    for (const name of this.nodes.keys()) {
+      const labels = name.split('.');
+      for (let index = 0; index < labels.length; index++) this.existing.add(labels.slice(index).join('.'));
+    }
+  }
+
+  isSecure(name: string): boolean {
+    return this.secure.some((zone) => name === zone || name.endsWith(`.${zone}`));
+  }
+
+  /** RFC 4592 §3.3.1: a wildcard applies only at the closest encloser. */
+  private findNode(name: string): { node: FixtureNode | FixtureFailure | undefined; exists: boolean } {
+    if (this.nodes.has(name)) return { node: this.nodes.get(name), exists: true };
+    if (this.existing.has(name)) return { node: undefined, exists: true };
+    const labels = name.split('.');
+    for (let index = 1; index < labels.length; index++) {
+      const encloser = labels.slice(index).join('.');
+      if (this.existing.has(encloser)) {
+        const wildcard = this.nodes.get(`*.${encloser}`);
+        return wildcard ? { node: wildcard, exists: true } : { node: undefined, exists: false };
+      }
+    }
+    const rootWildcard = this.nodes.get('*');
+    return rootWildcard ? { node: rootWildcard, exists: true } : { node: undefined, exists: false };
+  }
+
+  answer(qname: string, qtype: number): Answer {
+    const records: WireRecord[] = [];
+    let name = normalizeName(qname);
+    let authenticated = this.isSecure(name);
+    const typeName = TYPE_NAMES[qtype] ?? `TYPE${qtype}`;
+    for (let hops = 0; hops < 10; hops++) {
+      const { node, exists } = this.findNode(name);
+      if (!exists) return { rcode: RCODE.NXDOMAIN, records, authenticated, silent: false };
+      if (node === undefined) return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
+      if (typeof node === 'string') return failure(node, records, authenticated);
+      const typed = node[typeName] ?? (typeName === 'TXT' ? node.SPF : undefined);
+      if (typeof typed === 'string' && FAILURES.has(typed)) return failure(typed as FixtureFailure, records, authenticated);
+      if (Array.isArray(typed) && typed.length > 0) {
+        for (const value of typed) records.push({ name, type: qtype, ttl: 300, rdata: encodeRdata(typeName, value) });
+        return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
+      }
+      const cname = node.CNAME;
+      if (qtype !== TYPE_NUMBERS.CNAME && Array.isArray(cname) && cname.length > 0) {
+        const target = normalizeName(String(cname[0]));
+        records.push({ name, type: TYPE_NUMBERS.CNAME, ttl: 300, rdata: encodeName(target) });
+        if (!this.existing.has(target) && !this.findNode(target).exists) {
+          // The target is outside the data: answer with the CNAME alone (RFC 1034 §4.3.2 step 3a).
+          const insideData = [...this.nodes.keys()].some((owner) => sameZone(owner, target));
+          return { rcode: insideData ? RCODE.NXDOMAIN : RCODE.NOERROR, records, authenticated, silent: false };
+        }
+        name = target;
+        authenticated = authenticated && this.isSecure(name);
+        continue;
+      }
+      if (qtype === TYPE_NUMBERS.SOA) {
+        records.push({ name, type: qtype, ttl: 300, rdata: encodeSoa(name) });
+      }
+      return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
+    }
+    return { rcode: RCODE.SERVFAIL, records: [], authenticated: false, silent: false };
+  }
+}
+
+function sameZone(owner: string, target: string): boolean {
+  const tail = (name: string) => name.split('.').slice(-2).join('.');
+  return tail(owner) === tail(target);
+}
+
+function failure(kind: string, records: WireRecord[], authenticated: boolean): Answer {
+  if (kind === 'TIMEOUT') return { rcode: 0, records, authenticated, silent: true };
+  return { rcode: kind === 'REFUSED' ? RCODE.REFUSED : RCODE.SERVFAIL, records: [], authenticated: false, silent: false };
+}
+
+function encodeName(name: string): Buffer {
+  const parts: Buffer[] = [];
+  for (const label of normalizeName(name).split('.')) {
+    if (label === '') continue;
+    const bytes = Buffer.from(label, 'utf8');
+    parts.push(Buffer.from([bytes.length]), bytes);
+  }
+  parts.push(Buffer.from([0]));
+  return Buffer.concat(parts);
+}
+
+function u16(value: number): Buffer {
+  const buffer = Buffer.alloc(2);
+  buffer.writeUInt16BE(value);
+  return buffer;
+}
+
+function u32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32BE(value >>> 0);
+  return buffer;
+}
+
+function encodeIpv6(address: string): Buffer {
+  const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const missing = 8 - headGroups.length - tailGroups.length;
+  const groups = [...headGroups, ...Array(tail === undefined ? 0 : missing).fill('0'), ...tailGroups];
+  return Buffer.concat(groups.map((group) => u16(parseInt(group || '0', 16))));
+}
+
+function encodeSoa(zone: string): Buffer {
+  return Buffer.concat([encodeName(`ns.${zone}`), encodeName(`hostmaster.${zone}`), u32(1), u32(3600), u32(600), u32(86400), u32(300)]);
+}
+
+function encodeCharacterStrings(strings: string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const text of strings) {
+    const bytes = Buffer.from(text, 'utf8');
+    // A character-string holds at most 255 octets (RFC 1035 §3.3): longer fixture strings are split.
+    for (let offset = 0; offset < bytes.length || offset === 0; offset += 255) {
+      const chunk = bytes.subarray(offset, offset + 255);
+      parts.push(Buffer.from([chunk.length]), chunk);
+      if (bytes.length === 0) break;
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+function encodeRdata(type: string, value: RecordValue): Buffer {
+  const list = Array.isArray(value) ? value : [value];
+  switch (type) {
+    case 'A':
+      return Buffer.from(String(value).split('.').map(Number));
+    case 'AAAA':
+      return encodeIpv6(String(value));
+    case 'CNAME':
+    case 'PTR':
+    case 'NS':
+      return encodeName(String(value));
+    case 'MX':
+      return Buffer.concat([u16(Number(list[0])), encodeName(String(list[1]))]);
+    case 'TXT':
+    case 'SPF':
+      return encodeCharacterStrings(list.map(String));
+    case 'TLSA':
+      return Buffer.concat([Buffer.from([Number(list[0]), Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]);
+    case 'DS':
+      return Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]);
+    case 'DNSKEY':
+      return Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'base64')]);
+    default:
+      throw new Error(`fixture record type ${type} is not supported`);
+  }
+}
+
+function encodeQuestion(name: string, type: number, klass: number): Buffer {
+  return Buffer.concat([encodeName(name), u16(type), u16(klass)]);
+}
+
+function encodeRecord(record: WireRecord): Buffer {
+  return Buffer.concat([encodeName(record.name), u16(record.type), u16(1), u32(record.ttl), u16(record.rdata.length), record.rdata]);
+}
+
+/** Builds the reply to one query, or null for "no reply". */
+function respond(zone: ZoneData, message: Buffer, transport: 'udp' | 'tcp', udpMaxSize?: number): Buffer | null {
+  let query: ParsedQuery;
+  try {
+    query = Packet.parse(message);
+  } catch {
+    return null;
+  }
+  const question = query.questions?.[0];
+  if (!question) return null;
+  const opt = (query.additionals ?? []).find((record) => record && record.type === 41);
+  const answer = zone.answer(question.name, question.type);
+  if (answer.silent) return null;
+  const dnssecOk = Boolean(opt?.doFlag);
+  const ad = dnssecOk && answer.authenticated && answer.rcode !== RCODE.SERVFAIL;
+  const optRecord = opt
+    ? Buffer.concat([Buffer.from([0]), u16(41), u16(1232), u32(dnssecOk ? 0x8000 : 0), u16(0)])
+    : Buffer.alloc(0);
+  const build = (records: WireRecord[], truncated: boolean) => {
+    const flags =
+      0x8000 | // QR
+      0x0400 | // AA
+      (truncated ? 0x0200 : 0) |
+      (query.header.rd ? 0x0100 : 0) |
+      0x0080 | // RA
+      (ad ? 0x0020 : 0) |
+      answer.rcode;
+    const header = Buffer.concat([u16(query.header.id), u16(flags), u16(1), u16(records.length), u16(0), u16(opt ? 1 : 0)]);
+    return Buffer.concat([header, encodeQuestion(question.name, question.type, question.class), ...records.map(encodeRecord), optRecord]);
+  };
+  const full = build(answer.records, false);
+  if (transport === 'udp') {
+    // RFC 1035 §4.2.1 / RFC 6891 §7: a reply that does not fit is sent truncated, TC set.
+    const limit = Math.min(udpMaxSize ?? Infinity, opt ? Math.max(512, opt.class || 512) : 512);
+    if (full.length > limit) return build([], true);
+  }
+  return full;
+}
+
+/** Starts the server on 127.0.0.1 (UDP and TCP on the same port). */
+export async function startFixtureDnsServer(
+  zones: FixtureZone | FixtureZone[],
+  options: FixtureServerOptions = {},
+): Promise<FixtureServer> {
+  const zone = new ZoneData(Array.isArray(zones) ? zones : [zones]);
+  const host = '127.0.0.1';
+  const log: string[] = [];
+  const delay = options.delayMs ?? 0;
+  const handle = (message: Buffer, transport: 'udp' | 'tcp', reply: (buffer: Buffer) => void) => {
+    try {
+      const parsed = Packet.parse(message);
+      const question = parsed.questions?.[0];
+      if (question) log.push(`${normalizeName(question.name)} ${TYPE_NAMES[question.type] ?? question.type}`);
+    } catch {
+      // Unparsable queries are dropped below.
+    }
+    const send = () => {
+      const response = respond(zone, message, transport, options.udpMaxSize);
+      if (response) reply(response);
+    };
+    if (delay > 0) setTimeout(send, delay);
+    else send();
+  };
+
+  const tcp = net.createServer((socket) => {
+    let pending = Buffer.alloc(0);
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      // RFC 1035 §4.2.2: each message is preceded by a two-octet length.
+      while (pending.length >= 2) {
+        const length = pending.readUInt16BE(0);
+        if (pending.length < 2 + length) break;
+        const message = pending.subarray(2, 2 + length);
+        pending = pending.subarray(2 + length);
+        handle(message, 'tcp', (response) => {
+          if (!socket.destroyed) socket.write(Buffer.concat([u16(response.length), response]));
+        });
+      }
+    });
+  });
+  const { port, udp } = await bindBoth(tcp, host, options.port);
+  udp.on('message', (message, remote) => {
+    handle(message, 'udp', (response) => udp.send(response, remote.port, remote.address));
+  });
+  udp.on('error', () => undefined);
+  return {
+    host,
+    port,
+    server: `${host}:${port}`,
+    queryCount: () => log.length,
+    queries: () => [...log],
+    close: () =>
+      new Promise<void>((resolve) => {
+        let open = 2;
+        const done = () => (--open === 0 ? resolve() : undefined);
+        udp.close(done);
+        tcp.close(done);
+        // Drop idle keep-alive connections so close() does not wait on them.
+        (tcp as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
+/** Binds TCP first (free port), then UDP on the same number; retries if UDP's is taken. */
+async function bindBoth(tcp: net.Server, host: string, wanted?: number): Promise<{ port: number; udp: dgram.Socket }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(wanted ?? 0, host, () => {
+        tcp.off('error', reject);
+        resolve((tcp.address() as net.AddressInfo).port);
+      });
+    });
+    const udp = dgram.createSocket('udp4');
+    const ok = await new Promise<boolean>((resolve) => {
+      const onError = () => resolve(false);
+      udp.once('error', onError);
+      udp.bind(port, host, () => {
+        udp.off('error', onError);
+        resolve(true);
+      });
+    });
+    if (ok) return { port, udp };
+    udp.close();
+    await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    if (wanted !== undefined) throw new Error(`UDP port ${wanted} on ${host} is in use`);
+  }
+  throw new Error('could not bind a DNS fixture server port');
+}
