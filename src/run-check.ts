@@ -1,0 +1,62 @@
+/**
+ * Runs one check in isolation (as Lighthouse's audit runner does): a check
+ * that throws or overruns its time budget becomes a result with status
+ * `error`; the rest of the report still stands.
+ */
+import type { CheckContext } from './context.js';
+import { makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
+import type { CheckResult, CheckStatus, Finding } from './report/schema.js';
+
+/** Default time budget for one check, ms. */
+export const CHECK_TIMEOUT_MS = 60_000;
+
+/** Status from findings: fail on high/critical, warn on medium/low, pass otherwise (info never fails). */
+export function statusFromFindings(findings: readonly Finding[]): CheckStatus {
+  if (findings.some((finding) => finding.severity === 'critical' || finding.severity === 'high')) return 'fail';
+  if (findings.some((finding) => finding.severity === 'medium' || finding.severity === 'low')) return 'warn';
+  return 'pass';
+}
+
+/** Runs `check` against `ctx`, never throwing. `score` is filled later by score.ts. */
+export async function runCheck(
+  check: CheckDefinition,
+  ctx: CheckContext,
+  timeoutMs: number = CHECK_TIMEOUT_MS,
+): Promise<CheckResult> {
+  const started = performance.now();
+  const base = { id: check.id, title: check.title, score: null };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`check did not finish within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+    });
+    const outcome: CheckOutcome = await Promise.race([check.run(ctx, makeEmit(check)), timeout]);
+    const durationMs = Math.round(performance.now() - started);
+    if (outcome.skipped !== undefined) {
+      return { ...base, status: 'skipped', findings: outcome.findings, facts: outcome.facts, skipReason: outcome.skipped, durationMs };
+    }
+    if (outcome.inconclusive !== undefined) {
+      return { ...base, status: 'error', findings: outcome.findings, facts: outcome.facts, error: outcome.inconclusive, durationMs };
+    }
+    const status = outcome.status ?? statusFromFindings(outcome.findings);
+    return { ...base, status, findings: outcome.findings, facts: outcome.facts, durationMs };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...base,
+      status: 'error',
+      findings: [],
+      facts: {},
+      error: `internal error: ${message}`,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** A result for a check the user chose not to run. */
+export function skippedCheck(check: CheckDefinition, reason: string): CheckResult {
+  return { id: check.id, title: check.title, status: 'skipped', score: null, findings: [], facts: {}, skipReason: reason, durationMs: 0 };
+}
