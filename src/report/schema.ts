@@ -110,6 +110,41 @@ export const dnsSummarySchema = z.object({
   servers: z.array(z.string()).describe('The resolvers asked, as ip:port or URL.'),
 });
 
+export const diffFindingSchema = z
+  .object({
+    checkId: z.string(),
+    id: z.string().describe('Finding id `<check>/<state>`.'),
+    severity: severitySchema,
+    title: z.string(),
+    previousSeverity: severitySchema
+      .optional()
+      .describe('For an unchanged finding whose severity changed: its severity in the baseline.'),
+  })
+  .describe('A finding as compared with the baseline (matched by check and finding id).');
+
+export const diffSchema = z
+  .object({
+    baseline: z
+      .object({
+        generatedAt: z.string(),
+        score: scoreSchema,
+      })
+      .nullable()
+      .describe('The baseline report of this domain; null when the baseline had no report for it.'),
+    scoreDelta: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Score now minus score in the baseline; null without a baseline report.'),
+    new: z.array(diffFindingSchema).describe('Findings now present that the baseline did not have.'),
+    resolved: z.array(diffFindingSchema).describe('Findings of the baseline that are gone.'),
+    unchanged: z.array(diffFindingSchema).describe('Findings present in both.'),
+    notCompared: z
+      .array(z.string())
+      .describe('Checks left out of the comparison because they errored or were skipped in one of the two runs.'),
+  })
+  .describe('Comparison with a baseline report (--baseline).');
+
 export const reportSchema = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION),
@@ -121,10 +156,7 @@ export const reportSchema = z
     checks: z.array(checkResultSchema),
     fixes: z.array(rankedFixSchema).describe('Every fix, most points first.'),
     dns: dnsSummarySchema,
-    diff: z
-      .unknown()
-      .optional()
-      .describe('With --baseline: findings new, resolved and unchanged, and the score delta.'),
+    diff: diffSchema.optional().describe('With --baseline: findings new, resolved and unchanged, and the score delta.'),
   })
   .describe('mailcheck audit report for one domain.');
 
@@ -138,6 +170,8 @@ export type RankedFix = z.infer<typeof rankedFixSchema>;
 export type Grade = z.infer<typeof gradeSchema>;
 export type Score = z.infer<typeof scoreSchema>;
 export type Report = z.infer<typeof reportSchema>;
+export type DiffFinding = z.infer<typeof diffFindingSchema>;
+export type ReportDiff = z.infer<typeof diffSchema>;
 
 /** The JSON Schema published as schema/report.schema.json. */
 export function reportJsonSchema(): unknown {
