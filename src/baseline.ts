@@ -1,0 +1,156 @@
+/**
+ * Baselines: compare a run with an earlier one, per domain. Findings are
+ * matched by (check id, finding id); checks that did not conclude in either run
+ * are left out of the comparison, so a DNS timeout today never shows up as
+ * "resolved". Pure apart from `readBaseline`, which parses a file's text.
+ */
+import {
+  SEVERITIES,
+  reportSchema,
+  type DiffFinding,
+  type Report,
+  type ReportDiff,
+  type Severity,
+} from './report/schema.js';
+
+/** A threshold as given to --fail-on. */
+export type FailOn = Severity | 'none';
+
+/** Reports of an earlier run, by domain. */
+export type Baseline = ReadonlyMap<string, Report>;
+
+/** True when `severity` is at or above `failOn` (never for 'none'). */
+export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+
+function concluded(status: string): boolean {
+  return status !== 'error' && status !== 'skipped';
+}
+
+/** Most severe occurrence of each (check, finding id) in the concluded checks named by `keep`. */
+function findingMap(report: Report, keep: (checkId: string) => boolean): Map<string, DiffFinding> {
+  const map = new Map<string, DiffFinding>();
+  for (const check of report.checks) {
+    if (!keep(check.id)) continue;
+    for (const finding of check.findings) {
+      const key = `${check.id}\u0000${finding.id}`;
+      const seen = map.get(key);
+      if (seen && SEVERITIES.indexOf(seen.severity) <= SEVERITIES.indexOf(finding.severity)) continue;
+      map.set(key, { checkId: check.id, id: finding.id, severity: finding.severity, title: finding.title });
+    }
+  }
+  return map;
+}
+
+/** The diff of `current` against `previous` (the baseline's report of the same domain, if any). */
+export function diffReport(current: Report, previous: Report | undefined): ReportDiff {
+  if (!previous) {
+    const all = [...findingMap(current, () => true).values()];
+    return { baseline: null, scoreDelta: null, new: all, resolved: [], unchanged: [], notCompared: [] };
+  }
+  const before = new Map(previous.checks.map((check) => [check.id, check.status]));
+  const after = new Map(current.checks.map((check) => [check.id, check.status]));
+  const notCompared = new Set<string>();
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(id);
+    const b = after.get(id);
+    // A check present in one run only (selected with --checks/--skip) is not compared either.
+    if (a === undefined || b === undefined || !concluded(a) || !concluded(b)) notCompared.add(id);
+  }
+  const compared = (id: string) => !notCompared.has(id);
+  const old = findingMap(previous, compared);
+  const now = findingMap(current, compared);
+  const added: DiffFinding[] = [];
+  const unchanged: DiffFinding[] = [];
+  for (const [key, finding] of now) {
+    const was = old.get(key);
+    if (!was) added.push(finding);
+    else unchanged.push(was.severity === finding.severity ? finding : { ...finding, previousSeverity: was.severity });
+  }
+  const resolved = [...old].filter(([key]) => !now.has(key)).map(([, finding]) => finding);
+  return {
+    baseline: { generatedAt: previous.generatedAt, score: previous.score },
+    scoreDelta: current.score.value - previous.score.value,
+    new: added,
+    resolved,
+    unchanged,
+    notCompared: [...notCompared].sort(),
+  };
+}
+
+/** The report with its `diff` block set from the baseline. */
+export function applyBaseline(report: Report, baseline: Baseline): Report {
+  return { ...report, diff: diffReport(report, baseline.get(report.domain)) };
+}
+
+/**
+ * What makes a diff a regression (--fail-on-regression): a new finding at or
+ * above `failOn`, an unchanged finding whose severity rose to at or above it,
+ * or a lower score than in the baseline. A domain missing from the baseline is
+ * not a regression (its findings still count against --fail-on as usual).
+ */
+export function regressions(diff: ReportDiff, failOn: FailOn): string[] {
+  if (diff.baseline === null) return [];
+  const reasons: string[] = [];
+  for (const finding of diff.new) {
+    if (atOrAbove(finding.severity, failOn)) reasons.push(`new ${finding.severity} finding ${finding.id}`);
+  }
+  for (const finding of diff.unchanged) {
+    if (
+      finding.previousSeverity &&
+      SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(finding.previousSeverity) &&
+      atOrAbove(finding.severity, failOn)
+    ) {
+      reasons.push(`${finding.id} rose from ${finding.previousSeverity} to ${finding.severity}`);
+    }
+  }
+  if (diff.scoreDelta !== null && diff.scoreDelta < 0) {
+    reasons.push(`score dropped by ${-diff.scoreDelta} (${diff.baseline.score.value} → ${diff.baseline.score.value + diff.scoreDelta})`);
+  }
+  return reasons;
+}
+
+/** A baseline that cannot be used: the message names the problem. */
+export class BaselineError extends Error {
+  override name = 'BaselineError';
+}
+
+/**
+ * Parses a baseline: the output of `--format json` (one Report or an array)
+ * or of `--format ndjson` (one Report per line). Later reports of the same
+ * domain replace earlier ones.
+ */
+export function readBaseline(text: string, source = 'baseline'): Map<string, Report> {
+  let values: unknown[];
+  const trimmed = text.trim();
+  if (trimmed === '') throw new BaselineError(`${source} is empty`);
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    values = Array.isArray(parsed) ? parsed : [parsed];
+  } catch {
+    values = [];
+    const lines = trimmed.split(/\r?\n/);
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!.trim();
+      if (line === '') continue;
+      try {
+        values.push(JSON.parse(line));
+      } catch {
+        throw new BaselineError(`${source} is neither JSON nor NDJSON (line ${index + 1} does not parse)`);
+      }
+    }
+  }
+  const reports = new Map<string, Report>();
+  values.forEach((value, index) => {
+    const parsed = reportSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      throw new BaselineError(`${source}: report ${index + 1} is not a mailcheck report${where}`);
+    }
+    reports.set(parsed.data.domain, parsed.data);
+  });
+  return reports;
+}

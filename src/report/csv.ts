@@ -1,0 +1,62 @@
+/**
+ * csv: one row per domain (RFC 4180): domain, score, grade, whether the score
+ * is complete, each check's status (one column per registered check, empty when
+ * the check was not selected), the finding ids, and with a baseline the score
+ * delta and the new and resolved finding ids. Lines end in CRLF; fields holding
+ * a comma, a double quote or a line break are quoted, quotes doubled.
+ */
+import { CHECK_IDS } from '../checks/index.js';
+import { findingsOf, type FormatOptions } from './common.js';
+import type { Report } from './schema.js';
+
+export interface CsvOptions extends FormatOptions {
+  /** Add the baseline columns (default: when any report has a diff). */
+  diffColumns?: boolean;
+}
+
+/** RFC 4180 §2: quote a field holding a comma, a double quote, CR or LF; double the quotes inside. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(fields: ReadonlyArray<string | number | boolean | null | undefined>): string {
+  // RFC 4180 §2 rule 1: each record ends with CRLF.
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+const uniqueIds = (ids: string[]) => [...new Set(ids)].join(' ');
+
+/** The header line. */
+export function csvHeader(options: CsvOptions = {}): string {
+  const columns = ['domain', 'score', 'grade', 'complete', ...CHECK_IDS, 'findings'];
+  if (options.diffColumns) columns.push('score_delta', 'new_findings', 'resolved_findings');
+  return csvLine(columns);
+}
+
+/** One domain's row. */
+export function csvRow(report: Report, options: CsvOptions = {}): string {
+  const status = new Map(report.checks.map((check) => [check.id, check.status]));
+  const fields: Array<string | number | boolean | null> = [
+    report.domain,
+    report.score.value,
+    report.score.grade,
+    report.score.complete,
+    ...CHECK_IDS.map((id) => status.get(id) ?? ''),
+    uniqueIds(findingsOf(report).map(({ finding }) => finding.id)),
+  ];
+  if (options.diffColumns) {
+    const diff = report.diff;
+    fields.push(
+      diff?.scoreDelta ?? '',
+      diff ? uniqueIds(diff.new.map((finding) => finding.id)) : '',
+      diff ? uniqueIds(diff.resolved.map((finding) => finding.id)) : '',
+    );
+  }
+  return csvLine(fields);
+}
+
+export function formatCsv(reports: readonly Report[], options: CsvOptions = {}): string {
+  const resolved = { ...options, diffColumns: options.diffColumns ?? reports.some((report) => report.diff !== undefined) };
+  return csvHeader(resolved) + reports.map((report) => csvRow(report, resolved)).join('');
+}

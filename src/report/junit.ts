@@ -1,0 +1,146 @@
+/**
+ * junit: JUnit XML for CI test dashboards. One <testsuite> per domain, one
+ * <testcase> per check. A check with findings at or above --fail-on is a
+ * <failure> (one per test case, listing every such finding); a check that could
+ * not conclude is an <error>; a skipped check is <skipped>. Findings below the
+ * threshold go to the test case's <system-out>. With --min-score, a "score"
+ * test case fails when the domain scores below it.
+ */
+import { atOrAbove } from '../baseline.js';
+import { DEFAULT_FAIL_ON, severityRank, zoneLines, type FormatOptions } from './common.js';
+import type { CheckResult, Finding, Report } from './schema.js';
+
+/** Escapes text for XML content and attribute values; drops characters XML 1.0 forbids. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function attrs(values: Record<string, string | number | undefined>): string {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ` ${key}="${xmlEscape(String(value))}"`)
+    .join('');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+function describe(finding: Finding): string {
+  const lines = [`[${finding.severity}] ${finding.id}: ${finding.message}`];
+  for (const item of finding.evidence) lines.push(`  evidence: ${item}`);
+  if (finding.fix) {
+    lines.push(`  fix: ${finding.fix.summary}`);
+    for (const record of finding.fix.records ?? []) for (const line of zoneLines(record)) lines.push(`    ${line}`);
+  }
+  return lines.join('\n');
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function testcase(report: Report, check: CheckResult, options: FormatOptions, counts: Counts): string {
+  const failOn = options.failOn ?? DEFAULT_FAIL_ON;
+  counts.tests++;
+  const open = `    <testcase${attrs({
+    name: check.id,
+    classname: `mailcheck.${report.domain}`,
+    time: seconds(check.durationMs),
+  })}`;
+  const sorted = [...check.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const failing = sorted.filter((finding) => atOrAbove(finding.severity, failOn));
+  const other = sorted.filter((finding) => !atOrAbove(finding.severity, failOn));
+  const body: string[] = [];
+  if (check.status === 'error') {
+    counts.errors++;
+    body.push(`      <error${attrs({ message: check.error ?? 'check could not conclude', type: 'inconclusive' })}/>`);
+  } else if (check.status === 'skipped') {
+    counts.skipped++;
+    body.push(`      <skipped${attrs({ message: check.skipReason ?? 'skipped' })}/>`);
+  }
+  if (failing.length > 0 && check.status !== 'skipped') {
+    if (check.status !== 'error') counts.failures++;
+    const ids = [...new Set(failing.map((finding) => finding.id))];
+    const failure = check.status === 'error' ? 'system-err' : 'failure';
+    if (failure === 'failure') {
+      body.push(
+        `      <failure${attrs({ message: ids.join(' '), type: failing[0]!.severity })}>${xmlEscape(
+          failing.map(describe).join('\n'),
+        )}</failure>`,
+      );
+    } else {
+      body.push(`      <system-err>${xmlEscape(failing.map(describe).join('\n'))}</system-err>`);
+    }
+  }
+  if (other.length > 0) body.push(`      <system-out>${xmlEscape(other.map(describe).join('\n'))}</system-out>`);
+  return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
+}
+
+function testsuite(report: Report, options: FormatOptions, total: Counts): string {
+  const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const cases = report.checks.map((check) => testcase(report, check, options, counts));
+  if (options.minScore !== undefined) {
+    counts.tests++;
+    const open = `    <testcase${attrs({ name: 'score', classname: `mailcheck.${report.domain}`, time: '0.000' })}`;
+    if (report.score.value < options.minScore) {
+      counts.failures++;
+      cases.push(
+        `${open}>\n      <failure${attrs({
+          message: `score ${report.score.value} is below --min-score ${options.minScore}`,
+          type: 'min-score',
+        })}/>\n    </testcase>`,
+      );
+    } else {
+      cases.push(`${open}/>`);
+    }
+  }
+  for (const key of Object.keys(total) as Array<keyof Counts>) total[key] += counts[key];
+  const time = report.checks.reduce((max, check) => Math.max(max, check.durationMs), 0);
+  const properties = [
+    ['score', String(report.score.value)],
+    ['grade', report.score.grade],
+    ['complete', String(report.score.complete)],
+    ['dns.queries', String(report.dns.queries)],
+  ];
+  if (report.diff?.scoreDelta !== undefined && report.diff.scoreDelta !== null) {
+    properties.push(['baseline.scoreDelta', String(report.diff.scoreDelta)]);
+    properties.push(['baseline.new', report.diff.new.map((finding) => finding.id).join(' ')]);
+    properties.push(['baseline.resolved', report.diff.resolved.map((finding) => finding.id).join(' ')]);
+  }
+  return [
+    `  <testsuite${attrs({
+      name: report.domain,
+      tests: counts.tests,
+      failures: counts.failures,
+      errors: counts.errors,
+      skipped: counts.skipped,
+      time: seconds(time),
+      timestamp: report.generatedAt,
+    })}>`,
+    '    <properties>',
+    ...properties.map(([name, value]) => `      <property${attrs({ name, value })}/>`),
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+export function formatJunit(reports: readonly Report[], options: FormatOptions = {}): string {
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const suites = reports.map((report) => testsuite(report, options, total));
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: 'mailcheck', ...total })}>`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

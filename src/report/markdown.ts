@@ -1,0 +1,163 @@
+/**
+ * markdown: for a pull-request comment or a CI job summary (GitHub-flavoured):
+ * a score table over all domains, then per domain the checks, the findings by
+ * severity, the fixes as zone-file code blocks, and the baseline comparison.
+ */
+import { findingsOf, severityCounts, zoneLines, DEFAULT_FAIL_ON, type FormatOptions } from './common.js';
+import { atOrAbove } from '../baseline.js';
+import { SEVERITIES, type CheckStatus, type Report, type ReportDiff } from './schema.js';
+
+const STATUS_MARK: Record<CheckStatus, string> = {
+  pass: '✅ pass',
+  warn: '⚠️ warn',
+  fail: '❌ fail',
+  error: '❗ error',
+  skipped: '⏭️ skipped',
+};
+
+/** Backslash-escapes Markdown punctuation (any ASCII punctuation may be escaped in CommonMark); line breaks become spaces. */
+export function mdText(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
+}
+
+/** An inline code span that survives backticks inside. */
+export function mdCode(text: string): string {
+  const runs = text.match(/`+/g) ?? [];
+  const fence = '`'.repeat(Math.max(0, ...runs.map((run) => run.length)) + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\r?\n/g, ' ')}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function mdBlock(lines: string[], info = ''): string {
+  const body = lines.join('\n');
+  const runs = body.match(/`{3,}/g) ?? [];
+  const fence = '`'.repeat(Math.max(3, ...runs.map((run) => run.length + 1)));
+  return `${fence}${info}\n${body}\n${fence}`;
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${value}` : value < 0 ? `−${-value}` : '±0';
+}
+
+function scoreTable(reports: readonly Report[]): string[] {
+  const withDiff = reports.some((report) => report.diff !== undefined);
+  const head = ['Domain', 'Score', 'Grade', ...SEVERITIES.map((s) => s[0]!.toUpperCase() + s.slice(1))];
+  if (withDiff) head.push('Δ score', 'New', 'Resolved');
+  const align = ['---', '---:', ':---:', ...SEVERITIES.map(() => '---:')];
+  if (withDiff) align.push('---:', '---:', '---:');
+  const rows = reports.map((report) => {
+    const counts = severityCounts(report);
+    const cells = [
+      mdText(report.domain),
+      `${report.score.value}${report.score.complete ? '' : ' (incomplete)'}`,
+      report.score.grade,
+      ...SEVERITIES.map((severity) => String(counts[severity])),
+    ];
+    if (withDiff) {
+      const diff = report.diff;
+      cells.push(
+        diff?.scoreDelta === null || diff === undefined ? '–' : signed(diff.scoreDelta),
+        diff ? String(diff.new.length) : '–',
+        diff ? String(diff.resolved.length) : '–',
+      );
+    }
+    return cells;
+  });
+  return [head, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+}
+
+function diffSection(diff: ReportDiff): string[] {
+  const lines: string[] = ['#### Compared with the baseline', ''];
+  if (diff.baseline === null) {
+    lines.push('Not in the baseline: every finding is new.', '');
+  } else {
+    const before = diff.baseline.score.value;
+    lines.push(
+      `Score ${before} → ${before + (diff.scoreDelta ?? 0)} (${signed(diff.scoreDelta ?? 0)}), baseline of ${mdText(diff.baseline.generatedAt)}.`,
+      '',
+    );
+  }
+  const list = (label: string, items: ReportDiff['new']) => {
+    if (items.length === 0) return;
+    lines.push(`**${label}**`, '');
+    for (const item of items) {
+      const was = item.previousSeverity ? ` (was ${item.previousSeverity})` : '';
+      lines.push(`- ${item.severity}${was} ${mdCode(item.id)} ${mdText(item.title)}`);
+    }
+    lines.push('');
+  };
+  list('New', diff.new);
+  list('Resolved', diff.resolved);
+  list('Unchanged', diff.unchanged);
+  if (diff.notCompared.length > 0) {
+    lines.push(`Not compared (did not conclude in one of the runs): ${diff.notCompared.map(mdCode).join(', ')}`, '');
+  }
+  return lines;
+}
+
+function domainSection(report: Report, options: FormatOptions): string[] {
+  const failOn = options.failOn ?? DEFAULT_FAIL_ON;
+  const lines: string[] = [];
+  lines.push(`### ${mdText(report.domain)}: ${report.score.value}/100 (${report.score.grade})`, '');
+  if (!report.score.complete) {
+    const errored = report.checks.filter((check) => check.status === 'error').map((check) => mdCode(check.id));
+    lines.push(`> Incomplete: ${errored.join(', ')} could not conclude; the score rests on the other checks.`, '');
+  }
+  lines.push('| Check | Status | Findings |', '| --- | --- | --- |');
+  for (const check of report.checks) {
+    const note =
+      check.status === 'error' ? mdText(check.error ?? '') : check.status === 'skipped' ? mdText(check.skipReason ?? '') : '';
+    const ids = [...new Set(check.findings.map((finding) => finding.id))].map(mdCode).join(' ');
+    lines.push(`| ${mdCode(check.id)} | ${STATUS_MARK[check.status]} | ${[ids, note].filter(Boolean).join(' ')} |`);
+  }
+  lines.push('');
+
+  const findings = findingsOf(report);
+  if (findings.length > 0) {
+    lines.push('#### Findings', '');
+    for (const severity of SEVERITIES) {
+      const group = findings.filter(({ finding }) => finding.severity === severity);
+      if (group.length === 0) continue;
+      const marker = atOrAbove(severity, failOn) ? ' (at or above --fail-on)' : '';
+      lines.push(`**${severity[0]!.toUpperCase()}${severity.slice(1)}**${marker}`, '');
+      for (const { finding } of group) {
+        lines.push(`- ${mdCode(finding.id)} **${mdText(finding.title)}**: ${mdText(finding.message)}`);
+        if (options.verbose) for (const item of finding.evidence) lines.push(`  - ${mdCode(item)}`);
+      }
+      lines.push('');
+    }
+  }
+
+  if (report.fixes.length > 0) {
+    lines.push('#### Fixes, most points first', '');
+    report.fixes.forEach((ranked, index) => {
+      lines.push(`${index + 1}. **${mdText(ranked.fix.summary)}** (+${ranked.points} points, ${mdCode(ranked.findingId)})`);
+      const records = ranked.fix.records ?? [];
+      if (records.length > 0) {
+        lines.push('');
+        lines.push(...mdBlock(records.flatMap(zoneLines), 'dns').split('\n').map((line) => `   ${line}`));
+      }
+      for (const file of ranked.fix.files ?? []) {
+        lines.push('', `   Serve at ${mdCode(file.url)}:`, '');
+        lines.push(...mdBlock(file.content.split(/\r?\n/)).split('\n').map((line) => `   ${line}`));
+      }
+      for (const [name, meaning] of Object.entries(ranked.fix.placeholders ?? {})) {
+        lines.push('', `   ${mdCode(`<${name}>`)}: ${mdText(meaning)}`);
+      }
+      for (const note of ranked.fix.notes ?? []) lines.push('', `   Note: ${mdText(note)}`);
+      lines.push('');
+    });
+  }
+
+  if (report.diff) lines.push(...diffSection(report.diff));
+  return lines;
+}
+
+export function formatMarkdown(reports: readonly Report[], options: FormatOptions = {}): string {
+  const lines: string[] = ['## mailcheck', ''];
+  if (reports.length === 0) return `${[...lines, 'No domains audited.'].join('\n')}\n`;
+  lines.push(...scoreTable(reports), '');
+  for (const report of reports) lines.push(...domainSection(report, options));
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,193 @@
+/**
+ * sarif: SARIF 2.1.0 (OASIS) for code-scanning dashboards. One run; the
+ * finding catalogue of every registered check becomes the rules (with help
+ * text); each finding is a result with its level, located logically at the
+ * domain and the DNS record it concerns (run.logicalLocations, record nested
+ * under domain). Checks that could not conclude are tool execution
+ * notifications. With `artifactUri` (e.g. the --zone file) results also carry
+ * a physical location, which GitHub code scanning needs to show them.
+ */
+import { createHash } from 'node:crypto';
+import { CHECKS } from '../checks/index.js';
+import type { FindingSpec } from '../checks/define.js';
+import { recordOf, type FormatOptions } from './common.js';
+import type { Report, Severity } from './schema.js';
+
+export interface SarifOptions extends FormatOptions {
+  /** A repository-relative path to attach to every result as its physical location. */
+  artifactUri?: string;
+}
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type Level = 'error' | 'warning' | 'note';
+
+/** SARIF §3.27.10 level from the severity. */
+export function sarifLevel(severity: Severity): Level {
+  return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
+}
+
+/** GitHub's numeric security-severity (0–10) for code-scanning ranking. */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+
+interface Rule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: Level };
+  properties: Record<string, unknown>;
+}
+
+function ruleName(id: string): string {
+  return id
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function makeRule(checkId: string, id: string, spec: FindingSpec): Rule {
+  const anchor = id.replace(/[^a-z0-9-]/g, '');
+  return {
+    id,
+    name: ruleName(id),
+    shortDescription: { text: spec.title },
+    fullDescription: { text: spec.description || spec.title },
+    help: {
+      text: `${spec.description || spec.title} Severity: ${spec.severity}. See the finding catalogue in mailcheck's README (${id}).`,
+      markdown: `**${spec.title}** (\`${id}\`, ${spec.severity})\n\n${spec.description || ''}\n\nSee the finding catalogue in mailcheck's README (#${anchor}).`,
+    },
+    defaultConfiguration: { level: sarifLevel(spec.severity) },
+    properties: {
+      tags: ['email', 'dns', checkId],
+      precision: 'very-high',
+      'security-severity': SECURITY_SEVERITY[spec.severity],
+    },
+  };
+}
+
+/** Every rule: the catalogue of each registered check, in registry order. */
+export function sarifRules(): Rule[] {
+  const rules: Rule[] = [];
+  for (const check of CHECKS) {
+    for (const [id, spec] of Object.entries(check.findings) as Array<[string, FindingSpec]>) {
+      rules.push(makeRule(check.id, id, spec));
+    }
+  }
+  return rules;
+}
+
+export function formatSarif(reports: readonly Report[], options: SarifOptions = {}): string {
+  const rules = sarifRules();
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const logicalLocations: Array<Record<string, unknown>> = [];
+  const locationIndex = new Map<string, number>();
+  const logical = (key: string, make: () => Record<string, unknown>): number => {
+    let index = locationIndex.get(key);
+    if (index === undefined) {
+      index = logicalLocations.length;
+      logicalLocations.push({ ...make(), index });
+      locationIndex.set(key, index);
+    }
+    return index;
+  };
+
+  const results: Array<Record<string, unknown>> = [];
+  const notifications: Array<Record<string, unknown>> = [];
+  for (const report of reports) {
+    const domainIndex = logical(report.domain, () => ({
+      name: report.domain,
+      fullyQualifiedName: report.domain,
+      kind: 'namespace',
+    }));
+    for (const check of report.checks) {
+      if (check.status === 'error') {
+        notifications.push({
+          level: 'error',
+          message: { text: `${report.domain}: check ${check.id} could not conclude: ${check.error ?? 'unknown error'}` },
+          descriptor: { id: check.id },
+        });
+      }
+      for (const finding of check.findings) {
+        if (!ruleIndex.has(finding.id)) {
+          // A finding outside the catalogue still gets a rule, so the log stays self-consistent.
+          ruleIndex.set(finding.id, rules.length);
+          rules.push(makeRule(check.id, finding.id, { severity: finding.severity, title: finding.title, description: '' }));
+        }
+        const record = recordOf(report.domain, check.id, finding);
+        const recordKey = `${record.name}/${record.type}`;
+        const recordIndex = logical(`${report.domain}\u0000${recordKey}`, () => ({
+          name: `${record.name} ${record.type}`,
+          fullyQualifiedName: `${report.domain}::${recordKey}`,
+          kind: 'resource',
+          parentIndex: domainIndex,
+        }));
+        const location: Record<string, unknown> = {
+          logicalLocations: [
+            { index: recordIndex, fullyQualifiedName: `${report.domain}::${recordKey}` },
+            { index: domainIndex, fullyQualifiedName: report.domain },
+          ],
+          message: { text: `${record.name} ${record.type}` },
+        };
+        if (options.artifactUri) {
+          location.physicalLocation = { artifactLocation: { uri: options.artifactUri } };
+        }
+        const fix = finding.fix?.summary ? ` Fix: ${finding.fix.summary}` : '';
+        results.push({
+          ruleId: finding.id,
+          ruleIndex: ruleIndex.get(finding.id),
+          level: sarifLevel(finding.severity),
+          kind: 'fail',
+          message: { text: `${report.domain}: ${finding.message}${fix}` },
+          locations: [location],
+          partialFingerprints: {
+            'mailcheckFinding/v1': createHash('sha256')
+              .update(`${report.domain}\u0000${finding.id}\u0000${recordKey}`)
+              .digest('hex'),
+          },
+          properties: {
+            domain: report.domain,
+            check: check.id,
+            severity: finding.severity,
+            evidence: finding.evidence,
+            ...(finding.fix ? { fix: finding.fix } : {}),
+          },
+        });
+      }
+    }
+  }
+
+  const tool = reports[0]?.tool;
+  const driver: Record<string, unknown> = {
+    name: tool?.name ?? 'mailcheck',
+    informationUri: 'https://www.npmjs.com/package/mailcheck-cli',
+    rules,
+  };
+  if (tool?.version) {
+    driver.version = tool.version;
+    driver.semanticVersion = tool.version;
+  }
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        logicalLocations,
+        results,
+        properties: {
+          scores: reports.map((report) => ({ domain: report.domain, ...report.score })),
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
