@@ -1,17 +1,270 @@
 /**
- * mailcheck's resolver (placeholder: replaced by the real UDP/TCP transport).
+ * mailcheck's resolver: every DNS question of a run goes through here.
+ *
+ * - Speaks to recursive resolvers over UDP, falling back to TCP on truncation
+ *   (./transport.ts), with EDNS0 and the DO bit so the AD flag can be read.
+ * - Several servers: a server that times out, answers SERVFAIL or REFUSED
+ *   makes us ask the next one; timeouts are retried `retries` times, round by
+ *   round over the servers (so one dead server costs one timeout, not all of
+ *   its retries, before the next is asked).
+ * - Answers are the tagged union of ./types.ts; nothing is collapsed.
+ * - One cache per resolver: (name, type) → the promise of the answer, so
+ *   concurrent identical questions share one query and no question goes on the
+ *   wire twice in a run.
+ * - CNAME chains are followed (RFC 1034 §3.6.2, §4.3.2), within the reply and,
+ *   when a server gives only part of the chain, by asking for the target.
+ * - A query log (name, type, status, ms, server, cached, tcp, startedAt).
+ * - `overrides` answers chosen names without the wire (zone-file previews,
+ *   replays, seeded answers).
  */
-import type { DnsClient } from './types.js';
+import dns from 'node:dns';
+import { performance } from 'node:perf_hooks';
+import { parseServerSpec, type ServerAddress } from './server-spec.js';
+import { createLimiter, exchange, type ExchangeResult } from './transport.js';
+import type { DnsAnswer, DnsClient, DnsStatus, QueryLogEntry, RecordData, RRType } from './types.js';
+import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
+
+export { parseServerSpec, type ServerAddress } from './server-spec.js';
+
+/** Default per-query timeout, ms. */
+export const DEFAULT_TIMEOUT_MS = 2000;
+/** Default retries per server after a timeout. */
+export const DEFAULT_RETRIES = 1;
+/** The types `query` accepts (RRType; the guard is for callers outside the type system). */
+const QUERY_TYPES: ReadonlySet<string> = new Set<RRType>(['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'TLSA', 'DS', 'DNSKEY']);
+/** Longest CNAME chain followed (more is answered servfail, as recursive resolvers do). */
+export const MAX_CNAME_CHAIN = 8;
+
+/**
+ * Answers a question without the wire, or `undefined` to ask the servers.
+ * Consulted once per (name, type) before any query is sent (the result is
+ * cached like a wire answer), also for the targets of CNAME chains.
+ */
+export type DnsOverride = (
+  name: string,
+  type: RRType,
+) => DnsAnswer<RecordData[RRType]> | undefined | Promise<DnsAnswer<RecordData[RRType]> | undefined>;
 
 export interface ResolverOptions {
   /** Servers as ip, ip:port or [v6]:port (later also https:// URLs); default: the system's resolvers. */
   servers?: string[];
-  /** Per-query timeout, ms. */
+  /** Per-query timeout, ms (each UDP and TCP attempt). */
   timeoutMs?: number;
   /** Retries per server after a timeout. */
   retries?: number;
+  /** Answers to use instead of the wire for some names (see {@link DnsOverride}). */
+  overrides?: DnsOverride;
+  /** Called with each log entry when its query completes (a live `--verbose` transcript). */
+  onQuery?: (entry: QueryLogEntry) => void;
+  /** At most this many sockets open at once (large batches); default 256. */
+  maxInFlight?: number;
+  /** Set the EDNS DO bit (RFC 3225); default true. */
+  dnssecOk?: boolean;
 }
 
-export function createResolver(_options: ResolverOptions = {}): DnsClient {
-  throw new Error('resolver not implemented yet');
+/** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
+export function systemServers(): string[] {
+  return dns.getServers();
+}
+
+/** Thrown (as a rejected promise) for a name that cannot be put in a query. */
+export class InvalidNameError extends Error {
+  readonly code = 'EBADNAME';
+}
+
+/** What one question to the wire (or to the overrides) produced. */
+type Hop =
+  | { kind: 'final'; answer: DnsAnswer<RecordData[RRType]> }
+  /** The reply stopped at a CNAME whose target it did not resolve: ask for the target. */
+  | { kind: 'redirect'; cnames: string[]; ttl: number; ad: boolean };
+
+interface HopResult {
+  hop: Hop;
+  server: string;
+  ms: number;
+  tcp: boolean;
+}
+
+type AnyAnswer = DnsAnswer<RecordData[RRType]>;
+
+export function createResolver(options: ResolverOptions = {}): DnsClient {
+  const servers: ServerAddress[] = (options.servers?.length ? options.servers : systemServers()).map(parseServerSpec);
+  if (servers.length === 0) throw new Error('no DNS servers configured on this system: name one with --resolver');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
+  const dnssecOk = options.dnssecOk ?? true;
+  const limiter = createLimiter(options.maxInFlight ?? 256);
+  const created = performance.now();
+
+  /** (name, type) → the promise of that question's single-hop result. */
+  const cache = new Map<string, Promise<HopResult>>();
+  /** Log slots in order of asking; an entry is visible once its query completes. */
+  const slots: { entry: QueryLogEntry; done: boolean }[] = [];
+
+  /** Asks the servers one question: returns the first usable reply, or the last failure. */
+  async function ask(name: string, type: RRType): Promise<HopResult> {
+    const started = performance.now();
+    const failed = new Set<ServerAddress>();
+    let last: { status: 'servfail' | 'refused' | 'timeout'; server: string; tcp: boolean } = {
+      status: 'timeout',
+      server: servers[0]?.label ?? '',
+      tcp: false,
+    };
+    for (let attempt = 0; attempt <= retries && failed.size < servers.length; attempt++) {
+      for (const server of servers) {
+        if (failed.has(server)) continue;
+        const result: ExchangeResult = await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter });
+        if (result.kind === 'timeout') {
+          last = { status: 'timeout', server: server.label, tcp: result.tcp };
+          continue;
+        }
+        const { message } = result;
+        if (message.rcode === RCODE.NOERROR || message.rcode === RCODE.NXDOMAIN) {
+          return { hop: readReply(message, name, type), server: server.label, ms: performance.now() - started, tcp: result.tcp };
+        }
+        // SERVFAIL, REFUSED (and FORMERR, NOTIMP, …: the server could not answer
+        // this question) are final for this server: ask the next one.
+        failed.add(server);
+        last = { status: message.rcode === RCODE.REFUSED ? 'refused' : 'servfail', server: server.label, tcp: result.tcp };
+      }
+    }
+    return { hop: { kind: 'final', answer: { status: last.status } }, server: last.server, ms: performance.now() - started, tcp: last.tcp };
+  }
+
+  /** The single-hop result for (name, type): from the cache, the overrides or the wire. */
+  function hop(name: string, type: RRType): { result: Promise<HopResult>; cached: boolean } {
+    const key = `${name} ${type}`;
+    const existing = cache.get(key);
+    if (existing) return { result: existing, cached: true };
+    const result = (async (): Promise<HopResult> => {
+      const override = await options.overrides?.(name, type);
+      if (override) return { hop: { kind: 'final', answer: override }, server: 'override', ms: 0, tcp: false };
+      return ask(name, type);
+    })();
+    cache.set(key, result);
+    return { result, cached: false };
+  }
+
+  /**
+   * Resolves (name, type), following CNAMEs the server left unresolved.
+   * `seen` holds every name of the chain so far (loop detection).
+   */
+  async function resolve(name: string, type: RRType, seen: ReadonlySet<string>): Promise<AnyAnswer> {
+    const slot = {
+      entry: { name, type, status: 'timeout' as DnsStatus, ms: 0, server: '', cached: false, startedAt: Math.round(performance.now() - created) },
+      done: false,
+    };
+    slots.push(slot);
+    const { result, cached } = hop(name, type);
+    const { hop: step, server, ms, tcp } = await result;
+    let answer: AnyAnswer;
+    if (step.kind === 'final') {
+      answer = step.answer;
+    } else {
+      const target = step.cnames[step.cnames.length - 1]!;
+      if (step.cnames.some((cname) => seen.has(cname)) || seen.size + step.cnames.length > MAX_CNAME_CHAIN + 1) {
+        // RFC 1034 §3.6.2: CNAME loops are an error; so is a chain longer than we follow.
+        answer = { status: 'servfail' };
+      } else {
+        const rest = await resolve(target, type, new Set([...seen, ...step.cnames]));
+        answer = prependChain(step, rest);
+      }
+    }
+    Object.assign(slot.entry, {
+      status: answer.status,
+      ms: cached ? 0 : Math.round(ms),
+      server,
+      cached,
+      ...(tcp && !cached ? { tcp: true } : {}),
+    });
+    slot.done = true;
+    options.onQuery?.(slot.entry);
+    return answer;
+  }
+
+  return {
+    query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+      let canonical: string;
+      try {
+        if (!QUERY_TYPES.has(type)) throw new Error(`unsupported DNS record type: ${type}`);
+        canonical = checkName(name);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return resolve(canonical, type, new Set([canonical])) as Promise<DnsAnswer<RecordData[T]>>;
+    },
+    get log(): readonly QueryLogEntry[] {
+      return slots.filter((slot) => slot.done).map((slot) => slot.entry);
+    },
+    servers: servers.map((server) => server.label),
+  };
+}
+
+/** Joins the CNAMEs of a redirect hop with the answer for its target. */
+function prependChain(step: Extract<Hop, { kind: 'redirect' }>, rest: AnyAnswer): AnyAnswer {
+  switch (rest.status) {
+    case 'ok':
+      return { ...rest, ttl: Math.min(step.ttl, rest.ttl), ad: step.ad && rest.ad, cnames: [...step.cnames, ...rest.cnames] };
+    case 'nxdomain':
+    case 'nodata':
+      return { status: rest.status, ad: step.ad && rest.ad, cnames: [...step.cnames, ...rest.cnames] };
+    default:
+      return rest;
+  }
+}
+
+/**
+ * Reads a NOERROR/NXDOMAIN reply to (qname, qtype): walks the CNAME chain in
+ * the answer section from qname, then takes the records of qtype owned by the
+ * chain's last name. Records owned by other names are ignored.
+ */
+function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
+  const typeNumber = TYPE_NUMBER[qtype];
+  const ad = message.ad; // RFC 4035 §3.2.3: AD set by the (trusted) resolver = validated.
+  const cnames: string[] = [];
+  let ttl = Infinity;
+  let current = qname;
+  for (;;) {
+    const records = message.answers.filter((record) => record.name === current && record.type === typeNumber);
+    if (records.length > 0) {
+      for (const record of records) ttl = Math.min(ttl, record.ttl);
+      return {
+        kind: 'final',
+        answer: { status: 'ok', records: records.map((record) => record.data as RecordData[RRType]), ttl, ad, cnames },
+      };
+    }
+    if (qtype === 'CNAME') break;
+    const alias = message.answers.find((record) => record.name === current && record.type === TYPE_NUMBER.CNAME);
+    if (!alias) break;
+    const target = alias.data as string;
+    // RFC 1034 §3.6.2: a chain that comes back to one of its names is a loop.
+    if (target === qname || cnames.includes(target) || cnames.length >= MAX_CNAME_CHAIN) {
+      return { kind: 'final', answer: { status: 'servfail' } };
+    }
+    cnames.push(target);
+    ttl = Math.min(ttl, alias.ttl);
+    current = target;
+  }
+  // RFC 6604 §3: with a CNAME chain, the RCODE speaks of the chain's last name.
+  if (message.rcode === RCODE.NXDOMAIN) return { kind: 'final', answer: { status: 'nxdomain', ad, cnames } };
+  // RFC 2308 §2.2: a NODATA reply carries the SOA of the zone in the authority section.
+  const negative = message.authorities.some((record) => record.type === TYPE_NUMBER.SOA);
+  if (cnames.length === 0 || negative) return { kind: 'final', answer: { status: 'nodata', ad, cnames } };
+  // The chain ends at a name the server did not resolve (say, an authoritative
+  // server whose CNAME points out of its zone): ask for the target ourselves.
+  return { kind: 'redirect', cnames, ttl, ad };
+}
+
+/** Lower case, no trailing dot; rejects names that cannot be encoded (RFC 1035 §2.3.4). */
+function checkName(name: string): string {
+  const canonical = canonicalName(name.trim());
+  if (canonical === '') return '';
+  if (canonical.length > 253) throw new InvalidNameError(`DNS name is longer than 253 characters: ${name}`);
+  for (const label of canonical.split('.')) {
+    if (label === '') throw new InvalidNameError(`DNS name has an empty label: ${name}`);
+    if (label.length > 63) throw new InvalidNameError(`DNS label is longer than 63 characters: ${label}`);
+    // Internationalised names must be given as A-labels (RFC 5890 §2.3.2.1).
+    if (/[^\x21-\x7e]/.test(label)) throw new InvalidNameError(`DNS name is not ASCII (convert it to A-labels): ${name}`);
+  }
+  return canonical;
 }

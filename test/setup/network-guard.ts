@@ -137,7 +137,9 @@ function guardNodeDns(): void {
   const wrapLookup = (target: { lookup: unknown }) => {
     const original = target.lookup as (...a: unknown[]) => unknown;
     target.lookup = function guardedLookup(this: unknown, hostname: unknown, ...rest: unknown[]) {
-      if (typeof hostname === 'string' && !isLoopbackAddress(hostname)) throw blocked(hostname);
+      // An IP literal resolves to itself (sockets bind through lookup('0.0.0.0')); the
+      // connect that follows is checked by the socket patches.
+      if (typeof hostname === 'string' && net.isIP(hostname) === 0 && !isLoopbackAddress(hostname)) throw blocked(hostname);
       return original.call(this, hostname, ...rest);
     };
   };
