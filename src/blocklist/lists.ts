@@ -1,0 +1,445 @@
+/**
+ * The DNS blocklists mailcheck asks by default, and what each one's answers
+ * mean. RFC 5782 fixes only the mechanics (an A record in 127.0.0.0/8 means
+ * "listed", a TXT record may give the reason); the meaning of each return code
+ * is every list's own, so it lives in this one table, documented in the
+ * README's reputation section.
+ *
+ * Besides listing codes, several lists answer with codes that report a problem
+ * with the query itself (public resolver, too many queries, mistyped zone).
+ * Those are never listings: they come back as `refused`.
+ */
+
+/** IP lists are keyed by address (RFC 5782 §2.1, §2.4); domain lists by name (RFC 5782 §3). */
+export type ListKind = 'ip' | 'domain';
+
+/**
+ * What one A record from a list means:
+ * - `listing`: the key is on the list (a reputation listing);
+ * - `policy`: the key is on a policy list ("should not send directly", e.g. Spamhaus PBL), not a spam listing;
+ * - `refused`: the list declined to answer this query (public resolver, volume, bad key): not a listing, not clean.
+ */
+export type CodeClass = 'listing' | 'policy' | 'refused';
+
+export interface CodeMeaning {
+  class: CodeClass;
+  /** Sub-list or short label, e.g. `SBL`, `PBL`, `black`. */
+  subList: string;
+  /** What the code means, in the list operator's terms. */
+  meaning: string;
+}
+
+export interface BlocklistDefinition {
+  /** The DNS zone queried, lower case, no trailing dot. */
+  zone: string;
+  /** The zone as shown in reports (differs from `zone` only when it embeds a secret, e.g. a DQS key). */
+  displayZone: string;
+  /** Operator and list name. */
+  name: string;
+  kind: ListKind;
+  /** The list answers for IPv6 addresses (nibble names, RFC 5782 §2.4). */
+  ipv6: boolean;
+  /** Where a listed party looks up the listing and asks for removal. */
+  removalUrl?: string;
+  /** Where the return codes are documented. */
+  codesUrl?: string;
+  /** Return codes, for the README table (`127.0.0.2` → meaning; ranges written as text). */
+  codes: ReadonlyArray<readonly [string, string]>;
+  /** Interprets one A record value (already known to be in 127.0.0.0/8). */
+  interpret(address: string): CodeMeaning;
+  /** Where the definition came from. */
+  origin: 'default' | 'added' | 'dqs';
+}
+
+type Octets = [number, number, number, number];
+
+function octets(address: string): Octets {
+  const parts = address.split('.').map(Number);
+  return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 0];
+}
+
+/** An A record value inside 127.0.0.0/8, where RFC 5782 §2.1 puts every listing value. */
+export function isLoopbackCode(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+// ---------------------------------------------------------------------------
+// Spamhaus (https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html)
+
+/**
+ * Spamhaus answers queries it will not serve with codes in 127.255.255.0/24,
+ * on every zone (Spamhaus news, 2019-09-30 "DNSBL return codes: technical
+ * update"; enforced on the public mirrors since 2021). They must never be read
+ * as listings.
+ */
+function spamhausError(o: Octets): CodeMeaning | undefined {
+  if (o[1] !== 255 || o[2] !== 255) return undefined;
+  switch (o[3]) {
+    case 252:
+      return { class: 'refused', subList: 'error', meaning: 'typing error in the DNSBL name (the zone queried does not exist)' };
+    case 254:
+      return {
+        class: 'refused',
+        subList: 'error',
+        meaning: 'query came through a public or open resolver, or one without attributable reverse DNS',
+      };
+    case 255:
+      return { class: 'refused', subList: 'error', meaning: 'excessive number of queries from this resolver' };
+    default:
+      return { class: 'refused', subList: 'error', meaning: 'query error code (for example an invalid or unauthorised DQS key)' };
+  }
+}
+
+function interpretZen(address: string): CodeMeaning {
+  const o = octets(address);
+  const error = spamhausError(o);
+  if (error) return error;
+  if (o[1] === 0 && o[2] === 0) {
+    switch (o[3]) {
+      case 2:
+        return { class: 'listing', subList: 'SBL', meaning: 'Spamhaus SBL: direct spam source or spam operation' };
+      case 3:
+        return { class: 'listing', subList: 'SBL CSS', meaning: 'Spamhaus CSS: snowshoe spam source detected by automation' };
+      case 4:
+      case 5:
+      case 6:
+      case 7:
+        return { class: 'listing', subList: 'XBL', meaning: 'Spamhaus XBL: compromised host (botnet, malware, open proxy)' };
+      case 9:
+        return { class: 'listing', subList: 'SBL DROP', meaning: 'Spamhaus DROP/EDROP: hijacked or criminal network' };
+      case 10:
+        return { class: 'policy', subList: 'PBL', meaning: 'Spamhaus PBL (ISP-maintained): end-user range that should not send mail directly' };
+      case 11:
+        return { class: 'policy', subList: 'PBL', meaning: 'Spamhaus PBL (Spamhaus-maintained): end-user range that should not send mail directly' };
+      case 30:
+        return { class: 'listing', subList: 'BCL', meaning: 'Spamhaus BCL: botnet controller' };
+      default:
+        break;
+    }
+  }
+  return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in Spamhaus's documented table` };
+}
+
+function interpretDbl(address: string): CodeMeaning {
+  const o = octets(address);
+  const error = spamhausError(o);
+  if (error) return error;
+  if (o[1] === 0 && o[2] === 1) {
+    switch (o[3]) {
+      case 2:
+        return { class: 'listing', subList: 'DBL spam', meaning: 'Spamhaus DBL: low-reputation (spam) domain' };
+      case 4:
+        return { class: 'listing', subList: 'DBL phish', meaning: 'Spamhaus DBL: phishing domain' };
+      case 5:
+        return { class: 'listing', subList: 'DBL malware', meaning: 'Spamhaus DBL: malware domain' };
+      case 6:
+        return { class: 'listing', subList: 'DBL botnet C&C', meaning: 'Spamhaus DBL: botnet command-and-control domain' };
+      case 102:
+        return { class: 'listing', subList: 'DBL abused-legit spam', meaning: 'Spamhaus DBL: abused legitimate domain used for spam' };
+      case 103:
+        return { class: 'listing', subList: 'DBL abused redirector', meaning: 'Spamhaus DBL: abused legitimate redirector or URL shortener' };
+      case 104:
+        return { class: 'listing', subList: 'DBL abused-legit phish', meaning: 'Spamhaus DBL: abused legitimate domain used for phishing' };
+      case 105:
+        return { class: 'listing', subList: 'DBL abused-legit malware', meaning: 'Spamhaus DBL: abused legitimate domain used for malware' };
+      case 106:
+        return { class: 'listing', subList: 'DBL abused-legit botnet C&C', meaning: 'Spamhaus DBL: abused legitimate domain hosting botnet C&C' };
+      case 255:
+        // Documented as an error: an IP address was queried against the domain list.
+        return { class: 'refused', subList: 'error', meaning: 'IP queries are not allowed on the DBL' };
+      default:
+        break;
+    }
+  }
+  return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in Spamhaus's documented table` };
+}
+
+const SPAMHAUS_ERROR_CODES: ReadonlyArray<readonly [string, string]> = [
+  ['127.255.255.252', 'error: typing error in the DNSBL name → query-refused'],
+  ['127.255.255.254', 'error: query through a public/open resolver → query-refused'],
+  ['127.255.255.255', 'error: excessive number of queries → query-refused'],
+  ['other 127.255.255.x', 'error (e.g. invalid DQS key) → query-refused'],
+];
+
+const ZEN_CODES: ReadonlyArray<readonly [string, string]> = [
+  ['127.0.0.2', 'SBL: spam source or operation'],
+  ['127.0.0.3', 'SBL CSS: snowshoe spam'],
+  ['127.0.0.4–127.0.0.7', 'XBL: compromised host'],
+  ['127.0.0.9', 'SBL DROP/EDROP: hijacked network'],
+  ['127.0.0.10', 'PBL, ISP-maintained (policy) → policy-listed'],
+  ['127.0.0.11', 'PBL, Spamhaus-maintained (policy) → policy-listed'],
+  ['127.0.0.30', 'BCL: botnet controller'],
+  ...SPAMHAUS_ERROR_CODES,
+];
+
+const DBL_CODES: ReadonlyArray<readonly [string, string]> = [
+  ['127.0.1.2', 'spam domain'],
+  ['127.0.1.4', 'phishing domain'],
+  ['127.0.1.5', 'malware domain'],
+  ['127.0.1.6', 'botnet C&C domain'],
+  ['127.0.1.102–127.0.1.106', 'abused legitimate domain (spam, redirector, phish, malware, C&C)'],
+  ['127.0.1.255', 'error: IP query on a domain list → query-refused'],
+  ...SPAMHAUS_ERROR_CODES,
+];
+
+// ---------------------------------------------------------------------------
+// Bitmask domain lists: SURBL and URIBL encode sub-lists as bits of the last octet.
+
+function interpretSurbl(address: string): CodeMeaning {
+  const o = octets(address);
+  // SURBL answers 127.0.0.1 when it blocks the querying resolver (public resolvers, volume).
+  if (o[1] === 0 && o[2] === 0 && o[3] === 1) {
+    return { class: 'refused', subList: 'blocked', meaning: 'SURBL blocked the query (public resolver or excessive volume)' };
+  }
+  const bits: Array<[number, string]> = [
+    [8, 'PH (phishing)'],
+    [16, 'MW (malware)'],
+    [64, 'ABUSE (spam)'],
+    [128, 'CR (cracked sites)'],
+  ];
+  const names = bits.filter(([bit]) => (o[3] & bit) !== 0).map(([, label]) => label);
+  if (names.length === 0) {
+    return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in SURBL's documented bitmask` };
+  }
+  return { class: 'listing', subList: names.join(' + '), meaning: `SURBL: ${names.join(', ')}` };
+}
+
+function interpretUribl(address: string): CodeMeaning {
+  const o = octets(address);
+  // URIBL: "All queries that we refuse, we return a 127.0.0.1 response to, as bit 0x1 is not used for domain classification."
+  if ((o[3] & 1) === 1) {
+    return { class: 'refused', subList: 'refused', meaning: 'URIBL refused the query (public resolver or excessive volume)' };
+  }
+  const bits: Array<[number, string]> = [
+    [2, 'black'],
+    [4, 'grey'],
+    [8, 'red'],
+  ];
+  const names = bits.filter(([bit]) => (o[3] & bit) !== 0).map(([, label]) => label);
+  if (names.length === 0) {
+    return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in URIBL's documented bitmask` };
+  }
+  return { class: 'listing', subList: names.join(' + '), meaning: `URIBL ${names.join(', ')} list` };
+}
+
+// ---------------------------------------------------------------------------
+// Single-code IP lists.
+
+function singleCode(listName: string): (address: string) => CodeMeaning {
+  return (address) =>
+    address === '127.0.0.2'
+      ? { class: 'listing', subList: listName, meaning: `listed on ${listName}` }
+      : { class: 'listing', subList: listName, meaning: `listed on ${listName} (return code ${address})` };
+}
+
+function interpretMailspike(address: string): CodeMeaning {
+  const o = octets(address);
+  if (o[1] === 0 && o[2] === 0) {
+    switch (o[3]) {
+      case 2:
+        return { class: 'listing', subList: 'Z', meaning: 'Mailspike Z: part of a distributed spam wave' };
+      case 10:
+        return { class: 'listing', subList: 'L5', meaning: 'Mailspike reputation L5: worst reputation' };
+      case 11:
+        return { class: 'listing', subList: 'L4', meaning: 'Mailspike reputation L4: very bad reputation' };
+      case 12:
+        return { class: 'listing', subList: 'L3', meaning: 'Mailspike reputation L3: bad reputation' };
+      default:
+        break;
+    }
+  }
+  return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in Mailspike's documented table` };
+}
+
+/** Any answer in 127.0.0.0/8 is a listing (RFC 5782 §2.1): the meaning for lists added with --blocklist. */
+function interpretGeneric(address: string): CodeMeaning {
+  return { class: 'listing', subList: 'listed', meaning: `listed (return code ${address})` };
+}
+
+// ---------------------------------------------------------------------------
+
+function define(definition: Omit<BlocklistDefinition, 'displayZone' | 'origin'> & { displayZone?: string }): BlocklistDefinition {
+  return { ...definition, displayZone: definition.displayZone ?? definition.zone, origin: 'default' };
+}
+
+/** The default lists, in the order they are reported. */
+export const DEFAULT_BLOCKLISTS: readonly BlocklistDefinition[] = [
+  define({
+    zone: 'zen.spamhaus.org',
+    name: 'Spamhaus ZEN (SBL, CSS, XBL, PBL)',
+    kind: 'ip',
+    ipv6: true,
+    removalUrl: 'https://check.spamhaus.org/',
+    codesUrl: 'https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html',
+    codes: ZEN_CODES,
+    interpret: interpretZen,
+  }),
+  define({
+    zone: 'bl.spamcop.net',
+    name: 'SpamCop',
+    kind: 'ip',
+    ipv6: false,
+    removalUrl: 'https://www.spamcop.net/bl.shtml',
+    codes: [['127.0.0.2', 'listed (reported spam source)']],
+    interpret: singleCode('SpamCop'),
+  }),
+  define({
+    zone: 'b.barracudacentral.org',
+    name: 'Barracuda Reputation Block List',
+    kind: 'ip',
+    ipv6: false,
+    removalUrl: 'https://www.barracudacentral.org/lookups',
+    codes: [['127.0.0.2', 'listed (poor reputation)']],
+    interpret: singleCode('Barracuda BRBL'),
+  }),
+  define({
+    zone: 'psbl.surriel.com',
+    name: 'Passive Spam Block List (PSBL)',
+    kind: 'ip',
+    ipv6: false,
+    removalUrl: 'https://psbl.org/',
+    codes: [['127.0.0.2', 'listed (sent mail to spam traps)']],
+    interpret: singleCode('PSBL'),
+  }),
+  define({
+    zone: 'bl.mailspike.net',
+    name: 'Mailspike BL',
+    kind: 'ip',
+    ipv6: false,
+    removalUrl: 'https://mailspike.io/',
+    codes: [
+      ['127.0.0.2', 'Z: part of a distributed spam wave'],
+      ['127.0.0.10', 'L5: worst reputation'],
+      ['127.0.0.11', 'L4: very bad reputation'],
+      ['127.0.0.12', 'L3: bad reputation'],
+    ],
+    interpret: interpretMailspike,
+  }),
+  define({
+    zone: 'dnsbl-1.uceprotect.net',
+    name: 'UCEPROTECT Level 1',
+    kind: 'ip',
+    ipv6: false,
+    removalUrl: 'https://www.uceprotect.net/en/rblcheck.php',
+    codes: [['127.0.0.2', 'listed (single IP seen sending to spam traps)']],
+    interpret: singleCode('UCEPROTECT L1'),
+  }),
+  define({
+    zone: 'dbl.spamhaus.org',
+    name: 'Spamhaus DBL',
+    kind: 'domain',
+    ipv6: false,
+    removalUrl: 'https://check.spamhaus.org/',
+    codesUrl: 'https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html',
+    codes: DBL_CODES,
+    interpret: interpretDbl,
+  }),
+  define({
+    zone: 'multi.surbl.org',
+    name: 'SURBL multi',
+    kind: 'domain',
+    ipv6: false,
+    removalUrl: 'https://www.surbl.org/surbl-analysis',
+    codes: [
+      ['127.0.0.8 (bit 8)', 'PH: phishing'],
+      ['127.0.0.16 (bit 16)', 'MW: malware'],
+      ['127.0.0.64 (bit 64)', 'ABUSE: spam'],
+      ['127.0.0.128 (bit 128)', 'CR: cracked sites'],
+      ['127.0.0.1', 'query blocked (public resolver, volume) → query-refused'],
+    ],
+    interpret: interpretSurbl,
+  }),
+  define({
+    zone: 'multi.uribl.com',
+    name: 'URIBL multi',
+    kind: 'domain',
+    ipv6: false,
+    removalUrl: 'https://admin.uribl.com/',
+    codes: [
+      ['127.0.0.2 (bit 2)', 'black list'],
+      ['127.0.0.4 (bit 4)', 'grey list'],
+      ['127.0.0.8 (bit 8)', 'red list'],
+      ['127.0.0.1 (bit 1)', 'query refused (public resolver, volume) → query-refused'],
+    ],
+    interpret: interpretUribl,
+  }),
+];
+
+/** The Spamhaus zones a DQS key replaces (https://docs.spamhaus.com, "Data Query Service"). */
+const DQS_REPLACEMENTS: Readonly<Record<string, string>> = {
+  'zen.spamhaus.org': 'zen.dq.spamhaus.net',
+  'dbl.spamhaus.org': 'dbl.dq.spamhaus.net',
+};
+
+/** Options that shape the list set (the CLI's --blocklist, --no-blocklist, --spamhaus-key). */
+export interface ListSelection {
+  /** Zones to add; `domain:<zone>` adds a domain list, `<zone>` or `ip:<zone>` an IP list. */
+  add?: readonly string[];
+  /** Zones to drop (as given, or their DQS form); `all` drops every default list. */
+  drop?: readonly string[];
+  /** Spamhaus DQS key: the Spamhaus zones are queried as `<key>.zen.dq.spamhaus.net` and `<key>.dbl.dq.spamhaus.net`. */
+  spamhausKey?: string;
+}
+
+/** Normalizes a zone as typed: lower case, no trailing or leading dot. */
+export function normalizeZone(zone: string): string {
+  return zone.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
+}
+
+/** The lists to ask, from the defaults and the user's additions and removals. */
+export function selectBlocklists(selection: ListSelection = {}): BlocklistDefinition[] {
+  const drop = new Set((selection.drop ?? []).map(normalizeZone));
+  const dropAll = drop.has('all');
+  const key = selection.spamhausKey?.trim();
+  const lists: BlocklistDefinition[] = [];
+  for (const list of DEFAULT_BLOCKLISTS) {
+    if (dropAll || drop.has(list.zone)) continue;
+    const dqs = DQS_REPLACEMENTS[list.zone];
+    if (key && dqs) {
+      if (drop.has(dqs)) continue;
+      // The key is a credential: reports show the zone without it.
+      lists.push({ ...list, zone: `${key.toLowerCase()}.${dqs}`, displayZone: `<DQS-KEY>.${dqs}`, name: `${list.name} via DQS`, origin: 'dqs' });
+    } else {
+      lists.push(list);
+    }
+  }
+  for (const entry of selection.add ?? []) {
+    const parsed = parseAddedZone(entry);
+    if (!parsed) continue;
+    if (drop.has(parsed.zone)) continue;
+    if (lists.some((list) => list.zone === parsed.zone || list.displayZone === parsed.zone)) continue;
+    const known = DEFAULT_BLOCKLISTS.find((list) => list.zone === parsed.zone);
+    if (known) {
+      lists.push({ ...known, origin: 'added' });
+      continue;
+    }
+    lists.push({
+      zone: parsed.zone,
+      displayZone: parsed.zone,
+      name: parsed.zone,
+      kind: parsed.kind,
+      ipv6: parsed.kind === 'ip',
+      codes: [['any 127.x.x.x', 'listed']],
+      interpret: isSpamhausZone(parsed.zone) ? interpretSpamhausFamily(parsed.kind) : interpretGeneric,
+      origin: 'added',
+    });
+  }
+  return lists;
+}
+
+function parseAddedZone(entry: string): { zone: string; kind: ListKind } | null {
+  const match = /^(ip|domain):(.*)$/i.exec(entry.trim());
+  const kind: ListKind = match?.[1]?.toLowerCase() === 'domain' ? 'domain' : 'ip';
+  const zone = normalizeZone(match ? (match[2] ?? '') : entry);
+  if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(zone)) return null;
+  return { zone, kind };
+}
+
+function isSpamhausZone(zone: string): boolean {
+  return zone.endsWith('.spamhaus.org') || zone.endsWith('.spamhaus.net');
+}
+
+/** Other Spamhaus zones (sbl, xbl, pbl, their DQS forms) share the error codes and the ZEN/DBL code tables. */
+function interpretSpamhausFamily(kind: ListKind): (address: string) => CodeMeaning {
+  return kind === 'domain' ? interpretDbl : interpretZen;
+}

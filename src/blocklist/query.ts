@@ -1,0 +1,120 @@
+/**
+ * Asking DNS blocklists (RFC 5782) and reading their answers. Pure mechanics:
+ * which name to ask, one A query (plus TXT when listed), and what the answer
+ * means for that list. The check decides what to report.
+ */
+import type { DnsClient, DnsStatus } from '../dns/types.js';
+import { parseIp, type ParsedIp } from '../lookups/reverse.js';
+import { isLoopbackCode, type BlocklistDefinition, type CodeMeaning } from './lists.js';
+
+/**
+ * The outcome of one (list, key) query:
+ * - `listed` / `policy-listed`: the key is on the list (a policy list for `policy-listed`);
+ * - `not-listed`: NXDOMAIN (or NODATA) from the list;
+ * - `refused`: the list answered with one of its error codes: neither listed nor clean;
+ * - `unexpected`: an answer outside 127.0.0.0/8 (a resolver rewriting NXDOMAIN): not a listing;
+ * - `inconclusive`: no usable reply (timeout, SERVFAIL, REFUSED rcode).
+ */
+export type ListOutcome = 'listed' | 'policy-listed' | 'not-listed' | 'refused' | 'unexpected' | 'inconclusive';
+
+export interface ListAnswer {
+  /** The list, as shown in reports. */
+  list: string;
+  /** The key asked about: an IP address (canonical text) or a domain. */
+  key: string;
+  /** The DNS name queried (with a DQS key masked). */
+  query: string;
+  /** The DNS outcome of the A query. */
+  dnsStatus: DnsStatus;
+  outcome: ListOutcome;
+  /** A record values returned. */
+  answers: string[];
+  /** Meaning of each 127.0.0.0/8 answer, in the list's terms. */
+  codes: Array<{ address: string } & CodeMeaning>;
+  /** TXT reason published with a listing (asked only when listed). */
+  reason?: string;
+  /** Why an answer was set aside (unexpected answers). */
+  note?: string;
+}
+
+/**
+ * The name to ask for an IP address: reversed octets for IPv4 (RFC 5782 §2.1),
+ * 32 reversed hex nibbles for IPv6 (RFC 5782 §2.4), followed by the zone.
+ */
+export function ipQueryName(ip: ParsedIp, zone: string): string {
+  if (ip.version === 4) return `${[...ip.bytes].reverse().join('.')}.${zone}`;
+  const nibbles = ip.bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${nibbles.split('').reverse().join('.')}.${zone}`;
+}
+
+/** The name to ask for a domain: the domain followed by the zone (RFC 5782 §3). */
+export function domainQueryName(domain: string, zone: string): string {
+  return `${domain}.${zone}`;
+}
+
+/** Asks one list about one key (an IP or a domain, by the list's kind). */
+export async function queryList(dns: DnsClient, list: BlocklistDefinition, key: string): Promise<ListAnswer> {
+  let name: string;
+  let shown: string;
+  if (list.kind === 'ip') {
+    const ip = parseIp(key);
+    if (!ip) throw new Error(`not an IP address: ${key}`);
+    name = ipQueryName(ip, list.zone);
+    shown = ipQueryName(ip, list.displayZone);
+  } else {
+    name = domainQueryName(key, list.zone);
+    shown = domainQueryName(key, list.displayZone);
+  }
+  const base = { list: list.displayZone, key, query: shown };
+  const answer = await dns.query(name, 'A');
+  if (answer.status === 'nxdomain' || answer.status === 'nodata') {
+    // RFC 5782 §2.1: a key that is not listed has no A record.
+    return { ...base, dnsStatus: answer.status, outcome: 'not-listed', answers: [], codes: [] };
+  }
+  if (answer.status !== 'ok') {
+    return { ...base, dnsStatus: answer.status, outcome: 'inconclusive', answers: [], codes: [] };
+  }
+  const answers = [...new Set(answer.records)].sort(compareAddresses);
+  const inRange = answers.filter(isLoopbackCode);
+  const outside = answers.filter((address) => !isLoopbackCode(address));
+  if (inRange.length === 0) {
+    // RFC 5782 §2.1: listing values are in 127.0.0.0/8. Anything else comes from
+    // a resolver that rewrites NXDOMAIN (search pages, ad redirection): not a listing.
+    return {
+      ...base,
+      dnsStatus: 'ok',
+      outcome: 'unexpected',
+      answers,
+      codes: [],
+      note: `answer ${outside.join(', ')} is outside 127.0.0.0/8: the resolver probably rewrites NXDOMAIN; not counted as a listing`,
+    };
+  }
+  const codes = inRange.map((address) => ({ address, ...list.interpret(address) }));
+  const note = outside.length > 0 ? `answers outside 127.0.0.0/8 ignored: ${outside.join(', ')}` : undefined;
+  // An error code makes the whole answer an error, whatever else came with it:
+  // a refused query is never a listing.
+  let outcome: ListOutcome;
+  if (codes.some((code) => code.class === 'refused')) outcome = 'refused';
+  else if (codes.some((code) => code.class === 'listing')) outcome = 'listed';
+  else outcome = 'policy-listed';
+  const result: ListAnswer = { ...base, dnsStatus: 'ok', outcome, answers, codes };
+  if (note) result.note = note;
+  if (outcome === 'listed' || outcome === 'policy-listed') {
+    // RFC 5782 §2.1: a TXT record at the same name may give the reason; only worth asking once listed.
+    const txt = await dns.query(name, 'TXT');
+    if (txt.status === 'ok' && txt.records.length > 0) {
+      result.reason = txt.records.map((strings) => strings.join('')).join(' | ');
+    }
+  }
+  return result;
+}
+
+function compareAddresses(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+    const diff = (x[i] ?? 0) - (y[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return a.localeCompare(b);
+}
