@@ -1,13 +1,60 @@
 /**
- * The real NetClient (placeholder: replaced by the SMTP/HTTPS implementation).
+ * The real NetClient: SMTP STARTTLS probes and HTTPS fetches. Host names are
+ * resolved only through mailcheck's DnsClient; connections go to the address
+ * with SNI and certificate checks against the host name.
  */
+import { hostname } from 'node:os';
 import type { AuditOptions } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
-import type { NetClient } from './types.js';
+import { trustedRoots } from './certificates.js';
+import { fetchHttps } from './https-fetch.js';
+import { probeSmtp } from './smtp-probe.js';
+import type { NetClient, SmtpProbeResult } from './types.js';
 
-export function createNetClient(_dns: DnsClient, _options: Readonly<AuditOptions>): NetClient {
-  const missing = async (): Promise<never> => {
-    throw new Error('network probes not implemented yet');
+/** Defaults for the probe options of AuditOptions. */
+export const NET_DEFAULTS = {
+  smtpPort: 25,
+  httpsPort: 443,
+  probeTimeoutMs: 10_000,
+} as const;
+
+/**
+ * EHLO name when none is given: this machine's name if it is fully qualified
+ * (RFC 5321 §4.1.1.1 asks for the client's FQDN), else a name in the reserved
+ * .invalid TLD rather than a made-up one.
+ */
+export function defaultHeloName(): string {
+  const name = hostname().toLowerCase();
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name) ? name : 'mailcheck.invalid';
+}
+
+export function createNetClient(dns: DnsClient, options: Readonly<AuditOptions>): NetClient {
+  const ca = trustedRoots(options.extraCa);
+  const timeoutMs = options.probeTimeoutMs ?? NET_DEFAULTS.probeTimeoutMs;
+  return {
+    async fetchHttps(url, fetchOptions) {
+      if (options.offline) return { status: 'connect-error', message: 'offline: network probes are disabled' };
+      return fetchHttps(dns, url, { port: options.httpsPort ?? NET_DEFAULTS.httpsPort, timeoutMs, ...(ca ? { ca } : {}) }, fetchOptions);
+    },
+    async probeSmtp(host, address): Promise<SmtpProbeResult> {
+      if (options.offline || options.smtp === false) {
+        return {
+          host,
+          address,
+          port: options.smtpPort ?? NET_DEFAULTS.smtpPort,
+          state: 'unreachable',
+          error: { stage: 'connect', message: options.offline ? 'offline: network probes are disabled' : 'SMTP probing is disabled (--no-smtp)' },
+          starttlsOffered: false,
+          transcript: [],
+          durationMs: 0,
+        };
+      }
+      return probeSmtp(host, address, {
+        port: options.smtpPort ?? NET_DEFAULTS.smtpPort,
+        heloName: options.heloName ?? defaultHeloName(),
+        timeoutMs,
+        ...(ca ? { ca } : {}),
+      });
+    },
   };
-  return { fetchHttps: missing, probeSmtp: missing };
 }

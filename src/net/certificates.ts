@@ -1,0 +1,113 @@
+/**
+ * Certificate helpers shared by the SMTP probe, the HTTPS fetch and the DANE
+ * check: describing a peer chain, trusted roots, and the digests TLSA records
+ * are compared with (RFC 6698 §2.1.2–2.1.3).
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
+import type { CertificateInfo } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+/** Wraps DER bytes as a PEM certificate. */
+export function derToPem(der: Buffer): string {
+  const base64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
+}
+
+/** The DER bytes of a PEM certificate. */
+export function pemToDer(pem: string): Buffer {
+  return Buffer.from(new X509Certificate(pem).raw);
+}
+
+/** The DER SubjectPublicKeyInfo of a certificate (TLSA selector 1). */
+export function spkiDer(certificate: string | Buffer): Buffer {
+  const x509 = new X509Certificate(certificate);
+  return x509.publicKey.export({ type: 'spki', format: 'der' });
+}
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Turns `subject`/`issuer` objects of a peer certificate into `CN=…, O=…`. */
+function distinguishedName(fields: Record<string, string | string[]> | undefined): string {
+  if (!fields) return '';
+  return Object.entries(fields)
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`)
+    .join(', ');
+}
+
+/** Describes one DER certificate at time `now`. */
+export function describeCertificate(der: Buffer, now: Date = new Date()): CertificateInfo {
+  const x509 = new X509Certificate(der);
+  const validTo = new Date(x509.validTo);
+  const subjectAltNames = x509.subjectAltName ? x509.subjectAltName.split(/,\s*/).filter((entry) => entry !== '') : [];
+  return {
+    subject: x509.subject.split('\n').join(', '),
+    issuer: x509.issuer.split('\n').join(', '),
+    subjectAltNames,
+    serialNumber: x509.serialNumber.toUpperCase(),
+    validFrom: new Date(x509.validFrom).toISOString(),
+    validTo: validTo.toISOString(),
+    daysToExpiry: Math.floor((validTo.getTime() - now.getTime()) / DAY_MS),
+    sha256: sha256Hex(der),
+    spkiSha256: sha256Hex(spkiDer(der)),
+    selfIssued: x509.subject === x509.issuer,
+    pem: derToPem(der),
+  };
+}
+
+/**
+ * The peer's chain, leaf first, from `getPeerCertificate(true)`. The TLS layer
+ * links each certificate to its issuer (completing the chain from the trusted
+ * store where the server left the root out); the root links to itself.
+ */
+export function peerChain(socket: tls.TLSSocket, now: Date = new Date()): CertificateInfo[] {
+  const chain: CertificateInfo[] = [];
+  const seen = new Set<string>();
+  let current: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate;
+  while (current && current.raw && Object.keys(current).length > 0) {
+    const fingerprint = current.fingerprint256;
+    if (seen.has(fingerprint)) break;
+    seen.add(fingerprint);
+    chain.push(describeCertificate(current.raw, now));
+    current = current.issuerCertificate;
+  }
+  return chain;
+}
+
+/** `subject` of a peer certificate object as a string (for messages). */
+export function subjectOf(certificate: tls.PeerCertificate): string {
+  return distinguishedName(certificate.subject as unknown as Record<string, string | string[]>);
+}
+
+/**
+ * The `ca` option for TLS connections, or undefined to keep Node's default
+ * store. Passing `ca` replaces the default store, which Node builds from its
+ * bundled roots plus NODE_EXTRA_CA_CERTS; so when extra roots are given the
+ * whole set is rebuilt here: bundled roots + NODE_EXTRA_CA_CERTS + extras.
+ */
+export function trustedRoots(extraCa: readonly string[] | undefined): string[] | undefined {
+  if (!extraCa || extraCa.length === 0) return undefined;
+  const roots = [...tls.rootCertificates];
+  const extraFile = process.env.NODE_EXTRA_CA_CERTS;
+  if (extraFile) {
+    try {
+      roots.push(readFileSync(extraFile, 'utf8'));
+    } catch {
+      // Node itself only warns when the file cannot be read; do the same by ignoring it.
+    }
+  }
+  roots.push(...extraCa);
+  return roots;
+}
+
+/** Host-name check for a leaf (RFC 6125 via Node's implementation); the error message or undefined. */
+export function hostnameError(host: string, socket: tls.TLSSocket): string | undefined {
+  const peer = socket.getPeerCertificate(false);
+  if (!peer || Object.keys(peer).length === 0) return 'no certificate presented';
+  const error = tls.checkServerIdentity(host, peer);
+  return error ? error.message : undefined;
+}
