@@ -273,7 +273,9 @@ export const mxCheck = defineCheck({
               : {}),
             notes: [
               'Check each exchange name for typos first: a misspelt provider host name is the usual cause.',
-              'Names outside your domain are fixed in the MX record itself: correct the name to the one your mail provider documents, or remove the record.',
+              ...(fixRecords.some((record) => record.action === 'remove')
+                ? ['Names outside your domain are fixed in the MX record itself: correct the name to the one your mail provider documents, or remove the record.']
+                : []),
             ],
           },
         }),
