@@ -51,8 +51,8 @@ function gauge(report: Report): string {
   return `<svg class="gauge" viewBox="0 0 128 128" width="128" height="128" role="img" aria-label="Score ${report.score.value} of 100, grade ${esc(report.score.grade)}" data-score="${report.score.value}" data-grade="${esc(report.score.grade)}">
 <circle cx="64" cy="64" r="${radius}" fill="none" stroke="#d0d7de" stroke-width="14"/>
 <circle class="gauge-arc" cx="64" cy="64" r="${radius}" fill="none" stroke="${color}" stroke-width="14" stroke-linecap="butt" stroke-dasharray="${filled.toFixed(2)} ${circumference.toFixed(2)}" transform="rotate(-90 64 64)"/>
-<text x="64" y="64" text-anchor="middle" class="gauge-value">${report.score.value}</text>
-<text x="64" y="90" text-anchor="middle" class="gauge-grade" fill="${color}">${esc(report.score.grade)}</text>
+<text x="64" y="58" text-anchor="middle" class="gauge-value">${report.score.value}</text>
+<text x="64" y="94" text-anchor="middle" class="gauge-grade" fill="${color}">${esc(report.score.grade)}</text>
 </svg>`;
 }
 

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { BaselineError, applyBaseline, atOrAbove, diffReport, readBaseline, regressions } from '../src/baseline.js';
+import { formatNdjson } from '../src/report/ndjson.js';
+import { reportSchema } from '../src/report/schema.js';
+import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
+
+const ids = (list: Array<{ id: string }>) => list.map((item) => item.id).sort();
+
+describe('diffReport', () => {
+  const before = report('a.example', [
+    check('mx', [finding('mx/no-ipv6', 'info')]),
+    check('spf', [finding('spf/too-many-lookups', 'high')]),
+    check('dmarc', [finding('dmarc/policy-none', 'medium')]),
+  ]);
+
+  it('splits findings into new, resolved and unchanged, with the score delta', () => {
+    const now = report('a.example', [
+      check('mx', [finding('mx/no-ipv6', 'info')]),
+      check('spf'),
+      check('dmarc', [finding('dmarc/policy-none', 'medium'), finding('dmarc/no-rua', 'low')]),
+    ]);
+    const diff = diffReport(now, before);
+    expect(ids(diff.new)).toEqual(['dmarc/no-rua']);
+    expect(ids(diff.resolved)).toEqual(['spf/too-many-lookups']);
+    expect(ids(diff.unchanged)).toEqual(['dmarc/policy-none', 'mx/no-ipv6']);
+    expect(diff.scoreDelta).toBe(now.score.value - before.score.value);
+    expect(diff.scoreDelta).toBeGreaterThan(0);
+    expect(diff.baseline).toEqual({ generatedAt: before.generatedAt, score: before.score });
+    expect(diff.notCompared).toEqual([]);
+    expect(regressions(diff, 'high')).toEqual([]);
+    expect(regressions(diff, 'low')).toEqual(['new low finding dmarc/no-rua']);
+    // The diff block is valid in the Report schema.
+    expect(reportSchema.parse({ ...now, diff })).toMatchObject({ diff: { scoreDelta: diff.scoreDelta } });
+  });
+
+  it('does not call findings of a check that errored now "resolved"', () => {
+    const now = report('a.example', [
+      check('mx', [finding('mx/no-ipv6', 'info')]),
+      check('spf', [], { status: 'error', error: 'DNS timeout' }),
+      check('dmarc', [finding('dmarc/policy-none', 'medium')]),
+    ]);
+    const diff = diffReport(now, before);
+    expect(diff.resolved).toEqual([]);
+    expect(diff.notCompared).toEqual(['spf']);
+  });
+
+  it('leaves out checks present in only one run', () => {
+    const now = report('a.example', [check('mx', [finding('mx/no-ipv6', 'info')])]);
+    const diff = diffReport(now, before);
+    expect(diff.notCompared).toEqual(['dmarc', 'spf']);
+    expect(diff.resolved).toEqual([]);
+  });
+
+  it('flags a severity increase as a regression and a score drop as one', () => {
+    const now = report('a.example', [
+      check('mx', [finding('mx/no-ipv6', 'info')]),
+      check('spf', [finding('spf/too-many-lookups', 'critical')]),
+      check('dmarc', [finding('dmarc/policy-none', 'medium')]),
+    ]);
+    const diff = diffReport(now, before);
+    expect(diff.unchanged.find((item) => item.id === 'spf/too-many-lookups')).toMatchObject({
+      severity: 'critical',
+      previousSeverity: 'high',
+    });
+    expect(diff.scoreDelta).toBeLessThan(0);
+    const reasons = regressions(diff, 'high');
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/^spf\/too-many-lookups rose from high to critical$/);
+    expect(reasons[1]).toMatch(/^score dropped by \d+/);
+    // A lower severity does not make a rise regress: 'none' only counts the score.
+    expect(regressions(diff, 'none')).toHaveLength(1);
+  });
+
+  it('treats a domain missing from the baseline as all-new but not as a regression', () => {
+    const now = brokenReport('fresh.example');
+    const diff = applyBaseline(now, new Map()).diff!;
+    expect(diff.baseline).toBeNull();
+    expect(diff.scoreDelta).toBeNull();
+    expect(ids(diff.new)).toEqual(['dmarc/policy-none', 'mx/no-ipv6', 'spf/too-many-lookups']);
+    expect(regressions(diff, 'info')).toEqual([]);
+  });
+});
+
+describe('atOrAbove', () => {
+  it('orders severities', () => {
+    expect(atOrAbove('critical', 'high')).toBe(true);
+    expect(atOrAbove('high', 'high')).toBe(true);
+    expect(atOrAbove('medium', 'high')).toBe(false);
+    expect(atOrAbove('critical', 'none')).toBe(false);
+    expect(atOrAbove('info', 'info')).toBe(true);
+  });
+});
+
+describe('readBaseline', () => {
+  const a = healthyReport('a.example');
+  const b = brokenReport('b.example');
+
+  it('reads a single report, an array, and ndjson', () => {
+    expect([...readBaseline(JSON.stringify(a, null, 2)).keys()]).toEqual(['a.example']);
+    expect([...readBaseline(JSON.stringify([a, b])).keys()]).toEqual(['a.example', 'b.example']);
+    const fromNdjson = readBaseline(formatNdjson([a, b]));
+    expect(fromNdjson.get('b.example')).toEqual(b);
+  });
+
+  it('rejects what is not a baseline with a BaselineError', () => {
+    expect(() => readBaseline('')).toThrow(BaselineError);
+    expect(() => readBaseline('{"not": "a report"}')).toThrow(BaselineError);
+    expect(() => readBaseline('{ broken json\n')).toThrow(/line 1/);
+    expect(() => readBaseline(JSON.stringify({ ...a, schemaVersion: 2 }))).toThrow(/schemaVersion/);
+  });
+});
