@@ -260,7 +260,9 @@ function mismatchFix(domain: string, mismatched: Array<{ subject: Subject; looku
   const base = ptrFix(
     own.length === mismatched.length
       ? 'Publish address records for the PTR names so that they resolve back to the addresses'
-      : 'Ask the owner of the IP address block (your hosting provider or ISP) to point the PTR records at host names that resolve back to the addresses',
+      : own.length > 0
+        ? 'Publish address records for the PTR names in your domain, and ask the owner of the IP address block (your hosting provider or ISP) to point the other PTR records at host names that resolve back'
+        : 'Ask the owner of the IP address block (your hosting provider or ISP) to point the PTR records at host names that resolve back to the addresses',
     foreign.map(({ subject, lookup }) => ({ subject, lookup, action: 'replace' as const, current: lookup.names[0] })),
   );
   const forward: FixRecord[] = own.map(({ subject, lookup }) => ({
