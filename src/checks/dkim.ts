@@ -1,14 +1,240 @@
 /**
- * dkim: placeholder until the check is written.
+ * dkim: probes DKIM selectors (given ones, then those of the providers the
+ * domain's MX hosts and SPF includes reveal, then a generic list), parses each
+ * key record (RFC 6376 §3.6.1) and measures its key: RSA below 1024 bits is
+ * insecure (RFC 8301 §3.2), below 2048 weak; ed25519 keys per RFC 8463.
  */
+import type { Finding, Fix } from '../report/schema.js';
 import { defineCheck } from './define.js';
+import { getMxHosts } from '../lookups/mx-hosts.js';
+import { planSelectors, spfIncludeTargets } from '../dkim/selectors.js';
+import { probeSelectors, type SelectorProbe } from '../dkim/probe.js';
+import { dkimRecordWith, type DkimKeyRecord } from '../dkim/record.js';
+
+/** RFC 8301 §3.2: signers MUST use RSA keys of at least 1024 bits. */
+const MIN_RSA_BITS = 1024;
+/** RFC 8301 §3.2: signers SHOULD use at least 2048 bits. */
+const GOOD_RSA_BITS = 2048;
+
+type Probed = SelectorProbe & { record: DkimKeyRecord };
+
+const describe = (probe: SelectorProbe) =>
+  `${probe.name}${probe.cnameTarget ? ` (CNAME → ${probe.cnameTarget})` : ''}`;
+
+function rotateFix(domain: string, probes: readonly Probed[]): Fix {
+  const notes = [
+    'Generate a new key pair: openssl genrsa -out dkim.key 2048; the public key for p= is: openssl rsa -in dkim.key -pubout -outform DER | base64 -w0',
+    'Switch signing to the new selector; once mail signed with the old key has been delivered (a few days), revoke the old key by publishing an empty p= at its selector.',
+    `Old selector(s): ${probes.map((probe) => probe.name).join(', ')}`,
+  ];
+  if (probes.some((probe) => probe.cnameTarget)) {
+    notes.push('Keys reached through a CNAME are hosted by a provider: rotate them in the provider\'s console instead.');
+  }
+  return {
+    summary: 'Rotate to a 2048-bit RSA key under a new selector',
+    records: [{ action: 'add', name: `<NEW-SELECTOR>._domainkey.${domain}`, type: 'TXT', value: 'v=DKIM1; k=rsa; p=<PUBLIC-KEY-BASE64>' }],
+    placeholders: {
+      'NEW-SELECTOR': 'A selector not used before (for example one naming the year and month, s202601).',
+      'PUBLIC-KEY-BASE64': 'The new 2048-bit RSA public key: base64 of its DER SubjectPublicKeyInfo, on one line.',
+    },
+    notes,
+  };
+}
+
+function replaceFix(summary: string, probes: readonly Probed[], value: (record: DkimKeyRecord) => string): Fix {
+  const delegated = probes.filter((probe) => probe.cnameTarget);
+  return {
+    summary,
+    records: probes.map((probe) => ({
+      action: 'replace' as const,
+      // A delegated key lives at the CNAME target.
+      name: probe.cnameTarget ?? probe.name,
+      type: 'TXT',
+      value: value(probe.record),
+      current: probe.record.raw,
+    })),
+    ...(delegated.length > 0
+      ? { notes: [`Records reached through a CNAME (${delegated.map((probe) => probe.name).join(', ')}) are changed at the provider hosting them.`] }
+      : {}),
+  };
+}
 
 export const dkimCheck = defineCheck({
   id: 'dkim',
-  title: 'dkim',
-  description: 'Not implemented yet.',
-  findings: {},
-  async run() {
-    return { findings: [], facts: {}, skipped: 'not implemented yet' };
+  title: 'DKIM',
+  description:
+    'Probes DKIM selectors (--dkim-selector, then those of recognised providers, then common ones), parses each key record (RFC 6376 §3.6.1) ' +
+    'and measures its key (RFC 8301 §3.2 RSA sizes, RFC 8463 ed25519).',
+  findings: {
+    'dkim/not-found': {
+      severity: 'high',
+      title: 'No DKIM key found',
+      description: 'No probed selector holds a DKIM key. Either the domain does not sign its mail, or it uses a selector mailcheck does not know: pass it with --dkim-selector.',
+    },
+    'dkim/insecure-key': {
+      severity: 'high',
+      title: 'Insecure DKIM key',
+      description: 'An RSA key shorter than 1024 bits: RFC 8301 §3.2 forbids it and verifiers treat its signatures as failing; such keys can be factored.',
+    },
+    'dkim/weak-key': {
+      severity: 'medium',
+      title: 'Weak DKIM key',
+      description: 'An RSA key of 1024 to 2047 bits: still accepted, but below the 2048 bits RFC 8301 §3.2 recommends.',
+    },
+    'dkim/invalid-record': {
+      severity: 'high',
+      title: 'Invalid DKIM key record',
+      description: 'The key record does not parse (malformed or duplicate tags, wrong v=, unknown k=, bad base64, or a key that does not decode): signatures made with it fail.',
+    },
+    'dkim/revoked-key': {
+      severity: 'low',
+      title: 'Revoked DKIM key',
+      description: 'A selector publishes an empty p=: the key is revoked and signatures made with it fail (fine after a rotation, wrong if still in use).',
+    },
+    'dkim/testing-mode': {
+      severity: 'low',
+      title: 'DKIM key in test mode',
+      description: 't=y marks the domain as testing DKIM: verifiers must not treat signatures differently from unsigned mail (RFC 6376 §3.6.1).',
+    },
+    'dkim/sha1-only': {
+      severity: 'medium',
+      title: 'DKIM key limited to SHA-1',
+      description: 'h=sha1 allows only rsa-sha1 signatures, which RFC 8301 §3.1 forbids verifiers to accept.',
+    },
+  },
+  async run(ctx, emit) {
+    const domain = ctx.domain;
+    const [mx, txt] = await Promise.all([getMxHosts(ctx), ctx.dns.query(domain, 'TXT')]);
+    const mxHosts = mx.hosts.map((host) => host.exchange);
+    const spfIncludes = txt.status === 'ok' ? spfIncludeTargets(txt.records.map((strings) => strings.join(''))) : [];
+    const plan = planSelectors(ctx.options.dkimSelectors, mxHosts, spfIncludes);
+    const probes = await probeSelectors(ctx.dns, domain, plan.selectors);
+
+    const found = probes.filter((probe): probe is Probed => probe.found && probe.record !== undefined);
+    const failed = probes.filter((probe) => probe.status === 'servfail' || probe.status === 'refused' || probe.status === 'timeout');
+    const facts: Record<string, unknown> = {
+      selectorsProbed: plan.selectors,
+      selectorSources: plan.sources,
+      providers: plan.providers,
+      mxHosts,
+      spfIncludes,
+      invalidSelectors: plan.invalid,
+      results: Object.fromEntries(probes.map((probe) => [probe.selector, probe.found ? 'found' : probe.status])),
+      keys: found.map((probe) => ({
+        selector: probe.selector,
+        name: probe.name,
+        cnames: probe.cnames,
+        cnameTarget: probe.cnameTarget ?? null,
+        record: probe.record.raw,
+        recordCount: probe.recordCount,
+        version: probe.record.version ?? null,
+        keyType: probe.record.key?.type ?? probe.record.keyType,
+        bits: probe.record.key?.bits ?? null,
+        keyEncoding: probe.record.key?.encoding ?? null,
+        hashAlgorithms: probe.record.hashAlgorithms ?? null,
+        services: probe.record.services,
+        flags: probe.record.flags,
+        testing: probe.record.flags.includes('y'),
+        revoked: probe.record.revoked,
+        errors: probe.record.errors,
+      })),
+      failed: failed.map((probe) => ({ selector: probe.selector, name: probe.name, status: probe.status })),
+    };
+    const findings: Finding[] = [];
+
+    if (found.length === 0) {
+      if (failed.length > 0) {
+        return {
+          findings,
+          facts,
+          inconclusive: `no DKIM key found, but ${failed.length} of ${probes.length} selector queries failed (${failed
+            .slice(0, 5)
+            .map((probe) => `${probe.name}: ${probe.status}`)
+            .join(', ')}${failed.length > 5 ? ', …' : ''})`,
+        };
+      }
+      findings.push(
+        emit('dkim/not-found', {
+          message: `No DKIM key at any of the ${probes.length} selectors probed; if the domain signs with another selector, pass it with --dkim-selector <selector>`,
+          evidence: [`selectors probed: ${plan.selectors.join(', ')}`],
+        }),
+      );
+      return { findings, facts };
+    }
+
+    const invalid = found.filter((probe) => probe.record.errors.length > 0);
+    if (invalid.length > 0) {
+      findings.push(
+        emit('dkim/invalid-record', {
+          message: `Unusable DKIM key record(s): ${invalid.map((probe) => `${probe.selector}: ${probe.record.errors.join('; ')}`).join(' | ')}`,
+          evidence: invalid.map((probe) => `${describe(probe)} TXT "${probe.record.raw}"`),
+        }),
+      );
+    }
+
+    const rsa = found.filter((probe) => probe.record.key?.type === 'rsa');
+    const insecure = rsa.filter((probe) => (probe.record.key?.bits ?? 0) < MIN_RSA_BITS);
+    if (insecure.length > 0) {
+      findings.push(
+        emit('dkim/insecure-key', {
+          message: `RSA key(s) below ${MIN_RSA_BITS} bits: ${insecure.map((probe) => `${probe.selector} (${probe.record.key?.bits} bits)`).join(', ')}`,
+          evidence: insecure.map((probe) => `${describe(probe)}: RSA ${probe.record.key?.bits} bits`),
+          fix: rotateFix(domain, insecure),
+        }),
+      );
+    }
+    const weak = rsa.filter((probe) => {
+      const bits = probe.record.key?.bits ?? 0;
+      return bits >= MIN_RSA_BITS && bits < GOOD_RSA_BITS;
+    });
+    if (weak.length > 0) {
+      findings.push(
+        emit('dkim/weak-key', {
+          message: `RSA key(s) below ${GOOD_RSA_BITS} bits: ${weak.map((probe) => `${probe.selector} (${probe.record.key?.bits} bits)`).join(', ')}`,
+          evidence: weak.map((probe) => `${describe(probe)}: RSA ${probe.record.key?.bits} bits`),
+          fix: rotateFix(domain, weak),
+        }),
+      );
+    }
+
+    const revoked = found.filter((probe) => probe.record.revoked);
+    if (revoked.length > 0) {
+      findings.push(
+        emit('dkim/revoked-key', {
+          message: `Revoked key(s) (empty p=): ${revoked.map((probe) => probe.selector).join(', ')}`,
+          evidence: revoked.map((probe) => `${describe(probe)} TXT "${probe.record.raw}"`),
+        }),
+      );
+    }
+
+    const testing = found.filter((probe) => probe.record.flags.includes('y'));
+    if (testing.length > 0) {
+      findings.push(
+        emit('dkim/testing-mode', {
+          message: `Key(s) flagged t=y (testing): ${testing.map((probe) => probe.selector).join(', ')}`,
+          evidence: testing.map((probe) => `${describe(probe)} TXT "${probe.record.raw}"`),
+          fix: replaceFix('Remove the y flag from t=', testing, (record) => {
+            const flags = record.flags.filter((flag) => flag !== 'y');
+            return dkimRecordWith(record, 't', flags.length > 0 ? flags.join(':') : null);
+          }),
+        }),
+      );
+    }
+
+    const sha1Only = found.filter((probe) => {
+      const hashes = probe.record.hashAlgorithms;
+      return hashes !== undefined && hashes.includes('sha1') && !hashes.includes('sha256');
+    });
+    if (sha1Only.length > 0) {
+      findings.push(
+        emit('dkim/sha1-only', {
+          message: `Key(s) restricted to SHA-1 (h=sha1): ${sha1Only.map((probe) => probe.selector).join(', ')}`,
+          evidence: sha1Only.map((probe) => `${describe(probe)} TXT "${probe.record.raw}"`),
+          fix: replaceFix('Allow sha256: remove h=sha1 and sign with rsa-sha256', sha1Only, (record) => dkimRecordWith(record, 'h', null)),
+        }),
+      );
+    }
+
+    return { findings, facts };
   },
 });
