@@ -264,7 +264,8 @@ function checkName(name: string): string {
     if (label === '') throw new InvalidNameError(`DNS name has an empty label: ${name}`);
     if (label.length > 63) throw new InvalidNameError(`DNS label is longer than 63 characters: ${label}`);
     // Internationalised names must be given as A-labels (RFC 5890 §2.3.2.1).
-    if (/[^\x21-\x7e]/.test(label)) throw new InvalidNameError(`DNS name is not ASCII (convert it to A-labels): ${name}`);
+    // A space is a legal label octet (RFC 2181 §11) and SPF macros can produce one (RFC 7208 §7.3 "%_").
+    if (/[^\x20-\x7e]/.test(label)) throw new InvalidNameError(`DNS name is not ASCII (convert it to A-labels): ${name}`);
   }
   return canonical;
 }
