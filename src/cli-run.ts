@@ -1,0 +1,197 @@
+/**
+ * What the CLI does once commander has parsed the command line: validate the
+ * options, normalise the domains, audit, render, write, and compute the exit
+ * code. Loaded lazily by src/cli.ts, so `--help` and `--version` never pay
+ * for zod, the checks or the resolver.
+ */
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CHECK_IDS } from './checks/index.js';
+import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
+import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './cli-options.js';
+import { parseDomain } from './domain.js';
+import type { DnsClient, QueryLogEntry } from './dns/types.js';
+import { exitCodeFor } from './exit-code.js';
+import { getFormat, type ReporterOptions } from './report/formats.js';
+import { shouldColor } from './report/style.js';
+import { audit } from './run.js';
+
+/** `mailcheck [options] <domain...>`: returns the exit code. */
+export async function runAudit(rawDomains: readonly string[], rawOptions: Record<string, unknown>, io: CliIo): Promise<number> {
+  const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
+  const domains = normaliseArguments(rawDomains);
+  const extraCa = await readCaFiles(cli.caFile);
+  const options = toAuditOptions(cli, extraCa);
+  if (cli.output !== undefined) await assertWritable(cli.output);
+
+  const dns = await createDns(cli);
+  const reports = await audit(domains, options, { dns });
+  if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
+
+  const reporterOptions = reporterOptionsFor(cli, io);
+  const format = getFormat(cli.format);
+  if (!format) throw new UsageError(`unknown format "${cli.format}". Run "mailcheck --help" for the list`);
+  const render = await format.load();
+  await emit(render(reports, reporterOptions), cli.output, io.stdout);
+  return exitCodeFor(reports, { failOn: cli.failOn, ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}) });
+}
+
+/** `mailcheck spf <domain>`: returns the exit code from the SPF command. */
+export async function runSpf(rawDomain: string, rawOptions: Record<string, unknown>, io: CliIo): Promise<number> {
+  const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
+  if (cli.format !== 'text' && cli.format !== 'json') {
+    throw new UsageError(`mailcheck spf prints text or json, not ${cli.format}. Use --format text or --format json`);
+  }
+  if (cli.ip && cli.ip.length > 1) throw new UsageError('mailcheck spf evaluates one client IP at a time. Give --ip once');
+  const parsed = parseDomain(rawDomain);
+  if (!parsed.ok) throw new UsageError(parsed.error);
+  const sender = typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : undefined;
+  if (sender !== undefined && !/^[^@\s]*@[^@\s]+$/.test(sender) && parseDomain(sender).ok === false) {
+    throw new UsageError(`--sender "${sender}" is not a mailbox. Use e.g. --sender bounce@example.com`);
+  }
+  const helo = typeof rawOptions.helo === 'string' ? rawOptions.helo.trim() : undefined;
+  if (helo !== undefined && helo === '') throw new UsageError('--helo needs a host name. Use e.g. --helo mail.example.com');
+  if (cli.output !== undefined) await assertWritable(cli.output);
+
+  const dns = await createDns(cli);
+  const { spfCommand } = await import('./commands/spf.js');
+  const result = await spfCommand(
+    {
+      domain: parsed.domain,
+      ...(cli.ip?.[0] !== undefined ? { ip: cli.ip[0] } : {}),
+      ...(sender !== undefined ? { sender } : {}),
+      ...(helo !== undefined ? { helo } : {}),
+      format: cli.format,
+      color: reporterOptionsFor(cli, io).color,
+    },
+    dns,
+  );
+  if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
+  await emit(result.output, cli.output, io.stdout);
+  return result.exitCode;
+}
+
+/** Every argument as a domain; the first invalid one is a usage error. */
+export function normaliseArguments(rawDomains: readonly string[]): string[] {
+  if (rawDomains.length === 0) {
+    throw new UsageError('no domain given. Usage: mailcheck [options] <domain...>; run "mailcheck --help" for more');
+  }
+  for (const raw of rawDomains) {
+    const parsed = parseDomain(raw);
+    if (!parsed.ok) throw new UsageError(parsed.error);
+  }
+  return [...rawDomains];
+}
+
+/** Colour, verbosity and thresholds for the reporter. */
+export function reporterOptionsFor(cli: AuditCliOptions, io: CliIo): ReporterOptions {
+  const toFile = cli.output !== undefined;
+  const color = shouldColor({
+    ...(cli.color !== undefined ? { flag: cli.color } : {}),
+    env: io.env,
+    isTTY: !toFile && io.stdout.isTTY === true,
+  });
+  const columns = !toFile && io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80;
+  return {
+    color,
+    verbose: cli.verbose === true,
+    failOn: cli.failOn,
+    ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}),
+    width: Math.min(Math.max(columns, 60), 100),
+  };
+}
+
+async function createDns(cli: AuditCliOptions): Promise<DnsClient> {
+  const { createResolver } = await import('./dns/resolver.js');
+  try {
+    return createResolver({
+      ...(cli.resolver && cli.resolver.length > 0 ? { servers: cli.resolver } : {}),
+      ...(cli.timeout !== undefined ? { timeoutMs: cli.timeout } : {}),
+      ...(cli.retries !== undefined ? { retries: cli.retries } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${sentence(message.replace(/\.$/, ''))} Check --resolver`);
+  }
+}
+
+async function readCaFiles(files: readonly string[] | undefined): Promise<string[] | undefined> {
+  if (!files || files.length === 0) return undefined;
+  return Promise.all(
+    files.map(async (file) => {
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch (error) {
+        throw new UsageError(`cannot read --ca-file "${file}" (${errorCode(error)}). Check the path`);
+      }
+      if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new UsageError(`--ca-file "${file}" holds no PEM certificate. Give a file with -----BEGIN CERTIFICATE----- blocks`);
+      }
+      return text;
+    }),
+  );
+}
+
+/** Fails early, before the audit, when the output file cannot be written. */
+export async function assertWritable(file: string): Promise<void> {
+  const target = path.resolve(file);
+  try {
+    const stat = await fs.stat(target);
+    if (stat.isDirectory()) throw new UsageError(`cannot write the report to "${file}": it is a directory. Give a file name`);
+    await fs.access(target, fsConstants.W_OK);
+    return;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (errorCode(error) !== 'ENOENT') {
+      throw new UsageError(`cannot write the report to "${file}" (${errorCode(error)}). Check the path and its permissions`);
+    }
+  }
+  const directory = path.dirname(target);
+  try {
+    const stat = await fs.stat(directory);
+    if (!stat.isDirectory()) throw new Error('ENOTDIR');
+    await fs.access(directory, fsConstants.W_OK);
+  } catch (error) {
+    const code = error instanceof Error && error.message === 'ENOTDIR' ? 'ENOTDIR' : errorCode(error);
+    const hint = code === 'ENOENT' ? 'Create the directory first' : 'Check the path and its permissions';
+    throw new UsageError(`cannot write the report to "${file}": directory "${path.dirname(file)}" is not writable (${code}). ${hint}`);
+  }
+}
+
+/** Writes to the output file or stdout, waiting until the data is handed off. */
+async function emit(text: string, output: string | undefined, stdout: WritableLike): Promise<void> {
+  if (output !== undefined) {
+    try {
+      await fs.writeFile(output, text);
+    } catch (error) {
+      throw new UsageError(`cannot write the report to "${output}" (${errorCode(error)}). Check the path and its permissions`);
+    }
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    stdout.write(text, () => resolve());
+  });
+}
+
+/** The DNS transcript for --verbose: one line per query, in the order asked. */
+export function renderTranscript(log: readonly QueryLogEntry[]): string {
+  const lines = [...log]
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .map((entry) => {
+      const ms = `${Math.round(entry.ms)} ms`.padStart(7);
+      const outcome = entry.status.toUpperCase().padEnd(8);
+      const via = entry.cached ? 'cache' : `${entry.server}${entry.tcp ? ' tcp' : ''}`;
+      return `dns ${ms}  ${outcome}  ${entry.name} ${entry.type}  (${via})`;
+    });
+  const wire = log.filter((entry) => !entry.cached).length;
+  lines.push(`dns ${wire} quer${wire === 1 ? 'y' : 'ies'} on the wire, ${log.length - wire} answered from the cache`);
+  return `${lines.join('\n')}\n`;
+}
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+    return (error as { code: string }).code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,216 @@
+/**
+ * The command line: `mailcheck [options] <domain...>` and `mailcheck spf <domain>`.
+ *
+ * Shape (so new options and formats slot in without rewriting anything):
+ * - `defineAuditOptions` declares every option of the audit command on the
+ *   commander program (flags and help only: values stay strings);
+ * - src/cli-options.ts validates them with one zod schema and maps them to
+ *   AuditOptions (loaded after parsing, like everything heavy, so that
+ *   `--version` and `--help` start fast);
+ * - src/report/formats.ts maps each `--format` name to its reporter.
+ * To add an option: declare it here, add its field to the schema in
+ * cli-options.ts, and map it in `toAuditOptions` (or use it in `runAudit`).
+ *
+ * Every usage or input error is one line on stderr, `mailcheck: <what is
+ * wrong>. <how to fix>`, and exit code 2; never a stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { InputError } from './domain.js';
+import { EXIT } from './exit-code.js';
+import { FORMAT_NAMES } from './report/formats.js';
+
+/** Where the CLI reads and writes; the real process by default, replaceable in tests. */
+export interface CliIo {
+  stdout: WritableLike;
+  stderr: WritableLike;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface WritableLike {
+  write(chunk: string, callback?: (error?: Error | null) => void): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** A usage or input error: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The check ids for --help (kept equal to src/checks/index.ts by a test; listed here so --help loads no check). */
+export const HELP_CHECK_IDS = 'mx, spf, dkim, dmarc, ptr, tls, mta-sts, tls-rpt, dnssec, dane, blocklist, bimi';
+
+const EXAMPLES = `
+Examples:
+  $ mailcheck example.com
+  $ mailcheck user@example.com --format json -o report.json
+  $ mailcheck example.com example.org --fail-on medium --min-score 80
+  $ mailcheck example.com --resolver 192.0.2.53 --resolver [2001:db8::53]:5353 -v
+  $ mailcheck example.com --checks spf,dmarc,dkim --dkim-selector s1,s2
+  $ mailcheck example.com --no-smtp --skip blocklist
+  $ mailcheck example.com --ip 192.0.2.10
+  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
+
+Check ids: ${HELP_CHECK_IDS}.
+
+Exit codes: 0 no finding at or above --fail-on and score >= --min-score;
+  1 a threshold was breached; 2 usage or input error; 3 the audit is
+  incomplete (a check could not conclude) and no threshold was breached;
+  4 mailcheck itself failed (please report it).
+`;
+
+/** Appends a repeatable option's value. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Reads package.json's version without loading anything else. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Declares every option of the audit command. Values stay strings here;
+ * src/cli-options.ts validates and converts them.
+ */
+export function defineAuditOptions(command: Command): Command {
+  // `--no-blocklist <zone>` takes a value: it is its own option (noBlocklist), not the negation of --blocklist.
+  const noBlocklist = new Option('--no-blocklist <zone>', 'drop a blocklist zone from the default set (repeatable)').argParser(
+    collect,
+  );
+  noBlocklist.negate = false;
+  return (
+    command
+      // Output
+      .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}`, 'text')
+      .option('-o, --output <file>', 'write the report to <file> instead of stdout')
+      .option('--color', 'colour the text report even when stdout is not a terminal')
+      .option('--no-color', 'never colour (also: NO_COLOR=1)')
+      .option('-v, --verbose', 'show evidence and facts, and the DNS transcript on stderr')
+      // DNS
+      .option('--resolver <ip[:port]>', 'DNS server to ask, repeatable; IPv6 as [::1]:5353 (default: the system resolvers)', collect)
+      .option('--timeout <ms>', 'timeout of one DNS query, ms (default: 2000)')
+      .option('--retries <n>', 'retries of a DNS query after a timeout (default: 2)')
+      // Checks
+      .option('--checks <ids>', 'run only these checks (comma-separated, repeatable)', collect)
+      .option('--skip <ids>', 'do not run these checks (comma-separated, repeatable)', collect)
+      .option('--fail-on <severity>', 'exit 1 on a finding at or above: critical, high, medium, low, info, none', 'high')
+      .option('--min-score <0-100>', 'exit 1 when a score is below this')
+      .option('--dkim-selector <s>', 'DKIM selector to probe besides the built-in list (comma-separated, repeatable)', collect)
+      .option('--ip <addr>', 'a sending IP to evaluate for SPF, reverse DNS and blocklists (repeatable)', collect)
+      .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
+      .option('--smtp-port <port>', 'port of the SMTP probe (default: 25)')
+      .option('--helo-name <name>', 'name to send in EHLO (default: this host name)')
+      .option('--blocklist <zone>', 'add a blocklist zone to the default set (repeatable)', collect)
+      .addOption(noBlocklist)
+      .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')
+      .option('--bimi-selector <s>', 'BIMI selector (default: default)')
+      // Testing: hidden from --help.
+      .addOption(new Option('--https-port <port>', 'port for MTA-STS and BIMI HTTPS fetches (testing)').hideHelp())
+      .addOption(new Option('--probe-timeout <ms>', 'timeout of SMTP and HTTPS connections (testing)').hideHelp())
+      .addOption(new Option('--ca-file <file>', 'extra trusted CA certificates, PEM (testing; repeatable)').argParser(collect).hideHelp())
+  );
+}
+
+/** Builds the commander program. `done` receives the exit code of the command that ran. */
+export function buildProgram(io: CliIo, done: (code: number) => void): Command {
+  const program = new Command('mailcheck')
+    .description(
+      "Audit a domain's mail setup: MX, SPF, DKIM, DMARC, reverse DNS, STARTTLS, MTA-STS, TLS-RPT, DNSSEC/DANE, BIMI and blocklists.",
+    )
+    .usage('[options] <domain...>')
+    .argument('[domain...]', 'domains or e-mail addresses to audit')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Errors are printed by `main`, as one line.
+      outputError: () => undefined,
+    });
+  defineAuditOptions(program);
+  program.action(async (domains: string[], _options: unknown, command: Command) => {
+    const { runAudit } = await import('./cli-run.js');
+    done(await runAudit(domains, command.opts(), io));
+  });
+
+  program
+    .command('spf')
+    .description('show the SPF include tree of <domain>, or evaluate check_host() for --ip (RFC 7208)')
+    .argument('<domain>', 'domain or e-mail address')
+    // --ip, --resolver, --timeout, --retries, --format, --color, -v and -o are the program's options, usable here too.
+    .option('--sender <mailbox>', 'MAIL FROM address for the evaluation (default: postmaster@<domain>)')
+    .option('--helo <name>', 'HELO/EHLO name for the evaluation')
+    .addHelpText(
+      'after',
+      `
+Also: --ip <addr> (evaluate check_host() for this client IP), --resolver, --timeout,
+--retries, --format text|json, -o <file>, --color/--no-color, -v.
+
+Examples:
+  $ mailcheck spf example.com
+  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com --helo mail.example.com
+
+Exit codes: 0 pass (or the tree printed), 1 any other result, 2 usage error, 3 temperror.
+`,
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
+    })
+    .action(async (domain: string, _options: unknown, command: Command) => {
+      const { runSpf } = await import('./cli-run.js');
+      done(await runSpf(domain, command.optsWithGlobals(), io));
+    });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Never throws; never prints a stack trace. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    const program = buildProgram(io, (result) => {
+      code = result;
+    });
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    return reportError(error, io, argv.includes('-v') || argv.includes('--verbose'));
+  }
+}
+
+/** Turns any error into one line on stderr and an exit code. */
+export function reportError(error: unknown, io: CliIo, verbose = false): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return EXIT.ok;
+    }
+    const what = error.message.replace(/^error:\s*/i, '').replace(/\s+/g, ' ').trim();
+    io.stderr.write(`mailcheck: ${sentence(what)} Run "mailcheck --help" for usage.\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError || error instanceof InputError) {
+    io.stderr.write(`mailcheck: ${sentence(error.message.replace(/\s+/g, ' ').trim())}\n`);
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(
+    `mailcheck: internal error: ${sentence(message.replace(/\s+/g, ' ').trim())} Please report it with the command you ran.\n`,
+  );
+  if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT.internal;
+}
+
+/** Ends a message with a period. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}

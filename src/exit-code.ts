@@ -1,0 +1,58 @@
+/**
+ * The process exit code, computed from the reports alone (pure; rendering
+ * plays no part). Documented in the README's exit-codes section.
+ */
+import { SEVERITIES, type Report, type Severity } from './report/schema.js';
+
+export const EXIT = {
+  /** No finding at or above --fail-on, every score ≥ --min-score, every check concluded. */
+  ok: 0,
+  /** A threshold was breached: a finding at or above --fail-on, or a score below --min-score. */
+  breached: 1,
+  /** Usage or input error: nothing was audited. */
+  usage: 2,
+  /** The audit is incomplete (a check ended in `error`) and no threshold was breached. */
+  incomplete: 3,
+  /** mailcheck itself failed unexpectedly (a bug); the message says what happened. */
+  internal: 4,
+} as const;
+
+export type FailOn = Severity | 'none';
+
+export interface Thresholds {
+  /** Lowest severity that fails the run; 'none' never fails on findings. */
+  failOn: FailOn;
+  /** Scores below this fail the run (0–100); undefined or 0 disables it. */
+  minScore?: number;
+}
+
+/** True when `severity` is at or above `failOn`. */
+export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+}
+
+/** What breached the thresholds in one report (empty when nothing did). */
+export function breaches(report: Report, thresholds: Thresholds): string[] {
+  const reasons: string[] = [];
+  for (const check of report.checks) {
+    if (check.status === 'skipped') continue;
+    for (const finding of check.findings) {
+      if (atOrAbove(finding.severity, thresholds.failOn)) reasons.push(finding.id);
+    }
+  }
+  if (thresholds.minScore !== undefined && report.score.value < thresholds.minScore) {
+    reasons.push(`score ${report.score.value} < ${thresholds.minScore}`);
+  }
+  return reasons;
+}
+
+/**
+ * 1 when any report breaches a threshold; else 3 when any check ended in
+ * `error`; else 0.
+ */
+export function exitCodeFor(reports: readonly Report[], thresholds: Thresholds): number {
+  if (reports.some((report) => breaches(report, thresholds).length > 0)) return EXIT.breached;
+  if (reports.some((report) => report.checks.some((check) => check.status === 'error'))) return EXIT.incomplete;
+  return EXIT.ok;
+}

@@ -1,0 +1,56 @@
+/**
+ * The registry of output formats: format name → reporter. A reporter is a
+ * pure function of the reports; it never prints or writes files (the CLI
+ * does). Reporters are loaded lazily so the CLI only pays for the one it uses.
+ *
+ * To add a format: write src/report/<name>.ts exporting a `Reporter`, and add
+ * one entry here. `--format` accepts every key of FORMATS.
+ */
+import type { Report } from './schema.js';
+import type { FailOn } from '../exit-code.js';
+
+export interface ReporterOptions {
+  /** Emit ANSI colour (only src/report/style.ts knows how). */
+  color: boolean;
+  /** Show evidence and every fact. */
+  verbose: boolean;
+  /** The --fail-on threshold (formats that mark failures, e.g. JUnit, use it). */
+  failOn: FailOn;
+  /** Terminal width to lay text out for; default 80. */
+  width?: number;
+}
+
+/** Renders all reports of a run into one document. */
+export type Reporter = (reports: readonly Report[], options: ReporterOptions) => string;
+
+export interface FormatSpec {
+  /** One line for --help. */
+  description: string;
+  /** Loads the reporter. */
+  load(): Promise<Reporter>;
+  /**
+   * For formats that can stream (one chunk per domain as it finishes, e.g.
+   * ndjson): renders one report. When present the CLI may write each report
+   * as soon as it is done instead of holding all of them.
+   */
+  loadStreaming?(): Promise<(report: Report, options: ReporterOptions) => string>;
+}
+
+export const FORMATS = {
+  text: {
+    description: 'human-readable report with fixes as zone-file lines (default)',
+    load: async () => (await import('./text.js')).renderText,
+  },
+  json: {
+    description: 'the Report as JSON (one domain: an object; several: an array)',
+    load: async () => (await import('./json.js')).renderJson,
+  },
+} satisfies Record<string, FormatSpec>;
+
+export type FormatName = keyof typeof FORMATS;
+
+export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
+
+export function getFormat(name: string): FormatSpec | undefined {
+  return (FORMATS as Record<string, FormatSpec>)[name];
+}

@@ -1,0 +1,78 @@
+/**
+ * One or two lines of key facts per check for the text report (the MX hosts,
+ * the SPF lookup count, the DMARC policy …). Facts are data of each check's
+ * own shape, so every summariser reads them defensively and returns nothing
+ * when the shape is not what it expects.
+ *
+ * To summarise a new check: add `'<check-id>': (facts) => [lines]` below.
+ */
+
+export type FactSummariser = (facts: Readonly<Record<string, unknown>>) => string[];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** A published record, quoted. */
+const recordLine = (label: string, value: unknown): string[] => {
+  const text = str(value);
+  return text === undefined ? [] : [`${label}: ${text}`];
+};
+
+export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
+  mx(facts) {
+    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
+    if (facts.nullMx === true) return ['null MX (0 .): the domain accepts no mail'];
+    return hosts.map((host) => {
+      const name = str(host.exchange) ?? str(host.host) ?? str(host.name) ?? '?';
+      const preference = num(host.preference);
+      const addresses = [...strings(host.ipv4), ...strings(host.ipv6), ...strings(host.addresses)];
+      const unique = [...new Set(addresses)];
+      return `${preference === undefined ? '' : `${preference} `}${name}${unique.length ? ` → ${unique.join(', ')}` : ''}`;
+    });
+  },
+  spf(facts) {
+    const lines = recordLine('record', facts.record);
+    const lookups = num(facts.lookups) ?? num(facts.dnsLookups) ?? num(facts.lookupCount);
+    if (lookups !== undefined) lines.push(`DNS lookups: ${lookups} of 10`);
+    return lines;
+  },
+  dmarc(facts) {
+    const lines = recordLine('record', facts.record);
+    return lines;
+  },
+  dkim(facts) {
+    const found = strings(facts.selectorsFound ?? facts.found);
+    return found.length ? [`selectors: ${found.join(', ')}`] : [];
+  },
+  ptr(facts) {
+    const ips = Array.isArray(facts.ips) ? facts.ips.filter(isRecord) : [];
+    return ips.map((entry) => {
+      const ip = str(entry.ip) ?? '?';
+      const names = strings(entry.names ?? entry.ptr);
+      const confirmed = entry.forwardConfirmed ?? entry.confirmed;
+      const mark = confirmed === true ? ' (forward-confirmed)' : confirmed === false ? ' (not forward-confirmed)' : '';
+      return `${ip} → ${names.length ? names.join(', ') : 'no PTR'}${mark}`;
+    });
+  },
+  'mta-sts': (facts) => {
+    const mode = str(facts.mode) ?? (isRecord(facts.policy) ? str(facts.policy.mode) : undefined);
+    return mode ? [`policy mode: ${mode}`] : [];
+  },
+  'tls-rpt': (facts) => recordLine('record', facts.record),
+  bimi: (facts) => recordLine('record', facts.record),
+};
+
+/** The summary lines of one check (empty when there is nothing to say). */
+export function summarise(checkId: string, facts: Readonly<Record<string, unknown>>): string[] {
+  const summariser = SUMMARISERS[checkId];
+  if (!summariser) return [];
+  try {
+    return summariser(facts);
+  } catch {
+    return [];
+  }
+}

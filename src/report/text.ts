@@ -1,0 +1,187 @@
+/**
+ * Text reporter: a report a person reads in a terminal, 80 columns wide.
+ * A header with the domain, score and grade; one line per check with a
+ * status glyph and its key facts; findings under their check (severity, id,
+ * message); each fix as ready-to-paste zone-file lines; a closing
+ * "Fix first" list ranked by the points each fix wins back.
+ */
+import type { CheckResult, CheckStatus, Finding, Fix, Report } from './schema.js';
+import type { Reporter, ReporterOptions } from './formats.js';
+import { createStyle, type Style } from './style.js';
+import { summarise } from './summaries.js';
+import { fixRecordLines } from './zone.js';
+
+const GLYPHS: Record<CheckStatus, string> = {
+  pass: '✓',
+  warn: '!',
+  fail: '✗',
+  error: '?',
+  skipped: '-',
+};
+
+/** How many fixes the closing list shows. */
+const FIX_FIRST_LIMIT = 10;
+
+export const renderText: Reporter = (reports, options) => {
+  const style = createStyle(options.color);
+  const width = Math.max(60, options.width ?? 80);
+  const parts = reports.map((report) => renderReport(report, style, width, options));
+  if (reports.length > 1) parts.push(renderSummary(reports, style));
+  return parts.join('\n');
+};
+
+function renderReport(report: Report, style: Style, width: number, options: ReporterOptions): string {
+  const lines: string[] = [];
+  const { score } = report;
+  const grade = style.grade(score.grade);
+  const input = report.input !== undefined && report.input !== report.domain ? style.dim(` (from ${report.input})`) : '';
+  lines.push(`${style.bold(report.domain)}${input}`);
+  lines.push(`Score ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}`);
+  const errored = report.checks.filter((check) => check.status === 'error').length;
+  if (!score.complete) {
+    lines.push(
+      style.warning(
+        `Incomplete: ${errored} check${errored === 1 ? '' : 's'} could not conclude; the score rests on the others.`,
+      ),
+    );
+  }
+  lines.push(style.dim('─'.repeat(width)));
+
+  const titleWidth = Math.min(24, Math.max(...report.checks.map((check) => check.title.length), 4));
+  for (const check of report.checks) lines.push(...renderCheck(check, style, width, titleWidth, options));
+
+  lines.push('');
+  lines.push(...renderFixFirst(report, style, width));
+  const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
+  lines.push(style.dim(`${dns} · ${report.tool.name} ${report.tool.version} · ${report.generatedAt}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderCheck(check: CheckResult, style: Style, width: number, titleWidth: number, options: ReporterOptions): string[] {
+  const paint = style.status(check.status);
+  const lines: string[] = [];
+  const title = check.title.length > titleWidth ? `${check.title.slice(0, titleWidth - 1)}…` : check.title.padEnd(titleWidth);
+  const status = check.status.padEnd(7);
+  const score = check.score === null ? '' : style.dim(` ${Math.round(check.score * 100)}%`);
+  const timing = options.verbose ? style.dim(` ${check.durationMs} ms`) : '';
+  lines.push(`${paint(GLYPHS[check.status])} ${style.bold(title)} ${paint(status)}${score}${timing}`);
+
+  const detailIndent = '    ';
+  if (check.status === 'error' && check.error) {
+    lines.push(...wrap(check.error, width, detailIndent).map((line) => paint(line)));
+  }
+  if (check.status === 'skipped' && check.skipReason) {
+    lines.push(...wrap(check.skipReason, width, detailIndent).map((line) => style.dim(line)));
+  }
+  if (check.status !== 'skipped') {
+    for (const line of summarise(check.id, check.facts)) lines.push(...wrap(line, width, detailIndent).map(style.dim));
+  }
+  if (options.verbose && Object.keys(check.facts).length > 0) {
+    lines.push(`${detailIndent}${style.dim('facts:')}`);
+    for (const [key, value] of Object.entries(check.facts)) {
+      lines.push(...wrap(`${key}: ${compact(value)}`, width, `${detailIndent}  `).map(style.dim));
+    }
+  }
+  for (const finding of check.findings) lines.push(...renderFinding(finding, style, width, options));
+  return lines;
+}
+
+function renderFinding(finding: Finding, style: Style, width: number, options: ReporterOptions): string[] {
+  const indent = '    ';
+  const body = `${indent}      `;
+  const label = finding.severity.toUpperCase().padEnd(8);
+  const lines = [`${indent}${style.severity(finding.severity)(label)}${style.code(finding.id)}`];
+  lines.push(...wrap(finding.message, width, body));
+  if (options.verbose) {
+    for (const item of finding.evidence) lines.push(...wrap(`· ${item}`, width, body, `${body}  `).map(style.dim));
+  }
+  if (finding.fix) lines.push(...renderFix(finding.fix, style, width, body));
+  return lines;
+}
+
+function renderFix(fix: Fix, style: Style, width: number, indent: string): string[] {
+  const lines = wrap(`Fix: ${fix.summary}`, width, indent).map((line, index) =>
+    index === 0 ? line.replace('Fix:', style.good('Fix:')) : line,
+  );
+  const recordIndent = `${indent}  `;
+  // Zone-file lines are never wrapped: they must paste as they are.
+  for (const record of fix.records ?? []) {
+    for (const line of fixRecordLines(record)) lines.push(`${recordIndent}${style.code(line)}`);
+  }
+  for (const file of fix.files ?? []) {
+    lines.push(`${recordIndent}Serve ${file.url}:`);
+    for (const line of file.content.replace(/\r?\n$/, '').split(/\r?\n/)) {
+      lines.push(`${recordIndent}  ${style.code(line)}`);
+    }
+  }
+  for (const [name, meaning] of Object.entries(fix.placeholders ?? {})) {
+    lines.push(...wrap(`<${name}>: ${meaning}`, width, recordIndent, `${recordIndent}  `).map(style.dim));
+  }
+  for (const note of fix.notes ?? []) lines.push(...wrap(`Note: ${note}`, width, recordIndent, `${recordIndent}  `));
+  return lines;
+}
+
+function renderFixFirst(report: Report, style: Style, width: number): string[] {
+  if (report.fixes.length === 0) {
+    if (report.checks.some((check) => check.findings.length > 0)) return [];
+    return [style.good('Nothing to fix.')];
+  }
+  const lines = [style.heading('Fix first')];
+  const shown = report.fixes.slice(0, FIX_FIRST_LIMIT);
+  const idWidth = Math.min(32, Math.max(...shown.map((fix) => fix.findingId.length)));
+  shown.forEach((ranked, index) => {
+    const number = `${index + 1}.`.padStart(3);
+    const points = `+${ranked.points}`.padStart(4);
+    const head = `${number} ${style.good(points)} ${style.severity(ranked.severity)(ranked.findingId.padEnd(idWidth))} `;
+    const visible = 3 + 1 + 4 + 1 + idWidth + 1;
+    const summary = wrap(ranked.fix.summary, width, ' '.repeat(visible));
+    lines.push(`${head}${summary[0]!.slice(visible)}`, ...summary.slice(1));
+  });
+  if (report.fixes.length > shown.length) {
+    lines.push(style.dim(`    … and ${report.fixes.length - shown.length} more (see the fixes above)`));
+  }
+  lines.push(style.dim('    Points: what the score gains when that fix alone is applied.'));
+  lines.push('');
+  return lines;
+}
+
+function renderSummary(reports: readonly Report[], style: Style): string {
+  const width = Math.max(...reports.map((report) => report.domain.length));
+  const lines = [style.heading('Summary')];
+  for (const report of reports) {
+    const grade = style.grade(report.score.grade);
+    const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
+    lines.push(`  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade.padEnd(2))}${incomplete}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Word-wraps plain text to `width` columns; words longer than a line stay whole. */
+export function wrap(text: string, width: number, indent: string, nextIndent: string = indent): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = indent;
+    let empty = true;
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (!empty && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = nextIndent + word;
+      } else {
+        line += (empty ? '' : ' ') + word;
+      }
+      empty = false;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** A fact value on one line. */
+function compact(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The runner: builds one CheckContext per domain, runs the selected checks
+ * concurrently (each isolated by runCheck), scores them and assembles the
+ * Report. Several domains run concurrently over one shared resolver, so the
+ * DNS cache (a provider's SPF include, a blocklist zone's NS) is shared too.
+ */
+import { readFileSync } from 'node:fs';
+import { CHECKS } from './checks/index.js';
+import type { CheckDefinition } from './checks/define.js';
+import { createSharedMemo, type AuditOptions, type CheckContext } from './context.js';
+import { normaliseDomain } from './domain.js';
+import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './dns/types.js';
+import type { NetClient } from './net/types.js';
+import { SCHEMA_VERSION, type CheckResult, type Report } from './report/schema.js';
+import { runCheck, skippedCheck } from './run-check.js';
+import { scoreChecks } from './score.js';
+
+/** What the runner needs besides the options; everything has a real default. */
+export interface RunDependencies {
+  /** The resolver shared by every domain of the run (default: createResolver from the options). */
+  dns?: DnsClient;
+  /** Builds the NetClient of one domain (default: createNetClient from src/net/client.ts). */
+  createNet?: (dns: DnsClient, options: Readonly<AuditOptions>) => NetClient;
+  /** The checks to choose from (default: the registry). */
+  checks?: readonly CheckDefinition[];
+  /** Time budget of one check, ms. */
+  checkTimeoutMs?: number;
+}
+
+export interface AuditRunOptions extends RunDependencies {
+  /** Domains audited at the same time (default 8). */
+  concurrency?: number;
+  /** Called with each report as soon as its domain is done (streaming formats, progress). */
+  onReport?: (report: Report, index: number) => void;
+}
+
+/** Default number of domains audited at once. */
+export const DEFAULT_CONCURRENCY = 8;
+
+let toolInfo: { name: string; version: string } | undefined;
+
+/** Name and version from package.json, read once. */
+export function tool(): { name: string; version: string } {
+  if (!toolInfo) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    toolInfo = { name: pkg.name, version: pkg.version };
+  }
+  return toolInfo;
+}
+
+/**
+ * Which checks run and why the others do not. `--checks` keeps only the
+ * listed ids, `--skip` drops ids; both may be combined.
+ */
+export function selectChecks(
+  all: readonly CheckDefinition[],
+  options: Pick<AuditOptions, 'checks' | 'skip'>,
+): Array<{ check: CheckDefinition; skipReason?: string }> {
+  const only = options.checks && options.checks.length > 0 ? new Set(options.checks) : undefined;
+  const skip = new Set(options.skip ?? []);
+  return all.map((check) => {
+    if (only && !only.has(check.id)) return { check, skipReason: 'not selected (--checks)' };
+    if (skip.has(check.id)) return { check, skipReason: 'skipped on request (--skip)' };
+    return { check };
+  });
+}
+
+/**
+ * Audits one domain (already normalised: A-label, lower case, no trailing
+ * dot) over a shared resolver and returns its Report.
+ */
+export async function auditDomain(
+  target: { domain: string; input?: string },
+  options: Readonly<AuditOptions>,
+  deps: RunDependencies & { dns: DnsClient },
+): Promise<Report> {
+  const dns = scopeDns(deps.dns);
+  const createNet = deps.createNet ?? (await import('./net/client.js')).createNetClient;
+  const ctx: CheckContext = {
+    domain: target.domain,
+    options,
+    dns,
+    net: createNet(dns, options),
+    shared: createSharedMemo(),
+  };
+  const selection = selectChecks(deps.checks ?? CHECKS, options);
+  const results: CheckResult[] = await Promise.all(
+    selection.map(({ check, skipReason }) =>
+      skipReason !== undefined ? Promise.resolve(skippedCheck(check, skipReason)) : runCheck(check, ctx, deps.checkTimeoutMs),
+    ),
+  );
+  const scored = scoreChecks(results);
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: tool(),
+    domain: target.domain,
+    ...(target.input !== undefined && target.input !== target.domain ? { input: target.input } : {}),
+    generatedAt: new Date().toISOString(),
+    score: scored.score,
+    checks: scored.checks,
+    fixes: scored.fixes,
+    dns: { queries: dns.wireQueries(), servers: [...deps.dns.servers] },
+  };
+  return report;
+}
+
+/**
+ * Audits domains (names, U-labels or e-mail addresses) and returns one
+ * Report per distinct domain, in the order given. Throws an InputError for
+ * input that is not a domain name. Several domains run concurrently and
+ * share one resolver.
+ */
+export async function audit(
+  domains: string | readonly string[],
+  options: Readonly<AuditOptions> = {},
+  run: AuditRunOptions = {},
+): Promise<Report[]> {
+  const list = typeof domains === 'string' ? [domains] : domains;
+  const seen = new Set<string>();
+  const targets: Array<{ domain: string; input?: string }> = [];
+  for (const raw of list) {
+    const target = normaliseDomain(raw);
+    if (seen.has(target.domain)) continue;
+    seen.add(target.domain);
+    targets.push(target);
+  }
+  const dns =
+    run.dns ??
+    (await import('./dns/resolver.js')).createResolver({
+      ...(options.resolvers ? { servers: [...options.resolvers] } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    });
+  const deps = { ...run, dns };
+  const reports: Report[] = new Array(targets.length);
+  const concurrency = Math.max(1, Math.floor(run.concurrency ?? DEFAULT_CONCURRENCY));
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const index = next++;
+      const report = await auditDomain(targets[index]!, options, deps);
+      reports[index] = report;
+      run.onReport?.(report, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return reports;
+}
+
+/** A per-domain view of the shared resolver that knows which wire queries this domain caused. */
+interface ScopedDns extends DnsClient {
+  /** Queries sent on the wire on behalf of this domain (cache hits excluded). */
+  wireQueries(): number;
+}
+
+/**
+ * The first domain to ask a name/type owns the wire query it causes; later
+ * askers get it from the cache. Keyed per shared resolver.
+ */
+const firstAskers = new WeakMap<DnsClient, Map<string, symbol>>();
+
+const queryKey = (name: string, type: string) => `${name.toLowerCase().replace(/\.$/, '')}\u0000${type}`;
+
+function scopeDns(shared: DnsClient): ScopedDns {
+  let owners = firstAskers.get(shared);
+  if (!owners) {
+    owners = new Map();
+    firstAskers.set(shared, owners);
+  }
+  const ownerMap = owners;
+  const me = Symbol('domain');
+  const asked = new Set<string>();
+  const mine = (entry: QueryLogEntry) => ownerMap.get(queryKey(entry.name, entry.type)) === me;
+  return {
+    query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+      const key = queryKey(name, type);
+      asked.add(key);
+      if (!ownerMap.has(key)) ownerMap.set(key, me);
+      return shared.query(name, type);
+    },
+    get log(): readonly QueryLogEntry[] {
+      return shared.log.filter((entry) => asked.has(queryKey(entry.name, entry.type)));
+    },
+    get servers() {
+      return shared.servers;
+    },
+    wireQueries() {
+      return shared.log.filter((entry) => !entry.cached && mine(entry)).length;
+    },
+  };
+}
