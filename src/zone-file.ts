@@ -1,0 +1,515 @@
+/**
+ * Zone files: an RFC 1035 §5 master-file parser, and the resolver override
+ * that answers the names a zone file defines from it (`--zone`), optionally
+ * treating every other name as nonexistent (`--offline`).
+ *
+ * Supported: $ORIGIN and $TTL (RFC 2308 §4) directives, `@`, relative and
+ * absolute names, a blank owner repeating the previous one, TTL and class in
+ * either order, parentheses spanning lines, `;` comments, quoted strings with
+ * `\X` and `\DDD` escapes, TXT made of several character-strings, TTLs with
+ * units (1h, 2d), and the RFC 3597 generic `\# <length> <hex>` RDATA.
+ * Types mailcheck asks for (A AAAA MX TXT CNAME PTR NS SOA TLSA DS DNSKEY) are
+ * decoded into the resolver's shapes; other types are accepted and make their
+ * owner name exist, but are not served.
+ */
+import net from 'node:net';
+import type { DnsAnswer, RecordData, RRType } from './dns/types.js';
+import { formatIpv6 } from './dns/wire.js';
+
+/** A problem in a zone file, with where it is. */
+export class ZoneFileError extends Error {
+  override name = 'ZoneFileError';
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly source: string,
+  ) {
+    super(`${source}:${line}: ${message}`);
+  }
+}
+
+/** One resource record of a zone file. */
+export interface ZoneRecord {
+  /** Owner name, lower case, no trailing dot. */
+  name: string;
+  /** Type mnemonic, upper case (TYPE123 for unknown numeric types). */
+  type: string;
+  ttl: number;
+  /** Decoded data for the types mailcheck asks for; the RDATA text for others. */
+  data: RecordData[RRType] | string;
+  /** Line the record starts on. */
+  line: number;
+}
+
+export interface Zone {
+  /** The $ORIGIN in force at the end of the file (or the one given), if any. */
+  origin?: string;
+  records: ZoneRecord[];
+}
+
+export interface ParseZoneOptions {
+  /** Origin before any $ORIGIN (like a zone statement's name). */
+  origin?: string;
+  /** TTL for records before any $TTL or explicit TTL (default 3600). */
+  defaultTtl?: number;
+  /** Name of the file, for error messages. */
+  source?: string;
+}
+
+const SERVED_TYPES: ReadonlySet<string> = new Set<RRType>(['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'TLSA', 'DS', 'DNSKEY']);
+const KNOWN_CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
+/** Types accepted without decoding (they still make the owner exist). */
+const OTHER_TYPES = new Set(['SPF', 'SRV', 'CAA', 'HINFO', 'RP', 'NAPTR', 'SSHFP', 'HTTPS', 'SVCB', 'LOC', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'OPENPGPKEY', 'SMIMEA', 'URI', 'DNAME', 'AFSDB', 'CERT', 'KX', 'DHCID', 'TKEY', 'ZONEMD']);
+
+/** A token of an entry: its text (escapes decoded for quoted and plain tokens alike) and how it was written. */
+interface Token {
+  text: string;
+  /** Raw bytes after unescaping (character-strings can hold any octet). */
+  bytes: Buffer;
+  quoted: boolean;
+  /** The token as written (escapes kept), for names. */
+  raw: string;
+}
+
+interface Entry {
+  line: number;
+  /** The entry began with whitespace: its owner is the previous one (RFC 1035 §5.1). */
+  blankOwner: boolean;
+  tokens: Token[];
+}
+
+/** Splits the text into entries: lines joined inside parentheses, comments dropped, strings and escapes decoded. */
+function tokenize(text: string, source: string): Entry[] {
+  const entries: Entry[] = [];
+  let current: Entry | undefined;
+  let depth = 0;
+  let line = 1;
+  let i = 0;
+  const startEntry = (blankOwner: boolean) => {
+    current = { line, blankOwner, tokens: [] };
+  };
+  const finishEntry = () => {
+    if (current && current.tokens.length > 0) entries.push(current);
+    current = undefined;
+  };
+  let atLineStart = true;
+  while (i < text.length) {
+    const char = text[i]!;
+    if (atLineStart && depth === 0) {
+      finishEntry();
+      startEntry(char === ' ' || char === '\t');
+      atLineStart = false;
+    }
+    if (char === '\n') {
+      line++;
+      i++;
+      atLineStart = true;
+      continue;
+    }
+    if (char === '\r' || char === ' ' || char === '\t') {
+      i++;
+      continue;
+    }
+    if (char === ';') {
+      // RFC 1035 §5.1: a semicolon starts a comment that runs to the end of the line.
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (char === '(') {
+      // RFC 1035 §5.1: parentheses group data that crosses a line boundary.
+      depth++;
+      i++;
+      continue;
+    }
+    if (char === ')') {
+      if (depth === 0) throw new ZoneFileError('")" without "("', line, source);
+      depth--;
+      i++;
+      continue;
+    }
+    const quoted = char === '"';
+    if (quoted) i++;
+    const bytes: number[] = [];
+    let raw = '';
+    let closed = !quoted;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (quoted && c === '"') {
+        closed = true;
+        i++;
+        break;
+      }
+      if (!quoted && (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '(' || c === ')' || c === '"')) break;
+      if (c === '\n') line++;
+      if (c === '\\') {
+        // RFC 1035 §5.1: \DDD is the octet with that decimal value; \X is X itself.
+        const digits = /^\d{3}/.exec(text.slice(i + 1, i + 4));
+        if (digits) {
+          const value = Number(digits[0]);
+          if (value > 255) throw new ZoneFileError(`escape \\${digits[0]} is not an octet`, line, source);
+          bytes.push(value);
+          raw += text.slice(i, i + 4);
+          i += 4;
+          continue;
+        }
+        const next = text[i + 1];
+        if (next === undefined) throw new ZoneFileError('backslash at the end of the file', line, source);
+        bytes.push(...Buffer.from(next, 'utf8'));
+        raw += `\\${next}`;
+        i += 2;
+        continue;
+      }
+      const codePoint = text.codePointAt(i)!;
+      const chunk = String.fromCodePoint(codePoint);
+      bytes.push(...Buffer.from(chunk, 'utf8'));
+      raw += chunk;
+      i += chunk.length;
+    }
+    if (!closed) throw new ZoneFileError('unterminated quoted string', line, source);
+    const buffer = Buffer.from(bytes);
+    current!.tokens.push({ text: buffer.toString('utf8'), bytes: buffer, quoted, raw });
+  }
+  if (depth !== 0) throw new ZoneFileError('"(" without ")"', line, source);
+  finishEntry();
+  return entries;
+}
+
+/** A TTL: seconds, or BIND-style units (1w2d3h4m5s). RFC 2181 §8: 0 to 2^31-1. */
+function parseTtl(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const match = /^(?:\d+[wdhms])+$/i.test(text);
+  if (!match) return undefined;
+  const factor: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const [, value, unit] of text.toLowerCase().matchAll(/(\d+)([wdhms])/g)) total += Number(value) * factor[unit!]!;
+  return total;
+}
+
+function isTtl(text: string): boolean {
+  return parseTtl(text) !== undefined;
+}
+
+export function parseZoneFile(text: string, options: ParseZoneOptions = {}): Zone {
+  const source = options.source ?? 'zone';
+  let origin = options.origin !== undefined ? absolute(options.origin) : undefined;
+  let defaultTtl = options.defaultTtl ?? 3600;
+  let lastTtl: number | undefined;
+  let sawTtlDirective = false;
+  let previousOwner: string | undefined;
+  const records: ZoneRecord[] = [];
+
+  function absolute(name: string): string {
+    return name.replace(/\.$/, '').toLowerCase();
+  }
+
+  /** A name as written → lower case, absolute, no trailing dot (RFC 1035 §5.1: relative names get the origin). */
+  function resolveName(token: Token, line: number): string {
+    const raw = token.raw;
+    if (/\\(\.|046)/.test(raw)) throw new ZoneFileError(`names with an escaped dot are not supported: ${raw}`, line, source);
+    if (raw === '@') {
+      if (origin === undefined) throw new ZoneFileError('"@" used before any $ORIGIN', line, source);
+      return origin;
+    }
+    const name = token.text.toLowerCase();
+    if (name.endsWith('.')) return name.slice(0, -1);
+    if (origin === undefined) throw new ZoneFileError(`relative name "${raw}" used before any $ORIGIN`, line, source);
+    return origin === '' ? name : `${name}.${origin}`;
+  }
+
+  for (const entry of tokenize(text, source)) {
+    const { tokens, line } = entry;
+    const first = tokens[0]!;
+    if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) {
+      const directive = first.text.toUpperCase();
+      if (directive === '$ORIGIN') {
+        // RFC 1035 §5.1: $ORIGIN <domain-name>; a relative name is taken relative to the current origin.
+        if (!tokens[1]) throw new ZoneFileError('$ORIGIN needs a domain name', line, source);
+        origin = tokens[1].text.endsWith('.') || origin === undefined ? absolute(tokens[1].text) : resolveName(tokens[1], line);
+      } else if (directive === '$TTL') {
+        // RFC 2308 §4: $TTL sets the TTL of records that have none.
+        const ttl = tokens[1] ? parseTtl(tokens[1].text) : undefined;
+        if (ttl === undefined) throw new ZoneFileError('$TTL needs a time value', line, source);
+        defaultTtl = ttl;
+        sawTtlDirective = true;
+      } else if (directive === '$INCLUDE') {
+        throw new ZoneFileError('$INCLUDE is not supported: give each file with its own --zone', line, source);
+      } else {
+        throw new ZoneFileError(`unknown directive ${first.text}`, line, source);
+      }
+      continue;
+    }
+
+    let index = 0;
+    let owner: string;
+    if (entry.blankOwner) {
+      if (previousOwner === undefined) throw new ZoneFileError('record without an owner name', line, source);
+      owner = previousOwner;
+    } else {
+      owner = resolveName(first, line);
+      index = 1;
+    }
+    // RFC 1035 §5.1: [<TTL>] [<class>] or [<class>] [<TTL>] before the type.
+    let ttl: number | undefined;
+    let cls: string | undefined;
+    for (let step = 0; step < 2 && index < tokens.length; step++) {
+      const word = tokens[index]!.text;
+      if (ttl === undefined && isTtl(word)) {
+        ttl = parseTtl(word);
+        index++;
+      } else if (cls === undefined && KNOWN_CLASSES.has(word.toUpperCase())) {
+        cls = word.toUpperCase();
+        index++;
+      }
+    }
+    if (cls !== undefined && cls !== 'IN') throw new ZoneFileError(`class ${cls} is not supported (only IN)`, line, source);
+    const typeToken = tokens[index];
+    if (!typeToken) throw new ZoneFileError('record without a type', line, source);
+    const type = typeToken.text.toUpperCase();
+    const rdata = tokens.slice(index + 1);
+    if (!SERVED_TYPES.has(type) && !OTHER_TYPES.has(type) && !/^TYPE\d+$/.test(type)) {
+      throw new ZoneFileError(`unknown record type "${typeToken.text}"`, line, source);
+    }
+    // RFC 2308 §4: $TTL gives the TTL of records without one; before any $TTL,
+    // the last explicit TTL carries on (RFC 1035 §5.1).
+    const effectiveTtl = ttl ?? (!sawTtlDirective && lastTtl !== undefined ? lastTtl : defaultTtl);
+    if (ttl !== undefined) lastTtl = ttl;
+    previousOwner = owner;
+    records.push({ name: owner, type, ttl: effectiveTtl, data: parseRdata(type, rdata, line), line });
+  }
+
+  function parseRdata(type: string, rdata: Token[], line: number): RecordData[RRType] | string {
+    const fail = (message: string): never => {
+      throw new ZoneFileError(`${type}: ${message}`, line, source);
+    };
+    const count = (n: number) => {
+      if (rdata.length < n) fail(`expected ${n} fields, found ${rdata.length}`);
+    };
+    const integer = (token: Token | undefined, max: number, what: string): number => {
+      if (!token || !/^\d+$/.test(token.text) || Number(token.text) > max) fail(`${what} must be a number from 0 to ${max}`);
+      return Number(token!.text);
+    };
+    const hex = (tokens: Token[], what: string): string => {
+      const value = tokens.map((token) => token.text).join('').toLowerCase();
+      if (value === '' || !/^[0-9a-f]*$/.test(value) || value.length % 2 !== 0) fail(`${what} must be hexadecimal`);
+      return value;
+    };
+    const generic = rdata[0]?.raw === '\\#';
+    if (generic) {
+      // RFC 3597 §5: \# <length> <hex>. Decoded only for the types kept as text.
+      const length = integer(rdata[1], 65535, 'generic RDATA length');
+      const value = length === 0 ? '' : hex(rdata.slice(2), 'generic RDATA');
+      if (value.length / 2 !== length) fail(`generic RDATA has ${value.length / 2} octets, not ${length}`);
+      if (SERVED_TYPES.has(type)) fail('the generic \\# form is only supported for types mailcheck does not ask for');
+      return `\\# ${length} ${value}`;
+    }
+    switch (type) {
+      case 'A': {
+        count(1);
+        if (!net.isIPv4(rdata[0]!.text)) fail(`"${rdata[0]!.text}" is not an IPv4 address`);
+        return rdata[0]!.text;
+      }
+      case 'AAAA': {
+        count(1);
+        const address = rdata[0]!.text;
+        if (!net.isIPv6(address)) fail(`"${address}" is not an IPv6 address`);
+        return formatIpv6(ipv6Bytes(address));
+      }
+      case 'MX': {
+        count(2);
+        const preference = integer(rdata[0], 65535, 'preference');
+        // RFC 7505 §3: the null MX's exchange is the root, "." ('' here).
+        const exchange = rdata[1]!.raw === '.' ? '' : resolveName(rdata[1]!, line);
+        return { preference, exchange };
+      }
+      case 'TXT': {
+        count(1);
+        // RFC 1035 §3.3.14: one or more <character-string>s, each at most 255 octets (§3.3).
+        for (const token of rdata) if (token.bytes.length > 255) fail(`a character-string is ${token.bytes.length} octets; split it into strings of at most 255`);
+        return rdata.map((token) => token.text);
+      }
+      case 'CNAME':
+      case 'PTR':
+      case 'NS': {
+        count(1);
+        return resolveName(rdata[0]!, line);
+      }
+      case 'SOA': {
+        count(7);
+        const times = rdata.slice(2, 7).map((token) => parseTtl(token.text));
+        if (times.some((value) => value === undefined)) fail('serial, refresh, retry, expire and minimum must be numbers');
+        const [serial, refresh, retry, expire, minimum] = times as number[];
+        return { mname: resolveName(rdata[0]!, line), rname: resolveName(rdata[1]!, line), serial: serial!, refresh: refresh!, retry: retry!, expire: expire!, minimum: minimum! };
+      }
+      case 'TLSA': {
+        // RFC 6698 §2.2: usage selector matching-type data (hex, whitespace allowed).
+        count(4);
+        return {
+          usage: integer(rdata[0], 255, 'usage'),
+          selector: integer(rdata[1], 255, 'selector'),
+          matchingType: integer(rdata[2], 255, 'matching type'),
+          data: hex(rdata.slice(3), 'certificate association data'),
+        };
+      }
+      case 'DS': {
+        // RFC 4034 §5.3: key-tag algorithm digest-type digest (hex, whitespace allowed).
+        count(4);
+        return {
+          keyTag: integer(rdata[0], 65535, 'key tag'),
+          algorithm: integer(rdata[1], 255, 'algorithm'),
+          digestType: integer(rdata[2], 255, 'digest type'),
+          digest: hex(rdata.slice(3), 'digest'),
+        };
+      }
+      case 'DNSKEY': {
+        // RFC 4034 §2.2: flags protocol algorithm public-key (base64, whitespace allowed).
+        count(4);
+        const publicKey = rdata.slice(3).map((token) => token.text).join('');
+        if (!/^[A-Za-z0-9+/]+=*$/.test(publicKey)) fail('public key must be base64');
+        return {
+          flags: integer(rdata[0], 65535, 'flags'),
+          protocol: integer(rdata[1], 255, 'protocol'),
+          algorithm: integer(rdata[2], 255, 'algorithm'),
+          publicKey,
+        };
+      }
+      default:
+        return rdata.map((token) => (token.quoted ? `"${token.raw}"` : token.raw)).join(' ');
+    }
+  }
+
+  return { ...(origin !== undefined ? { origin } : {}), records };
+}
+
+/** 16 octets of an IPv6 address in text form (validated by the caller). */
+function ipv6Bytes(address: string): Buffer {
+  let text = address;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const parts = v4[1]!.split('.').map(Number);
+    text = `${text.slice(0, -v4[1]!.length)}${((parts[0]! << 8) | parts[1]!).toString(16)}:${((parts[2]! << 8) | parts[3]!).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  const bytes = Buffer.alloc(16);
+  groups.forEach((group, index) => bytes.writeUInt16BE(parseInt(group, 16), index * 2));
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------
+// Answering from zones
+
+/** The records of a set of zones, indexed by owner name and type. */
+export interface ZoneIndex {
+  /** name → type → records. */
+  names: ReadonlyMap<string, ReadonlyMap<string, ZoneRecord[]>>;
+  /** Whether `name` is defined (owns records) or is an empty non-terminal above defined names. */
+  defines(name: string): boolean;
+}
+
+/**
+ * Indexes zones. Empty non-terminals (RFC 8020 §2: they exist) are the
+ * ancestors of owner names at or below a zone's apex (its origin or an SOA
+ * owner); names above the apex are left to the servers.
+ */
+export function indexZones(zones: readonly Zone[]): ZoneIndex {
+  const names = new Map<string, Map<string, ZoneRecord[]>>();
+  const ancestors = new Set<string>();
+  const apexes = new Set<string>();
+  for (const zone of zones) {
+    if (zone.origin) apexes.add(zone.origin);
+    for (const record of zone.records) if (record.type === 'SOA') apexes.add(record.name);
+  }
+  const belowApex = (name: string) => [...apexes].some((apex) => name === apex || name.endsWith(`.${apex}`));
+  for (const zone of zones) {
+    for (const record of zone.records) {
+      let byType = names.get(record.name);
+      if (!byType) names.set(record.name, (byType = new Map()));
+      const list = byType.get(record.type) ?? [];
+      // Identical records are one record (RFC 2181 §5: an RRset has no duplicates).
+      if (!list.some((other) => JSON.stringify(other.data) === JSON.stringify(record.data))) list.push(record);
+      byType.set(record.type, list);
+      const labels = record.name.split('.');
+      for (let i = 1; i < labels.length; i++) {
+        const ancestor = labels.slice(i).join('.');
+        if (belowApex(ancestor)) ancestors.add(ancestor);
+      }
+    }
+  }
+  return { names, defines: (name) => names.has(name) || ancestors.has(name) };
+}
+
+export interface ZoneOverrideOptions {
+  /** --offline: names the zones do not define do not exist. */
+  offline?: boolean;
+  /**
+   * Resolves a name outside the zones (a CNAME target that leaves them), when
+   * not offline: normally the resolver itself.
+   */
+  resolveOutside?: (name: string, type: RRType) => Promise<DnsAnswer<RecordData[RRType]>>;
+}
+
+type AnyAnswer = DnsAnswer<RecordData[RRType]>;
+
+const EMPTY_NODE: ReadonlyMap<string, ZoneRecord[]> = new Map();
+
+/** Most CNAMEs followed within the zones. */
+const MAX_CHAIN = 8;
+
+/**
+ * The resolver override for `--zone` (and `--offline`): answers for the names
+ * the zones define, `undefined` (ask the servers) for other names, or
+ * NXDOMAIN for them when offline. Wildcards (`*.example.com`) answer names
+ * below them that the zones do not define (RFC 4592 §3.3.1, basic form).
+ */
+export function zoneOverride(zones: readonly Zone[] | ZoneIndex, options: ZoneOverrideOptions = {}) {
+  const index = Array.isArray(zones) ? indexZones(zones as Zone[]) : (zones as ZoneIndex);
+
+  /** The node answering for `name`: itself, a covering wildcard, or none. */
+  function nodeFor(name: string): ReadonlyMap<string, ZoneRecord[]> | undefined {
+    const own = index.names.get(name);
+    if (own) return own;
+    if (index.defines(name)) return EMPTY_NODE; // An empty non-terminal exists and owns nothing.
+    // RFC 4592 §3.3.1: the wildcard of the closest encloser answers for a name that does not exist.
+    const labels = name.split('.');
+    for (let i = 1; i < labels.length; i++) {
+      const encloser = labels.slice(i).join('.');
+      if (index.defines(encloser)) return index.names.get(`*.${encloser}`);
+    }
+    return undefined;
+  }
+
+  async function answer(name: string, type: RRType, chain: string[]): Promise<AnyAnswer | undefined> {
+    const node = nodeFor(name);
+    if (!node) {
+      if (chain.length === 0) return options.offline ? { status: 'nxdomain', ad: false, cnames: [] } : undefined;
+      if (options.offline || !options.resolveOutside) return { status: 'nxdomain', ad: false, cnames: chain };
+      const rest = await options.resolveOutside(name, type);
+      if (rest.status === 'ok' || rest.status === 'nxdomain' || rest.status === 'nodata') {
+        return { ...rest, ad: false, cnames: [...chain, ...rest.cnames] };
+      }
+      return rest;
+    }
+    const records = node.get(type);
+    if (records && records.length > 0) {
+      return {
+        status: 'ok',
+        records: records.map((record) => record.data as RecordData[RRType]),
+        ttl: Math.min(...records.map((record) => record.ttl)),
+        ad: false,
+        cnames: chain,
+      };
+    }
+    const alias = type === 'CNAME' ? undefined : node.get('CNAME')?.[0];
+    if (alias) {
+      const target = alias.data as string;
+      // RFC 1034 §3.6.2: a loop or an overlong chain is an error.
+      if (target === name || chain.includes(target) || chain.length >= MAX_CHAIN) return { status: 'servfail' };
+      return answer(target, type, [...chain, target]);
+    }
+    return { status: 'nodata', ad: false, cnames: chain };
+  }
+
+  return (name: string, type: RRType): Promise<AnyAnswer | undefined> => answer(name.toLowerCase().replace(/\.$/, ''), type, []);
+}
