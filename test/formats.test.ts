@@ -10,7 +10,7 @@ import { csvField, csvHeader, csvRow, formatCsv } from '../src/report/csv.js';
 import { formatMarkdown, mdCode, mdText } from '../src/report/markdown.js';
 import { formatSarif, sarifLevel } from '../src/report/sarif.js';
 import { formatJunit } from '../src/report/junit.js';
-import { quoteTxt, zoneLines } from '../src/report/common.js';
+import { zoneLines } from '../src/report/common.js';
 import { diffReport } from '../src/baseline.js';
 import { reportSchema, type Report } from '../src/report/schema.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
@@ -48,30 +48,6 @@ function parseCsv(text: string): string[][] {
   expect(row).toEqual([]);
   return rows;
 }
-
-describe('zone-file lines for fix records', () => {
-  it('splits TXT values into 255-octet character-strings and escapes quotes', () => {
-    const value = `v=spf1 ${'a'.repeat(300)} "q" \\ -all`;
-    const quoted = quoteTxt(value);
-    const parts = quoted.match(/"(?:[^"\\]|\\.)*"/g)!;
-    expect(parts).toHaveLength(2);
-    const unescape = (part: string) => part.slice(1, -1).replace(/\\(.)/g, '$1');
-    expect(unescape(parts[0]!)).toHaveLength(255);
-    expect(parts.map(unescape).join('')).toBe(value);
-  });
-
-  it('writes replace and remove records as comments plus the new line', () => {
-    expect(
-      zoneLines({ action: 'replace', name: '_dmarc.example.com', type: 'TXT', value: 'v=DMARC1; p=reject', current: 'v=DMARC1; p=none' }),
-    ).toEqual(['; replaces: _dmarc.example.com. IN TXT "v=DMARC1; p=none"', '_dmarc.example.com. IN TXT "v=DMARC1; p=reject"']);
-    expect(zoneLines({ action: 'remove', name: 'example.com', type: 'TXT', value: 'v=spf1 -all' })).toEqual([
-      '; remove: example.com. IN TXT "v=spf1 -all"',
-    ]);
-    expect(zoneLines({ action: 'add', name: 'example.com', type: 'MX', value: '10 mx.example.com.', ttl: 3600 })).toEqual([
-      'example.com. 3600 IN MX 10 mx.example.com.',
-    ]);
-  });
-});
 
 describe('ndjson', () => {
   it('writes one parseable Report per line', () => {

@@ -1,10 +1,10 @@
 /**
  * Small pure helpers shared by the CI reporters (ndjson, csv, markdown, sarif,
  * junit, html): options, severity ordering, the record a finding concerns,
- * and zone-file lines for fix records.
+ * and zone-file lines for fix records (from ./zone.ts, as the text report).
  */
 import type { FailOn } from '../baseline.js';
-import { SEVERITIES, type CheckResult, type Finding, type FixRecord, type Report, type Severity } from './schema.js';
+import { SEVERITIES, type CheckResult, type Finding, type Report, type Severity } from './schema.js';
 
 /** Options every reporter accepts; each uses what it needs. */
 export interface FormatOptions {
@@ -62,46 +62,5 @@ export function recordOf(domain: string, checkId: string, finding: Finding): { n
   return { name: `${where.prefix}${domain}`, type: where.type };
 }
 
-/** Escapes one character-string for a master file: quotes, backslashes, and bytes outside printable ASCII as \DDD (RFC 1035 §5.1). */
-function quoteCharacterString(bytes: Uint8Array): string {
-  let out = '"';
-  for (const byte of bytes) {
-    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte < 0x20 || byte > 0x7e) out += `\\${String(byte).padStart(3, '0')}`;
-    else out += String.fromCharCode(byte);
-  }
-  return `${out}"`;
-}
-
-/** A TXT value as quoted character-strings of at most 255 octets each (RFC 1035 §3.3.14, RFC 7208 §3.3). */
-export function quoteTxt(value: string): string {
-  const bytes = new TextEncoder().encode(value);
-  if (bytes.length === 0) return '""';
-  const parts: string[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    let end = Math.min(start + 255, bytes.length);
-    // Do not cut a UTF-8 sequence in two: back off to the start of a character.
-    while (end < bytes.length && end > start && (bytes[end]! & 0xc0) === 0x80) end--;
-    parts.push(quoteCharacterString(bytes.subarray(start, end)));
-    start = end;
-  }
-  return parts.join(' ');
-}
-
-/** The record data as written in a zone file. */
-export function zoneValue(type: string, value: string): string {
-  return type.toUpperCase() === 'TXT' ? quoteTxt(value) : value;
-}
-
-/** A fix record as zone-file lines (a comment for removals and replaced values). */
-export function zoneLines(record: FixRecord): string[] {
-  const owner = `${record.name.replace(/\.$/, '')}.`;
-  const ttl = record.ttl !== undefined ? `${record.ttl} ` : '';
-  const line = (value: string) => `${owner} ${ttl}IN ${record.type} ${zoneValue(record.type, value)}`;
-  if (record.action === 'remove') return [`; remove: ${line(record.current ?? record.value)}`];
-  const lines: string[] = [];
-  if (record.action === 'replace' && record.current !== undefined) lines.push(`; replaces: ${line(record.current)}`);
-  lines.push(line(record.value));
-  return lines;
-}
+/** A fix record as zone-file lines: the text reporter's presentation, shared by every format. */
+export { fixRecordLines as zoneLines } from './zone.js';
