@@ -294,6 +294,29 @@ describe('overrides', () => {
   });
 });
 
+describe('overrides that call back into the resolver', () => {
+  it('a chain that leaves the overrides and comes back to the same question is servfail, not a hang', async () => {
+    const raw = await startRawServer((query) => buildReply(query, { cname: 'zone.test' }));
+    try {
+      let dns!: ReturnType<typeof createResolver>;
+      dns = createResolver({
+        servers: [raw.server],
+        ...fast,
+        // zone.test is an alias to outside.test, whose answer the servers give.
+        overrides: async (name, type) => {
+          if (name !== 'zone.test') return undefined;
+          const rest = await dns.query('outside.test', type);
+          return rest.status === 'ok' || rest.status === 'nodata' || rest.status === 'nxdomain' ? { ...rest, cnames: ['outside.test', ...rest.cnames] } : rest;
+        },
+      });
+      expect(await dns.query('zone.test', 'A')).toEqual({ status: 'servfail' });
+      expect(raw.received()).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
+});
+
 describe('timeouts, retries and several servers', () => {
   it('retries a silent server, then answers timeout', async () => {
     const dns = resolver({ timeoutMs: 100, retries: 2 });

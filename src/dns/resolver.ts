@@ -17,6 +17,7 @@
  * - `overrides` answers chosen names without the wire (zone-file previews,
  *   replays, seeded answers).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
@@ -38,7 +39,10 @@ export const MAX_CNAME_CHAIN = 8;
 /**
  * Answers a question without the wire, or `undefined` to ask the servers.
  * Consulted once per (name, type) before any query is sent (the result is
- * cached like a wire answer), also for the targets of CNAME chains.
+ * cached like a wire answer), also for the targets of CNAME chains. An
+ * override may itself call `query` on the same resolver (say, for a CNAME
+ * target outside a zone file); a question that comes back to one whose
+ * override is still being computed is a loop and is answered servfail.
  */
 export type DnsOverride = (
   name: string,
@@ -98,6 +102,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
 
   /** (name, type) → the promise of that question's single-hop result. */
   const cache = new Map<string, Promise<HopResult>>();
+  /** The (name, type) keys whose overrides are being computed in the current async context. */
+  const overriding = new AsyncLocalStorage<ReadonlySet<string>>();
   /** Log slots in order of asking; an entry is visible once its query completes. */
   const slots: { entry: QueryLogEntry; done: boolean }[] = [];
 
@@ -134,10 +140,18 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   /** The single-hop result for (name, type): from the cache, the overrides or the wire. */
   function hop(name: string, type: RRType): { result: Promise<HopResult>; cached: boolean } {
     const key = `${name} ${type}`;
+    const outer = overriding.getStore();
+    if (outer?.has(key)) {
+      // An override asked (directly or through a chain) for its own question:
+      // waiting for the cached promise would wait for ourselves.
+      return { result: Promise.resolve({ hop: { kind: 'final', answer: { status: 'servfail' } }, server: 'override', ms: 0, tcp: false }), cached: false };
+    }
     const existing = cache.get(key);
     if (existing) return { result: existing, cached: true };
     const result = (async (): Promise<HopResult> => {
-      const override = await options.overrides?.(name, type);
+      const override = options.overrides
+        ? await overriding.run(new Set([...(outer ?? []), key]), () => options.overrides!(name, type))
+        : undefined;
       if (override) return { hop: { kind: 'final', answer: override }, server: 'override', ms: 0, tcp: false };
       return ask(name, type);
     })();
