@@ -44,7 +44,7 @@ describe('probeSmtp', () => {
     expect(result.session?.hostnameMatch).toBe(true);
     const leaf = result.session!.chain[0]!;
     expect(leaf.subject).toContain(`CN=${LAB.good.host}`);
-    expect(leaf.subjectAltNames).toEqual([`DNS:${LAB.good.host}`]);
+    expect(leaf.subjectAltNames).toEqual([`DNS:${LAB.good.host}`, 'DNS:dual.tls-lab.test']);
     expect(leaf.daysToExpiry).toBeGreaterThanOrEqual(88);
     expect(leaf.spkiSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(result.session!.chain.length).toBe(2);
@@ -61,6 +61,8 @@ describe('probeSmtp', () => {
     expect(result.state).toBe('tls');
     expect(result.session?.authorized).toBe(false);
     expect(result.session?.authorizationError).toBe('CERT_HAS_EXPIRED');
+    // The expiry hides nothing about trust: the chain still leads to the (extra) root.
+    expect(result.session?.chainTrusted).toBe(true);
     expect(result.session!.chain[0]!.daysToExpiry).toBeLessThan(0);
     expect(result.session?.hostnameMatch).toBe(true);
   });
@@ -153,7 +155,26 @@ describe('probeSmtp', () => {
     expect(result.state).toBe('tls');
     expect(result.session?.authorized).toBe(false);
     expect(result.session?.hostnameMatch).toBe(false);
+    // OpenSSL reports only the expiry; the date-blind check still finds no trusted root.
+    expect(result.session?.authorizationError).toBe('CERT_HAS_EXPIRED');
+    expect(result.session?.chainTrusted).toBe(false);
     expect(result.session!.chain[0]!.daysToExpiry).toBeLessThan(0);
+  });
+
+  it('separates a refused STARTTLS and a failed handshake from a missing STARTTLS', async () => {
+    const refused = await net.probeSmtp(LAB.starttls454.host, LAB.starttls454.address);
+    expect(refused.state).toBe('starttls-rejected');
+    expect(refused.starttlsOffered).toBe(true);
+    const broken = await net.probeSmtp(LAB.brokenTls.host, LAB.brokenTls.address);
+    expect(broken.state).toBe('handshake-failed');
+    expect(broken.legacy?.result).toBe('refused');
+  });
+
+  it('calls a 554 greeting an SMTP error', async () => {
+    const result = await net.probeSmtp(LAB.banner554.host, LAB.banner554.address);
+    expect(result.state).toBe('smtp-error');
+    expect(result.error?.stage).toBe('banner');
+    expect(result.transcript).toContain('C: QUIT');
   });
 
   it('probes concurrently and never sends a message', async () => {
@@ -161,6 +182,7 @@ describe('probeSmtp', () => {
     const results = await Promise.all(Object.values(LAB).map(({ host, address }) => net.probeSmtp(host, address)));
     expect(results.map((result) => result.state)).toEqual([
       'tls', 'tls', 'tls', 'tls', 'tls', 'starttls-missing', 'handshake-failed', 'tls', 'unreachable', 'unreachable', 'tls',
+      'handshake-failed', 'starttls-rejected', 'smtp-error',
     ]);
     // The silent host costs one timeout; the others run beside it.
     expect(Date.now() - started).toBeLessThan(4000);

@@ -1,14 +1,348 @@
 /**
- * tls: placeholder until the check is written.
+ * tls: STARTTLS on every MX host (RFC 3207), with the certificate checks a
+ * sender that authenticates would make (RFC 6125 host names, RFC 5280
+ * validity, a chain to a trusted root) and the protocol versions accepted
+ * (RFC 8996 deprecates TLS 1.0 and 1.1).
+ *
+ * Every address (IPv4 and IPv6) of every MX host is probed through the shared
+ * SMTP probe lookup. The states stay apart: a refused or silent connection is
+ * `tls/unreachable` (untestable, never "STARTTLS missing"), a server that
+ * answers without STARTTLS is `tls/starttls-missing`, a failed handshake is
+ * `tls/handshake-failed`, and certificate problems have their own ids.
  */
 import { defineCheck } from './define.js';
+import { getSmtpProbes, type ProbedHost } from '../lookups/smtp-probes.js';
+import { isDnsFailure } from '../dns/types.js';
+import type { Finding } from '../report/schema.js';
+import type { SmtpProbeResult, TlsSession } from '../net/types.js';
+import { NET_DEFAULTS } from '../net/client.js';
+
+/** Certificates expiring within this many days are reported (RFC 5280 §4.1.2.5 notAfter). */
+export const EXPIRY_WARNING_DAYS = 14;
+
+const PORT_25_HINT =
+  'outbound port 25 is often blocked on home, office and cloud networks; run mailcheck from a host that may connect to port 25, or pass --no-smtp (or --skip tls) to leave this check out';
 
 export const tlsCheck = defineCheck({
   id: 'tls',
-  title: 'tls',
-  description: 'Not implemented yet.',
-  findings: {},
-  async run() {
-    return { findings: [], facts: {}, skipped: 'not implemented yet' };
+  title: 'STARTTLS on the MX hosts',
+  description:
+    'Every address of every MX host offers STARTTLS (RFC 3207) with TLS 1.2 or newer (RFC 8996), and presents an unexpired certificate that chains to a trusted root and matches the MX host name (RFC 6125, RFC 7817).',
+  findings: {
+    'tls/starttls-missing': {
+      severity: 'high',
+      title: 'STARTTLS not offered',
+      description:
+        'The MX host answered SMTP but its EHLO response did not offer STARTTLS (RFC 3207 §4), so mail to it travels unencrypted and mailbox providers that require TLS will not deliver.',
+    },
+    'tls/handshake-failed': {
+      severity: 'high',
+      title: 'TLS handshake failed',
+      description:
+        'The MX host offered STARTTLS but refused the command or no TLS session could be negotiated, even with TLS 1.0/1.1. Senders fall back to plain text or fail to deliver.',
+    },
+    'tls/expired-certificate': {
+      severity: 'high',
+      title: 'Certificate expired',
+      description:
+        'The certificate the MX host presents is past its notAfter date (RFC 5280 §4.1.2.5). Senders that authenticate (MTA-STS, DANE-TA) refuse to deliver.',
+    },
+    'tls/expiring-certificate': {
+      severity: 'medium',
+      title: 'Certificate expires within 14 days',
+      description: 'The MX host\'s certificate expires in under 14 days; once it does, authenticating senders stop delivering.',
+    },
+    'tls/untrusted-certificate': {
+      severity: 'medium',
+      title: 'Certificate not trusted',
+      description:
+        'The certificate chain does not verify against the trusted roots (self-signed, unknown issuer, missing intermediate). MTA-STS senders in enforce mode refuse to deliver (RFC 8461 §4.2).',
+    },
+    'tls/hostname-mismatch': {
+      severity: 'medium',
+      title: 'Certificate does not match the MX host name',
+      description:
+        'No subjectAltName of the certificate matches the MX host name (RFC 6125 §6, RFC 7817 §3); MTA-STS senders in enforce mode refuse to deliver (RFC 8461 §4.2).',
+    },
+    'tls/outdated-protocol': {
+      severity: 'medium',
+      title: 'Accepts TLS 1.0 or 1.1',
+      description:
+        'The MX host still negotiates TLS 1.0 or 1.1, deprecated by RFC 8996. Raised to high when it cannot negotiate TLS 1.2 or newer at all: senders that require TLS 1.2 cannot use encryption with it.',
+    },
+    'tls/unreachable': {
+      severity: 'info',
+      title: 'MX host not reachable for testing',
+      description:
+        'No SMTP session could be made (connection refused, timed out, no route, or the server closed or refused the session before EHLO). This says nothing about STARTTLS; often outbound port 25 is blocked on the network running the audit.',
+    },
+  },
+
+  async run(ctx, emit) {
+    if (ctx.options.offline) return { findings: [], facts: {}, skipped: 'offline: SMTP probing needs the network' };
+    if (ctx.options.smtp === false) {
+      return { findings: [], facts: {}, skipped: 'SMTP probing is disabled (--no-smtp)' };
+    }
+    const port = ctx.options.smtpPort ?? NET_DEFAULTS.smtpPort;
+    const { mx, hosts } = await getSmtpProbes(ctx);
+    if (isDnsFailure(mx.answer)) {
+      return { findings: [], facts: { port }, inconclusive: `MX lookup for ${ctx.domain} failed (${mx.answer.status})` };
+    }
+    if (mx.nullMx) return { findings: [], facts: { port, nullMx: true }, skipped: 'the domain publishes a null MX: it accepts no mail' };
+    if (hosts.length === 0) return { findings: [], facts: { port }, skipped: 'the domain publishes no MX records' };
+
+    const now = Date.now();
+    const facts = { port, hosts: hosts.map(hostFacts) };
+    const lists = {
+      unreachable: [] as string[],
+      starttlsMissing: [] as string[],
+      handshakeFailed: [] as string[],
+      expired: [] as string[],
+      expiring: [] as string[],
+      untrusted: [] as string[],
+      mismatch: [] as string[],
+      outdated: [] as string[],
+      modernFails: false,
+    };
+    const where = (probe: SmtpProbeResult) => `${probe.host} [${probe.address}]`;
+    const affected = { starttlsMissing: new Set<string>(), handshake: new Set<string>(), expired: new Set<string>(), expiring: new Set<string>(), untrusted: new Set<string>(), mismatch: new Set<string>(), outdated: new Set<string>() };
+
+    let testable = 0;
+    for (const probe of hosts.flatMap((host) => host.probes)) {
+      if (probe.state === 'unreachable' || probe.state === 'smtp-error') {
+        lists.unreachable.push(`${where(probe)}: ${probe.error?.message ?? probe.state}`);
+        continue;
+      }
+      testable += 1;
+      if (probe.state === 'starttls-missing') {
+        lists.starttlsMissing.push(`${where(probe)}: EHLO offered ${(probe.ehlo ?? []).slice(1).join(', ') || 'no extensions'}`);
+        affected.starttlsMissing.add(probe.host);
+        continue;
+      }
+      if (probe.state === 'starttls-rejected') {
+        lists.handshakeFailed.push(`${where(probe)}: ${probe.error?.message ?? 'STARTTLS refused'}`);
+        affected.handshake.add(probe.host);
+        continue;
+      }
+      let session: TlsSession | undefined = probe.session;
+      if (probe.state === 'handshake-failed') {
+        if (probe.legacy?.result === 'accepted' && probe.legacy.session) {
+          // Only an outdated protocol works: that is the outdated-protocol finding, raised to high.
+          lists.modernFails = true;
+          lists.outdated.push(`${where(probe)}: only ${probe.legacy.protocol} could be negotiated (TLS 1.2+ failed: ${probe.error?.message ?? 'handshake failed'})`);
+          affected.outdated.add(probe.host);
+          session = probe.legacy.session;
+        } else {
+          lists.handshakeFailed.push(`${where(probe)}: ${probe.error?.message ?? 'handshake failed'}`);
+          affected.handshake.add(probe.host);
+          continue;
+        }
+      } else if (probe.legacy?.result === 'accepted') {
+        lists.outdated.push(`${where(probe)}: accepts ${probe.legacy.protocol} (negotiates ${session?.protocol} by default)`);
+        affected.outdated.add(probe.host);
+      }
+      if (!session) continue;
+      const leaf = session.chain[0];
+      if (leaf) {
+        // The leaf's notAfter, or (CERT_HAS_EXPIRED) an expired certificate further up the verified chain.
+        const expiredCertificate =
+          Date.parse(leaf.validTo) < now
+            ? leaf
+            : session.authorizationError === 'CERT_HAS_EXPIRED'
+              ? (session.chain.find((certificate) => Date.parse(certificate.validTo) < now) ?? leaf)
+              : undefined;
+        if (expiredCertificate) {
+          lists.expired.push(`${where(probe)}: ${expiredCertificate.subject} expired ${expiredCertificate.validTo}`);
+          affected.expired.add(probe.host);
+        } else if (leaf.daysToExpiry < EXPIRY_WARNING_DAYS) {
+          lists.expiring.push(`${where(probe)}: ${leaf.subject} expires ${leaf.validTo} (in ${leaf.daysToExpiry} days)`);
+          affected.expiring.add(probe.host);
+        }
+      }
+      // A certificate that is not valid yet fails verification without being expired.
+      if (!session.chainTrusted || session.authorizationError === 'CERT_NOT_YET_VALID') {
+        lists.untrusted.push(`${where(probe)}: ${session.authorizationError ?? 'chain does not verify'}${leaf ? ` (issuer ${leaf.issuer})` : ''}`);
+        affected.untrusted.add(probe.host);
+      }
+      if (!session.hostnameMatch) {
+        const names = leaf ? leaf.subjectAltNames.join(', ') || leaf.subject : 'no certificate';
+        lists.mismatch.push(`${where(probe)}: certificate names ${names}`);
+        affected.mismatch.add(probe.host);
+      }
+    }
+
+    const findings: Finding[] = [];
+    const hostList = (set: Set<string>) => [...set].join(', ');
+    if (lists.starttlsMissing.length > 0) {
+      findings.push(
+        emit('tls/starttls-missing', {
+          message: `${hostList(affected.starttlsMissing)} answered SMTP without offering STARTTLS`,
+          evidence: lists.starttlsMissing,
+          fix: {
+            summary: `Enable STARTTLS on ${hostList(affected.starttlsMissing)} with a certificate for the MX host name`,
+            notes: ['Use a certificate from a public CA whose subjectAltName lists the MX host name (e.g. from ACME/Let\'s Encrypt).'],
+          },
+        }),
+      );
+    }
+    if (lists.handshakeFailed.length > 0) {
+      findings.push(
+        emit('tls/handshake-failed', {
+          message: `STARTTLS is offered by ${hostList(affected.handshake)} but no TLS session could be established`,
+          evidence: lists.handshakeFailed,
+          fix: {
+            summary: `Repair the TLS configuration of ${hostList(affected.handshake)} so that STARTTLS completes with TLS 1.2 or 1.3`,
+            notes: ['Check that the server has a certificate and key configured for STARTTLS and that TLS 1.2/1.3 with current cipher suites is enabled.'],
+          },
+        }),
+      );
+    }
+    if (lists.expired.length > 0) {
+      findings.push(
+        emit('tls/expired-certificate', {
+          message: `The certificate of ${hostList(affected.expired)} has expired`,
+          evidence: lists.expired,
+          fix: { summary: `Renew the certificate on ${hostList(affected.expired)}`, notes: ['Automate renewal (ACME) and reload the mail server after each renewal.'] },
+        }),
+      );
+    }
+    if (lists.expiring.length > 0) {
+      findings.push(
+        emit('tls/expiring-certificate', {
+          message: `The certificate of ${hostList(affected.expiring)} expires within ${EXPIRY_WARNING_DAYS} days`,
+          evidence: lists.expiring,
+          fix: { summary: `Renew the certificate on ${hostList(affected.expiring)} before it expires`, notes: ['Automate renewal (ACME) and reload the mail server after each renewal.'] },
+        }),
+      );
+    }
+    if (lists.untrusted.length > 0) {
+      findings.push(
+        emit('tls/untrusted-certificate', {
+          message: `The certificate chain of ${hostList(affected.untrusted)} does not verify against the trusted roots`,
+          evidence: lists.untrusted,
+          fix: {
+            summary: `Install a certificate from a publicly trusted CA on ${hostList(affected.untrusted)}, with its full intermediate chain`,
+            notes: ['A private CA can be checked with --ca <file> (or NODE_EXTRA_CA_CERTS); senders on the internet will still not trust it.'],
+          },
+        }),
+      );
+    }
+    if (lists.mismatch.length > 0) {
+      findings.push(
+        emit('tls/hostname-mismatch', {
+          message: `The certificate of ${hostList(affected.mismatch)} does not cover the MX host name`,
+          evidence: lists.mismatch,
+          fix: { summary: `Install a certificate whose subjectAltName lists ${hostList(affected.mismatch)}` },
+        }),
+      );
+    }
+    if (lists.outdated.length > 0) {
+      findings.push(
+        emit('tls/outdated-protocol', {
+          message: lists.modernFails
+            ? `${hostList(affected.outdated)} cannot negotiate TLS 1.2 or newer; only TLS 1.0/1.1 works`
+            : `${hostList(affected.outdated)} still accepts TLS 1.0 or 1.1`,
+          evidence: lists.outdated,
+          ...(lists.modernFails ? { severity: 'high' as const } : {}),
+          fix: {
+            summary: lists.modernFails
+              ? `Enable TLS 1.2 and 1.3 on ${hostList(affected.outdated)} and disable TLS 1.0/1.1`
+              : `Disable TLS 1.0 and 1.1 on ${hostList(affected.outdated)}`,
+            notes: ['RFC 8996 deprecates TLS 1.0 and 1.1; e.g. Postfix: smtpd_tls_protocols = >=TLSv1.2.'],
+          },
+        }),
+      );
+    }
+    if (lists.unreachable.length > 0) {
+      findings.push(
+        emit('tls/unreachable', {
+          message: `${lists.unreachable.length} MX address(es) could not be tested (no SMTP session on port ${port}); ${PORT_25_HINT}`,
+          evidence: lists.unreachable,
+        }),
+      );
+    }
+
+    if (testable === 0) {
+      const probed = lists.unreachable.length;
+      return {
+        findings,
+        facts,
+        skipped:
+          probed === 0
+            ? 'no MX host has an address to probe'
+            : `no MX host could be reached on port ${port} (${probed} address(es) refused, timed out or closed the session): ${PORT_25_HINT}`,
+      };
+    }
+    const dnsProblems = hosts.filter((host) => host.dnsProblem && host.probes.length === 0);
+    if (dnsProblems.length > 0) {
+      return {
+        findings,
+        facts,
+        inconclusive: `address lookup failed for ${dnsProblems.map((host) => `${host.host} (${host.dnsProblem})`).join(', ')}`,
+      };
+    }
+    return { findings, facts };
   },
 });
+
+/** The facts of one MX host: what each address showed. */
+function hostFacts(host: ProbedHost): Record<string, unknown> {
+  return {
+    host: host.host,
+    preference: host.preference,
+    ...(host.dnsProblem ? { dnsProblem: host.dnsProblem } : {}),
+    addresses: host.probes.map(probeFacts),
+  };
+}
+
+function sessionFacts(session: TlsSession): Record<string, unknown> {
+  const leaf = session.chain[0];
+  return {
+    protocol: session.protocol,
+    cipher: session.cipher,
+    trusted: session.authorized,
+    chainTrusted: session.chainTrusted,
+    ...(session.authorizationError ? { verifyError: session.authorizationError } : {}),
+    hostnameMatch: session.hostnameMatch,
+    ...(session.hostnameError ? { hostnameError: session.hostnameError } : {}),
+    ...(leaf
+      ? {
+          certificate: {
+            subject: leaf.subject,
+            issuer: leaf.issuer,
+            subjectAltNames: leaf.subjectAltNames,
+            serialNumber: leaf.serialNumber,
+            validFrom: leaf.validFrom,
+            validTo: leaf.validTo,
+            daysToExpiry: leaf.daysToExpiry,
+            sha256: leaf.sha256,
+            spkiSha256: leaf.spkiSha256,
+          },
+        }
+      : {}),
+    chain: session.chain.map((certificate) => ({ subject: certificate.subject, issuer: certificate.issuer, validTo: certificate.validTo })),
+  };
+}
+
+export function probeFacts(probe: SmtpProbeResult): Record<string, unknown> {
+  return {
+    address: probe.address,
+    state: probe.state,
+    ...(probe.error ? { error: probe.error } : {}),
+    ...(probe.banner !== undefined ? { banner: probe.banner.split('\n')[0] } : {}),
+    starttls: probe.starttlsOffered,
+    ...(probe.session ? { tls: sessionFacts(probe.session) } : {}),
+    ...(probe.legacy
+      ? {
+          legacyTls: {
+            result: probe.legacy.result,
+            ...(probe.legacy.protocol ? { protocol: probe.legacy.protocol } : {}),
+            ...(probe.legacy.error ? { error: probe.legacy.error } : {}),
+          },
+        }
+      : {}),
+    ...(!probe.session && probe.legacy?.session ? { legacySession: sessionFacts(probe.legacy.session) } : {}),
+    durationMs: probe.durationMs,
+    transcript: probe.transcript,
+  };
+}

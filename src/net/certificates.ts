@@ -31,14 +31,6 @@ export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Turns `subject`/`issuer` objects of a peer certificate into `CN=…, O=…`. */
-function distinguishedName(fields: Record<string, string | string[]> | undefined): string {
-  if (!fields) return '';
-  return Object.entries(fields)
-    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : value}`)
-    .join(', ');
-}
-
 /** Describes one DER certificate at time `now`. */
 export function describeCertificate(der: Buffer, now: Date = new Date()): CertificateInfo {
   const x509 = new X509Certificate(der);
@@ -78,9 +70,60 @@ export function peerChain(socket: tls.TLSSocket, now: Date = new Date()): Certif
   return chain;
 }
 
-/** `subject` of a peer certificate object as a string (for messages). */
-export function subjectOf(certificate: tls.PeerCertificate): string {
-  return distinguishedName(certificate.subject as unknown as Record<string, string | string[]>);
+
+/** Verification errors about time only (the chain itself may be sound). */
+export const TIME_ERRORS: ReadonlySet<string> = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** Splits a PEM bundle into single certificates. */
+export function splitPem(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+const parsedStores = new Map<string, X509Certificate[]>();
+
+/** Every trusted root as parsed certificates: Node's bundled roots, NODE_EXTRA_CA_CERTS and the extras. */
+function rootStore(extraCa: readonly string[] | undefined): X509Certificate[] {
+  const key = `${process.env.NODE_EXTRA_CA_CERTS ?? ''}\0${(extraCa ?? []).join('\0')}`;
+  let store = parsedStores.get(key);
+  if (!store) {
+    store = [];
+    for (const bundle of trustedRoots(extraCa ?? [], true) ?? []) {
+      for (const pem of splitPem(bundle)) {
+        try {
+          store.push(new X509Certificate(pem));
+        } catch {
+          // An unparsable root cannot anchor anything.
+        }
+      }
+    }
+    parsedStores.set(key, store);
+  }
+  return store;
+}
+
+/**
+ * Whether `chain` (leaf first) leads to a trusted root by signatures alone,
+ * ignoring validity dates. OpenSSL reports only one verification error and a
+ * time error (CERT_HAS_EXPIRED) hides an untrusted issuer, so after a time
+ * error the trust question is answered here (RFC 5280 §6.1: signature and
+ * issuer/subject chaining, without the date test).
+ */
+export function chainsToTrustedRoot(chain: readonly string[], extraCa: readonly string[] | undefined): boolean {
+  const roots = rootStore(extraCa);
+  const certificates = chain.map((pem) => new X509Certificate(pem));
+  const anchored = (certificate: X509Certificate) =>
+    roots.some(
+      (root) =>
+        root.fingerprint256 === certificate.fingerprint256 ||
+        (certificate.checkIssued(root) && certificate.verify(root.publicKey)),
+    );
+  for (let index = 0; index < certificates.length; index++) {
+    const certificate = certificates[index]!;
+    if (anchored(certificate)) return true;
+    const issuer = certificates[index + 1];
+    if (!issuer || !certificate.checkIssued(issuer) || !certificate.verify(issuer.publicKey)) return false;
+  }
+  return false;
 }
 
 /**
@@ -89,8 +132,8 @@ export function subjectOf(certificate: tls.PeerCertificate): string {
  * bundled roots plus NODE_EXTRA_CA_CERTS; so when extra roots are given the
  * whole set is rebuilt here: bundled roots + NODE_EXTRA_CA_CERTS + extras.
  */
-export function trustedRoots(extraCa: readonly string[] | undefined): string[] | undefined {
-  if (!extraCa || extraCa.length === 0) return undefined;
+export function trustedRoots(extraCa: readonly string[] | undefined, always = false): string[] | undefined {
+  if (!always && (!extraCa || extraCa.length === 0)) return undefined;
   const roots = [...tls.rootCertificates];
   const extraFile = process.env.NODE_EXTRA_CA_CERTS;
   if (extraFile) {
@@ -100,7 +143,7 @@ export function trustedRoots(extraCa: readonly string[] | undefined): string[] |
       // Node itself only warns when the file cannot be read; do the same by ignoring it.
     }
   }
-  roots.push(...extraCa);
+  roots.push(...(extraCa ?? []));
   return roots;
 }
 

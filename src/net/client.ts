@@ -54,6 +54,7 @@ export function createNetClient(dns: DnsClient, options: Readonly<AuditOptions>)
         heloName: options.heloName ?? defaultHeloName(),
         timeoutMs,
         ...(ca ? { ca } : {}),
+        ...(options.extraCa ? { extraCa: options.extraCa } : {}),
       });
     },
   };

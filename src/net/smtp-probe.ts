@@ -13,7 +13,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { hostnameError, peerChain } from './certificates.js';
+import { chainsToTrustedRoot, hostnameError, peerChain, TIME_ERRORS } from './certificates.js';
 import type { LegacyTlsProbe, SmtpProbeResult, TlsSession } from './types.js';
 
 export interface SmtpProbeOptions {
@@ -25,6 +25,8 @@ export interface SmtpProbeOptions {
   timeoutMs: number;
   /** Trusted roots (undefined: Node's default store). */
   ca?: string[];
+  /** The extra roots given by the user (for the date-blind trust check). */
+  extraCa?: readonly string[];
   /** Skip the second (TLS 1.0/1.1) connection. */
   skipLegacy?: boolean;
   /** Clock for days-to-expiry (tests). */
@@ -199,6 +201,7 @@ function connectTcp(address: string, port: number, timeoutMs: number): Promise<n
 interface TlsUpgradeOptions {
   host: string;
   ca?: string[];
+  extraCa?: readonly string[];
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
   ciphers?: string;
@@ -232,16 +235,25 @@ function upgrade(socket: net.Socket, options: TlsUpgradeOptions): Promise<{ tlsS
       const cipher = tlsSocket.getCipher();
       const nameError = hostnameError(options.host, tlsSocket);
       const authError = tlsSocket.authorizationError as unknown;
+      const chain = peerChain(tlsSocket, options.now);
+      const code = tlsSocket.authorized || !authError ? undefined : authError instanceof Error ? ((authError as NodeJS.ErrnoException).code ?? authError.message) : String(authError);
+      let chainTrusted = tlsSocket.authorized;
+      if (!chainTrusted && code !== undefined && TIME_ERRORS.has(code)) {
+        try {
+          chainTrusted = chainsToTrustedRoot(chain.map((certificate) => certificate.pem), options.extraCa);
+        } catch {
+          chainTrusted = false;
+        }
+      }
       const session: TlsSession = {
         protocol: tlsSocket.getProtocol() ?? 'unknown',
         cipher: cipher.standardName ?? cipher.name,
-        chain: peerChain(tlsSocket, options.now),
+        chain,
         authorized: tlsSocket.authorized,
+        chainTrusted,
         hostnameMatch: nameError === undefined,
       };
-      if (!tlsSocket.authorized && authError) {
-        session.authorizationError = authError instanceof Error ? ((authError as NodeJS.ErrnoException).code ?? authError.message) : String(authError);
-      }
+      if (code !== undefined) session.authorizationError = code;
       if (nameError !== undefined) session.hostnameError = nameError;
       resolve({ tlsSocket, session });
     });
@@ -382,6 +394,7 @@ async function runDialogue(
     const { tlsSocket, session } = await upgrade(socket, {
       host,
       ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.extraCa ? { extraCa: options.extraCa } : {}),
       ...tlsSettings,
       timeoutMs: Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())),
       now: options.now ? options.now() : new Date(),

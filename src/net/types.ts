@@ -77,6 +77,12 @@ export interface TlsSession {
   authorized: boolean;
   /** OpenSSL's verification error code when not authorized (e.g. CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT). */
   authorizationError?: string;
+  /**
+   * The chain leads to a trusted root by signatures, validity dates aside
+   * (OpenSSL reports one error only: an expired self-signed certificate shows
+   * as CERT_HAS_EXPIRED, and this tells the trust part apart).
+   */
+  chainTrusted: boolean;
   /** The leaf matches the MX host name (RFC 6125 rules, as `tls.checkServerIdentity`). */
   hostnameMatch: boolean;
   /** Why the host name did not match. */

@@ -24,6 +24,12 @@ export interface SmtpHostSpec {
   silent?: boolean;
   /** Greeting name (default: the address). */
   name?: string;
+  /**
+   * A scripted server instead of smtp-server: `broken-tls` accepts STARTTLS and
+   * then sends garbage, `starttls-454` refuses STARTTLS, `banner-554` greets
+   * with 554 (RFC 5321 §3.1 "no SMTP service here").
+   */
+  script?: 'broken-tls' | 'starttls-454' | 'banner-554';
 }
 
 export interface SmtpHosts {
@@ -63,7 +69,10 @@ export async function startSmtpHosts(specs: SmtpHostSpec[], options: { port?: nu
     try {
       for (const spec of specs) {
         let netServer: net.Server;
-        if (spec.silent) {
+        if (spec.script) {
+          netServer = scriptedServer(spec.script, sockets, ehlo, spec.address);
+          servers.push(netServer);
+        } else if (spec.silent) {
           netServer = net.createServer((socket) => {
             sockets.add(socket);
             socket.on('error', () => undefined);
@@ -121,6 +130,45 @@ export async function startSmtpHosts(specs: SmtpHostSpec[], options: { port?: nu
   throw new Error('could not find a port free on every test address');
 }
 
+/** A few lines of SMTP that misbehave in one chosen way. */
+function scriptedServer(script: NonNullable<SmtpHostSpec['script']>, sockets: Set<net.Socket>, ehlo: Map<string, string[]>, address: string): net.Server {
+  return net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    if (script === 'banner-554') {
+      socket.write('554 5.7.1 no SMTP service for you\r\n');
+    } else {
+      socket.write(`220 ${address} ESMTP scripted\r\n`);
+    }
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      let index: number;
+      while ((index = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, index).replace(/\r$/, '');
+        buffer = buffer.slice(index + 1);
+        const verb = line.split(' ')[0]!.toUpperCase();
+        if (verb === 'EHLO') {
+          ehlo.set(address, [...(ehlo.get(address) ?? []), line.slice(5)]);
+          socket.write(`250-${address}\r\n250-PIPELINING\r\n250 STARTTLS\r\n`);
+        } else if (verb === 'STARTTLS') {
+          if (script === 'starttls-454') {
+            socket.write('454 4.7.0 TLS not available due to local problem\r\n');
+          } else {
+            socket.write('220 2.0.0 Ready to start TLS\r\n');
+            socket.end('this is not a TLS handshake\r\n');
+          }
+        } else if (verb === 'QUIT') {
+          socket.end('221 2.0.0 Bye\r\n');
+        } else {
+          socket.write('502 5.5.2 command not recognised\r\n');
+        }
+      }
+    });
+  });
+}
+
 /** Records EHLO names by reading the plain-text commands as they arrive (smtp-server has no EHLO hook). */
 function trackEhlo(smtp: SMTPServer, address: string, ehlo: Map<string, string[]>): void {
   smtp.server.on('connection', (socket: net.Socket) => {
@@ -147,6 +195,12 @@ export const LAB = {
   silent: { host: 'silent.tls-lab.test', address: '127.0.0.30' },
   /** smtp-server's built-in certificate: expired, self-signed, CN=localhost. */
   builtin: { host: 'builtin.tls-lab.test', address: '127.0.0.31' },
+  /** Accepts STARTTLS, then answers the handshake with garbage. */
+  brokenTls: { host: 'brokentls.tls-lab.test', address: '127.0.0.32' },
+  /** Offers STARTTLS, then refuses it with 454. */
+  starttls454: { host: 'starttls454.tls-lab.test', address: '127.0.0.33' },
+  /** Greets with 554. */
+  banner554: { host: 'banner554.tls-lab.test', address: '127.0.0.34' },
 } as const;
 
 export type LabName = keyof typeof LAB;
@@ -157,7 +211,8 @@ export async function startSmtpLab(ca: import('./test-ca.js').TestCa): Promise<S
   const valid = (host: string) => ca.issue({ commonName: host });
   const certificate = (issued: { chainPem: string; keyPem: string }) => ({ chainPem: issued.chainPem, keyPem: issued.keyPem });
   return startSmtpHosts([
-    { address: LAB.good.address, tls: certificate(valid(LAB.good.host)) },
+    // The good server also answers for dual.tls-lab.test (an MX name with an IPv4 and an IPv6 address).
+    { address: LAB.good.address, tls: certificate(ca.issue({ commonName: LAB.good.host, altNames: [LAB.good.host, 'dual.tls-lab.test'] })) },
     { address: LAB.expired.address, tls: certificate(ca.issue({ commonName: LAB.expired.host, notBefore: daysFromNow(-400), notAfter: daysFromNow(-3) })) },
     { address: LAB.wrongHost.address, tls: certificate(ca.issue({ commonName: 'other.example.test' })) },
     { address: LAB.selfSigned.address, tls: certificate(ca.selfSigned({ commonName: LAB.selfSigned.host })) },
@@ -167,5 +222,8 @@ export async function startSmtpLab(ca: import('./test-ca.js').TestCa): Promise<S
     { address: LAB.legacy.address, tls: certificate(valid(LAB.legacy.host)), legacyToo: true },
     { address: LAB.silent.address, silent: true },
     { address: LAB.builtin.address },
+    { address: LAB.brokenTls.address, script: 'broken-tls' },
+    { address: LAB.starttls454.address, script: 'starttls-454' },
+    { address: LAB.banner554.address, script: 'banner-554' },
   ]);
 }

@@ -1,0 +1,141 @@
+/**
+ * The tls check end to end: the real resolver against the fixture DNS server
+ * (fixtures/tls-lab.json), MX names pointing at local SMTP servers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tlsCheck } from '../src/checks/tls.js';
+import type { AuditOptions } from '../src/context.js';
+import type { CheckResult } from '../src/report/schema.js';
+import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import { createTestCa, type TestCa } from './helpers/test-ca.js';
+import { startSmtpLab, type SmtpHosts } from './helpers/smtp-servers.js';
+
+let ca: TestCa;
+let lab: SmtpHosts;
+let fixture: Fixture;
+
+beforeAll(async () => {
+  ca = createTestCa();
+  [lab, fixture] = await Promise.all([startSmtpLab(ca), startFixture('tls-lab')]);
+});
+
+afterAll(async () => {
+  await Promise.all([lab?.close(), fixture?.close()]);
+});
+
+function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult> {
+  return runCheck(tlsCheck, fixture.ctx(domain, { smtpPort: lab.port, extraCa: [ca.certPem], probeTimeoutMs: 1000, ...options }));
+}
+
+type Facts = { hosts: Array<{ host: string; addresses: Array<Record<string, any>> }> };
+
+describe('tls check', () => {
+  const table: Array<[domain: string, ids: string[], status: CheckResult['status']]> = [
+    ['tls-good.test', [], 'pass'],
+    ['tls-expired.test', ['tls/expired-certificate'], 'fail'],
+    ['tls-expiring.test', ['tls/expiring-certificate'], 'warn'],
+    ['tls-wronghost.test', ['tls/hostname-mismatch'], 'warn'],
+    ['tls-selfsigned.test', ['tls/untrusted-certificate'], 'warn'],
+    ['tls-plain.test', ['tls/starttls-missing'], 'fail'],
+    ['tls-tls10.test', ['tls/outdated-protocol'], 'fail'],
+    ['tls-legacy.test', ['tls/outdated-protocol'], 'warn'],
+    ['tls-builtin.test', ['tls/expired-certificate', 'tls/hostname-mismatch', 'tls/untrusted-certificate'], 'fail'],
+    ['tls-brokentls.test', ['tls/handshake-failed'], 'fail'],
+    ['tls-starttls454.test', ['tls/handshake-failed'], 'fail'],
+    ['tls-partial.test', ['tls/unreachable'], 'pass'],
+    ['tls-dual.test', ['tls/unreachable'], 'pass'],
+    ['tls-mixed.test', ['tls/expired-certificate', 'tls/starttls-missing', 'tls/unreachable'], 'fail'],
+    ['tls-closed.test', ['tls/unreachable'], 'skipped'],
+    ['tls-unreachable.test', ['tls/unreachable'], 'skipped'],
+  ];
+
+  it.each(table)('%s → %j (%s)', async (domain, ids, status) => {
+    const result = await audit(domain);
+    expect(findingIds(result)).toEqual(ids);
+    expect(result.status).toBe(status);
+  });
+
+  it('gives protocol, cipher and certificate dates as facts', async () => {
+    const result = await audit('tls-good.test');
+    const address = (result.facts as Facts).hosts[0]!.addresses[0]!;
+    expect(address).toMatchObject({ address: '127.0.0.21', state: 'tls', starttls: true, legacyTls: { result: 'refused' } });
+    expect(address.tls.protocol).toMatch(/^TLSv1\.[23]$/);
+    expect(address.tls.cipher).toMatch(/^TLS_/);
+    expect(address.tls.trusted).toBe(true);
+    expect(address.tls.hostnameMatch).toBe(true);
+    expect(Date.parse(address.tls.certificate.validTo)).toBeGreaterThan(Date.now());
+    expect(address.tls.certificate.daysToExpiry).toBeGreaterThanOrEqual(88);
+    expect(address.tls.certificate.subjectAltNames).toContain('DNS:good.tls-lab.test');
+  });
+
+  it('raises outdated-protocol to high only when TLS 1.2+ cannot be negotiated', async () => {
+    const only10 = await audit('tls-tls10.test');
+    expect(only10.findings[0]).toMatchObject({ id: 'tls/outdated-protocol', severity: 'high' });
+    const also11 = await audit('tls-legacy.test');
+    expect(also11.findings[0]).toMatchObject({ id: 'tls/outdated-protocol', severity: 'medium' });
+    // The TLS 1.0-only server's certificate is still examined (through the legacy session).
+    const facts = (only10.facts as Facts).hosts[0]!.addresses[0]!;
+    expect(facts.state).toBe('handshake-failed');
+    expect(facts.legacySession.protocol).toBe('TLSv1');
+  });
+
+  it('never calls a refused, silent or 554 server "STARTTLS missing"', async () => {
+    const result = await audit('tls-unreachable.test');
+    expect(findingIds(result)).not.toContain('tls/starttls-missing');
+    expect(result.skipReason).toMatch(/port 25/);
+    expect(result.findings[0]!.evidence).toHaveLength(3);
+    expect(result.score).toBeNull();
+  });
+
+  it('probes every IPv4 and IPv6 address', async () => {
+    const result = await audit('tls-dual.test');
+    const addresses = (result.facts as Facts).hosts[0]!.addresses.map((address) => [address.address, address.state]);
+    expect(addresses).toEqual([
+      ['127.0.0.21', 'tls'],
+      ['::1', 'unreachable'],
+    ]);
+  });
+
+  it('lists every affected host in one finding per id', async () => {
+    const result = await audit('tls-mixed.test');
+    const unreachable = result.findings.find((finding) => finding.id === 'tls/unreachable')!;
+    expect(unreachable.evidence).toHaveLength(1);
+    expect(unreachable.evidence[0]).toContain('closed.tls-lab.test [127.0.0.29]');
+    expect(result.findings.find((finding) => finding.id === 'tls/starttls-missing')!.evidence[0]).toContain('plain.tls-lab.test');
+  });
+
+  it('does not let a silent host stall the audit', async () => {
+    const started = Date.now();
+    const result = await audit('tls-unreachable.test', { probeTimeoutMs: 500 });
+    expect(result.status).toBe('skipped');
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('is inconclusive, not "missing", when the MX lookup fails', async () => {
+    const result = await audit('tls-mxfail.test');
+    expect(result.status).toBe('error');
+    expect(result.findings).toEqual([]);
+  });
+
+  it('is inconclusive when an MX host name cannot be resolved', async () => {
+    const result = await audit('tls-hostdns.test');
+    expect(result.status).toBe('error');
+    expect(result.error).toMatch(/timeout\.tls-lab\.test/);
+    expect(findingIds(result)).toEqual([]);
+  });
+
+  it('skips a null MX, a domain without MX, --no-smtp and offline runs', async () => {
+    expect((await audit('tls-null.test')).status).toBe('skipped');
+    expect((await audit('tls-nomx.test')).status).toBe('skipped');
+    const before = lab.ehloNames('127.0.0.21').length;
+    const off = await audit('tls-good.test', { smtp: false });
+    expect(off.status).toBe('skipped');
+    expect(off.skipReason).toMatch(/--no-smtp/);
+    expect((await audit('tls-good.test', { offline: true })).status).toBe('skipped');
+    expect(lab.ehloNames('127.0.0.21').length).toBe(before);
+  });
+
+  it('sends no mail to any host', () => {
+    expect(lab.mailCommands()).toBe(0);
+  });
+});
