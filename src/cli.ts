@@ -90,7 +90,7 @@ export function defineAuditOptions(command: Command): Command {
       // DNS
       .option('--resolver <ip[:port]>', 'DNS server to ask, repeatable; IPv6 as [::1]:5353 (default: the system resolvers)', collect)
       .option('--timeout <ms>', 'timeout of one DNS query, ms (default: 2000)')
-      .option('--retries <n>', 'retries of a DNS query after a timeout (default: 2)')
+      .option('--retries <n>', 'retries of a DNS query after a timeout (default: 1)')
       // Checks
       .option('--checks <ids>', 'run only these checks (comma-separated, repeatable)', collect)
       .option('--skip <ids>', 'do not run these checks (comma-separated, repeatable)', collect)

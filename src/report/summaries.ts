@@ -49,12 +49,12 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     return found.length ? [`selectors: ${found.join(', ')}`] : [];
   },
   ptr(facts) {
-    const ips = Array.isArray(facts.ips) ? facts.ips.filter(isRecord) : [];
-    return ips.map((entry) => {
+    const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter(isRecord) : [];
+    return addresses.map((entry) => {
       const ip = str(entry.ip) ?? '?';
-      const names = strings(entry.names ?? entry.ptr);
-      const confirmed = entry.forwardConfirmed ?? entry.confirmed;
-      const mark = confirmed === true ? ' (forward-confirmed)' : confirmed === false ? ' (not forward-confirmed)' : '';
+      const names = strings(isRecord(entry.ptr) ? entry.ptr.names : entry.names);
+      const confirmed = entry.forwardConfirmed;
+      const mark = confirmed === true ? ' (forward-confirmed)' : confirmed === false && names.length ? ' (not forward-confirmed)' : '';
       return `${ip} → ${names.length ? names.join(', ') : 'no PTR'}${mark}`;
     });
   },

@@ -88,8 +88,8 @@ function renderCheck(check: CheckResult, style: Style, width: number, titleWidth
 
 function renderFinding(finding: Finding, style: Style, width: number, options: ReporterOptions): string[] {
   const indent = '    ';
-  const body = `${indent}      `;
-  const label = finding.severity.toUpperCase().padEnd(8);
+  const body = `${indent}  `;
+  const label = finding.severity.toUpperCase().padEnd(9);
   const lines = [`${indent}${style.severity(finding.severity)(label)}${style.code(finding.id)}`];
   lines.push(...wrap(finding.message, width, body));
   if (options.verbose) {
@@ -100,7 +100,7 @@ function renderFinding(finding: Finding, style: Style, width: number, options: R
 }
 
 function renderFix(fix: Fix, style: Style, width: number, indent: string): string[] {
-  const lines = wrap(`Fix: ${fix.summary}`, width, indent).map((line, index) =>
+  const lines = wrap(`Fix: ${fix.summary}`, width, indent, `${indent}     `).map((line, index) =>
     index === 0 ? line.replace('Fix:', style.good('Fix:')) : line,
   );
   const recordIndent = `${indent}  `;
@@ -132,10 +132,11 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
   shown.forEach((ranked, index) => {
     const number = `${index + 1}.`.padStart(3);
     const points = `+${ranked.points}`.padStart(4);
-    const head = `${number} ${style.good(points)} ${style.severity(ranked.severity)(ranked.findingId.padEnd(idWidth))} `;
-    const visible = 3 + 1 + 4 + 1 + idWidth + 1;
-    const summary = wrap(ranked.fix.summary, width, ' '.repeat(visible));
-    lines.push(`${head}${summary[0]!.slice(visible)}`, ...summary.slice(1));
+    const id = ranked.findingId.padEnd(idWidth);
+    // One line per fix: the full summary and records are under the finding above.
+    const room = width - (3 + 1 + 4 + 2 + idWidth + 2);
+    const summary = ranked.fix.summary.length > room ? `${ranked.fix.summary.slice(0, Math.max(0, room - 1))}…` : ranked.fix.summary;
+    lines.push(`${number} ${style.good(points)}  ${style.severity(ranked.severity)(id)}  ${summary}`);
   });
   if (report.fixes.length > shown.length) {
     lines.push(style.dim(`    … and ${report.fixes.length - shown.length} more (see the fixes above)`));
@@ -151,7 +152,7 @@ function renderSummary(reports: readonly Report[], style: Style): string {
   for (const report of reports) {
     const grade = style.grade(report.score.grade);
     const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
-    lines.push(`  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade.padEnd(2))}${incomplete}`);
+    lines.push(`  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade)}${incomplete}`);
   }
   return `${lines.join('\n')}\n`;
 }
