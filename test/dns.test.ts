@@ -277,6 +277,36 @@ describe('cache and in-flight sharing', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('independent questions go out together, not one after another', async () => {
+    const slow = await startFixtureDnsServer(ZONE, { delayMs: 100 });
+    try {
+      const dns = createResolver({ servers: [slow.server], timeoutMs: 2000, retries: 0 });
+      const names = ['example.test', 'mx1.example.test', 'signed.test', 'null.example.test', 'missing.example.test'];
+      const started = Date.now();
+      await Promise.all(names.flatMap((name) => [dns.query(name, 'A'), dns.query(name, 'TXT'), dns.query(name, 'MX')]));
+      // 15 round trips of 100 ms each: about 100 ms together, 1500 ms in sequence.
+      expect(Date.now() - started).toBeLessThan(700);
+      expect(slow.queryCount()).toBe(15);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('maxInFlight caps the open sockets', async () => {
+    const slow = await startFixtureDnsServer(ZONE, { delayMs: 60 });
+    try {
+      const dns = createResolver({ servers: [slow.server], timeoutMs: 2000, retries: 0, maxInFlight: 1 });
+      const started = Date.now();
+      const answers = await Promise.all(['a', 'b', 'c', 'd'].map((label) => dns.query(`${label}.example.test`, 'A')));
+      expect(answers.map((answer) => answer.status)).toEqual(['nxdomain', 'nxdomain', 'nxdomain', 'nxdomain']);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 60 - 10);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('overrides', () => {
   it('answers overridden names without the wire, everything else from the servers', async () => {
     const before = fixture.queryCount();
@@ -422,6 +452,35 @@ describe('reply matching', () => {
     }
   });
 
+  it('asks again without EDNS when the server answers FORMERR to the OPT record (RFC 6891 §7)', async () => {
+    const withOpt: boolean[] = [];
+    const raw = await startRawServer((query) => {
+      const hasOpt = query.message.readUInt16BE(10) > 0;
+      withOpt.push(hasOpt);
+      return hasOpt ? buildReply(query, { rcode: 1 }) : buildReply(query, { a: '127.0.0.7' });
+    });
+    try {
+      const answer = await createResolver({ servers: [raw.server], ...fast }).query('old.test', 'A');
+      expect(answer.status === 'ok' && answer.records).toEqual(['127.0.0.7']);
+      expect(withOpt).toEqual([true, false]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('an error reply without a question section is still matched by id (SERVFAIL)', async () => {
+    const raw = await startRawServer((query) => {
+      const header = buildReply(query, { rcode: 2 }).subarray(0, 12);
+      header.writeUInt16BE(0, 4); // QDCOUNT 0
+      return header;
+    });
+    try {
+      expect(await createResolver({ servers: [raw.server], ...fast }).query('bare.test', 'A')).toEqual({ status: 'servfail' });
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('drops a CNAME loop spread over several replies (servfail) instead of hanging', async () => {
     const raw = await startRawServer((query) =>
       buildReply(query, { cname: query.name === 'ping.test' ? 'pong.test' : 'ping.test' }),
@@ -532,14 +591,18 @@ function encodeName(name: string): Buffer {
 }
 
 /** A NOERROR reply to `query`, with one A or CNAME answer; id/question can be forged. */
-function buildReply(query: RawQuery, options: { id?: number; questionName?: string; questionType?: number; a?: string; cname?: string }): Buffer {
+function buildReply(
+  query: RawQuery,
+  options: { id?: number; questionName?: string; questionType?: number; a?: string; cname?: string; rcode?: number },
+): Buffer {
   const header = Buffer.alloc(12);
   header.writeUInt16BE(options.id ?? query.id, 0);
-  header.writeUInt16BE(0x8180, 2); // QR, RD, RA, NOERROR
+  header.writeUInt16BE(0x8180 | (options.rcode ?? 0), 2); // QR, RD, RA, RCODE
   header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(1, 6);
+  header.writeUInt16BE(options.a || options.cname ? 1 : 0, 6);
   const questionType = options.questionType ?? query.type;
   const question = Buffer.concat([encodeName(options.questionName ?? query.name), Buffer.from([questionType >> 8, questionType & 0xff, 0, 1])]);
+  if (!options.a && !options.cname) return Buffer.concat([header, question]);
   const rdata = options.cname ? encodeName(options.cname) : Buffer.from(options.a!.split('.').map(Number));
   const type = options.cname ? 5 : 1;
   const fixed = Buffer.alloc(10);
