@@ -170,14 +170,20 @@ export const dmarcCheck = defineCheck({
     if (record.errors.length > 0) {
       findings.push(
         emit('dmarc/syntax-error', {
-          message: `DMARC record at ${recordName} is invalid: ${record.errors.map((error) => error.problem).join('; ')}`,
+          message: `DMARC record at ${recordName} is invalid: ${record.errors.map((error) => error.problem).join('; ')}${
+            record.errors.some((error) => error.tag === 'p' || error.tag === 'sp' || error.tag === 'np')
+              ? `; receivers apply ${policy.policy === null ? 'no DMARC policy' : `p=${policy.policy}`}`
+              : ''
+          }`,
           evidence: [...evidence, ...record.errors.map((error) => error.problem)],
           fix: syntaxErrorFix(recordName, record),
         }),
       );
     }
 
-    if (policy.policy === 'none') {
+    // An invalid (or duplicated) p/sp/np is applied as p=none (RFC 9989 §4.10.1); dmarc/syntax-error covers that case.
+    const policyTagInvalid = record.errors.some((error) => error.tag === 'p' || error.tag === 'sp' || error.tag === 'np');
+    if (policy.policy === 'none' && !policyTagInvalid) {
       const how = inherited
         ? `inherited from ${policy.foundAt} (${policyTagsText(record)})`
         : record.pPresent
