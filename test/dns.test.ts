@@ -269,6 +269,16 @@ describe('cache and in-flight sharing', () => {
     expect(dns.servers).toEqual([fixture.server]);
   });
 
+  it('keeps the order of asking when answers come back in another order', async () => {
+    const dns = resolver();
+    const slow = dns.query('slow.example.test', 'A');
+    await dns.query('example.test', 'A');
+    // The unanswered query is not in the log yet; the answered one is.
+    expect(dns.log.map((entry) => entry.name)).toEqual(['example.test']);
+    await slow;
+    expect(dns.log.map((entry) => `${entry.name} ${entry.status}`)).toEqual(['slow.example.test timeout', 'example.test ok']);
+  });
+
   it('onQuery sees each entry as it completes', async () => {
     const seen: string[] = [];
     const dns = resolver({ onQuery: (entry) => seen.push(`${entry.name} ${entry.type} ${entry.status}`) });

@@ -22,7 +22,8 @@ import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
 import { createLimiter, exchange, type ExchangeResult } from './transport.js';
-import type { DnsAnswer, DnsClient, DnsStatus, QueryLogEntry, RecordData, RRType } from './types.js';
+import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
+import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
 
 export { parseServerSpec, type ServerAddress } from './server-spec.js';
@@ -64,6 +65,8 @@ export interface ResolverOptions {
   maxInFlight?: number;
   /** Set the EDNS DO bit (RFC 3225); default true. */
   dnssecOk?: boolean;
+  /** Extra trusted CA certificates (PEM) for DNS-over-HTTPS servers, besides the system store. */
+  extraCa?: string[];
 }
 
 /** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
@@ -92,7 +95,10 @@ interface HopResult {
 type AnyAnswer = DnsAnswer<RecordData[RRType]>;
 
 export function createResolver(options: ResolverOptions = {}): DnsClient {
-  const servers: ServerAddress[] = (options.servers?.length ? options.servers : systemServers()).map(parseServerSpec);
+  // `https://` servers speak DNS over HTTPS (./doh.ts, RFC 8484); the rest UDP/TCP.
+  const servers: Array<ServerAddress & { doh?: DohServer }> = (options.servers?.length ? options.servers : systemServers()).map(
+    (spec) => (isDohSpec(spec) ? dohServerAddress(spec) : parseServerSpec(spec)),
+  );
   if (servers.length === 0) throw new Error('no DNS servers configured on this system: name one with --resolver');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
@@ -104,8 +110,21 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   const cache = new Map<string, Promise<HopResult>>();
   /** The (name, type) keys whose overrides are being computed in the current async context. */
   const overriding = new AsyncLocalStorage<ReadonlySet<string>>();
-  /** Log slots in order of asking; an entry is visible once its query completes. */
-  const slots: { entry: QueryLogEntry; done: boolean }[] = [];
+  /**
+   * Completed queries in order of asking (an entry appears when its query
+   * completes, at its asking position), with each entry's asking number.
+   */
+  const log: QueryLogEntry[] = [];
+  const logOrder: number[] = [];
+  let asked = 0;
+  const publish = (entry: QueryLogEntry, order: number) => {
+    // Queries mostly complete in the order they were asked: the scan back is short.
+    let at = log.length;
+    while (at > 0 && logOrder[at - 1]! > order) at--;
+    log.splice(at, 0, entry);
+    logOrder.splice(at, 0, order);
+    options.onQuery?.(entry);
+  };
 
   /** Asks the servers one question: returns the first usable reply, or the last failure. */
   async function ask(name: string, type: RRType): Promise<HopResult> {
@@ -119,7 +138,9 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     for (let attempt = 0; attempt <= retries && failed.size < servers.length; attempt++) {
       for (const server of servers) {
         if (failed.has(server)) continue;
-        const result: ExchangeResult = await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter });
+        const result: ExchangeResult = server.doh
+          ? await dohExchange(server.doh, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, ...(options.extraCa ? { ca: options.extraCa } : {}) })
+          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter });
         if (result.kind === 'timeout') {
           last = { status: 'timeout', server: server.label, tcp: result.tcp };
           continue;
@@ -164,11 +185,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
    * `seen` holds every name of the chain so far (loop detection).
    */
   async function resolve(name: string, type: RRType, seen: ReadonlySet<string>): Promise<AnyAnswer> {
-    const slot = {
-      entry: { name, type, status: 'timeout' as DnsStatus, ms: 0, server: '', cached: false, startedAt: Math.round(performance.now() - created) },
-      done: false,
-    };
-    slots.push(slot);
+    const order = asked++;
+    const startedAt = Math.round(performance.now() - created);
     const { result, cached } = hop(name, type);
     const { hop: step, server, ms, tcp } = await result;
     let answer: AnyAnswer;
@@ -184,15 +202,19 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
         answer = prependChain(step, rest);
       }
     }
-    Object.assign(slot.entry, {
-      status: answer.status,
-      ms: cached ? 0 : Math.round(ms),
-      server,
-      cached,
-      ...(tcp && !cached ? { tcp: true } : {}),
-    });
-    slot.done = true;
-    options.onQuery?.(slot.entry);
+    publish(
+      {
+        name,
+        type,
+        status: answer.status,
+        ms: cached ? 0 : Math.round(ms),
+        server,
+        cached,
+        ...(tcp && !cached ? { tcp: true } : {}),
+        startedAt,
+      },
+      order,
+    );
     return answer;
   }
 
@@ -208,7 +230,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       return resolve(canonical, type, new Set([canonical])) as Promise<DnsAnswer<RecordData[T]>>;
     },
     get log(): readonly QueryLogEntry[] {
-      return slots.filter((slot) => slot.done).map((slot) => slot.entry);
+      return log;
     },
     servers: servers.map((server) => server.label),
   };
