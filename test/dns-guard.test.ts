@@ -49,6 +49,9 @@ describe('network guard', () => {
     resolver.setServers(['192.0.2.53']);
     expect(() => resolver.resolveTxt('example.com')).toThrow(BLOCKED);
     expect(() => dns.lookup('example.com', () => undefined)).toThrow(BLOCKED);
+    // What mailauth falls back to without a resolver option: the system's servers (never loopback on
+    // port 53 in a test: a local stub resolver forwards to the internet).
+    expect(() => dns.promises.resolve('example.com', 'TXT')).toThrow(BLOCKED);
   });
 
   it('lets loopback traffic through', async () => {

@@ -118,6 +118,8 @@ function defaultUdpHost(socket: dgram.Socket): string {
 /** Node's resolver speaks to its servers through c-ares, not through the sockets patched above. */
 function guardNodeDns(): void {
   const checkServers = (servers: string[]) => {
+    // No configured servers: c-ares falls back to 127.0.0.1:53, a real resolver if one runs there.
+    if (servers.length === 0) throw blocked('the system resolver (no servers configured)');
     for (const server of servers) {
       const match = /^\[(.+)\](?::(\d+))?$/.exec(server) ?? /^([^:]+)(?::(\d+))?$/.exec(server);
       const host = match ? match[1]! : server;
