@@ -150,7 +150,7 @@ export function measureKey(keyType: string, base64: string): DkimKeyInfo | { err
   // RSAPublicKey is also met in practice and accepted by common verifiers.
   const spki = tryKey(() => createPublicKey({ key: der, format: 'der', type: 'spki' }));
   if (spki) {
-    if (spki.asymmetricKeyType !== 'rsa') return { error: `k=rsa but p= holds a ${spki.asymmetricKeyType} key` };
+    if (spki.asymmetricKeyType !== 'rsa') return { error: `k=rsa but p= holds a key of type ${spki.asymmetricKeyType}` };
     return { type: 'rsa', bits: spki.asymmetricKeyDetails?.modulusLength ?? 0, encoding: 'spki' };
   }
   const pkcs1 = tryKey(() => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }));
