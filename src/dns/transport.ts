@@ -3,7 +3,7 @@
  * the reply is truncated, with a deadline and strict reply matching.
  *
  * - UDP (RFC 1035 §4.2.1): a fresh socket per query (a random source port on
- *   top of the random id, RFC 5452 §4.5), connected to the server so the kernel
+ *   top of the random id, RFC 5452 §9.2), connected to the server so the kernel
  *   drops datagrams from anyone else.
  * - TCP (RFC 1035 §4.2.2, RFC 7766 §8): each message is prefixed with its
  *   length as two octets; used when a UDP reply has TC=1.
