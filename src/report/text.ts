@@ -53,7 +53,7 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   lines.push('');
   lines.push(...renderFixFirst(report, style, width));
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
-  lines.push(style.dim(`${dns} · ${report.tool.name} ${report.tool.version} · ${report.generatedAt}`));
+  lines.push(...wrap(`${dns} · ${report.tool.name} ${report.tool.version} · ${report.generatedAt}`, width, '').map(style.dim));
   return `${lines.join('\n')}\n`;
 }
 
@@ -64,7 +64,7 @@ function renderCheck(check: CheckResult, style: Style, width: number, titleWidth
   const status = check.status.padEnd(7);
   const score = check.score === null ? '' : style.dim(` ${Math.round(check.score * 100)}%`);
   const timing = options.verbose ? style.dim(` ${check.durationMs} ms`) : '';
-  lines.push(`${paint(GLYPHS[check.status])} ${style.bold(title)} ${paint(status)}${score}${timing}`);
+  lines.push(`${paint(GLYPHS[check.status])} ${style.bold(title)} ${paint(check.score === null && !timing ? check.status : status)}${score}${timing}`);
 
   const detailIndent = '    ';
   if (check.status === 'error' && check.error) {
@@ -79,7 +79,7 @@ function renderCheck(check: CheckResult, style: Style, width: number, titleWidth
   if (options.verbose && Object.keys(check.facts).length > 0) {
     lines.push(`${detailIndent}${style.dim('facts:')}`);
     for (const [key, value] of Object.entries(check.facts)) {
-      lines.push(...wrap(`${key}: ${compact(value)}`, width, `${detailIndent}  `).map(style.dim));
+      lines.push(...wrap(`${key}: ${compact(value)}`, width, `${detailIndent}  `, `${detailIndent}    `, true).map(style.dim));
     }
   }
   for (const finding of check.findings) lines.push(...renderFinding(finding, style, width, options));
@@ -157,13 +157,34 @@ function renderSummary(reports: readonly Report[], style: Style): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Word-wraps plain text to `width` columns; words longer than a line stay whole. */
-export function wrap(text: string, width: number, indent: string, nextIndent: string = indent): string[] {
+/**
+ * Word-wraps plain text to `width` columns. Words longer than a line stay
+ * whole (a URL or a record must copy as it is) unless `breakLongWords`.
+ */
+export function wrap(text: string, width: number, indent: string, nextIndent: string = indent, breakLongWords = false): string[] {
   const out: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = indent;
     let empty = true;
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+    const words = paragraph.split(/\s+/).filter(Boolean);
+    for (let word of words) {
+      if (breakLongWords) {
+        while (nextIndent.length + word.length > width && width - nextIndent.length > 10) {
+          const room = width - line.length - (empty ? 0 : 1);
+          const take = room > 10 ? room : 0;
+          if (take === 0) {
+            out.push(line);
+            line = nextIndent;
+            empty = true;
+            continue;
+          }
+          line += (empty ? '' : ' ') + word.slice(0, take);
+          out.push(line);
+          line = nextIndent;
+          empty = true;
+          word = word.slice(take);
+        }
+      }
       if (!empty && line.length + 1 + word.length > width) {
         out.push(line);
         line = nextIndent + word;
