@@ -42,11 +42,29 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
   },
   dmarc(facts) {
     const lines = recordLine('record', facts.record);
+    const policy = str(facts.policy);
+    if (policy) {
+      const sub = str(facts.subdomainPolicy);
+      const foundAt = str(facts.foundAt);
+      const inherited = str(facts.source) !== 'domain' && foundAt ? ` (inherited from ${foundAt})` : '';
+      lines.push(`policy: ${policy}${sub && sub !== policy ? `, subdomains: ${sub}` : ''}${inherited}`);
+    }
     return lines;
   },
   dkim(facts) {
+    const keys = Array.isArray(facts.keys) ? facts.keys.filter(isRecord) : [];
+    if (keys.length) {
+      return keys.map((key) => {
+        const bits = num(key.bits);
+        const kind = key.revoked === true ? 'revoked' : `${str(key.keyType) ?? '?'}${bits === undefined ? '' : ` ${bits} bits`}`;
+        const target = str(key.cnameTarget);
+        return `${str(key.selector) ?? '?'}: ${kind}${target ? ` (CNAME → ${target})` : ''}`;
+      });
+    }
     const found = strings(facts.selectorsFound ?? facts.found);
-    return found.length ? [`selectors: ${found.join(', ')}`] : [];
+    if (found.length) return [`selectors: ${found.join(', ')}`];
+    const probed = strings(facts.selectorsProbed);
+    return probed.length ? [`no key at the ${probed.length} selectors probed`] : [];
   },
   ptr(facts) {
     const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter(isRecord) : [];
