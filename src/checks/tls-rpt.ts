@@ -1,14 +1,199 @@
 /**
- * tls-rpt: placeholder until the check is written.
+ * tls-rpt: the SMTP TLS Reporting record at `_smtp._tls.<domain>` (RFC 8460 §3):
+ * exactly one record, `v=TLSRPTv1` first, and a `rua` with mailto: or https:
+ * destinations where senders deliver their daily TLS failure reports.
  */
 import { defineCheck } from './define.js';
+import { getMxHosts } from '../lookups/mx-hosts.js';
+import { isDnsFailure } from '../dns/types.js';
+import type { Finding, Fix } from '../report/schema.js';
+
+export interface TlsRptRecord {
+  /** The rua destinations, in order. */
+  rua: string[];
+  extensions: Record<string, string>;
+  /** Why the record is invalid; empty when valid. */
+  errors: string[];
+}
+
+/** tlsrpt-ext-name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."). */
+const EXT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+/** tlsrpt-ext-value = 1*(%x21-3A / %x3C / %x3E-7E). */
+const EXT_VALUE = /^[\x21-\x3A\x3C\x3E-\x7E]+$/;
+const MAILTO = /^mailto:[^@\s,;!]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/i;
+
+/** Whether a TXT string is meant as a TLS-RPT record (miscased versions included, to be reported). */
+export function looksLikeTlsRptRecord(text: string): boolean {
+  return /^\s*v\s*=\s*tlsrptv1/i.test(text);
+}
+
+function checkUri(uri: string): string | undefined {
+  // RFC 8460 §3: rua URIs are mailto: (§5.3) or https: (§5.4).
+  if (/^mailto:/i.test(uri)) return MAILTO.test(uri) ? undefined : `"${uri}" is not a valid mailto: address`;
+  if (/^https:/i.test(uri)) {
+    try {
+      new URL(uri);
+      return undefined;
+    } catch {
+      return `"${uri}" is not a valid https: URL`;
+    }
+  }
+  return `"${uri}" is neither mailto: nor https:`;
+}
+
+/** Parses one record (character-strings joined). */
+export function parseTlsRptRecord(text: string): TlsRptRecord {
+  const record: TlsRptRecord = { rua: [], extensions: {}, errors: [] };
+  // RFC 8460 §3: field-delim = *WSP ";" *WSP; a trailing delimiter is allowed.
+  const fields = text.split(';').map((field) => field.replace(/^[ \t]+|[ \t]+$/g, ''));
+  if (fields.length > 1 && fields[fields.length - 1] === '') fields.pop();
+  // tlsrpt-version = %s"v=TLSRPTv1" (case-sensitive, first).
+  if (fields[0] !== 'v=TLSRPTv1') record.errors.push(`the record must start with "v=TLSRPTv1;" (found "${fields[0]}")`);
+  let ruaSeen = false;
+  for (const field of fields.slice(1)) {
+    if (field === '') {
+      record.errors.push('empty field (";;")');
+      continue;
+    }
+    const equals = field.indexOf('=');
+    if (equals <= 0) {
+      record.errors.push(`field "${field}" is not name=value`);
+      continue;
+    }
+    const name = field.slice(0, equals);
+    const value = field.slice(equals + 1);
+    if (name === 'rua') {
+      if (ruaSeen) {
+        record.errors.push('the rua field appears more than once (list several URIs separated by commas)');
+        continue;
+      }
+      ruaSeen = true;
+      // tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
+      for (const uri of value.split(',').map((part) => part.trim())) {
+        if (uri === '') {
+          record.errors.push('empty URI in rua');
+          continue;
+        }
+        const error = checkUri(uri);
+        if (error) record.errors.push(error);
+        else record.rua.push(uri);
+      }
+    } else if (name === 'v') {
+      record.errors.push('the v field appears more than once');
+    } else if (!EXT_NAME.test(name) || !EXT_VALUE.test(value)) {
+      record.errors.push(`field "${field}" is not a valid extension`);
+    } else {
+      record.extensions[name] = value;
+    }
+  }
+  if (!ruaSeen) record.errors.push('the rua field is missing');
+  return record;
+}
+
+/** The record value for a list of destinations. */
+export function tlsRptValue(rua: readonly string[]): string {
+  return `v=TLSRPTv1; rua=${rua.join(',')}`;
+}
+
+const MAILBOX_PLACEHOLDER = '<REPORT-MAILBOX>';
 
 export const tlsRptCheck = defineCheck({
   id: 'tls-rpt',
-  title: 'tls-rpt',
-  description: 'Not implemented yet.',
-  findings: {},
-  async run() {
-    return { findings: [], facts: {}, skipped: 'not implemented yet' };
+  title: 'TLS reporting (TLS-RPT)',
+  description:
+    'The domain publishes one SMTP TLS Reporting record at _smtp._tls.<domain> (RFC 8460 §3) with mailto: or https: report destinations.',
+  findings: {
+    'tls-rpt/missing': {
+      severity: 'low',
+      title: 'No TLS-RPT record',
+      description:
+        'No `_smtp._tls` TXT record: senders that fail to establish TLS with your MX hosts (expired certificate, MTA-STS or DANE failure, downgrade) have nowhere to report it, so such problems go unseen.',
+    },
+    'tls-rpt/invalid-record': {
+      severity: 'medium',
+      title: 'TLS-RPT record invalid',
+      description:
+        'The `_smtp._tls` record does not follow RFC 8460 §3 (`v=TLSRPTv1; rua=mailto:…` or `https://…`): senders ignore it and send no reports.',
+    },
+    'tls-rpt/multiple-records': {
+      severity: 'medium',
+      title: 'Several TLS-RPT records',
+      description:
+        'More than one `v=TLSRPTv1` record is published at `_smtp._tls`; RFC 8460 §3 then tells senders to assume the domain does not implement TLS-RPT. Merge them into one record.',
+    },
+  },
+
+  async run(ctx, emit) {
+    const name = `_smtp._tls.${ctx.domain}`;
+    const [mx, txt] = await Promise.all([getMxHosts(ctx), ctx.dns.query(name, 'TXT')]);
+    const facts: Record<string, unknown> = { recordName: name };
+    if (mx.nullMx) return { findings: [], facts, skipped: 'the domain publishes a null MX: it accepts no mail' };
+    if (isDnsFailure(txt)) return { findings: [], facts, inconclusive: `TXT lookup for ${name} failed (${txt.status})` };
+
+    const texts = txt.status === 'ok' ? txt.records.map((strings) => strings.join('')) : [];
+    // RFC 8460 §3: records that do not begin with "v=TLSRPTv1" are discarded.
+    const candidates = texts.filter(looksLikeTlsRptRecord);
+    const parsed = candidates.map(parseTlsRptRecord);
+    facts.records = candidates.map((value, index) => ({ value, rua: parsed[index]!.rua, errors: parsed[index]!.errors }));
+    const placeholders = {
+      'REPORT-MAILBOX': `a mailbox that receives TLS reports, e.g. tls-reports@${ctx.domain} (or an https:// endpoint)`,
+    };
+    const findings: Finding[] = [];
+
+    if (candidates.length === 0) {
+      findings.push(
+        emit('tls-rpt/missing', {
+          message: `No TLS-RPT record at ${name}${texts.length > 0 ? ` (${texts.length} other TXT record(s) there)` : ''}`,
+          evidence: texts,
+          fix: {
+            summary: `Publish a TLS-RPT record at ${name}`,
+            records: [{ action: 'add', name, type: 'TXT', value: `v=TLSRPTv1; rua=mailto:${MAILBOX_PLACEHOLDER}` }],
+            placeholders,
+          },
+        }),
+      );
+      return { findings, facts };
+    }
+
+    // The destinations worth keeping, from every record.
+    const rua = [...new Set(parsed.flatMap((record) => record.rua))];
+    const value = rua.length > 0 ? tlsRptValue(rua) : `v=TLSRPTv1; rua=mailto:${MAILBOX_PLACEHOLDER}`;
+    const withPlaceholders = (fix: Fix): Fix => (rua.length > 0 ? fix : { ...fix, placeholders });
+
+    if (candidates.length > 1) {
+      findings.push(
+        emit('tls-rpt/multiple-records', {
+          message: `${candidates.length} TLS-RPT records at ${name}: senders use none of them (RFC 8460 §3)`,
+          evidence: candidates.map((text) => `${name} TXT "${text}"`),
+          fix: withPlaceholders({
+            summary: `Merge the TLS-RPT records at ${name} into one`,
+            records: [
+              ...candidates.map((text) => ({ action: 'remove' as const, name, type: 'TXT', value: text, current: text })),
+              { action: 'add', name, type: 'TXT', value },
+            ],
+          }),
+        }),
+      );
+    }
+    const invalid = parsed.map((record, index) => ({ record, text: candidates[index]! })).filter(({ record }) => record.errors.length > 0);
+    if (invalid.length > 0) {
+      findings.push(
+        emit('tls-rpt/invalid-record', {
+          message: `The TLS-RPT record at ${name} is invalid: ${invalid.map(({ record }) => record.errors.join('; ')).join(' | ')}`,
+          evidence: invalid.flatMap(({ record, text }) => [`${name} TXT "${text}"`, ...record.errors]),
+          fix: withPlaceholders({
+            summary: `Correct the TLS-RPT record at ${name}`,
+            records:
+              candidates.length === 1
+                ? [{ action: 'replace', name, type: 'TXT', value, current: candidates[0]! }]
+                : [
+                    ...candidates.map((text) => ({ action: 'remove' as const, name, type: 'TXT', value: text, current: text })),
+                    { action: 'add' as const, name, type: 'TXT', value },
+                  ],
+          }),
+        }),
+      );
+    }
+    return { findings, facts };
   },
 });
