@@ -86,11 +86,14 @@ export function normaliseArguments(rawDomains: readonly string[]): string[] {
 /** Colour, verbosity and thresholds for the reporter. */
 export function reporterOptionsFor(cli: AuditCliOptions, io: CliIo): ReporterOptions {
   const toFile = cli.output !== undefined;
-  const color = shouldColor({
-    ...(cli.color !== undefined ? { flag: cli.color } : {}),
-    env: io.env,
-    isTTY: !toFile && io.stdout.isTTY === true,
-  });
+  // A report file gets colour only on explicit request (--color), never from FORCE_COLOR.
+  const color = toFile
+    ? cli.color === true
+    : shouldColor({
+        ...(cli.color !== undefined ? { flag: cli.color } : {}),
+        env: io.env,
+        isTTY: io.stdout.isTTY === true,
+      });
   const columns = !toFile && io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 80;
   return {
     color,
