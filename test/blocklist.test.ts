@@ -263,3 +263,13 @@ describe('blocklist: choosing lists', () => {
     expect(results(result)['192.0.2.40']?.['zen.spamhaus.org']?.outcome).toBe('refused');
   });
 });
+
+describe('blocklist: offline', () => {
+  it('is skipped rather than reporting lists it could not ask as clean', async () => {
+    const before = fixture.server.queries().length;
+    const result = await audit('listed.test', { offline: true });
+    expect(result.status).toBe('skipped');
+    expect(result.skipReason).toBe('offline: blocklists are not queried');
+    expect(fixture.server.queries().length).toBe(before);
+  });
+});

@@ -66,6 +66,11 @@ export const blocklistCheck = defineCheck({
   },
   async run(ctx, emit) {
     const findings: Finding[] = [];
+    if (ctx.options.offline) {
+      // Offline, every name outside the local zones "does not exist": a blocklist
+      // answer would read as "not listed" without any list having been asked.
+      return { findings, facts: {}, skipped: 'offline: blocklists are not queried' };
+    }
     const lists = selectBlocklists({
       add: ctx.options.blocklists,
       drop: ctx.options.noBlocklists,
