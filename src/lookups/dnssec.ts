@@ -1,0 +1,117 @@
+/**
+ * DNSSEC facts shared by the dnssec and dane checks: whether the resolver in
+ * use validates, and the signing state of a name's zone.
+ *
+ * mailcheck reads DNSSEC through the AD flag of a validating resolver
+ * (RFC 4035 §3.2.3, RFC 6840 §5.8; every query carries the DO bit). The rule:
+ *
+ * 1. The zone apex is found by walking up from the name until an SOA answer
+ *    owned by that name comes back.
+ * 2. SOA, DNSKEY and DS of the apex are queried. A failure (SERVFAIL,
+ *    timeout, REFUSED) is reported as such: from a validating resolver a
+ *    SERVFAIL can mean the zone is signed but bogus, never "unsigned".
+ * 3. AD set on the SOA or DNSKEY answer → `signed` (validated).
+ * 4. The resolver validates when it sets AD on the root zone's DNSKEY, or on
+ *    any answer of this audit. Only a validating resolver sets AD.
+ * 5. DS present but no AD: with a validating resolver → `insecure` (the
+ *    chain of trust does not reach the DS: parent unsigned, unsupported
+ *    algorithm); with a non-validating resolver → `unverified` (cannot tell:
+ *    reported as inconclusive, never as unsigned).
+ * 6. No DS but DNSKEY present → `island` (signed, but nothing at the parent
+ *    vouches for the keys: validators treat the zone as unsigned).
+ * 7. No DS and no DNSKEY → `unsigned`. The absence of DS is visible through
+ *    any resolver; a non-validating one cannot authenticate it, which the
+ *    facts say (`resolverValidates: false`).
+ */
+import type { CheckContext } from '../context.js';
+import { isDnsFailure, type DnsAnswer, type DsData } from '../dns/types.js';
+
+export type ZoneState = 'signed' | 'insecure' | 'island' | 'unsigned' | 'unverified' | 'error';
+
+export interface ZoneDnssec {
+  /** The name asked about. */
+  name: string;
+  /** Its zone apex ('' when it could not be found). */
+  zone: string;
+  state: ZoneState;
+  /** DS records at the parent for the apex. */
+  ds: DsData[];
+  /** Number of DNSKEY records at the apex. */
+  dnskeys: number;
+  /** AD flag on the apex's SOA/DNSKEY answers. */
+  ad: boolean;
+  /** What failed, for state `error`. */
+  error?: string;
+}
+
+/** The raw answers for a zone, before the resolver-validation question is settled. */
+interface ZoneAnswers {
+  name: string;
+  zone: string;
+  soa?: DnsAnswer<unknown>;
+  dnskey?: DnsAnswer<unknown>;
+  ds?: DnsAnswer<DsData>;
+  error?: string;
+}
+
+/** Whether the resolver validates: AD on the root DNSKEY (RFC 4035 §3.2.3). Memoized per audit. */
+export function rootProbe(ctx: CheckContext): Promise<boolean> {
+  return ctx.shared('dnssec:root', async () => {
+    const answer = await ctx.dns.query('.', 'DNSKEY');
+    return 'ad' in answer && answer.ad === true;
+  });
+}
+
+/** Finds the apex of the zone holding `name` and reads its SOA, DNSKEY and DS. */
+function zoneAnswers(ctx: CheckContext, name: string): Promise<ZoneAnswers> {
+  return ctx.shared(`dnssec:zone:${name}`, async () => {
+    const labels = name.split('.').filter((label) => label !== '');
+    for (let index = 0; index < labels.length; index++) {
+      const candidate = labels.slice(index).join('.');
+      const soa = await ctx.dns.query(candidate, 'SOA');
+      if (isDnsFailure(soa)) return { name, zone: candidate, soa, error: `SOA ${candidate}: ${soa.status}` };
+      // An SOA owned by the candidate itself (not reached through a CNAME) marks the apex.
+      if (soa.status === 'ok' && soa.cnames.length === 0) {
+        const [dnskey, ds] = await Promise.all([ctx.dns.query(candidate, 'DNSKEY'), ctx.dns.query(candidate, 'DS')]);
+        const failed = [isDnsFailure(dnskey) ? `DNSKEY ${candidate}: ${dnskey.status}` : '', isDnsFailure(ds) ? `DS ${candidate}: ${ds.status}` : '']
+          .filter((part) => part !== '')
+          .join(', ');
+        return { name, zone: candidate, soa, dnskey, ds, ...(failed ? { error: failed } : {}) };
+      }
+    }
+    return { name, zone: '', error: `no zone apex found above ${name}` };
+  });
+}
+
+function answerAd(answer: DnsAnswer<unknown> | undefined): boolean {
+  return answer !== undefined && 'ad' in answer && answer.ad;
+}
+
+/** Applies the rule above to one zone's answers. */
+function judge(answers: ZoneAnswers, validates: boolean): ZoneDnssec {
+  const ds = answers.ds?.status === 'ok' ? answers.ds.records : [];
+  const dnskeys = answers.dnskey?.status === 'ok' ? answers.dnskey.records.length : 0;
+  const ad = answerAd(answers.soa) || answerAd(answers.dnskey);
+  const base = { name: answers.name, zone: answers.zone, ds, dnskeys, ad };
+  if (answers.error) return { ...base, state: 'error', error: answers.error };
+  if (ad) return { ...base, state: 'signed' };
+  if (ds.length > 0) return { ...base, state: validates ? 'insecure' : 'unverified' };
+  if (dnskeys > 0) return { ...base, state: 'island' };
+  return { ...base, state: 'unsigned' };
+}
+
+export interface DnssecView {
+  /** The resolver sets AD: it validates DNSSEC. */
+  resolverValidates: boolean;
+  zones: ZoneDnssec[];
+}
+
+/**
+ * DNSSEC state of the zones holding `names` (duplicates share queries), with
+ * the resolver-validation verdict that the states rest on.
+ */
+export async function dnssecView(ctx: CheckContext, names: readonly string[]): Promise<DnssecView> {
+  const [root, answers] = await Promise.all([rootProbe(ctx), Promise.all(names.map((name) => zoneAnswers(ctx, name)))]);
+  const resolverValidates = root || answers.some((zone) => answerAd(zone.soa) || answerAd(zone.dnskey) || answerAd(zone.ds));
+  return { resolverValidates, zones: answers.map((zone) => judge(zone, resolverValidates)) };
+}
