@@ -1,14 +1,555 @@
 /**
- * spf: placeholder until the check is written.
+ * spf: the domain's SPF policy (RFC 7208). Discovery (§4.5), the §12 grammar
+ * with macros (§7), the include/redirect tree with DNS-lookup and void-lookup
+ * counts (§4.6.4), loops, the effective "all", deprecated "ptr" (§5.5),
+ * record length (§3.4), and, for the sending IPs given with --ip, the
+ * check_host() result (§4) for MAIL FROM postmaster@<domain>. Every fixable
+ * finding carries the exact record to publish.
  */
-import { defineCheck } from './define.js';
+import type { CheckContext } from '../context.js';
+import type { Fix, FixRecord } from '../report/schema.js';
+import { getMxHosts, type MxLookup } from '../lookups/mx-hosts.js';
+import { recognizeProviders } from '../providers.js';
+import { checkHost, type CheckHostResult } from '../spf/evaluate.js';
+import {
+  LOOKUP_LIMIT,
+  RECORD_OCTET_LIMIT,
+  flattenPolicy,
+  mergeRecords,
+  repairRecord,
+  splitPolicy,
+  startingRecord,
+  withAll,
+  withIps,
+  withoutTerms,
+  type ProposedRecord,
+} from '../spf/fix.js';
+import { inNetwork, parseIp, unmapIpv4 } from '../spf/ip.js';
+import { findAll, parseRecord, type ParsedRecord, type Qualifier } from '../spf/parse.js';
+import { allNodes, walkSpf, type SpfNode, type SpfWalk } from '../spf/walk.js';
+import { defineCheck, type Emit } from './define.js';
 
+const FINDINGS = {
+  'spf/missing': {
+    severity: 'high',
+    title: 'No SPF record',
+    description:
+      'The domain publishes no TXT record starting with v=spf1 (RFC 7208 §4.5). Receivers cannot tell which servers may send mail as the domain; Gmail and Yahoo require SPF or DKIM from every sender, and DMARC has one fewer way to pass.',
+  },
+  'spf/multiple-records': {
+    severity: 'critical',
+    title: 'More than one SPF record',
+    description:
+      'Two or more TXT records at the domain start with v=spf1. RFC 7208 §4.5 makes that a permerror at every receiver: SPF fails for all mail. Merge them into one record.',
+  },
+  'spf/syntax-error': {
+    severity: 'critical',
+    title: 'SPF syntax error',
+    description:
+      'A term of the SPF record (or of a record it includes) does not follow the RFC 7208 §12 grammar. Receivers return permerror for the whole record (§4.6), so SPF fails for all mail.',
+  },
+  'spf/too-many-lookups': {
+    severity: 'critical',
+    title: 'More than 10 DNS lookups',
+    description:
+      'Evaluating the policy needs more than 10 terms that query DNS (include, a, mx, ptr, exists, redirect, counted through every include), or an mx term names more than 10 hosts. RFC 7208 §4.6.4 makes that a permerror: SPF fails for the mail that reaches the 11th lookup.',
+  },
+  'spf/void-lookups': {
+    severity: 'high',
+    title: 'More than 2 void lookups',
+    description:
+      'More than two terms query names that do not exist or have no records. RFC 7208 §4.6.4 lets receivers return permerror after two such void lookups, and most do.',
+  },
+  'spf/loop': {
+    severity: 'critical',
+    title: 'Include or redirect loop',
+    description:
+      'An include or redirect leads back to a record already being evaluated. Evaluation runs into the lookup limit and ends in permerror at every receiver.',
+  },
+  'spf/include-missing': {
+    severity: 'high',
+    title: 'Include or redirect target without a usable SPF record',
+    description:
+      'An include: or redirect= target publishes no SPF record (or several). RFC 7208 §5.2 and §6.1 make that a permerror, so SPF fails whenever evaluation reaches that term.',
+  },
+  'spf/permissive-all': {
+    severity: 'critical',
+    title: 'SPF allows every sender (+all)',
+    description:
+      'The policy ends in "+all" (or a bare "all"): every server on the internet passes SPF for this domain, so anyone can send mail that passes as it.',
+  },
+  'spf/neutral-all': {
+    severity: 'medium',
+    title: 'SPF ends in ?all',
+    description:
+      'The policy ends in "?all": mail from unlisted servers is "neutral", which protects nothing. Use ~all (or -all once every sender is listed).',
+  },
+  'spf/no-all': {
+    severity: 'medium',
+    title: 'SPF has no "all" and no redirect',
+    description:
+      'Without an "all" mechanism or a redirect, mail from unlisted servers gets the default result neutral (RFC 7208 §4.7), which protects nothing.',
+  },
+  'spf/ptr-mechanism': {
+    severity: 'low',
+    title: 'Deprecated ptr mechanism',
+    description:
+      'RFC 7208 §5.5 says "ptr" SHOULD NOT be used: it is slow, unreliable and puts load on the reverse DNS of others. Some receivers ignore it, so the hosts it was meant to authorise may fail SPF.',
+  },
+  'spf/record-too-long': {
+    severity: 'low',
+    title: 'SPF record over 450 octets',
+    description:
+      'RFC 7208 §3.4 advises keeping SPF records small enough that the DNS answer fits in 512 octets; over 450 octets the answer may need TCP, and some receivers fail to fetch it.',
+  },
+  'spf/ip-not-authorized': {
+    severity: 'high',
+    title: 'A sending IP is not authorised by SPF',
+    description:
+      'A sending IP given with --ip does not get "pass" from check_host() (RFC 7208 §4) for MAIL FROM postmaster@<domain>: its mail fails or soft-fails SPF at receivers.',
+  },
+} as const;
+
+type SpfFindingId = keyof typeof FINDINGS;
+
+/** The SPF check. */
 export const spfCheck = defineCheck({
   id: 'spf',
-  title: 'spf',
-  description: 'Not implemented yet.',
-  findings: {},
-  async run() {
-    return { findings: [], facts: {}, skipped: 'not implemented yet' };
+  title: 'SPF',
+  description:
+    'SPF policy of the domain (RFC 7208): discovery, syntax, the include tree with DNS-lookup and void-lookup counts, loops, the effective all, and whether the given sending IPs pass.',
+  findings: FINDINGS,
+  async run(ctx, emit) {
+    const walk = await walkSpf(ctx.dns, ctx.domain);
+    return analyse(ctx, emit, walk);
   },
 });
+
+/** Lines of evidence describing the lookup count of each node. */
+function lookupEvidence(walk: SpfWalk): string[] {
+  const lines: string[] = [];
+  const visit = (node: SpfNode, depth: number) => {
+    const label = node.via === 'root' ? node.domain : `${node.term}`;
+    if (node.via !== 'root' && node.totalLookups === 0) return;
+    lines.push(`${'  '.repeat(depth)}${label}: ${node.lookups} lookup${node.lookups === 1 ? '' : 's'} (${node.totalLookups} with its includes)`);
+    node.children.forEach((child) => visit(child, depth + 1));
+  };
+  visit(walk.root, 0);
+  return lines;
+}
+
+function txt(action: FixRecord['action'], name: string, value: string, current?: string): FixRecord {
+  const record: FixRecord = { action, name, type: 'TXT', value };
+  if (current !== undefined) record.current = current;
+  return record;
+}
+
+/** Fix records for a proposed policy: the root replaced (or added), sub-records added. */
+function policyRecords(records: readonly ProposedRecord[], current: string | undefined): FixRecord[] {
+  return records.map((record, index) =>
+    index === 0 ? (current === undefined ? txt('add', record.name, record.value) : txt('replace', record.name, record.value, current)) : txt('add', record.name, record.value),
+  );
+}
+
+/** The parent of `target` in the tree. */
+function parentOf(root: SpfNode, target: SpfNode): SpfNode | undefined {
+  for (const node of allNodes(root)) if (node.children.includes(target)) return node;
+  return undefined;
+}
+
+/**
+ * Whether the policy already authorises every sender we know of (the MX
+ * hosts' addresses, the --ip addresses, and the SPF include of every
+ * provider recognised from the MX hosts): then "-all" is safe, else "~all".
+ */
+function coversKnownSenders(walk: SpfWalk, mx: MxLookup, ips: readonly string[]): boolean {
+  if (!walk.networks.complete) return false;
+  const nets = walk.networksOf(walk.root).list;
+  const addresses = [...mx.hosts.flatMap((host) => [...host.ipv4, ...host.ipv6]), ...ips];
+  if (addresses.length === 0) return false;
+  const covered = addresses.every((text) => {
+    const ip = parseIp(text);
+    return ip !== null && nets.some((network) => inNetwork(unmapIpv4(ip), network));
+  });
+  if (!covered) return false;
+  const included = new Set(allNodes(walk.root).map((node) => node.domain));
+  const providers = recognizeProviders(
+    mx.hosts.map((host) => host.exchange),
+    [],
+  );
+  return providers.every((provider) => !provider.spfInclude || included.has(provider.spfInclude));
+}
+
+async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWalk) {
+  const findings: ReturnType<Emit<SpfFindingId>>[] = [];
+  const root = walk.root;
+  const domain = ctx.domain;
+  const ips = (ctx.options.ips ?? []).filter((ip) => parseIp(ip.trim()) !== null);
+  const facts: Record<string, unknown> = {
+    record: root.status === 'ok' ? root.record : null,
+    records: root.status === 'ok' ? [root.record] : (root.records ?? []),
+    tree: root,
+    lookups: walk.lookups,
+    lookupLimit: LOOKUP_LIMIT,
+    voidLookups: walk.voidLookups,
+    voidLookupLimit: 2,
+    all: walk.all?.qualifier ?? null,
+    allSource: walk.all?.domain ?? null,
+    networks: walk.networks,
+  };
+  if (walk.macroTargets.length > 0) {
+    facts.macroTargets = walk.macroTargets;
+    facts.macroNote = 'Targets with macros were checked for syntax but not queried: they depend on the sending IP and sender, so their lookups and networks are not counted.';
+  }
+  if (walk.dnsErrors.length > 0) facts.dnsErrors = walk.dnsErrors;
+
+  if (root.status === 'dns-error') {
+    // A failed lookup says nothing about whether a record exists (never "missing").
+    return { findings, facts, inconclusive: `could not read the SPF record: ${root.error}` };
+  }
+
+  const mx = await getMxHosts(ctx);
+  const mxHosts = mx.hosts.map((host) => host.exchange);
+  let inconclusive: string | undefined;
+  if (walk.dnsErrors.length > 0) inconclusive = `DNS failed while walking the SPF policy: ${walk.dnsErrors.join('; ')}`;
+
+  /** The record the other fixes build on, and what is published now. */
+  let base: { parsed: ParsedRecord; current?: string } | undefined;
+
+  if (root.status === 'none' || root.status === 'nxdomain') {
+    const start = startingRecord({ mxHosts, nullMx: mx.nullMx, ips });
+    const notes = ['Add the ip4:/include: terms of every other service that sends mail as this domain (newsletters, CRM, invoicing) before publishing.'];
+    if (mx.answer.status !== 'ok' && mx.answer.status !== 'nxdomain' && mx.answer.status !== 'nodata') notes.push(`The MX lookup failed (${mx.answer.status}); the record does not cover the MX hosts.`);
+    if (start.providers.length > 0) notes.push(`Recognised from the MX hosts: ${start.providers.map((provider) => provider.name).join(', ')}.`);
+    findings.push(
+      emit('spf/missing', {
+        message: root.status === 'nxdomain' ? `${domain} does not exist, so it publishes no SPF record` : `${domain} publishes no TXT record starting with v=spf1`,
+        evidence: [`${domain} TXT: ${root.status === 'nxdomain' ? 'NXDOMAIN' : 'no v=spf1 record'}`],
+        fix: { summary: `Publish an SPF record at ${domain}`, records: [txt('add', domain, start.value)], notes },
+      }),
+    );
+    base = { parsed: parseRecord(start.value) };
+  } else if (root.status === 'multiple') {
+    const records = root.records ?? [];
+    let merged = mergeRecords(records.map((text) => repairRecord(text) ?? text));
+    const notes = [`Merged ${records.length} records into one.`];
+    let extra: ProposedRecord[] = [];
+    const mergedWalk = await walkSpf(ctx.dns, domain, { record: merged });
+    facts.merged = { record: merged, lookups: mergedWalk.lookups };
+    if (mergedWalk.lookups > LOOKUP_LIMIT) {
+      const flat = flattenPolicy(mergedWalk, domain);
+      if (flat) {
+        merged = flat.records[0]!.value;
+        extra = flat.records.slice(1);
+        notes.push(...flat.notes);
+      }
+    }
+    const fixRecords: FixRecord[] = [txt('replace', domain, merged, records[0]), ...records.slice(1).map((text) => txt('remove', domain, text, text)), ...extra.map((record) => txt('add', record.name, record.value))];
+    findings.push(
+      emit('spf/multiple-records', {
+        message: `${domain} publishes ${records.length} SPF records; receivers return permerror`,
+        evidence: records.map((text) => `${domain} TXT "${text}"`),
+        fix: { summary: `Replace the ${records.length} SPF records at ${domain} with one`, records: fixRecords, notes },
+      }),
+    );
+    base = { parsed: parseRecord(merged), current: records[0]! };
+  } else {
+    const parsed = walk.parsed!;
+    const rootHasErrors = parsed.errors.length > 0;
+    base = { parsed, current: root.record! };
+    const nodes = allNodes(root);
+
+    // Syntax errors (§4.6: any error is a permerror).
+    const withErrors = nodes.filter((node) => node.syntaxErrors && node.syntaxErrors.length > 0);
+    if (withErrors.length > 0) {
+      const evidence = withErrors.flatMap((node) => node.syntaxErrors!.map((error) => `${node.domain}: ${error}`));
+      const first = withErrors[0]!;
+      const repaired = rootHasErrors ? repairRecord(root.record!) : null;
+      let fix: Fix;
+      if (repaired) {
+        fix = { summary: `Correct the SPF record of ${domain}`, records: [txt('replace', domain, repaired, root.record)] };
+        base = { parsed: parseRecord(repaired), current: root.record! };
+      } else if (rootHasErrors) {
+        fix = { summary: `Correct ${evidence.length === 1 ? 'the term' : 'the terms'} named in the evidence in the SPF record of ${domain}` };
+        base = undefined;
+      } else {
+        fix = {
+          summary: `Ask the owner of ${first.domain} to correct its SPF record, or remove ${first.term ?? 'the include'} from the SPF record of ${domain}`,
+        };
+      }
+      findings.push(
+        emit('spf/syntax-error', {
+          message: `The SPF record of ${first.domain} has ${first.syntaxErrors!.length === 1 ? 'a syntax error' : `${first.syntaxErrors!.length} syntax errors`}: ${first.syntaxErrors![0]}`,
+          evidence,
+          fix,
+        }),
+      );
+    }
+
+    // Loops.
+    const loops = nodes.filter((node) => node.status === 'loop');
+    if (loops.length > 0) {
+      const rootLevel = loops.filter((node) => root.children.includes(node));
+      const indexes = rootLevel.map((node) => node.termIndex!);
+      const fix: Fix = rootLevel.length > 0 && !rootHasErrors
+        ? { summary: `Remove ${rootLevel.map((node) => node.term).join(', ')} from the SPF record of ${domain}`, records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, indexes))), root.record)] }
+        : { summary: `Break the loop: remove the include or redirect that leads back (${loops[0]!.error})` };
+      findings.push(
+        emit('spf/loop', {
+          message: `The SPF policy loops: ${loops.map((node) => node.error).join('; ')}`,
+          evidence: loops.map((node) => `${parentOf(root, node)?.domain ?? domain}: ${node.term} leads back (${node.error})`),
+          fix,
+        }),
+      );
+    }
+
+    // Include/redirect targets without a usable record.
+    const missing = nodes.filter((node) => node.via !== 'root' && (node.status === 'none' || node.status === 'nxdomain' || node.status === 'invalid-target' || node.status === 'multiple'));
+    if (missing.length > 0) {
+      const describe = (node: SpfNode) =>
+        node.status === 'nxdomain'
+          ? `${node.domain} does not exist`
+          : node.status === 'multiple'
+            ? `${node.domain} publishes ${node.records?.length ?? 2} SPF records`
+            : node.status === 'invalid-target'
+              ? `"${node.domain}" is not a valid domain name`
+              : `${node.domain} publishes no SPF record`;
+      const rootLevel = missing.filter((node) => root.children.includes(node));
+      let fix: Fix;
+      if (rootLevel.length > 0 && !rootHasErrors) {
+        const indexes = rootLevel.map((node) => node.termIndex!);
+        fix = {
+          summary: `Remove ${rootLevel.map((node) => node.term).join(', ')} from the SPF record of ${domain} (or publish the missing record)`,
+          records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, indexes))), root.record)],
+          notes: ['If the term names a service you use, take the current include from its documentation instead of removing it.'],
+        };
+      } else {
+        fix = { summary: `Ask the owner of ${missing[0]!.domain} to publish one SPF record, or stop including it` };
+      }
+      findings.push(
+        emit('spf/include-missing', {
+          message: missing.map((node) => `${node.term}: ${describe(node)}`).join('; '),
+          evidence: missing.map((node) => `${parentOf(root, node)?.domain ?? domain}: ${node.term} → ${describe(node)}`),
+          fix,
+        }),
+      );
+    }
+
+    // Lookup limit (§4.6.4), including the 10-name limit of mx.
+    const mxOver = nodes.flatMap((node) => node.terms.filter((info) => (info.mxNames ?? 0) > 10).map((info) => `${node.domain}: ${info.term} names ${info.mxNames} MX hosts (limit 10)`));
+    if (walk.lookups > LOOKUP_LIMIT || mxOver.length > 0) {
+      const flat = rootHasErrors ? null : flattenPolicy(walk, domain);
+      const fix: Fix = flat
+        ? {
+            summary: flat.within
+              ? `Replace the SPF record of ${domain} with one that needs ${flat.after} DNS lookups`
+              : `Reduce the DNS lookups of the SPF record of ${domain} (${flat.after} remain after flattening)`,
+            records: policyRecords(flat.records, root.record),
+            notes: flat.notes,
+          }
+        : { summary: `Correct the syntax errors first, then reduce the DNS lookups of ${domain} to at most ${LOOKUP_LIMIT}` };
+      if (flat) facts.proposedLookups = flat.after;
+      findings.push(
+        emit('spf/too-many-lookups', {
+          message:
+            walk.lookups > LOOKUP_LIMIT
+              ? `The SPF policy of ${domain} needs ${walk.lookups} DNS lookups; the limit is ${LOOKUP_LIMIT}`
+              : `${mxOver[0]}`,
+          evidence: [...lookupEvidence(walk), ...mxOver],
+          fix,
+        }),
+      );
+      if (flat && flat.within) base = { parsed: parseRecord(flat.records[0]!.value), current: root.record! };
+    }
+
+    // Void lookups (§4.6.4).
+    if (walk.voidLookups > 2) {
+      const voids = nodes.flatMap((node) => [
+        ...node.terms.filter((info) => info.void).map((info) => ({ node, info })),
+      ]);
+      const voidTargets = nodes.filter((node) => node.via !== 'root' && node.voidLookups > 0 && node.terms.length === 0);
+      const rootVoid = voids.filter(({ node }) => node === root).map(({ info }) => info.index);
+      const fix: Fix =
+        rootVoid.length > 0 && !rootHasErrors
+          ? {
+              summary: `Remove the terms of ${domain} whose names do not resolve`,
+              records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, rootVoid))), root.record)],
+            }
+          : { summary: 'Remove the terms whose names do not resolve from the records that hold them' };
+      findings.push(
+        emit('spf/void-lookups', {
+          message: `The SPF policy of ${domain} makes ${walk.voidLookups} void DNS lookups; receivers may return permerror after 2`,
+          evidence: [
+            ...voids.map(({ node, info }) => `${node.domain}: ${info.term} resolves to nothing`),
+            ...voidTargets.map((node) => `${parentOf(root, node)?.domain ?? domain}: ${node.term} → ${node.domain} does not exist`),
+          ],
+          fix,
+        }),
+      );
+    }
+
+    // The effective "all" (only meaningful when the record parses).
+    if (!rootHasErrors) {
+      const chainEnd = redirectChainEnd(root);
+      const endParsed = chainEnd ? walk.parsedOf(chainEnd) : undefined;
+      const safe: Qualifier = coversKnownSenders(walk, mx, ips) ? '-' : '~';
+      const allFix = (id: 'spf/permissive-all' | 'spf/neutral-all' | 'spf/no-all', node: SpfNode, nodeParsed: ParsedRecord): Fix => {
+        const value = withAll(nodeParsed, safe);
+        const fix: Fix = {
+          summary: `End the SPF record of ${node.domain} with ${safe}all`,
+          records: [txt('replace', node.domain, value, node.record)],
+        };
+        if (safe === '~') fix.notes = ['Move to -all once every service that sends as this domain is listed.'];
+        if (node !== root) (fix.notes ??= []).push(`${node.domain} is the redirect target of ${domain}; its owner must publish this.`);
+        if (node === root && id !== 'spf/no-all') base = { parsed: parseRecord(value), current: root.record! };
+        return fix;
+      };
+      const all = walk.all;
+      if (all && chainEnd && endParsed) {
+        const term = findAll(endParsed)!;
+        if (all.qualifier === '+') {
+          findings.push(
+            emit('spf/permissive-all', {
+              message: `The SPF record of ${all.domain} ends in "${term.text}": every server passes SPF for ${domain}`,
+              evidence: [`${all.domain} TXT "${chainEnd.record}"`],
+              fix: allFix('spf/permissive-all', chainEnd, endParsed),
+            }),
+          );
+        } else if (all.qualifier === '?') {
+          findings.push(
+            emit('spf/neutral-all', {
+              message: `The SPF record of ${all.domain} ends in "?all": mail from unlisted servers is neutral`,
+              evidence: [`${all.domain} TXT "${chainEnd.record}"`],
+              fix: allFix('spf/neutral-all', chainEnd, endParsed),
+            }),
+          );
+        }
+      } else if (!all && chainEnd && endParsed && endParsed.errors.length === 0) {
+        findings.push(
+          emit('spf/no-all', {
+            message: `The SPF record of ${chainEnd.domain} has no "all" mechanism and no redirect: unlisted servers get neutral`,
+            evidence: [`${chainEnd.domain} TXT "${chainEnd.record}"`],
+            fix: allFix('spf/no-all', chainEnd, endParsed),
+          }),
+        );
+      }
+    }
+
+    // Deprecated ptr (§5.5).
+    const ptrs = nodes.flatMap((node) => node.terms.filter((info) => /^[+\-~?]?ptr(?::|$)/i.test(info.term)).map((info) => ({ node, info })));
+    if (ptrs.length > 0) {
+      const rootPtrs = ptrs.filter(({ node }) => node === root).map(({ info }) => info.index);
+      const fix: Fix =
+        rootPtrs.length > 0 && !rootHasErrors
+          ? {
+              summary: `Remove ptr from the SPF record of ${domain} and list those hosts with ip4:/ip6: or a:`,
+              records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, rootPtrs))), root.record)],
+              notes: ['Add ip4:/ip6: terms for the hosts ptr was meant to authorise before publishing.'],
+            }
+          : { summary: `Ask the owner of ${ptrs[0]!.node.domain} to replace ptr with ip4:/ip6: or a: terms` };
+      findings.push(
+        emit('spf/ptr-mechanism', {
+          message: `The SPF policy uses the deprecated ptr mechanism: ${ptrs.map(({ node, info }) => `${info.term} in ${node.domain}`).join(', ')}`,
+          evidence: ptrs.map(({ node, info }) => `${node.domain}: ${info.term}`),
+          fix,
+        }),
+      );
+    }
+
+    // Record length (§3.4).
+    const long = nodes.filter((node) => node.record !== undefined && Buffer.byteLength(node.record) > RECORD_OCTET_LIMIT);
+    if (long.length > 0) {
+      const rootLong = long.includes(root) && !rootHasErrors ? splitPolicy(walk, domain) : null;
+      const fix: Fix =
+        rootLong && rootLong.records.length > 1
+          ? {
+              summary: `Split the SPF record of ${domain} into records of at most ${RECORD_OCTET_LIMIT} octets`,
+              records: policyRecords(rootLong.records, root.record),
+              notes: rootLong.notes,
+            }
+          : { summary: `Shorten the SPF record of ${long[0]!.domain} to at most ${RECORD_OCTET_LIMIT} octets` };
+      findings.push(
+        emit('spf/record-too-long', {
+          message: long.map((node) => `The SPF record of ${node.domain} is ${Buffer.byteLength(node.record!)} octets`).join('; '),
+          evidence: long.map((node) => `${node.domain}: ${Buffer.byteLength(node.record!)} octets`),
+          fix,
+        }),
+      );
+    }
+  }
+
+  // Sending IPs (issue: --ip): check_host() for MAIL FROM postmaster@<domain>.
+  if (ips.length > 0) {
+    const results = await Promise.all(
+      ips.map(async (ip) => ({ ip, outcome: await checkHost(ctx.dns, { ip, domain, sender: `postmaster@${domain}`, helo: domain }) })),
+    );
+    facts.ipResults = results.map(({ ip, outcome }) => ipFact(ip, outcome));
+    const temp = results.filter(({ outcome }) => outcome.result === 'temperror');
+    if (temp.length > 0) {
+      const what = `SPF evaluation for ${temp.map(({ ip }) => ip).join(', ')} ended in temperror (${temp[0]!.outcome.reason})`;
+      inconclusive = inconclusive ? `${inconclusive}; ${what}` : what;
+    }
+    const failing = results.filter(({ outcome }) => outcome.result !== 'pass' && outcome.result !== 'temperror');
+    if (failing.length > 0) {
+      const failingIps = failing.map(({ ip }) => ip);
+      let fix: Fix = { summary: `Authorise ${failingIps.join(', ')} in the SPF record of ${domain}` };
+      if (base) {
+        // Insert before the root-level term that decided against the IP (not before "all": that is the default place).
+        const indexes = failing
+          .map(({ outcome }) => outcome.path[0])
+          .filter((step) => step && step.domain === domain && !/^[+\-~?]?all$/i.test(step.term) && !/^redirect=/i.test(step.term))
+          .map((step) => step!.index);
+        const sameRecord = base.current !== undefined && base.parsed.text === base.current;
+        const value = withIps(base.parsed, failingIps, sameRecord && indexes.length > 0 ? Math.min(...indexes) : undefined);
+        fix = {
+          summary: `Add ${failingIps.length === 1 ? 'the sending IP' : 'the sending IPs'} to the SPF record of ${domain}`,
+          records: [base.current === undefined ? txt('add', domain, value) : txt('replace', domain, value, base.current)],
+        };
+        if (!sameRecord) fix.notes = ['This record also carries the fixes of the other SPF findings.'];
+        if (failing.some(({ outcome }) => outcome.result === 'permerror')) {
+          (fix.notes ??= []).push('The policy is a permerror today: fix the other SPF findings as well, or the IPs still fail.');
+        }
+      }
+      findings.push(
+        emit('spf/ip-not-authorized', {
+          message: failing
+            .map(({ ip, outcome }) => `${ip}: ${outcome.result}${outcome.mechanism ? ` (${outcome.mechanism})` : outcome.reason ? ` (${outcome.reason})` : ''}`)
+            .join('; '),
+          evidence: failing.map(({ ip, outcome }) => `check_host(${ip}, ${domain}, postmaster@${domain}) = ${outcome.result}${outcome.explanation ? `: ${outcome.explanation}` : ''}`),
+          fix,
+        }),
+      );
+    }
+  }
+
+  const outcome: { findings: typeof findings; facts: Record<string, unknown>; inconclusive?: string } = { findings, facts };
+  if (inconclusive) outcome.inconclusive = inconclusive;
+  return outcome;
+}
+
+/** Adds "~all" to a record that lost its ending (after removing terms), else returns it unchanged. */
+function finishRecord(parsed: ParsedRecord): string {
+  if (findAll(parsed) || parsed.redirect) return parsed.text;
+  return withAll(parsed, '~');
+}
+
+/** Follows followed redirects from the root to the record whose "all" applies. */
+function redirectChainEnd(root: SpfNode): SpfNode | undefined {
+  let node: SpfNode | undefined = root;
+  while (node && node.status === 'ok' && !node.all) {
+    const next: SpfNode | undefined = node.children.find((child) => child.via === 'redirect');
+    if (!next) return node;
+    if (next.status !== 'ok') return undefined;
+    node = next;
+  }
+  return node && node.status === 'ok' ? node : undefined;
+}
+
+function ipFact(ip: string, outcome: CheckHostResult): Record<string, unknown> {
+  const fact: Record<string, unknown> = { ip, result: outcome.result, lookups: outcome.lookups, voidLookups: outcome.voidLookups };
+  if (outcome.mechanism) fact.mechanism = outcome.mechanism;
+  if (outcome.mechanismDomain) fact.mechanismDomain = outcome.mechanismDomain;
+  if (outcome.explanation) fact.explanation = outcome.explanation;
+  if (outcome.reason) fact.reason = outcome.reason;
+  return fact;
+}

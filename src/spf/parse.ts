@@ -163,11 +163,21 @@ function parseTerm(text: string, index: number, column: number): Term | SpfSynta
     return fail('a modifier name must start with a letter');
   }
   const mechanismMatch = /^[A-Za-z][A-Za-z0-9]*/.exec(body);
-  if (!mechanismMatch) return fail(body === '' ? 'a qualifier without a mechanism' : `"${text}" is not a mechanism or modifier`);
+  if (!mechanismMatch) {
+    if (body === '') return fail('a qualifier without a mechanism');
+    const bare = body.split('/')[0]!;
+    const hint = parseIpv4(bare) ? ' (an address needs "ip4:" before it)' : parseIpv6(bare) ? ' (an address needs "ip6:" before it)' : '';
+    return fail(`"${text}" is not a mechanism or modifier${hint}`);
+  }
   const lowered = mechanismMatch[0].toLowerCase();
   if (!MECHANISMS.has(lowered as MechanismName)) {
     const name = lowered;
-    const hint = name === 'redirect' || name === 'exp' ? ` (a modifier: write ${name}=…)` : name === 'spf1' || name === 'v' ? ' (a second version tag)' : '';
+    const hint =
+      name === 'redirect' || name === 'exp'
+        ? ` (a modifier: write ${name}=…)`
+        : name === 'ip' || name === 'ipv4' || name === 'ipv6'
+          ? ` (the mechanisms are ip4: and ip6:)`
+          : '';
     return fail(`unknown mechanism "${mechanismMatch[0]}"${hint}`);
   }
   const name = lowered as MechanismName;
