@@ -11,6 +11,7 @@ import { parseDomain } from './domain.js';
 import { SEVERITIES } from './report/schema.js';
 import { FORMAT_NAMES, type FormatName } from './report/formats.js';
 import { UsageError } from './cli.js';
+import { parseOutputSpecs } from './batch.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -115,9 +116,16 @@ export function auditCliSchema(checkIds: readonly string[]) {
       }
       return name as FormatName;
     }),
+    // A plain file for the main format, and format=file pairs (src/batch.ts).
     output: z
-      .string()
-      .refine((text) => text.trim() !== '', { message: '--output needs a file name. Use e.g. -o report.json' })
+      .array(z.string())
+      .transform((values, ctx) => {
+        try {
+          return parseOutputSpecs(values);
+        } catch (error) {
+          return issue(ctx as unknown as Ctx, values.join(' '), error instanceof Error ? error.message : String(error));
+        }
+      })
       .optional(),
     color: z.boolean().optional(),
     verbose: z.boolean().optional(),
@@ -129,7 +137,7 @@ export function auditCliSchema(checkIds: readonly string[]) {
             return issue(
               ctx,
               text,
-              `--resolver "${text}" is not a DNS server address. Use ip, ip:port or [ipv6]:port, e.g. --resolver 192.0.2.53:5353`,
+              `--resolver "${text}" is not a DNS server address. Use ip, ip:port, [ipv6]:port or an https:// URL, e.g. --resolver 192.0.2.53:5353`,
             );
           }
           return spec;
@@ -173,6 +181,14 @@ export function auditCliSchema(checkIds: readonly string[]) {
     httpsPort: wholeNumber('--https-port', 1, 65535, 'a port', 8443).optional(),
     probeTimeout: wholeNumber('--probe-timeout', 1, 300_000, 'a number of milliseconds', 10000).optional(),
     caFile: z.array(z.string().min(1)).optional(),
+    file: z.array(z.string().min(1)).optional(),
+    concurrency: wholeNumber('--concurrency', 1, 1024, 'a whole number', 16).optional(),
+    baseline: z.string().min(1).optional(),
+    failOnRegression: z.boolean().optional(),
+    zone: z.array(z.string().min(1)).optional(),
+    offline: z.boolean().optional(),
+    saveDns: z.string().min(1).optional(),
+    replay: z.string().min(1).optional(),
   });
 }
 
@@ -212,5 +228,6 @@ export function toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditO
   if (cli.noBlocklist && cli.noBlocklist.length > 0) options.noBlocklists = [...new Set(cli.noBlocklist)];
   if (cli.spamhausKey !== undefined) options.spamhausKey = cli.spamhausKey;
   if (cli.bimiSelector !== undefined) options.bimiSelector = cli.bimiSelector;
+  if (cli.offline) options.offline = true;
   return options;
 }

@@ -11,29 +11,24 @@ import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
 import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './cli-options.js';
 import { parseDomain } from './domain.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
-import { exitCodeFor } from './exit-code.js';
-import { getFormat, type ReporterOptions } from './report/formats.js';
+import type { ReporterOptions } from './report/formats.js';
 import { shouldColor } from './report/style.js';
-import { audit } from './run.js';
 
-/** `mailcheck [options] <domain...>`: returns the exit code. */
+/**
+ * `mailcheck [options] <domain...>`: returns the exit code. Batches, several
+ * outputs, baselines, zone previews and DNS captures are src/batch.ts.
+ */
 export async function runAudit(rawDomains: readonly string[], rawOptions: Record<string, unknown>, io: CliIo): Promise<number> {
   const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
-  const domains = normaliseArguments(rawDomains);
   const extraCa = await readCaFiles(cli.caFile);
-  const options = toAuditOptions(cli, extraCa);
-  if (cli.output !== undefined) await assertWritable(cli.output);
-
-  const dns = await createDns(cli);
-  const reports = await audit(domains, options, { dns });
-  if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
-
-  const reporterOptions = reporterOptionsFor(cli, io);
-  const format = getFormat(cli.format);
-  if (!format) throw new UsageError(`unknown format "${cli.format}". Run "mailcheck --help" for the list`);
-  const render = await format.load();
-  await emit(render(reports, reporterOptions), cli.output, io.stdout);
-  return exitCodeFor(reports, { failOn: cli.failOn, ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}) });
+  const { runBatch } = await import('./batch.js');
+  return runBatch(rawDomains, cli, io, {
+    ...(extraCa ? { extraCa } : {}),
+    toAuditOptions,
+    reporterOptionsFor,
+    assertWritable,
+    renderTranscript,
+  });
 }
 
 /** `mailcheck spf <domain>`: returns the exit code from the SPF command. */
@@ -43,6 +38,8 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
     throw new UsageError(`mailcheck spf prints text or json, not ${cli.format}. Use --format text or --format json`);
   }
   if (cli.ip && cli.ip.length > 1) throw new UsageError('mailcheck spf evaluates one client IP at a time. Give --ip once');
+  if (cli.output && cli.output.pairs.length > 0) throw new UsageError('mailcheck spf writes one output. Give -o <file> without a format');
+  const output = cli.output?.file;
   const parsed = parseDomain(rawDomain);
   if (!parsed.ok) throw new UsageError(parsed.error);
   const sender = typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : undefined;
@@ -51,7 +48,7 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   }
   const helo = typeof rawOptions.helo === 'string' ? rawOptions.helo.trim() : undefined;
   if (helo !== undefined && helo === '') throw new UsageError('--helo needs a host name. Use e.g. --helo mail.example.com');
-  if (cli.output !== undefined) await assertWritable(cli.output);
+  if (output !== undefined) await assertWritable(output);
 
   const dns = await createDns(cli);
   const { spfCommand } = await import('./commands/spf.js');
@@ -62,12 +59,12 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
       ...(sender !== undefined ? { sender } : {}),
       ...(helo !== undefined ? { helo } : {}),
       format: cli.format,
-      color: reporterOptionsFor(cli, io).color,
+      color: reporterOptionsFor(cli, io, output !== undefined).color,
     },
     dns,
   );
   if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
-  await emit(result.output, cli.output, io.stdout);
+  await emit(result.output, output, io.stdout);
   return result.exitCode;
 }
 
@@ -84,8 +81,7 @@ export function normaliseArguments(rawDomains: readonly string[]): string[] {
 }
 
 /** Colour, verbosity and thresholds for the reporter. */
-export function reporterOptionsFor(cli: AuditCliOptions, io: CliIo): ReporterOptions {
-  const toFile = cli.output !== undefined;
+export function reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile = cli.output?.file !== undefined): ReporterOptions {
   // A report file gets colour only on explicit request (--color), never from FORCE_COLOR.
   const color = toFile
     ? cli.color === true

@@ -51,6 +51,11 @@ Examples:
   $ mailcheck example.com --no-smtp --skip blocklist
   $ mailcheck example.com --ip 192.0.2.10
   $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
+  $ mailcheck --file domains.txt --format ndjson > reports.ndjson
+  $ mailcheck example.com --format sarif -o mailcheck.sarif --output html=report.html
+  $ mailcheck --file domains.txt --baseline last-night.json --fail-on-regression
+  $ mailcheck example.com --zone example.com.zone --offline
+  $ mailcheck example.com --resolver https://dns.example/dns-query --save-dns capture.json
 
 Check ids: ${HELP_CHECK_IDS}.
 
@@ -83,12 +88,20 @@ export function defineAuditOptions(command: Command): Command {
     command
       // Output
       .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}`, 'text')
-      .option('-o, --output <file>', 'write the report to <file> instead of stdout')
+      .option(
+        '-o, --output <[format=]file>',
+        'write the report to <file> instead of stdout; format=file writes that format to file as well (repeatable)',
+        collect,
+      )
       .option('--color', 'colour the text report even when stdout is not a terminal')
       .option('--no-color', 'never colour (also: NO_COLOR=1)')
       .option('-v, --verbose', 'show evidence and facts, and the DNS transcript on stderr')
       // DNS
-      .option('--resolver <ip[:port]>', 'DNS server to ask, repeatable; IPv6 as [::1]:5353 (default: the system resolvers)', collect)
+      .option(
+        '--resolver <ip[:port]|url>',
+        'DNS server to ask, repeatable; IPv6 as [::1]:5353; https://… for DNS over HTTPS (default: the system resolvers)',
+        collect,
+      )
       .option('--timeout <ms>', 'timeout of one DNS query, ms (default: 2000)')
       .option('--retries <n>', 'retries of a DNS query after a timeout (default: 1)')
       // Checks
@@ -105,6 +118,16 @@ export function defineAuditOptions(command: Command): Command {
       .addOption(noBlocklist)
       .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')
       .option('--bimi-selector <s>', 'BIMI selector (default: default)')
+      // Batches and CI
+      .option('--file <path>', 'read domains or addresses from <path>, one per line, # comments; - reads stdin (repeatable)', collect)
+      .option('--concurrency <n>', 'domains audited at the same time (default: 16)')
+      .option('--baseline <report.json>', 'compare with an earlier --format json or ndjson run: new, resolved, unchanged findings')
+      .option('--fail-on-regression', 'with --baseline: exit 1 only on new findings at or above --fail-on or a lower score')
+      // Previews and captures
+      .option('--zone <file>', 'answer the names this zone file (RFC 1035) defines from it, not from DNS (repeatable)', collect)
+      .option('--offline', 'with --zone: every other name does not exist, network probes are skipped')
+      .option('--save-dns <file>', 'write every DNS answer of the run to <file>')
+      .option('--replay <file>', 'answer DNS from a --save-dns file, without any network')
       // Testing: hidden from --help.
       .addOption(new Option('--https-port <port>', 'port for MTA-STS and BIMI HTTPS fetches (testing)').hideHelp())
       .addOption(new Option('--probe-timeout <ms>', 'timeout of SMTP and HTTPS connections (testing)').hideHelp())

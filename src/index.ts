@@ -7,6 +7,10 @@
  * const [report] = await audit('example.com', { resolvers: ['192.0.2.53'] });
  * console.log(report.score.value, report.fixes[0]?.fix.summary);
  * ```
+ *
+ * Batches, baselines and zone previews take the same options as the CLI:
+ * `audit(domains, { offline: true }, { zones: [parseZoneFile(text)], baseline: readBaseline(json),
+ * concurrency: 32, keepReports: false, onReport })`.
  */
 export { audit, auditDomain, selectChecks, DEFAULT_CONCURRENCY } from './run.js';
 export type { AuditRunOptions, RunDependencies } from './run.js';
@@ -29,6 +33,22 @@ export {
   fixSchema,
   fixRecordSchema,
 } from './report/schema.js';
+export { readBaseline, diffReport, applyBaseline, regressions, BaselineError } from './baseline.js';
+export type { Baseline } from './baseline.js';
+export { parseZoneFile, zoneOverride, indexZones, ZoneFileError } from './zone-file.js';
+export type { Zone, ZoneRecord, ParseZoneOptions } from './zone-file.js';
+export { captureDns, replayDns, parseCapture, serializeCapture, CaptureError } from './dns/capture.js';
+export type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
+export { createAuditDns } from './audit-dns.js';
+export type { AuditDnsOptions } from './audit-dns.js';
+export { formatNdjson, ndjsonLine } from './report/ndjson.js';
+export { formatCsv, csvHeader, csvRow } from './report/csv.js';
+export { formatMarkdown } from './report/markdown.js';
+export { formatSarif } from './report/sarif.js';
+export { formatJunit } from './report/junit.js';
+export { formatHtml } from './report/html.js';
+export type { FormatOptions } from './report/common.js';
+export type { ReportDiff, DiffFinding } from './report/schema.js';
 export type {
   Report,
   CheckResult,

@@ -14,6 +14,14 @@ import type { NetClient } from './net/types.js';
 import { SCHEMA_VERSION, type CheckResult, type Report } from './report/schema.js';
 import { runCheck, skippedCheck } from './run-check.js';
 import { scoreChecks } from './score.js';
+import { applyBaseline, type Baseline } from './baseline.js';
+import type { CaptureFile } from './dns/capture.js';
+import type { Zone } from './zone-file.js';
+
+/** Checks that need the network beyond the audited zone: skipped when offline. */
+const NETWORK_CHECKS: Readonly<Record<string, string>> = {
+  blocklist: 'offline: blocklist lookups ask the lists\' own DNS servers',
+};
 
 /** What the runner needs besides the options; everything has a real default. */
 export interface RunDependencies {
@@ -28,14 +36,26 @@ export interface RunDependencies {
 }
 
 export interface AuditRunOptions extends RunDependencies {
-  /** Domains audited at the same time (default 8). */
+  /** Domains audited at the same time (default 16). */
   concurrency?: number;
   /** Called with each report as soon as its domain is done (streaming formats, progress). */
   onReport?: (report: Report, index: number) => void;
+  /** Reports of an earlier run by domain (readBaseline): each report gets its `diff` block. */
+  baseline?: Baseline;
+  /**
+   * Keep the reports to return them (default true). False for large batches
+   * whose reports are consumed through `onReport`: memory then stays flat and
+   * the returned array is empty.
+   */
+  keepReports?: boolean;
+  /** Zone files (parseZoneFile) whose names are answered from them (--zone). Ignored with `dns`. */
+  zones?: readonly Zone[];
+  /** A DNS capture (parseCapture) to answer from, without network (--replay). Ignored with `dns`. */
+  replay?: CaptureFile;
 }
 
 /** Default number of domains audited at once. */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 16;
 
 let toolInfo: { name: string; version: string } | undefined;
 
@@ -57,13 +77,15 @@ export function tool(): { name: string; version: string } {
  */
 export function selectChecks(
   all: readonly CheckDefinition[],
-  options: Pick<AuditOptions, 'checks' | 'skip'>,
+  options: Pick<AuditOptions, 'checks' | 'skip' | 'offline'>,
 ): Array<{ check: CheckDefinition; skipReason?: string }> {
   const only = options.checks && options.checks.length > 0 ? new Set(options.checks) : undefined;
   const skip = new Set(options.skip ?? []);
   return all.map((check) => {
     if (only && !only.has(check.id)) return { check, skipReason: 'not selected (--checks)' };
     if (skip.has(check.id)) return { check, skipReason: 'skipped on request (--skip)' };
+    const offlineReason = options.offline ? NETWORK_CHECKS[check.id] : undefined;
+    if (offlineReason !== undefined) return { check, skipReason: offlineReason };
     return { check };
   });
 }
@@ -129,11 +151,13 @@ export async function audit(
   }
   const dns =
     run.dns ??
-    (await import('./dns/resolver.js')).createResolver({
-      ...(options.resolvers ? { servers: [...options.resolvers] } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.retries !== undefined ? { retries: options.retries } : {}),
-    });
+    (await (await import('./audit-dns.js')).createAuditDns(options, {
+      ...(run.zones ? { zones: run.zones } : {}),
+      ...(run.replay ? { replay: run.replay } : {}),
+    }));
+  const offline = options.offline === true || run.replay !== undefined;
+  if (offline && !options.offline) options = { ...options, offline };
+  const keep = run.keepReports !== false;
   const deps = { ...run, dns };
   const reports: Report[] = new Array(targets.length);
   const concurrency = Math.max(1, Math.floor(run.concurrency ?? DEFAULT_CONCURRENCY));
@@ -141,13 +165,14 @@ export async function audit(
   const worker = async () => {
     while (next < targets.length) {
       const index = next++;
-      const report = await auditDomain(targets[index]!, options, deps);
-      reports[index] = report;
+      let report = await auditDomain(targets[index]!, options, deps);
+      if (run.baseline) report = applyBaseline(report, run.baseline);
+      if (keep) reports[index] = report;
       run.onReport?.(report, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
-  return reports;
+  return keep ? reports : [];
 }
 
 /** A per-domain view of the shared resolver that knows which wire queries this domain caused. */
@@ -188,7 +213,8 @@ function scopeDns(shared: DnsClient): ScopedDns {
       return shared.servers;
     },
     wireQueries() {
-      return shared.log.filter((entry) => !entry.cached && mine(entry)).length;
+      // Answers from zone files (--zone) never went on the wire.
+      return shared.log.filter((entry) => !entry.cached && entry.server !== 'override' && mine(entry)).length;
     },
   };
 }

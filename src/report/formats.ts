@@ -18,6 +18,10 @@ export interface ReporterOptions {
   failOn: FailOn;
   /** Terminal width to lay text out for; default 80. */
   width?: number;
+  /** The --min-score threshold, when given (JUnit adds a score test case). */
+  minScore?: number;
+  /** SARIF: a repository path to give results as their physical location (the --zone file). */
+  artifactUri?: string;
 }
 
 /** Renders all reports of a run into one document. */
@@ -44,6 +48,31 @@ export const FORMATS = {
   json: {
     description: 'the Report as JSON (one domain: an object; several: an array)',
     load: async () => (await import('./json.js')).renderJson,
+  },
+  ndjson: {
+    description: 'one Report per line, written as each domain finishes',
+    load: async () => (await import('./ndjson.js')).formatNdjson,
+    loadStreaming: async () => (await import('./ndjson.js')).ndjsonLine,
+  },
+  csv: {
+    description: 'one row per domain: score, grade, each check status, finding ids (RFC 4180)',
+    load: async () => (await import('./csv.js')).formatCsv,
+  },
+  markdown: {
+    description: 'score table, findings by severity and fixes, for a pull request or job summary',
+    load: async () => (await import('./markdown.js')).formatMarkdown,
+  },
+  sarif: {
+    description: 'SARIF 2.1.0 for code-scanning dashboards',
+    load: async () => (await import('./sarif.js')).formatSarif,
+  },
+  junit: {
+    description: 'JUnit XML: a test suite per domain, a test case per check',
+    load: async () => (await import('./junit.js')).formatJunit,
+  },
+  html: {
+    description: 'one self-contained HTML page with a score gauge and copyable fixes',
+    load: async () => (await import('./html.js')).formatHtml,
   },
 } satisfies Record<string, FormatSpec>;
 

@@ -1,0 +1,77 @@
+/**
+ * The DNS client of one run, for the CLI and the library alike: the resolver
+ * (UDP/TCP, or DNS over HTTPS for https:// servers) with zone-file overrides,
+ * or a replay of a capture; wrapped to record every answer when asked.
+ */
+import type { AuditOptions } from './context.js';
+import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
+import type { ResolverOptions } from './dns/resolver.js';
+import type { DnsAnswer, DnsClient, RecordData, RRType } from './dns/types.js';
+import type { Zone } from './zone-file.js';
+
+export interface AuditDnsOptions {
+  /** Parsed zone files (`--zone`): the names they define are answered from them. */
+  zones?: readonly Zone[];
+  /** A capture to replay (`--replay`): no network at all. */
+  replay?: CaptureFile;
+  /** Record every answer (`--save-dns`): the client then has a `capture()` method. */
+  capture?: boolean;
+  /** Called with each query log entry as it completes. */
+  onQuery?: ResolverOptions['onQuery'];
+}
+
+const NXDOMAIN: DnsAnswer<RecordData[RRType]> = { status: 'nxdomain', ad: false, cnames: [] };
+
+/**
+ * Builds the DNS client of a run. With `options.offline`, names no zone
+ * defines do not exist and nothing is sent on the wire.
+ */
+export async function createAuditDns(
+  options: Readonly<AuditOptions>,
+  extra: AuditDnsOptions = {},
+): Promise<DnsClient | CapturingDnsClient> {
+  let dns: DnsClient;
+  if (extra.replay) {
+    const { replayDns } = await import('./dns/capture.js');
+    dns = replayDns(extra.replay);
+  } else {
+    const { createResolver } = await import('./dns/resolver.js');
+    let resolver: DnsClient | undefined;
+    let overrides: ResolverOptions['overrides'];
+    if (extra.zones && extra.zones.length > 0) {
+      const { zoneOverride } = await import('./zone-file.js');
+      overrides = zoneOverride(extra.zones, {
+        offline: options.offline === true,
+        // A CNAME that leaves the zones is followed through the resolver itself.
+        resolveOutside: (name, type) => resolver!.query(name, type),
+      });
+    } else if (options.offline) {
+      overrides = () => NXDOMAIN;
+    }
+    resolver = createResolver({
+      ...(options.resolvers && options.resolvers.length > 0 ? { servers: [...options.resolvers] } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+      ...(options.extraCa && options.extraCa.length > 0 ? { extraCa: [...options.extraCa] } : {}),
+      ...(overrides ? { overrides } : {}),
+      ...(extra.onQuery ? { onQuery: extra.onQuery } : {}),
+    });
+    dns = resolver;
+  }
+  if (options.offline && !extra.replay) {
+    // Nothing is asked on the wire: say so in the report instead of naming resolvers.
+    const inner = dns;
+    dns = {
+      query: (name, type) => inner.query(name, type),
+      get log() {
+        return inner.log;
+      },
+      servers: ['offline'],
+    };
+  }
+  if (extra.capture) {
+    const { captureDns } = await import('./dns/capture.js');
+    return captureDns(dns);
+  }
+  return dns;
+}

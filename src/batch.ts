@@ -1,0 +1,438 @@
+/**
+ * Batches and CI runs: domain lists (`--file`), several outputs per run
+ * (`--output format=file`), streaming formats written as each domain finishes,
+ * a progress bar on a terminal, baselines (`--baseline`,
+ * `--fail-on-regression`), zone-file previews (`--zone`, `--offline`) and DNS
+ * capture/replay (`--save-dns`, `--replay`). `runBatch` is the audit command's
+ * body; `createAuditDns` builds the DNS client for the CLI and the library alike.
+ */
+import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
+import { applyBaseline, readBaseline, regressions, BaselineError, type Baseline, type FailOn } from './baseline.js';
+import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
+import type { AuditCliOptions } from './cli-options.js';
+import type { AuditOptions } from './context.js';
+import { parseDomain } from './domain.js';
+import { createAuditDns } from './audit-dns.js';
+import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
+import type { DnsClient } from './dns/types.js';
+import { EXIT, exitCodeFor } from './exit-code.js';
+import { FORMAT_NAMES, getFormat, type FormatName, type ReporterOptions } from './report/formats.js';
+import type { Report } from './report/schema.js';
+import type { Zone } from './zone-file.js';
+
+// ---------------------------------------------------------------------------
+// Domain lists
+
+/** One entry of a domain list, with where it came from (for error messages). */
+export interface ListedDomain {
+  value: string;
+  /** `file:line`, or `argument N`. */
+  source: string;
+}
+
+/**
+ * The entries of a domain list: one domain or address per line; `#` starts a
+ * comment (whole line or after the entry); blank lines are ignored.
+ */
+export function parseDomainList(text: string, source: string): ListedDomain[] {
+  const entries: ListedDomain[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const value = line.replace(/#.*$/, '').trim();
+    if (value !== '') entries.push({ value, source: `${source}:${index + 1}` });
+  });
+  return entries;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads `--file` lists (`-` is standard input). */
+export async function readDomainLists(files: readonly string[]): Promise<ListedDomain[]> {
+  const all: ListedDomain[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = file === '-' ? await readStdin() : await fs.readFile(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --file "${file}" (${errorCode(error)}). Check the path`);
+    }
+    all.push(...parseDomainList(text, file === '-' ? 'stdin' : file));
+  }
+  return all;
+}
+
+/**
+ * The domains to audit: arguments first, then list entries, each validated,
+ * duplicates (after normalisation: case, trailing dot, U-label, address)
+ * dropped. Returns what the user wrote for each distinct domain.
+ */
+export function mergeDomains(argv: readonly string[], listed: readonly ListedDomain[]): string[] {
+  const seen = new Set<string>();
+  const inputs: string[] = [];
+  const all: ListedDomain[] = [...argv.map((value, index) => ({ value, source: `argument ${index + 1}` })), ...listed];
+  for (const entry of all) {
+    const parsed = parseDomain(entry.value);
+    if (!parsed.ok) {
+      throw new UsageError(entry.source.startsWith('argument') ? parsed.error : `${entry.source}: ${parsed.error}`);
+    }
+    if (seen.has(parsed.domain)) continue;
+    seen.add(parsed.domain);
+    inputs.push(entry.value);
+  }
+  if (inputs.length === 0) {
+    throw new UsageError('no domain given. Usage: mailcheck [options] <domain...> or --file <list>; run "mailcheck --help" for more');
+  }
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------
+// Outputs
+
+/** Where one rendering of the run goes. */
+export interface OutputTarget {
+  format: FormatName;
+  /** A file, or undefined for standard output. */
+  file?: string;
+}
+
+/** What `-o/--output` values mean: a plain file for the main format, or `format=file` pairs. */
+export interface OutputSpecs {
+  /** The file the main `--format` goes to instead of standard output. */
+  file?: string;
+  /** Extra renderings: `--output json=report.json`. */
+  pairs: OutputTarget[];
+}
+
+/**
+ * Splits `--output` values. `json=out.json` (a known format before the first
+ * `=`) is a pair; anything else is the file for the main format, given once.
+ */
+export function parseOutputSpecs(values: readonly string[] | undefined): OutputSpecs {
+  const specs: OutputSpecs = { pairs: [] };
+  for (const raw of values ?? []) {
+    const value = raw.trim();
+    const equals = value.indexOf('=');
+    const name = equals > 0 ? value.slice(0, equals).toLowerCase() : '';
+    if ((FORMAT_NAMES as string[]).includes(name)) {
+      const file = value.slice(equals + 1).trim();
+      if (file === '') throw new UsageError(`--output "${raw}" names no file. Use e.g. --output ${name}=report.${name}`);
+      specs.pairs.push({ format: name as FormatName, file });
+      continue;
+    }
+    if (value === '') throw new UsageError('--output needs a file name. Use e.g. -o report.json');
+    if (specs.file !== undefined) {
+      throw new UsageError(
+        `--output is given two plain files ("${specs.file}", "${value}"). Give -o <file> once and other outputs as format=file, e.g. --output html=report.html`,
+      );
+    }
+    specs.file = value;
+  }
+  const files = [specs.file, ...specs.pairs.map((pair) => pair.file)].filter((file): file is string => file !== undefined);
+  const duplicate = files.find((file, index) => files.indexOf(file) !== index);
+  if (duplicate !== undefined) throw new UsageError(`--output names "${duplicate}" twice. Give each output its own file`);
+  return specs;
+}
+
+/** Reads and parses `--zone` files. */
+export async function readZones(files: readonly string[], origin?: string): Promise<Zone[]> {
+  const { parseZoneFile, ZoneFileError } = await import('./zone-file.js');
+  return Promise.all(
+    files.map(async (file) => {
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch (error) {
+        throw new UsageError(`cannot read --zone "${file}" (${errorCode(error)}). Check the path`);
+      }
+      try {
+        return parseZoneFile(text, { source: file, ...(origin !== undefined ? { origin } : {}) });
+      } catch (error) {
+        if (error instanceof ZoneFileError) throw new UsageError(`--zone ${error.message}. Fix the zone file`);
+        throw error;
+      }
+    }),
+  );
+}
+
+async function readReplay(file: string): Promise<CaptureFile> {
+  const { parseCapture, CaptureError } = await import('./dns/capture.js');
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --replay "${file}" (${errorCode(error)}). Check the path`);
+  }
+  try {
+    return parseCapture(text, file);
+  } catch (error) {
+    if (error instanceof CaptureError) throw new UsageError(`${error.message}. Give a file written by --save-dns`);
+    throw error;
+  }
+}
+
+async function readBaselineFile(file: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --baseline "${file}" (${errorCode(error)}). Check the path`);
+  }
+  try {
+    return readBaseline(text, file);
+  } catch (error) {
+    if (error instanceof BaselineError) {
+      throw new UsageError(`--baseline ${error.message}. Give a report written by --format json or ndjson`);
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Progress
+
+export interface Progress {
+  /** One more domain done. */
+  tick(report: Report, failing: boolean): void;
+  /** Before writing to the same terminal: erase the bar (it is redrawn on the next tick). */
+  clear(): void;
+  /** The final line. */
+  finish(): void;
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** The progress line: bar, done/total, rate, ETA, failing and incomplete domains. */
+export function progressLine(state: { done: number; total: number; elapsedMs: number; failing: number; incomplete: number }, width = 80): string {
+  const seconds = state.elapsedMs / 1000;
+  const rate = seconds > 0 ? state.done / seconds : 0;
+  const eta = rate > 0 ? (state.total - state.done) / rate : Number.POSITIVE_INFINITY;
+  const tail = ` ${state.done}/${state.total}  ${rate.toFixed(1)}/s  ETA ${state.done === state.total ? '0s' : duration(eta)}  ${state.failing} failing${
+    state.incomplete ? `  ${state.incomplete} incomplete` : ''
+  }`;
+  const barWidth = Math.max(10, Math.min(40, width - tail.length - 3));
+  const filled = state.total === 0 ? barWidth : Math.round((barWidth * state.done) / state.total);
+  return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]${tail}`;
+}
+
+/** A progress bar redrawn in place on stderr (a terminal), at most ten times a second. */
+export function createProgress(stderr: WritableLike, total: number): Progress {
+  const started = Date.now();
+  let done = 0;
+  let failing = 0;
+  let incomplete = 0;
+  let lastDraw = 0;
+  let shown = false;
+  const state = () => ({ done, total, elapsedMs: Date.now() - started, failing, incomplete });
+  const draw = () => {
+    lastDraw = Date.now();
+    shown = true;
+    stderr.write(`\r\x1b[2K${progressLine(state(), stderr.columns ?? 80)}`);
+  };
+  return {
+    tick(report, isFailing) {
+      done++;
+      if (isFailing) failing++;
+      if (!report.score.complete) incomplete++;
+      if (Date.now() - lastDraw >= 100 || done === total) draw();
+    },
+    clear() {
+      if (shown) stderr.write('\r\x1b[2K');
+      shown = false;
+    },
+    finish() {
+      const seconds = (Date.now() - started) / 1000;
+      stderr.write(
+        `\r\x1b[2K${progressLine(state(), stderr.columns ?? 80)}\naudited ${done} domain${done === 1 ? '' : 's'} in ${seconds.toFixed(1)}s, ${failing} failing\n`,
+      );
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The audit command
+
+/** Exit code of one report under the run's rules (regressions replace --fail-on with a baseline). */
+export function reportExitCode(report: Report, rules: { failOn: FailOn; minScore?: number; failOnRegression?: boolean }): number {
+  const thresholds = { failOn: rules.failOn, ...(rules.minScore !== undefined ? { minScore: rules.minScore } : {}) };
+  if (rules.failOnRegression && report.diff) {
+    // With a baseline, only regressions fail the run on findings: known findings are accepted.
+    const breached =
+      regressions(report.diff, rules.failOn).length > 0 || (rules.minScore !== undefined && report.score.value < rules.minScore);
+    if (breached) return EXIT.breached;
+    return exitCodeFor([report], { failOn: 'none' });
+  }
+  return exitCodeFor([report], thresholds);
+}
+
+/** Combines per-report exit codes: breached beats incomplete beats ok. */
+export function combineExitCodes(a: number, b: number): number {
+  if (a === EXIT.breached || b === EXIT.breached) return EXIT.breached;
+  if (a === EXIT.incomplete || b === EXIT.incomplete) return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+/** A streaming sink: a file stream or standard output, written in order. */
+interface Sink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function streamSink(stream: WritableLike | WriteStream, owned: boolean): Sink {
+  let chain = Promise.resolve();
+  return {
+    write(text) {
+      chain = chain.then(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            stream.write(text, (error?: Error | null) => (error ? reject(error) : resolve()));
+          }),
+      );
+      return chain;
+    },
+    async close() {
+      await chain;
+      if (owned) {
+        const file = stream as WriteStream;
+        await new Promise<void>((resolve, reject) => {
+          file.once('error', reject);
+          file.end(() => resolve());
+        });
+      }
+    },
+  };
+}
+
+export interface BatchHelpers {
+  /** Extra CA certificates read from --ca-file. */
+  extraCa?: string[];
+  toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditOptions;
+  reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile: boolean): ReporterOptions;
+  assertWritable(file: string): Promise<void>;
+  renderTranscript(log: DnsClient['log']): string;
+}
+
+/** The audit command: returns the exit code. */
+export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptions, io: CliIo, helpers: BatchHelpers): Promise<number> {
+  // Inputs first: every usage error before any query.
+  const listed = cli.file && cli.file.length > 0 ? await readDomainLists(cli.file) : [];
+  const inputs = mergeDomains(rawDomains, listed);
+  const outputs = cli.output ?? { pairs: [] };
+  if (cli.replay && (cli.zone?.length || cli.resolver?.length)) {
+    throw new UsageError('--replay answers every query from its file: it cannot be combined with --zone or --resolver');
+  }
+  if (cli.offline && !cli.zone?.length && !cli.replay) {
+    throw new UsageError('--offline answers only from zone files. Give the records with --zone <file>');
+  }
+  if (cli.failOnRegression && !cli.baseline) {
+    throw new UsageError('--fail-on-regression compares with an earlier run. Give it with --baseline <report.json>');
+  }
+  for (const file of [outputs.file, ...outputs.pairs.map((pair) => pair.file), cli.saveDns]) {
+    if (file !== undefined) await helpers.assertWritable(file);
+  }
+  const baseline = cli.baseline ? await readBaselineFile(cli.baseline) : undefined;
+  const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
+  const replay = cli.replay ? await readReplay(cli.replay) : undefined;
+  const options = helpers.toAuditOptions(cli, helpers.extraCa);
+  if (replay) options.offline = true;
+
+  let dns: DnsClient | CapturingDnsClient;
+  try {
+    dns = await createAuditDns(options, {
+      ...(zones ? { zones } : {}),
+      ...(replay ? { replay } : {}),
+      ...(cli.saveDns ? { capture: true } : {}),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${sentence(message.replace(/\.$/, ''))} Check --resolver`);
+  }
+
+  // Renderings: the main format (stdout or -o file), then each format=file pair.
+  const targets: OutputTarget[] = [{ format: cli.format, ...(outputs.file !== undefined ? { file: outputs.file } : {}) }, ...outputs.pairs];
+  const streaming: Array<{ render: (report: Report, options: ReporterOptions) => string; sink: Sink; options: ReporterOptions; stdout: boolean }> = [];
+  const whole: Array<{ target: OutputTarget; render: (reports: readonly Report[], options: ReporterOptions) => string; options: ReporterOptions }> = [];
+  for (const target of targets) {
+    const spec = getFormat(target.format);
+    if (!spec) throw new UsageError(`unknown format "${target.format}". Run "mailcheck --help" for the list`);
+    const reporterOptions = {
+      ...helpers.reporterOptionsFor(cli, io, target.file !== undefined),
+      ...(cli.zone?.[0] ? { artifactUri: cli.zone[0] } : {}),
+    };
+    if (spec.loadStreaming) {
+      const render = await spec.loadStreaming();
+      const sink = target.file !== undefined ? streamSink(createWriteStream(target.file), true) : streamSink(io.stdout, false);
+      streaming.push({ render, sink, options: reporterOptions, stdout: target.file === undefined });
+    } else {
+      whole.push({ target, render: await spec.load(), options: reporterOptions });
+    }
+  }
+
+  const showProgress = io.stderr.isTTY === true && inputs.length > 1;
+  const progress = showProgress ? createProgress(io.stderr, inputs.length) : undefined;
+  const rules = {
+    failOn: cli.failOn,
+    ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}),
+    ...(cli.failOnRegression ? { failOnRegression: true } : {}),
+  };
+  let code: number = EXIT.ok;
+  const writes: Promise<void>[] = [];
+  const { audit } = await import('./run.js');
+  const reports = await audit(inputs, options, {
+    dns,
+    ...(cli.concurrency !== undefined ? { concurrency: cli.concurrency } : {}),
+    ...(baseline ? { baseline } : {}),
+    keepReports: whole.length > 0,
+    onReport: (report) => {
+      const reportCode = reportExitCode(report, rules);
+      code = combineExitCodes(code, reportCode);
+      for (const output of streaming) {
+        if (output.stdout && progress && io.stdout.isTTY) progress.clear();
+        writes.push(output.sink.write(output.render(report, output.options)));
+      }
+      progress?.tick(report, reportCode === EXIT.breached);
+    },
+  });
+  progress?.finish();
+  await Promise.all(writes);
+  for (const output of streaming) await output.sink.close();
+
+  if (cli.verbose) io.stderr.write(helpers.renderTranscript(dns.log));
+  for (const { target, render, options: reporterOptions } of whole) {
+    const text = render(reports, reporterOptions);
+    if (target.file !== undefined) {
+      try {
+        await fs.writeFile(target.file, text);
+      } catch (error) {
+        throw new UsageError(`cannot write the report to "${target.file}" (${errorCode(error)}). Check the path and its permissions`);
+      }
+    } else {
+      await new Promise<void>((resolve) => io.stdout.write(text, () => resolve()));
+    }
+  }
+  if (cli.saveDns && 'capture' in dns) {
+    const { serializeCapture } = await import('./dns/capture.js');
+    try {
+      await fs.writeFile(cli.saveDns, serializeCapture(dns.capture()));
+    } catch (error) {
+      throw new UsageError(`cannot write --save-dns "${cli.saveDns}" (${errorCode(error)}). Check the path and its permissions`);
+    }
+  }
+  if (cli.resolver?.some((spec) => /^https:/i.test(spec))) (await import('./dns/doh.js')).closeDohAgents();
+  return code;
+}
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+    return (error as { code: string }).code;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
