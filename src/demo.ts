@@ -6,7 +6,8 @@
  * would make a check connect anywhere (their addresses are documentation
  * ranges that are only looked up, never contacted).
  *
- * Extra arguments are passed to the CLI: `npm run demo -- --format json`.
+ * Extra arguments are passed to the CLI: `npm run demo -- --format json`,
+ * `npm run demo -- -v`.
  */
 import { main, processIo, type CliIo } from './cli.js';
 import { EXIT } from './exit-code.js';
@@ -16,11 +17,9 @@ import { loadFixture, startFixtureDnsServer } from './fixture-server.js';
 export const DEMO_FIXTURES = ['demo-good', 'demo-broken'] as const;
 export const DEMO_DOMAINS = ['good.example', 'broken.example'] as const;
 
-/** The CLI arguments the demo runs with, given the fixture server's address. */
+/** The CLI arguments the demo runs with, given the fixture server's address; `extra` goes last. */
 export function demoArguments(server: string, extra: readonly string[] = []): string[] {
-  const chosen = extra.filter((arg) => !arg.startsWith('-'));
-  const options = extra.filter((arg) => arg.startsWith('-') || !chosen.includes(arg));
-  return [...(chosen.length > 0 ? chosen : DEMO_DOMAINS), '--resolver', server, '--timeout', '1000', '--no-smtp', ...options];
+  return [...DEMO_DOMAINS, '--resolver', server, '--timeout', '1000', '--no-smtp', ...extra];
 }
 
 /**
