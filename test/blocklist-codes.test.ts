@@ -96,12 +96,12 @@ describe('list selection', () => {
     expect(selectBlocklists({ drop: ['all'], add: ['x.bl.test'] }).map((entry) => entry.zone)).toEqual(['x.bl.test']);
   });
 
-  it('adds IP lists by default and domain lists with domain:, ignores duplicates and malformed zones', () => {
+  it('adds lists asked about both addresses and domain, or one with ip:/domain:, ignoring duplicates and malformed zones', () => {
     const added = selectBlocklists({ drop: ['all'], add: ['ip:a.bl.test', 'domain:b.bl.test', 'c.bl.test', 'c.bl.test', 'not a zone', ''] });
-    expect(added.map((entry) => [entry.zone, entry.kind])).toEqual([
-      ['a.bl.test', 'ip'],
-      ['b.bl.test', 'domain'],
-      ['c.bl.test', 'ip'],
+    expect(added.map((entry) => [entry.zone, entry.kind, entry.ipv6])).toEqual([
+      ['a.bl.test', 'ip', true],
+      ['b.bl.test', 'domain', false],
+      ['c.bl.test', 'both', true],
     ]);
     // Generic meaning: any 127/8 answer is a listing.
     expect(added[0]?.interpret('127.0.0.9')).toMatchObject({ class: 'listing' });
@@ -111,6 +111,8 @@ describe('list selection', () => {
     const [sbl] = selectBlocklists({ drop: ['all'], add: ['sbl.spamhaus.org'] });
     expect(sbl?.interpret('127.255.255.254')).toMatchObject({ class: 'refused' });
     expect(sbl?.interpret('127.0.0.2')).toMatchObject({ class: 'listing', subList: 'SBL' });
+    expect(sbl?.interpret('127.0.1.2')).toMatchObject({ class: 'listing', subList: 'DBL spam' });
+    expect(sbl?.interpret('127.0.1.255')).toMatchObject({ class: 'refused' });
   });
 
   it('re-adding a default list after dropping all keeps its code table', () => {

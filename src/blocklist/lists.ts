@@ -10,8 +10,12 @@
  * Those are never listings: they come back as `refused`.
  */
 
-/** IP lists are keyed by address (RFC 5782 §2.1, §2.4); domain lists by name (RFC 5782 §3). */
-export type ListKind = 'ip' | 'domain';
+/**
+ * IP lists are keyed by address (RFC 5782 §2.1, §2.4), domain lists by name
+ * (RFC 5782 §3). A list added without saying which (`both`) is asked about the
+ * addresses and the domain: a list answers NXDOMAIN for keys it does not hold.
+ */
+export type ListKind = 'ip' | 'domain' | 'both';
 
 /**
  * What one A record from a list means:
@@ -373,7 +377,7 @@ const DQS_REPLACEMENTS: Readonly<Record<string, string>> = {
 
 /** Options that shape the list set (the CLI's --blocklist, --no-blocklist, --spamhaus-key). */
 export interface ListSelection {
-  /** Zones to add; `domain:<zone>` adds a domain list, `<zone>` or `ip:<zone>` an IP list. */
+  /** Zones to add: `ip:<zone>` an IP list, `domain:<zone>` a domain list, a bare `<zone>` is asked about both. */
   add?: readonly string[];
   /** Zones to drop (as given, or their DQS form); `all` drops every default list. */
   drop?: readonly string[];
@@ -418,7 +422,7 @@ export function selectBlocklists(selection: ListSelection = {}): BlocklistDefini
       displayZone: parsed.zone,
       name: parsed.zone,
       kind: parsed.kind,
-      ipv6: parsed.kind === 'ip',
+      ipv6: parsed.kind !== 'domain',
       codes: [['any 127.x.x.x', 'listed']],
       interpret: isSpamhausZone(parsed.zone) ? interpretSpamhausFamily(parsed.kind) : interpretGeneric,
       origin: 'added',
@@ -429,7 +433,8 @@ export function selectBlocklists(selection: ListSelection = {}): BlocklistDefini
 
 function parseAddedZone(entry: string): { zone: string; kind: ListKind } | null {
   const match = /^(ip|domain):(.*)$/i.exec(entry.trim());
-  const kind: ListKind = match?.[1]?.toLowerCase() === 'domain' ? 'domain' : 'ip';
+  const prefix = match?.[1]?.toLowerCase();
+  const kind: ListKind = prefix === 'domain' ? 'domain' : prefix === 'ip' ? 'ip' : 'both';
   const zone = normalizeZone(match ? (match[2] ?? '') : entry);
   if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(zone)) return null;
   return { zone, kind };
@@ -439,7 +444,13 @@ function isSpamhausZone(zone: string): boolean {
   return zone.endsWith('.spamhaus.org') || zone.endsWith('.spamhaus.net');
 }
 
-/** Other Spamhaus zones (sbl, xbl, pbl, their DQS forms) share the error codes and the ZEN/DBL code tables. */
+/**
+ * Other Spamhaus zones (sbl, xbl, pbl, their DQS forms) share the error codes
+ * and the ZEN or DBL code tables: DBL codes are in 127.0.1.0/24, ZEN codes in
+ * 127.0.0.0/24, so the answer itself says which table applies.
+ */
 function interpretSpamhausFamily(kind: ListKind): (address: string) => CodeMeaning {
-  return kind === 'domain' ? interpretDbl : interpretZen;
+  if (kind === 'domain') return interpretDbl;
+  if (kind === 'ip') return interpretZen;
+  return (address) => (address.startsWith('127.0.1.') ? interpretDbl(address) : interpretZen(address));
 }

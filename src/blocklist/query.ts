@@ -52,16 +52,17 @@ export function domainQueryName(domain: string, zone: string): string {
   return `${domain}.${zone}`;
 }
 
-/** Asks one list about one key (an IP or a domain, by the list's kind). */
+/** Asks one list about one key: an IP address (canonical text) or a domain. */
 export async function queryList(dns: DnsClient, list: BlocklistDefinition, key: string): Promise<ListAnswer> {
   let name: string;
   let shown: string;
-  if (list.kind === 'ip') {
-    const ip = parseIp(key);
-    if (!ip) throw new Error(`not an IP address: ${key}`);
+  const ip = parseIp(key);
+  if (ip) {
+    if (list.kind === 'domain') throw new Error(`${list.displayZone} is a domain list, not an IP list`);
     name = ipQueryName(ip, list.zone);
     shown = ipQueryName(ip, list.displayZone);
   } else {
+    if (list.kind === 'ip') throw new Error(`${list.displayZone} is an IP list, not a domain list`);
     name = domainQueryName(key, list.zone);
     shown = domainQueryName(key, list.displayZone);
   }

@@ -76,8 +76,8 @@ export const blocklistCheck = defineCheck({
       drop: ctx.options.noBlocklists,
       spamhausKey: ctx.options.spamhausKey,
     });
-    const ipLists = lists.filter((list) => list.kind === 'ip');
-    const domainLists = lists.filter((list) => list.kind === 'domain');
+    const ipLists = lists.filter((list) => list.kind !== 'domain');
+    const domainLists = lists.filter((list) => list.kind !== 'ip');
 
     // Addresses: every MX host's, then the sending IPs the user named.
     const targets = new Map<string, AddressTarget>();
@@ -172,9 +172,10 @@ export const blocklistCheck = defineCheck({
       return target ? `${key} (${target.sources.join(', ')})` : key;
     };
     const listByZone = new Map(lists.map((list) => [list.displayZone, list]));
+    const isAddress = (answer: ListAnswer) => targets.has(answer.key);
 
     // Listings, by kind of key.
-    const ipListed = answers.filter((answer) => answer.outcome === 'listed' && listByZone.get(answer.list)?.kind === 'ip');
+    const ipListed = answers.filter((answer) => answer.outcome === 'listed' && isAddress(answer));
     if (ipListed.length > 0) {
       const keys = unique(ipListed.map((answer) => answer.key));
       findings.push(
@@ -209,7 +210,7 @@ export const blocklistCheck = defineCheck({
         }),
       );
     }
-    const domainListed = answers.filter((answer) => answer.outcome === 'listed' && listByZone.get(answer.list)?.kind === 'domain');
+    const domainListed = answers.filter((answer) => answer.outcome === 'listed' && !isAddress(answer));
     if (domainListed.length > 0) {
       findings.push(
         emit('blocklist/domain-listed', {
@@ -264,7 +265,11 @@ export const blocklistCheck = defineCheck({
           ? `no blocklist gave a usable answer (${summary.refused} refused, ${summary.inconclusive} timed out or failed)`
           : `no blocklist answered (${summary.inconclusive} queries timed out or failed)`;
     }
-    return inconclusive ? { findings, facts, inconclusive } : { findings, facts };
+    if (inconclusive) return { findings, facts, inconclusive };
+    // Refused lists were not checked: the result is not a clean pass even when
+    // the only finding is the (unscored) refusal.
+    if (refused.length > 0 && findings.every((finding) => finding.severity === 'info')) return { findings, facts, status: 'warn' };
+    return { findings, facts };
   },
 });
 
