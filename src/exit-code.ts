@@ -2,7 +2,14 @@
  * The process exit code, computed from the reports alone (pure; rendering
  * plays no part). Documented in the README's exit-codes section.
  */
-import { SEVERITIES, type Report, type Severity } from './report/schema.js';
+import type { Report, Severity } from './report/schema.js';
+
+/**
+ * Severities, most severe first: the order of SEVERITIES in report/schema.ts
+ * (a test keeps them equal). Repeated here so that the CLI's start-up, which
+ * needs EXIT, does not load zod.
+ */
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 export const EXIT = {
   /** No finding at or above --fail-on, every score ≥ --min-score, every check concluded. */
@@ -29,7 +36,7 @@ export interface Thresholds {
 /** True when `severity` is at or above `failOn`. */
 export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
+  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(failOn);
 }
 
 /** What breached the thresholds in one report (empty when nothing did). */

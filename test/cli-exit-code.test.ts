@@ -3,7 +3,8 @@
  * (2, usage errors, is produced by the CLI itself: see test/cli.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { EXIT, atOrAbove, breaches, exitCodeFor } from '../src/exit-code.js';
+import { EXIT, SEVERITY_ORDER, atOrAbove, breaches, exitCodeFor } from '../src/exit-code.js';
+import { SEVERITIES } from '../src/report/schema.js';
 import type { CheckResult, Report, Severity } from '../src/report/schema.js';
 
 function report(checks: Array<Partial<CheckResult> & { findings?: Severity[] }>, score = 100): Report {
@@ -34,6 +35,10 @@ function report(checks: Array<Partial<CheckResult> & { findings?: Severity[] }>,
 }
 
 describe('atOrAbove', () => {
+  it('uses the schema\'s severity order', () => {
+    expect(SEVERITY_ORDER).toEqual(SEVERITIES);
+  });
+
   it('orders critical > high > medium > low > info, none never', () => {
     expect(atOrAbove('critical', 'high')).toBe(true);
     expect(atOrAbove('high', 'high')).toBe(true);
