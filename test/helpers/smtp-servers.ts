@@ -34,6 +34,8 @@ export interface SmtpHostSpec {
 
 export interface SmtpHosts {
   port: number;
+  /** Leaf certificate (PEM) each address presents, where the test made it. */
+  leafPem: Record<string, string>;
   /** EHLO names each address received, in order. */
   ehloNames(address: string): string[];
   /** Number of MAIL FROM commands received (must stay 0: probes never send mail). */
@@ -112,8 +114,11 @@ export async function startSmtpHosts(specs: SmtpHostSpec[], options: { port?: nu
         }
         port = await listen(netServer, port, spec.address);
       }
+      const leafPem: Record<string, string> = {};
+      for (const spec of specs) if (spec.tls) leafPem[spec.address] = spec.tls.chainPem.split(/(?<=-----END CERTIFICATE-----\n?)/)[0]!;
       return {
         port,
+        leafPem,
         ehloNames: (address) => ehlo.get(address) ?? [],
         mailCommands: () => mail,
         async close() {
