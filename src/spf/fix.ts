@@ -6,7 +6,7 @@
  * authorises given sending IPs.
  */
 import { matchesSuffix, recognizeProviders, type Provider } from '../providers.js';
-import { formatNetwork, networkContains, networkTerm, parseIp, reduceNetworks, unmapIpv4, type IpNetwork } from './ip.js';
+import { formatNetwork, networkContains, networkTerm, parseIp, parseIpv4, reduceNetworks, unmapIpv4, type IpNetwork } from './ip.js';
 import { findAll, parseRecord, type ParsedRecord, type Qualifier, type Term } from './parse.js';
 import type { SpfNode, SpfWalk } from './walk.js';
 
@@ -401,7 +401,8 @@ export function ipTerms(ips: readonly string[]): string[] {
  * mechanism.
  */
 export function withIps(parsed: ParsedRecord, ips: readonly string[], beforeIndex?: number): string {
-  const add = ipTerms(ips);
+  const present = new Set(parsed.terms.map((term) => term.text.toLowerCase().replace(/^\+/, '')));
+  const add = ipTerms(ips).filter((term) => !present.has(term));
   const terms = parsed.terms;
   let position = beforeIndex !== undefined ? terms.findIndex((term) => term.index === beforeIndex) : -1;
   if (position < 0) {
@@ -443,12 +444,16 @@ export function repairRecord(text: string): string | null {
     if (/^[+\-~?]?[0-9a-fA-F:.]+(?:\/\d+)?$/.test(term) && parseIp(term.replace(/^[+\-~?]/, '').split('/')[0]!)) {
       term = term.replace(/^([+\-~?]?)/, '$1ip4:');
     }
-    const ipTarget = /^([+\-~?]?)(?:a|mx|include|ip4|ip6|ip|ipv4|ipv6):([0-9a-fA-F:.]+?)(?::\d{1,5})?(\/\d+)?$/i.exec(term);
+    const ipTarget = /^([+\-~?]?)(?:a|mx|include|ip4|ip6|ip|ipv4|ipv6):([^/]+)(\/\d+)?$/i.exec(term);
     if (ipTarget) {
-      const address = parseIp(ipTarget[2]!);
-      if (address) {
+      // An address, or an IPv4 address followed by a port.
+      const text = ipTarget[2]!;
+      const withoutPort = /^(.+):\d{1,5}$/.exec(text)?.[1];
+      const addressText = parseIp(text) ? text : withoutPort && parseIpv4(withoutPort) ? withoutPort : undefined;
+      if (addressText) {
+        const address = parseIp(addressText)!;
         const prefix = ipTarget[3] ? `/${Number(ipTarget[3].slice(1))}` : '';
-        term = `${ipTarget[1]}ip${address.version}:${ipTarget[2]}${prefix}`;
+        term = `${ipTarget[1]}ip${address.version}:${addressText}${prefix}`;
       }
     }
     term = term.replace(/^([+\-~?]?ip[46]:[^/]+\/)0+(\d)/i, '$1$2');

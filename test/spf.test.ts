@@ -1,0 +1,390 @@
+/**
+ * The spf check against fixture zones, through the real resolver and the
+ * local fixture DNS server: finding ids, severities, exact lookup counts and
+ * the exact records each fix proposes.
+ */
+import { describe, expect, it } from 'vitest';
+import { spfCheck } from '../src/checks/spf.js';
+import type { AuditOptions } from '../src/context.js';
+import type { CheckResult, FixRecord } from '../src/report/schema.js';
+import type { SpfNode } from '../src/spf/walk.js';
+import { findingIds, runCheck, startFixture } from './helpers/context.js';
+
+async function check(fixture: string, domain: string, options: AuditOptions = {}): Promise<CheckResult> {
+  const env = await startFixture(fixture);
+  try {
+    return await runCheck(spfCheck, env.ctx(domain, options));
+  } finally {
+    await env.close();
+  }
+}
+
+function fixOf(result: CheckResult, id: string): FixRecord[] | undefined {
+  return result.findings.find((finding) => finding.id === id)?.fix?.records;
+}
+
+const replace = (name: string, value: string, current: string): FixRecord => ({ action: 'replace', name, type: 'TXT', value, current });
+const add = (name: string, value: string): FixRecord => ({ action: 'add', name, type: 'TXT', value });
+
+describe('spf check: finding catalogue', () => {
+  it('declares every id of the issue with its severity', () => {
+    const severities = Object.fromEntries(Object.entries(spfCheck.findings).map(([id, spec]) => [id, spec.severity]));
+    expect(severities).toEqual({
+      'spf/missing': 'high',
+      'spf/multiple-records': 'critical',
+      'spf/syntax-error': 'critical',
+      'spf/too-many-lookups': 'critical',
+      'spf/void-lookups': 'high',
+      'spf/loop': 'critical',
+      'spf/include-missing': 'high',
+      'spf/permissive-all': 'critical',
+      'spf/neutral-all': 'medium',
+      'spf/no-all': 'medium',
+      'spf/ptr-mechanism': 'low',
+      'spf/record-too-long': 'low',
+      'spf/ip-not-authorized': 'high',
+    });
+  });
+});
+
+describe('spf check: a healthy policy', () => {
+  it('passes with its facts: record, tree, lookups, void lookups, all, networks', async () => {
+    const result = await check('spf-good', 'good.test');
+    expect(result.status).toBe('pass');
+    expect(result.findings).toEqual([]);
+    expect(result.facts).toMatchObject({
+      record: 'v=spf1 mx include:_spf.mailhost.test -all',
+      lookups: 2,
+      voidLookups: 0,
+      all: '-',
+      allSource: 'good.test',
+      networks: { ip4: ['192.0.2.10/32', '198.51.100.0/24'], ip6: ['2001:db8::10/128'], complete: true },
+    });
+    const tree = result.facts.tree as SpfNode;
+    expect(tree).toMatchObject({ domain: 'good.test', status: 'ok', lookups: 2, totalLookups: 2 });
+    expect(tree.children.map((child) => [child.term, child.status, child.lookups])).toEqual([['include:_spf.mailhost.test', 'ok', 0]]);
+  });
+});
+
+describe('spf/missing', () => {
+  it.each([
+    ['hosted.test', 'v=spf1 include:_spf.google.com ~all'],
+    ['own.test', 'v=spf1 mx ~all'],
+    ['mixed.test', 'v=spf1 mx include:spf.protection.outlook.com ~all'],
+    ['nomail.test', 'v=spf1 -all'],
+  ])('%s gets the starting record %s', async (domain, value) => {
+    const result = await check('spf-missing', domain);
+    expect(findingIds(result)).toEqual(['spf/missing']);
+    expect(result.findings[0]!.severity).toBe('high');
+    expect(fixOf(result, 'spf/missing')).toEqual([add(domain, value)]);
+    expect(result.facts.record).toBeNull();
+  });
+});
+
+describe('spf/multiple-records', () => {
+  it('proposes one merged record and the removal of the other', async () => {
+    const result = await check('spf-multiple-records', 'multi.test');
+    expect(findingIds(result)).toEqual(['spf/multiple-records']);
+    expect(result.findings[0]!.severity).toBe('critical');
+    expect(fixOf(result, 'spf/multiple-records')).toEqual([
+      replace('multi.test', 'v=spf1 include:_spf.mailhost.test ip4:192.0.2.1 ~all', 'v=spf1 include:_spf.mailhost.test ~all'),
+      { action: 'remove', name: 'multi.test', type: 'TXT', value: 'v=spf1 ip4:192.0.2.1 -all', current: 'v=spf1 ip4:192.0.2.1 -all' },
+    ]);
+    expect(result.facts.records).toEqual(['v=spf1 include:_spf.mailhost.test ~all', 'v=spf1 ip4:192.0.2.1 -all']);
+    expect(result.facts.merged).toEqual({ record: 'v=spf1 include:_spf.mailhost.test ip4:192.0.2.1 ~all', lookups: 1 });
+  });
+});
+
+describe('spf/syntax-error', () => {
+  it('repairs a Unicode dash', async () => {
+    const result = await check('spf-syntax-error', 'dash.test');
+    expect(findingIds(result)).toEqual(['spf/syntax-error']);
+    expect(result.findings[0]!.severity).toBe('critical');
+    expect(fixOf(result, 'spf/syntax-error')).toEqual([
+      replace('dash.test', 'v=spf1 ip4:192.0.2.1 include:_spf.mailhost.test -all', 'v=spf1 ip4:192.0.2.1 include:_spf.mailhost.test \u2013all'),
+    ]);
+    // The broken "all" is not reported again as a missing all.
+    expect((result.facts.tree as SpfNode).syntaxErrors).toHaveLength(1);
+  });
+
+  it('gives no record to paste when the mistake cannot be repaired', async () => {
+    const result = await check('spf-syntax-error', 'short.test');
+    expect(findingIds(result)).toEqual(['spf/syntax-error']);
+    expect(fixOf(result, 'spf/syntax-error')).toBeUndefined();
+  });
+
+  it('finds an error in an included record', async () => {
+    const result = await check('spf-syntax-error', 'nested.test');
+    expect(findingIds(result)).toEqual(['spf/syntax-error']);
+    const tree = result.facts.tree as SpfNode;
+    expect(tree.syntaxErrors).toBeUndefined();
+    expect(tree.children[0]!.syntaxErrors).toHaveLength(1);
+  });
+});
+
+describe('spf/too-many-lookups', () => {
+  it('counts 17 lookups as RFC 7208 §4.6.4 does and proposes a record with 8', async () => {
+    const result = await check('spf-too-many-lookups', 'busy.test');
+    expect(findingIds(result)).toEqual(['spf/too-many-lookups']);
+    expect(result.findings[0]!.severity).toBe('critical');
+    expect(result.facts.lookups).toBe(17);
+    expect(result.facts.proposedLookups).toBe(8);
+    const tree = result.facts.tree as SpfNode;
+    expect([tree.lookups, tree.totalLookups]).toEqual([7, 17]);
+    expect(tree.children.map((child) => [child.term, child.lookups, child.totalLookups])).toEqual([
+      ['include:_spf.crm.test', 2, 2],
+      ['include:_spf.mail.test', 3, 3],
+      ['include:_spf.news.test', 1, 1],
+      ['include:_spf.crm.test', 2, 2],
+      ['include:_spf.shop.test', 2, 2],
+    ]);
+    expect(result.facts.macroTargets).toEqual(['_spf.news.test: exists:%{i}._ip.news.test']);
+    expect(fixOf(result, 'spf/too-many-lookups')).toEqual([
+      replace(
+        'busy.test',
+        'v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 include:_spf.crm.test ip4:198.51.100.0/28 ip4:198.51.100.16/28 ip4:198.51.100.32/28 include:_spf.news.test include:_spf.shop.test ~all',
+        'v=spf1 a mx include:_spf.crm.test include:_spf.mail.test include:_spf.news.test include:_spf.crm.test include:_spf.shop.test ~all',
+      ),
+    ]);
+    const notes = result.findings[0]!.fix!.notes!;
+    expect(notes[0]).toContain('17 before, 8 after');
+  });
+
+  it('splits a flattened record over 450 octets into _spfN sub-records', async () => {
+    const result = await check('spf-flatten-split', 'wide.test');
+    expect(findingIds(result)).toEqual(['spf/too-many-lookups']);
+    expect(result.facts.lookups).toBe(12);
+    expect(result.facts.proposedLookups).toBe(3);
+    const cloud = (first: number, last: number) => {
+      const terms: string[] = [];
+      for (let i = 1; i <= 10; i++) for (let j = 1; j <= 4; j++) terms.push(`ip4:10.${i}.${j}.0/24`);
+      return terms.slice(first, last).join(' ');
+    };
+    const records = fixOf(result, 'spf/too-many-lookups')!;
+    expect(records).toEqual([
+      replace('wide.test', 'v=spf1 include:_spf1.wide.test include:_spf2.wide.test include:_spf.mailhost.test ~all', 'v=spf1 include:_spf.cloud.test include:_spf.mailhost.test ~all'),
+      add('_spf1.wide.test', `v=spf1 ${cloud(0, 27)} -all`),
+      add('_spf2.wide.test', `v=spf1 ${cloud(27, 40)} -all`),
+    ]);
+    for (const record of records) expect(Buffer.byteLength(record.value)).toBeLessThanOrEqual(450);
+  });
+
+  it('counts an mx term naming more than 10 hosts and resolves every host in the fix', async () => {
+    const result = await check('spf-mx-limit', 'manymx.test');
+    expect(findingIds(result)).toEqual(['spf/too-many-lookups']);
+    expect(result.facts.lookups).toBe(1);
+    const hosts = Array.from({ length: 11 }, (_, i) => `ip4:192.0.2.${51 + i}`).join(' ');
+    expect(fixOf(result, 'spf/too-many-lookups')).toEqual([replace('manymx.test', `v=spf1 ${hosts} -all`, 'v=spf1 mx -all')]);
+  });
+});
+
+describe('spf/void-lookups', () => {
+  it('counts 3 void lookups and removes the terms that resolve to nothing', async () => {
+    const result = await check('spf-void-lookups', 'void.test');
+    expect(findingIds(result)).toEqual(['spf/void-lookups']);
+    expect(result.findings[0]!.severity).toBe('high');
+    expect(result.facts).toMatchObject({ lookups: 4, voidLookups: 3 });
+    expect(fixOf(result, 'spf/void-lookups')).toEqual([
+      replace('void.test', 'v=spf1 include:_spf.mailhost.test -all', 'v=spf1 a:gone1.void.test a:gone2.void.test mx:gone3.void.test include:_spf.mailhost.test -all'),
+    ]);
+  });
+});
+
+describe('spf/loop', () => {
+  it('finds an include loop two levels deep', async () => {
+    const result = await check('spf-loop', 'loop.test');
+    expect(findingIds(result)).toEqual(['spf/loop']);
+    expect(result.findings[0]!.severity).toBe('critical');
+    const tree = result.facts.tree as SpfNode;
+    expect(tree.children[0]!.children.map((child) => [child.domain, child.status])).toEqual([['loop.test', 'loop']]);
+    expect(result.facts.lookups).toBe(2);
+  });
+
+  it('removes a self-redirect and ends the record in ~all', async () => {
+    const result = await check('spf-loop', 'selfloop.test');
+    expect(findingIds(result)).toEqual(['spf/loop']);
+    expect(fixOf(result, 'spf/loop')).toEqual([replace('selfloop.test', 'v=spf1 ip4:192.0.2.1 ~all', 'v=spf1 ip4:192.0.2.1 redirect=selfloop.test')]);
+  });
+});
+
+describe('spf/include-missing', () => {
+  it('reports include targets that do not exist or publish no SPF record', async () => {
+    const result = await check('spf-include-missing', 'incmiss.test');
+    expect(findingIds(result)).toEqual(['spf/include-missing']);
+    expect(result.findings[0]!.severity).toBe('high');
+    expect(result.facts).toMatchObject({ lookups: 3, voidLookups: 1 });
+    expect(fixOf(result, 'spf/include-missing')).toEqual([
+      replace('incmiss.test', 'v=spf1 include:_spf.mailhost.test -all', 'v=spf1 include:gone.incmiss.test include:nospf.incmiss.test include:_spf.mailhost.test -all'),
+    ]);
+  });
+
+  it('reports a redirect target without SPF', async () => {
+    const result = await check('spf-include-missing', 'redirmiss.test');
+    expect(findingIds(result)).toEqual(['spf/include-missing']);
+    expect(fixOf(result, 'spf/include-missing')).toEqual([replace('redirmiss.test', 'v=spf1 ~all', 'v=spf1 redirect=_spf.redirmiss.test')]);
+  });
+});
+
+describe('the effective all', () => {
+  it('spf/permissive-all: +all becomes ~all', async () => {
+    const result = await check('spf-permissive-all', 'open.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(result.findings[0]!.severity).toBe('critical');
+    expect(result.facts.all).toBe('+');
+    expect(fixOf(result, 'spf/permissive-all')).toEqual([replace('open.test', 'v=spf1 ip4:192.0.2.0/24 ~all', 'v=spf1 ip4:192.0.2.0/24 +all')]);
+  });
+
+  it('spf/permissive-all: a bare all becomes -all when the record already covers every known sender', async () => {
+    const result = await check('spf-permissive-all', 'bare.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(fixOf(result, 'spf/permissive-all')).toEqual([replace('bare.test', 'v=spf1 mx -all', 'v=spf1 mx all')]);
+  });
+
+  it('spf/permissive-all: +all reached through redirect is fixed at the redirect target', async () => {
+    const result = await check('spf-permissive-all', 'viaredirect.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(result.facts).toMatchObject({ all: '+', allSource: '_spf.viaredirect.test' });
+    expect(fixOf(result, 'spf/permissive-all')).toEqual([
+      replace('_spf.viaredirect.test', 'v=spf1 ip4:192.0.2.31 ~all', 'v=spf1 ip4:192.0.2.31 +all'),
+    ]);
+  });
+
+  it('spf/neutral-all: ?all becomes ~all', async () => {
+    const result = await check('spf-neutral-all', 'neutral.test');
+    expect(findingIds(result)).toEqual(['spf/neutral-all']);
+    expect(result.findings[0]!.severity).toBe('medium');
+    expect(result.status).toBe('warn');
+    expect(fixOf(result, 'spf/neutral-all')).toEqual([
+      replace('neutral.test', 'v=spf1 include:_spf.mailhost.test ~all', 'v=spf1 include:_spf.mailhost.test ?all'),
+    ]);
+  });
+
+  it('spf/no-all: ~all is added after the last mechanism', async () => {
+    const result = await check('spf-no-all', 'noall.test');
+    expect(findingIds(result)).toEqual(['spf/no-all']);
+    expect(result.findings[0]!.severity).toBe('medium');
+    expect(result.facts.all).toBeNull();
+    expect(fixOf(result, 'spf/no-all')).toEqual([
+      replace('noall.test', 'v=spf1 ip4:192.0.2.1 ~all exp=why.noall.test', 'v=spf1 ip4:192.0.2.1 exp=why.noall.test'),
+    ]);
+  });
+
+  it('spf/no-all: a redirect target without all is fixed where it is published', async () => {
+    const result = await check('spf-no-all', 'redir.test');
+    expect(findingIds(result)).toEqual(['spf/no-all']);
+    expect(fixOf(result, 'spf/no-all')).toEqual([replace('_spf.redir.test', 'v=spf1 ip4:192.0.2.5 ~all', 'v=spf1 ip4:192.0.2.5')]);
+  });
+});
+
+describe('spf/ptr-mechanism and spf/record-too-long', () => {
+  it('flags ptr (low) and proposes the record without it', async () => {
+    const result = await check('spf-ptr', 'ptr.test');
+    expect(findingIds(result)).toEqual(['spf/ptr-mechanism']);
+    expect(result.findings[0]!.severity).toBe('low');
+    expect(result.facts.lookups).toBe(1);
+    expect(fixOf(result, 'spf/ptr-mechanism')).toEqual([replace('ptr.test', 'v=spf1 ip4:192.0.2.1 -all', 'v=spf1 ptr ip4:192.0.2.1 -all')]);
+  });
+
+  it('flags a record over 450 octets (low) and splits it', async () => {
+    const result = await check('spf-record-too-long', 'long.test');
+    expect(findingIds(result)).toEqual(['spf/record-too-long']);
+    expect(result.findings[0]!.severity).toBe('low');
+    const ips = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `ip4:192.0.2.${from + i}`).join(' ');
+    const current = `v=spf1 ${ips(1, 30)} include:_spf.mailhost.test -all`;
+    expect(fixOf(result, 'spf/record-too-long')).toEqual([
+      replace('long.test', 'v=spf1 include:_spf1.long.test include:_spf2.long.test include:_spf.mailhost.test -all', current),
+      add('_spf1.long.test', `v=spf1 ${ips(1, 29)} -all`),
+      add('_spf2.long.test', `v=spf1 ${ips(30, 30)} -all`),
+    ]);
+  });
+});
+
+describe('DNS failures are inconclusive, never missing', () => {
+  it('a TXT timeout ends the check in error without spf/missing', async () => {
+    const result = await check('spf-dns-failure', 'flaky.test');
+    expect(result.status).toBe('error');
+    expect(result.findings).toEqual([]);
+    expect(result.error).toContain('timeout');
+    expect(result.facts).toMatchObject({ record: null, lookups: 0 });
+  });
+
+  it('a SERVFAIL on an include target ends the check in error with the tree kept', async () => {
+    const result = await check('spf-dns-failure', 'partial.test');
+    expect(result.status).toBe('error');
+    expect(findingIds(result)).toEqual([]);
+    const tree = result.facts.tree as SpfNode;
+    expect(tree.children.map((child) => child.status)).toEqual(['dns-error']);
+    expect(result.facts.dnsErrors).toEqual(['DNS servfail for broken.partial.test TXT']);
+  });
+});
+
+describe('macros', () => {
+  it('validates macro targets without querying them and says so in the facts', async () => {
+    const result = await check('spf-macro', 'macro.test');
+    expect(result.status).toBe('pass');
+    expect(result.facts).toMatchObject({
+      lookups: 2,
+      macroTargets: ['macro.test: exists:%{i}._spf.macro.test', 'macro.test: include:%{l1r-}.users.macro.test'],
+      networks: { ip4: ['192.0.2.1/32'], ip6: [], complete: false },
+    });
+    expect(typeof result.facts.macroNote).toBe('string');
+  });
+});
+
+describe('spf/ip-not-authorized', () => {
+  it('evaluates each sending IP and adds the failing ones before the all', async () => {
+    const result = await check('spf-sending-ips', 'send.test', { ips: ['192.0.2.40', '203.0.113.9', '2001:db8::25'] });
+    expect(findingIds(result)).toEqual(['spf/ip-not-authorized']);
+    expect(result.findings[0]!.severity).toBe('high');
+    expect(result.facts.ipResults).toEqual([
+      { ip: '192.0.2.40', result: 'pass', lookups: 1, voidLookups: 0, mechanism: 'mx', mechanismDomain: 'send.test' },
+      {
+        ip: '203.0.113.9',
+        result: 'fail',
+        lookups: 2,
+        voidLookups: 0,
+        mechanism: '-all',
+        mechanismDomain: 'send.test',
+        explanation: "203.0.113.9 is not one of send.test's senders",
+      },
+      expect.objectContaining({ ip: '2001:db8::25', result: 'fail', mechanism: '-all' }),
+    ]);
+    expect(fixOf(result, 'spf/ip-not-authorized')).toEqual([
+      replace(
+        'send.test',
+        'v=spf1 mx include:_spf.mailhost.test ip4:203.0.113.9 ip6:2001:db8::25 -all exp=why.send.test',
+        'v=spf1 mx include:_spf.mailhost.test -all exp=why.send.test',
+      ),
+    ]);
+  });
+
+  it('adds the IP before the term that denied it', async () => {
+    const result = await check('spf-sending-ips', 'deny.test', { ips: ['203.0.113.9'] });
+    expect(findingIds(result)).toEqual(['spf/ip-not-authorized']);
+    expect(fixOf(result, 'spf/ip-not-authorized')).toEqual([
+      replace('deny.test', 'v=spf1 ip4:203.0.113.9 -ip4:203.0.113.9 include:_spf.mailhost.test ~all', 'v=spf1 -ip4:203.0.113.9 include:_spf.mailhost.test ~all'),
+    ]);
+  });
+
+  it('no finding when every sending IP passes', async () => {
+    const result = await check('spf-sending-ips', 'send.test', { ips: ['192.0.2.40', '198.51.100.7'] });
+    expect(findingIds(result)).toEqual([]);
+    expect((result.facts.ipResults as Array<{ result: string }>).map((entry) => entry.result)).toEqual(['pass', 'pass']);
+  });
+
+  it('a domain without SPF: result none, and the starting record carries the IP', async () => {
+    const result = await check('spf-missing', 'hosted.test', { ips: ['192.0.2.99'] });
+    expect(findingIds(result)).toEqual(['spf/ip-not-authorized', 'spf/missing']);
+    expect((result.facts.ipResults as Array<{ result: string }>)[0]!.result).toBe('none');
+    const expected = [add('hosted.test', 'v=spf1 include:_spf.google.com ip4:192.0.2.99 ~all')];
+    expect(fixOf(result, 'spf/missing')).toEqual(expected);
+    expect(fixOf(result, 'spf/ip-not-authorized')).toEqual(expected);
+  });
+
+  it('a temperror while evaluating an IP is inconclusive, not a finding', async () => {
+    const result = await check('spf-dns-failure', 'partial.test', { ips: ['192.0.2.1'] });
+    expect(result.status).toBe('error');
+    expect(findingIds(result)).toEqual([]);
+    expect((result.facts.ipResults as Array<{ result: string }>)[0]!.result).toBe('temperror');
+  });
+});
