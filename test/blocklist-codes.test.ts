@@ -158,3 +158,14 @@ describe('query names (RFC 5782 §2.1, §2.4)', () => {
     expect(notQueriedReason(parseIp('2001:db8::1')!)).toBeNull();
   });
 });
+
+describe('README', () => {
+  it('documents every blocklist finding id and every default zone in the reputation section', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { blocklistCheck } = await import('../src/checks/blocklist.js');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('<!-- section:checks-reputation -->'), readme.indexOf('<!-- /section:checks-reputation -->'));
+    for (const id of Object.keys(blocklistCheck.findings)) expect(section, id).toContain(`| \`${id}\` | ${blocklistCheck.findings[id as keyof typeof blocklistCheck.findings].severity} |`);
+    for (const entry of DEFAULT_BLOCKLISTS) expect(section, entry.zone).toContain(`| \`${entry.zone}\` |`);
+  });
+});
