@@ -1,25 +1,76 @@
 /**
  * `npm run demo`: audits two bundled example domains (one healthy, one
- * broken) through the real CLI code path, against the fixture DNS server
- * started in-process on 127.0.0.1. Works offline: every DNS query goes to the
- * local server, SMTP probing is off, and the fixtures publish nothing that
- * would make a check connect anywhere (their addresses are documentation
- * ranges that are only looked up, never contacted).
+ * broken) through the real CLI code path, offline:
+ * - the fixture DNS server (fixtures/demo-*.json) runs in-process on
+ *   127.0.0.1 and answers every query of the run (`--resolver`);
+ * - the healthy domain's MTA-STS policy is served over HTTPS on 127.0.0.1 by
+ *   a small server started here, with a demo certificate whose CA is passed
+ *   with `--ca-file` (fixtures/demo-tls/; not for any other use);
+ * - SMTP probing is off (`--no-smtp`): the MX addresses are documentation
+ *   ranges that are looked up, never contacted.
  *
  * Extra arguments are passed to the CLI: `npm run demo -- --format json`,
  * `npm run demo -- -v`.
  */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { main, processIo, type CliIo } from './cli.js';
 import { EXIT } from './exit-code.js';
-import { loadFixture, startFixtureDnsServer } from './fixture-server.js';
+import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './fixture-server.js';
 
 /** The bundled fixtures (fixtures/<name>.json) and the domains they serve. */
 export const DEMO_FIXTURES = ['demo-good', 'demo-broken'] as const;
 export const DEMO_DOMAINS = ['good.example', 'broken.example'] as const;
 
-/** The CLI arguments the demo runs with, given the fixture server's address; `extra` goes last. */
-export function demoArguments(server: string, extra: readonly string[] = []): string[] {
-  return [...DEMO_DOMAINS, '--resolver', server, '--timeout', '1000', '--no-smtp', ...extra];
+/** Demo TLS material: a CA and a certificate for the healthy domain's MTA-STS host. */
+const TLS_DIR = path.join(FIXTURES_DIR, 'demo-tls');
+export const DEMO_CA_FILE = path.join(TLS_DIR, 'ca.pem');
+
+/** Files the demo HTTPS server serves: Host → path → body. */
+const HTTPS_FILES: Record<string, Record<string, string>> = {
+  'mta-sts.good.example': { '/.well-known/mta-sts.txt': 'mta-sts.good.example.txt' },
+};
+
+/** The CLI arguments the demo runs with; `extra` goes last. */
+export function demoArguments(dnsServer: string, httpsPort: number, extra: readonly string[] = []): string[] {
+  return [
+    ...DEMO_DOMAINS,
+    '--resolver',
+    dnsServer,
+    '--timeout',
+    '1000',
+    '--no-smtp',
+    '--https-port',
+    String(httpsPort),
+    '--ca-file',
+    DEMO_CA_FILE,
+    ...extra,
+  ];
+}
+
+/** The HTTPS server for the demo's MTA-STS policy, on 127.0.0.1 and a free port. */
+async function startHttpsServer(): Promise<Server> {
+  const server = createServer(
+    { key: readFileSync(path.join(TLS_DIR, 'server.key')), cert: readFileSync(path.join(TLS_DIR, 'server.pem')) },
+    (request, response) => {
+      const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      const file = HTTPS_FILES[host]?.[(request.url ?? '').split('?')[0]!];
+      if (!file) {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/plain' }).end(readFileSync(path.join(TLS_DIR, file)));
+    },
+  );
+  // A failed handshake must not end the demo.
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return server;
 }
 
 /**
@@ -28,16 +79,24 @@ export function demoArguments(server: string, extra: readonly string[] = []): st
  * the CLI's code for usage or internal errors.
  */
 export async function runDemo(extra: readonly string[] = [], io: CliIo = processIo()): Promise<number> {
-  const server = await startFixtureDnsServer(DEMO_FIXTURES.map((name) => loadFixture(name)));
+  const dns = await startFixtureDnsServer(DEMO_FIXTURES.map((name) => loadFixture(name)));
+  let https: Server | undefined;
   try {
-    const args = demoArguments(server.server, extra);
+    https = await startHttpsServer();
+    const httpsPort = (https.address() as AddressInfo).port;
+    const args = demoArguments(dns.server, httpsPort, extra);
     io.stderr.write(
-      `mailcheck demo: a DNS server on ${server.server} serves ${DEMO_DOMAINS.join(' and ')} from fixtures/; nothing leaves this machine.\n` +
-        `$ mailcheck ${args.join(' ')}\n\n`,
+      `mailcheck demo: a DNS server on ${dns.server} serves ${DEMO_DOMAINS.join(' and ')} from fixtures/, ` +
+        `an HTTPS server on 127.0.0.1:${httpsPort} the MTA-STS policy; nothing leaves this machine.\n` +
+        `$ mailcheck ${args.map((arg) => (arg === DEMO_CA_FILE ? path.relative(process.cwd(), arg) || arg : arg)).join(' ')}\n\n`,
     );
     const code = await main(args, io);
     return code === EXIT.usage || code === EXIT.internal ? code : EXIT.ok;
   } finally {
-    await server.close();
+    if (https) {
+      https.closeAllConnections();
+      await new Promise<void>((resolve) => https!.close(() => resolve()));
+    }
+    await dns.close();
   }
 }

@@ -38,6 +38,8 @@ describe('npm run demo', () => {
     }
     const [good, broken] = reports as [Report, Report];
     expect(good.score.grade).toMatch(/^A\+?$/);
+    // The MTA-STS policy came from the demo's HTTPS server on 127.0.0.1.
+    expect(good.checks.find((c) => c.id === 'mta-sts')!.status).toBe('pass');
     expect(good.checks.flatMap((c) => c.findings).filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
     const brokenIds = broken.checks.flatMap((c) => c.findings.map((f) => f.id));
     expect(brokenIds).toEqual(
@@ -62,7 +64,7 @@ describe('npm run demo', () => {
     expect(io.out()).toMatch(/^good\.example\nScore \d+\/100 {2}Grade A/);
     expect(io.out()).toMatch(/^broken\.example\nScore \d+\/100 {2}Grade [D-F]/m);
     expect(io.out()).toContain('Fix first');
-    expect(demoArguments('127.0.0.1:1')).toContain('--no-smtp');
+    expect(demoArguments('127.0.0.1:1', 4430)).toContain('--no-smtp');
   });
 
   it('passes extra arguments to the CLI, and a usage error through', async () => {

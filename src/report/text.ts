@@ -47,7 +47,7 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   }
   lines.push(style.dim('─'.repeat(width)));
 
-  const titleWidth = Math.min(24, Math.max(...report.checks.map((check) => check.title.length), 4));
+  const titleWidth = Math.min(30, Math.max(...report.checks.map((check) => check.title.length), 4));
   for (const check of report.checks) lines.push(...renderCheck(check, style, width, titleWidth, options));
 
   lines.push('');
