@@ -203,6 +203,13 @@ describe('bimi: the record', () => {
       expect(findingIds(result)).toEqual([]);
     }
   });
+
+  it('is an error, not "missing", when the DMARC lookup fails and the Organizational Domain is unknown', async () => {
+    const result = await audit('bimi-dmarcfail.test');
+    expect(result.status).toBe('error');
+    expect(result.error).toBe('no BIMI record at default._bimi.bimi-dmarcfail.test, and the Organizational Domain is undetermined (TXT _dmarc.bimi-dmarcfail.test: timeout)');
+    expect(findingIds(result)).toEqual([]);
+  });
 });
 
 describe('bimi: DMARC enforcement', () => {

@@ -138,6 +138,11 @@ export const bimiCheck = defineCheck({
       return { findings, facts, inconclusive: `TXT ${lookup.name}: ${lookup.status}` };
     }
     const dmarc = await dmarcPromise;
+    if (lookup.bimi.length === 0 && lookup.nearMisses.length === 0 && !dmarc.organizationalDomainComplete) {
+      // Without the Organizational Domain its fallback record cannot be asked for: not "missing".
+      facts.dmarc = dmarcFacts(dmarc, []);
+      return { findings, facts, inconclusive: `no BIMI record at ${lookup.name}, and the Organizational Domain is undetermined (${dmarc.inconclusive ?? 'DMARC lookup failed'})` };
+    }
     // BIMI §7.2 step 6: with no record at the domain, ask the Organizational Domain.
     if (lookup.bimi.length === 0 && lookup.nearMisses.length === 0 && dmarc.organizationalDomain !== ctx.domain) {
       const org = await lookupRecords(ctx, selector, dmarc.organizationalDomain);
