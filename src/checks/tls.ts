@@ -222,7 +222,7 @@ export const tlsCheck = defineCheck({
           evidence: lists.untrusted,
           fix: {
             summary: `Install a certificate from a publicly trusted CA on ${hostList(affected.untrusted)}, with its full intermediate chain`,
-            notes: ['A private CA can be checked with --ca <file> (or NODE_EXTRA_CA_CERTS); senders on the internet will still not trust it.'],
+            notes: ['A private CA can be checked with --ca-file <file> (or NODE_EXTRA_CA_CERTS); senders on the internet will still not trust it.'],
           },
         }),
       );
