@@ -51,7 +51,8 @@ class ProbeError extends Error {
 
 /** Reads SMTP replies from a stream and writes commands, logging both. */
 interface Dialogue {
-  read(stage: ProbeError['stage']): Promise<Reply>;
+  /** Reads one reply; `waitMs` shortens the usual reply timeout. */
+  read(stage: ProbeError['stage'], waitMs?: number): Promise<Reply>;
   send(line: string): void;
   /** Stops listening on the current stream (before STARTTLS hands it to TLS). */
   detach(): void;
@@ -136,9 +137,9 @@ function createDialogue(stream: Duplex, transcript: string[], prefix: string, ti
   listen(stream);
 
   return {
-    read(stage) {
+    read(stage, waitMs) {
       return new Promise<Reply>((resolve, reject) => {
-        const wait = Math.max(0, Math.min(timeoutMs, deadline - Date.now()));
+        const wait = Math.max(0, Math.min(waitMs ?? timeoutMs, deadline - Date.now()));
         const timer = setTimeout(() => {
           waiting = undefined;
           reject(new ProbeError(stage, `no reply within ${wait} ms`, 'ETIMEDOUT'));
@@ -270,11 +271,14 @@ function ehloKeywords(lines: string[]): string[] {
   return lines.slice(1).map((line) => (line.trim().split(/\s+/)[0] ?? '').toUpperCase());
 }
 
+/** How long to wait for the reply to QUIT: politeness, not information. */
+const QUIT_WAIT_MS = 2000;
+
 /** QUIT politely (RFC 5321 §4.1.1.10) and close, without waiting long. */
 async function quit(dialogue: Dialogue, stream: Duplex): Promise<void> {
   try {
     dialogue.send('QUIT');
-    await dialogue.read('ehlo');
+    await dialogue.read('ehlo', QUIT_WAIT_MS);
   } catch {
     // The server may close without answering; nothing more to do.
   } finally {
