@@ -83,7 +83,7 @@ export const daneCheck = defineCheck({
     if (mx.nullMx) return { findings: [], facts: {}, skipped: 'the domain publishes a null MX: it accepts no mail' };
     if (mx.hosts.length === 0) return { findings: [], facts: {}, skipped: 'the domain publishes no MX records' };
 
-    const exchanges = [...new Map(mx.hosts.map((host) => [host.exchange, host])).values()];
+    const exchanges = mx.hosts.filter((host, index, all) => all.findIndex((other) => other.exchange === host.exchange) === index);
     const answers = await Promise.all(
       exchanges.map(async (host) => {
         // RFC 7672 §2.2.1: the TLSA base domain for SMTP is the MX host name, port 25.

@@ -44,8 +44,10 @@ function dnsProblem(host: MxHost): string | undefined {
 export function getSmtpProbes(ctx: CheckContext): Promise<SmtpProbes> {
   return ctx.shared('smtp-probes', async () => {
     const mx = await getMxHosts(ctx);
+    // The same exchange listed twice (at two preferences) is one host: keep its first (lowest) entry.
+    const unique = mx.hosts.filter((host, index, all) => all.findIndex((other) => other.exchange === host.exchange) === index);
     const hosts = await Promise.all(
-      mx.hosts.map(async (host): Promise<ProbedHost> => {
+      unique.map(async (host): Promise<ProbedHost> => {
         const probes = await Promise.all(hostAddresses(host).map((address) => getSmtpProbe(ctx, host.exchange, address)));
         const problem = dnsProblem(host);
         return { host: host.exchange, preference: host.preference, probes, ...(problem ? { dnsProblem: problem } : {}) };
