@@ -381,6 +381,15 @@ describe('spf/ip-not-authorized', () => {
     expect(fixOf(result, 'spf/ip-not-authorized')).toEqual(expected);
   });
 
+  it('builds on the record the other fixes propose', async () => {
+    const result = await check('spf-neutral-all', 'neutral.test', { ips: ['203.0.113.1'] });
+    expect(findingIds(result)).toEqual(['spf/ip-not-authorized', 'spf/neutral-all']);
+    expect((result.facts.ipResults as Array<{ result: string }>)[0]!.result).toBe('neutral');
+    expect(fixOf(result, 'spf/ip-not-authorized')).toEqual([
+      replace('neutral.test', 'v=spf1 include:_spf.mailhost.test ip4:203.0.113.1 ~all', 'v=spf1 include:_spf.mailhost.test ?all'),
+    ]);
+  });
+
   it('a temperror while evaluating an IP is inconclusive, not a finding', async () => {
     const result = await check('spf-dns-failure', 'partial.test', { ips: ['192.0.2.1'] });
     expect(result.status).toBe('error');

@@ -393,7 +393,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
       const chainEnd = redirectChainEnd(root);
       const endParsed = chainEnd ? walk.parsedOf(chainEnd) : undefined;
       const safe: Qualifier = coversKnownSenders(walk, mx, ips) ? '-' : '~';
-      const allFix = (id: 'spf/permissive-all' | 'spf/neutral-all' | 'spf/no-all', node: SpfNode, nodeParsed: ParsedRecord): Fix => {
+      const allFix = (node: SpfNode, nodeParsed: ParsedRecord): Fix => {
         const value = withAll(nodeParsed, safe);
         const fix: Fix = {
           summary: `End the SPF record of ${node.domain} with ${safe}all`,
@@ -401,7 +401,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
         };
         if (safe === '~') fix.notes = ['Move to -all once every service that sends as this domain is listed.'];
         if (node !== root) (fix.notes ??= []).push(`${node.domain} is the redirect target of ${domain}; its owner must publish this.`);
-        if (node === root && id !== 'spf/no-all') base = { parsed: parseRecord(value), current: root.record! };
+        if (node === root) base = { parsed: parseRecord(value), current: root.record! };
         return fix;
       };
       const all = walk.all;
@@ -412,7 +412,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
             emit('spf/permissive-all', {
               message: `The SPF record of ${all.domain} ends in "${term.text}": every server passes SPF for ${domain}`,
               evidence: [`${all.domain} TXT "${chainEnd.record}"`],
-              fix: allFix('spf/permissive-all', chainEnd, endParsed),
+              fix: allFix(chainEnd, endParsed),
             }),
           );
         } else if (all.qualifier === '?') {
@@ -420,7 +420,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
             emit('spf/neutral-all', {
               message: `The SPF record of ${all.domain} ends in "?all": mail from unlisted servers is neutral`,
               evidence: [`${all.domain} TXT "${chainEnd.record}"`],
-              fix: allFix('spf/neutral-all', chainEnd, endParsed),
+              fix: allFix(chainEnd, endParsed),
             }),
           );
         }
@@ -429,7 +429,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
           emit('spf/no-all', {
             message: `The SPF record of ${chainEnd.domain} has no "all" mechanism and no redirect: unlisted servers get neutral`,
             evidence: [`${chainEnd.domain} TXT "${chainEnd.record}"`],
-            fix: allFix('spf/no-all', chainEnd, endParsed),
+            fix: allFix(chainEnd, endParsed),
           }),
         );
       }
