@@ -86,7 +86,7 @@ export function defineAuditOptions(command: Command): Command {
   noBlocklist.negate = false;
   return (
     command
-      // Output
+      .optionsGroup('Output:')
       .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}`, 'text')
       .option(
         '-o, --output <[format=]file>',
@@ -96,7 +96,7 @@ export function defineAuditOptions(command: Command): Command {
       .option('--color', 'colour the text report even when stdout is not a terminal')
       .option('--no-color', 'never colour (also: NO_COLOR=1)')
       .option('-v, --verbose', 'show evidence and facts, and the DNS transcript on stderr')
-      // DNS
+      .optionsGroup('DNS:')
       .option(
         '--resolver <ip[:port]|url>',
         'DNS server to ask, repeatable; IPv6 as [::1]:5353; https://… for DNS over HTTPS (default: the system resolvers)',
@@ -104,11 +104,12 @@ export function defineAuditOptions(command: Command): Command {
       )
       .option('--timeout <ms>', 'timeout of one DNS query, ms (default: 2000)')
       .option('--retries <n>', 'retries of a DNS query after a timeout (default: 1)')
-      // Checks
+      .optionsGroup('Checks and thresholds:')
       .option('--checks <ids>', 'run only these checks (comma-separated, repeatable)', collect)
       .option('--skip <ids>', 'do not run these checks (comma-separated, repeatable)', collect)
       .option('--fail-on <severity>', 'exit 1 on a finding at or above: critical, high, medium, low, info, none', 'high')
       .option('--min-score <0-100>', 'exit 1 when a score is below this')
+      .optionsGroup('Check settings:')
       .option('--dkim-selector <s>', 'DKIM selector to probe besides the built-in list (comma-separated, repeatable)', collect)
       .option('--ip <addr>', 'a sending IP to evaluate for SPF, reverse DNS and blocklists (repeatable)', collect)
       .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
@@ -118,17 +119,18 @@ export function defineAuditOptions(command: Command): Command {
       .addOption(noBlocklist)
       .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')
       .option('--bimi-selector <s>', 'BIMI selector (default: default)')
-      // Batches and CI
+      .optionsGroup('Batches and CI:')
       .option('--file <path>', 'read domains or addresses from <path>, one per line, # comments; - reads stdin (repeatable)', collect)
       .option('--concurrency <n>', 'domains audited at the same time (default: 16)')
       .option('--baseline <report.json>', 'compare with an earlier --format json or ndjson run: new, resolved, unchanged findings')
       .option('--fail-on-regression', 'with --baseline: exit 1 only on new findings at or above --fail-on or a lower score')
-      // Previews and captures
+      .optionsGroup('Zone previews and DNS captures:')
       .option('--zone <file>', 'answer the names this zone file (RFC 1035) defines from it, not from DNS (repeatable)', collect)
       .option('--offline', 'with --zone: every other name does not exist, network probes are skipped')
       .option('--save-dns <file>', 'write every DNS answer of the run to <file>')
       .option('--replay <file>', 'answer DNS from a --save-dns file, without any network')
       // Testing: hidden from --help.
+      .optionsGroup('Testing:')
       .addOption(new Option('--https-port <port>', 'port for MTA-STS and BIMI HTTPS fetches (testing)').hideHelp())
       .addOption(new Option('--probe-timeout <ms>', 'timeout of SMTP and HTTPS connections (testing)').hideHelp())
       .addOption(new Option('--ca-file <file>', 'extra trusted CA certificates, PEM (testing; repeatable)').argParser(collect).hideHelp())

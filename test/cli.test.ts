@@ -37,8 +37,8 @@ async function json(args: string[]): Promise<{ code: number | null; reports: Rep
 }
 
 describe('exit codes', () => {
-  it('0: the healthy demo domain, every check', async () => {
-    const result = await runCli(['good.example', ...dns()]);
+  it('0: the healthy demo domain, every check but MTA-STS (its policy server runs only in the demo)', async () => {
+    const result = await runCli(['good.example', '--skip', 'mta-sts', ...dns()]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('good.example');

@@ -53,7 +53,7 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   lines.push('');
   lines.push(...renderFixFirst(report, style, width));
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
-  lines.push(...wrap(`${dns} · ${report.tool.name} ${report.tool.version} · ${report.generatedAt}`, width, '').map(style.dim));
+  lines.push(...wrap(`${dns} · ${report.generatedAt.replace(/\.\d+Z$/, 'Z')}`, width, '').map(style.dim));
   return `${lines.join('\n')}\n`;
 }
 
