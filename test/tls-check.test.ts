@@ -96,6 +96,12 @@ describe('tls check', () => {
     ]);
   });
 
+  it('probes an MX host listed twice once', async () => {
+    const result = await audit('tls-dup.test');
+    expect(findingIds(result)).toEqual([]);
+    expect((result.facts as Facts).hosts.map((host) => host.host)).toEqual(['good.tls-lab.test']);
+  });
+
   it('lists every affected host in one finding per id', async () => {
     const result = await audit('tls-mixed.test');
     const unreachable = result.findings.find((finding) => finding.id === 'tls/unreachable')!;
