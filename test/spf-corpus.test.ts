@@ -61,10 +61,10 @@ describe.skipIf(!present)('SPF analysis over the mxmap municipality corpus', () 
   let elapsedMs = 0;
 
   beforeAll(async () => {
-    fixture = await startFixture(corpusZone(entries), { timeoutMs: 1000, retries: 1 });
+    fixture = await startFixture(corpusZone(entries), { timeoutMs: 2000, retries: 2 });
     const started = performance.now();
     const domains = entries.filter((entry) => entry.domain !== '');
-    results = await pool(domains, 48, async (entry) => ({ entry, result: await runCheck(spfCheck, fixture.ctx(entry.domain)) }));
+    results = await pool(domains, 32, async (entry) => ({ entry, result: await runCheck(spfCheck, fixture.ctx(entry.domain)) }));
     elapsedMs = performance.now() - started;
   }, 180_000);
 
