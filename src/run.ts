@@ -115,6 +115,18 @@ export async function auditDomain(
     ),
   );
   const scored = scoreChecks(results);
+  // Keys in schema order, so JSON reads the same for every check.
+  const checks = scored.checks.map((check): CheckResult => ({
+    id: check.id,
+    title: check.title,
+    status: check.status,
+    score: check.score,
+    findings: check.findings,
+    facts: check.facts,
+    ...(check.error !== undefined ? { error: check.error } : {}),
+    ...(check.skipReason !== undefined ? { skipReason: check.skipReason } : {}),
+    durationMs: check.durationMs,
+  }));
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     tool: tool(),
@@ -122,7 +134,7 @@ export async function auditDomain(
     ...(target.input !== undefined && target.input !== target.domain ? { input: target.input } : {}),
     generatedAt: new Date().toISOString(),
     score: scored.score,
-    checks: scored.checks,
+    checks,
     fixes: scored.fixes,
     dns: { queries: dns.wireQueries(), servers: [...deps.dns.servers] },
   };
