@@ -285,6 +285,22 @@ describe('mailcheck spf', () => {
     expect(result.stderr).toMatch(/^mailcheck: .*not a URL.*\n$/);
   });
 
+  it('evaluates check_host() for --ip: 0 for pass, 1 for fail (RFC 7208 §2.6)', async () => {
+    // good.example: v=spf1 mx -all; 192.0.2.10 is mx1.good.example.
+    const pass = await runCli(['spf', 'good.example', '--ip', '192.0.2.10', '--format', 'json', ...dns()]);
+    expect(pass.code).toBe(0);
+    expect(JSON.parse(pass.stdout).result).toBe('pass');
+    const fail = await runCli(['spf', 'good.example', '--ip', '203.0.113.9', '--format', 'json', ...dns()]);
+    expect(fail.code).toBe(1);
+    expect(JSON.parse(fail.stdout).result).toBe('fail');
+  });
+
+  it('prints the include tree without --ip', async () => {
+    const result = await runCli(['spf', 'broken.example', ...dns()]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('_spf.oldmailer.example');
+  });
+
   it('rejects two client IPs with exit 2', async () => {
     const result = await runCli(['spf', 'good.example', '--ip', '192.0.2.10', '--ip', '192.0.2.11', '--resolver', server.server]);
     expect(result.code).toBe(2);
