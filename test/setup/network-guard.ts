@@ -69,7 +69,8 @@ function install(): void {
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     const target = connectTarget(args);
     // Unix sockets and named pipes are local by construction.
-    if (target.path === undefined) check(target.host, target.port, 'localhost');
+    // An HTTP(S) agent passes `path: null` for TCP connections: only a real path is a local socket.
+    if (target.path == null) check(target.host, target.port, 'localhost');
     return (socketConnect as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof socketConnect;
 
@@ -81,7 +82,7 @@ function install(): void {
     if (!options.socket) {
       const port = typeof first === 'number' || typeof first === 'string' ? first : options.port;
       const host = typeof args[1] === 'string' ? args[1] : options.host;
-      if (options.path === undefined) check(host, port, 'localhost');
+      if (options.path == null) check(host, port, 'localhost');
     }
     return (tlsConnect as (...a: unknown[]) => tls.TLSSocket)(...args);
   };
