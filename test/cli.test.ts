@@ -311,3 +311,26 @@ it('the bin entry point exists and is executable', () => {
   expect(existsSync(path.join(ROOT, 'bin', 'mailcheck.js'))).toBe(true);
   expect(readFileSync(path.join(ROOT, 'bin', 'mailcheck.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
 });
+
+describe('the network guard of spawned CLI processes', () => {
+  it('turns a connection outside 127.0.0.0/8 into a check error', async () => {
+    // --https-port and an MTA-STS host at a documentation address: the fetch must be refused, not attempted.
+    const zone = {
+      zone: {
+        'guard.test': { MX: [[10, 'mx.guard.test']], TXT: ['v=spf1 -all'] },
+        'mx.guard.test': { A: ['127.0.0.50'] },
+        '_mta-sts.guard.test': { TXT: ['v=STSv1; id=1'] },
+        'mta-sts.guard.test': { A: ['192.0.2.99'] },
+      },
+    };
+    const guardServer = await startFixtureDnsServer(zone as never);
+    try {
+      const result = await runCli(['guard.test', '--checks', 'mta-sts', '--resolver', guardServer.server, '--timeout', '300', '--format', 'json', '--probe-timeout', '2000']);
+      const report = JSON.parse(result.stdout) as Report;
+      const check = report.checks.find((c) => c.id === 'mta-sts')!;
+      expect(JSON.stringify(check)).toContain('test guard');
+    } finally {
+      await guardServer.close();
+    }
+  });
+});

@@ -4,11 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'mailcheck.js');
+/** Preloaded into every spawned CLI: connections outside 127.0.0.0/8 throw. */
+export const CHILD_GUARD = path.join(ROOT, 'test', 'helpers', 'child-network-guard.mjs');
 
 export interface CliResult {
   code: number | null;
@@ -32,7 +34,7 @@ export function runCli(
     throw new Error('dist/cli.js is missing: run `npm run build` (npm test does it) before the CLI tests');
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(CHILD_GUARD).href, bin, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
