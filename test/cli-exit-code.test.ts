@@ -7,7 +7,7 @@ import { EXIT, SEVERITY_ORDER, atOrAbove, breaches, exitCodeFor } from '../src/e
 import { SEVERITIES } from '../src/report/schema.js';
 import type { CheckResult, Report, Severity } from '../src/report/schema.js';
 
-function report(checks: Array<Partial<CheckResult> & { findings?: Severity[] }>, score = 100): Report {
+function report(checks: Array<Omit<Partial<CheckResult>, 'findings'> & { findings?: Severity[] }>, score = 100): Report {
   return {
     schemaVersion: 1,
     tool: { name: 'mailcheck-cli', version: '0.0.0' },
