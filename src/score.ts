@@ -82,7 +82,9 @@ export function totalScore(checks: ReadonlyArray<Pick<CheckResult, 'id' | 'statu
     weighted += weight * score;
     weights += weight;
   }
-  let value = weights === 0 ? 100 : Math.round((100 * weighted) / weights);
+  // Nothing concluded: with an errored check nothing was verified, which must
+  // not read as a perfect score; with only skipped checks nothing was wrong.
+  let value = weights === 0 ? (complete ? 100 : 0) : Math.round((100 * weighted) / weights);
   for (const check of checks) {
     if (check.status === 'error' || check.status === 'skipped') continue;
     for (const finding of check.findings) {

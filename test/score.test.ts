@@ -124,8 +124,13 @@ describe('totalScore', () => {
     expect(totalScore(checks).value).toBe(100);
   });
 
-  it('is 100 when no weighted check concluded', () => {
-    expect(totalScore([check('mx', [], 'error')])).toEqual({ value: 100, grade: 'A+', complete: false });
+  it('is 0 (F, incomplete) when every weighted check errored: nothing was verified', () => {
+    expect(totalScore([check('mx', [], 'error')])).toEqual({ value: 0, grade: 'F', complete: false });
+    expect(totalScore([check('mx', [], 'error'), check('spf', [], 'skipped')])).toEqual({ value: 0, grade: 'F', complete: false });
+  });
+
+  it('is 100 when every check was skipped: nothing was found wrong', () => {
+    expect(totalScore([check('mx', [], 'skipped')])).toEqual({ value: 100, grade: 'A+', complete: true });
   });
 });
 
