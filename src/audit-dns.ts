@@ -8,6 +8,7 @@ import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
 import type { ResolverOptions } from './dns/resolver.js';
 import type { DnsAnswer, DnsClient, RecordData, RRType } from './dns/types.js';
 import type { Zone } from './zone-file.js';
+import { dispatchQuery, markDispatching } from './dns/query-scope.js';
 
 export interface AuditDnsOptions {
   /** Parsed zone files (`--zone`): the names they define are answered from them. */
@@ -18,7 +19,16 @@ export interface AuditDnsOptions {
   capture?: boolean;
   /** Called with each query log entry as it completes. */
   onQuery?: ResolverOptions['onQuery'];
+  /**
+   * A large batch: the resolver keeps no query log (each domain's queries are
+   * counted as they happen) and at most BATCH_CACHE_LIMIT answers, so memory
+   * stays flat however many domains run.
+   */
+  batch?: boolean;
 }
+
+/** Answers kept in a batch's DNS cache: shared names (providers' includes, MX hosts) stay, per-domain names age out. */
+export const BATCH_CACHE_LIMIT = 20_000;
 
 const NXDOMAIN: DnsAnswer<RecordData[RRType]> = { status: 'nxdomain', ad: false, cnames: [] };
 
@@ -54,7 +64,11 @@ export async function createAuditDns(
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
       ...(options.extraCa && options.extraCa.length > 0 ? { extraCa: [...options.extraCa] } : {}),
       ...(overrides ? { overrides } : {}),
-      ...(extra.onQuery ? { onQuery: extra.onQuery } : {}),
+      onQuery: (entry) => {
+        dispatchQuery(entry);
+        extra.onQuery?.(entry);
+      },
+      ...(extra.batch ? { keepLog: false, cacheLimit: BATCH_CACHE_LIMIT } : {}),
     });
     dns = resolver;
   }
@@ -69,9 +83,11 @@ export async function createAuditDns(
       servers: ['offline'],
     };
   }
+  const dispatching = !extra.replay;
   if (extra.capture) {
     const { captureDns } = await import('./dns/capture.js');
-    return captureDns(dns);
+    const captured = captureDns(dns);
+    return dispatching ? markDispatching(captured) : captured;
   }
-  return dns;
+  return dispatching ? markDispatching(dns) : dns;
 }

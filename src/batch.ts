@@ -287,19 +287,22 @@ interface Sink {
 }
 
 function streamSink(stream: WritableLike | WriteStream, owned: boolean): Sink {
-  let chain = Promise.resolve();
+  // Hand each chunk to the stream at once (it keeps the order and buffers
+  // what the file or pipe has not taken yet); wait for the last one only.
+  let last: Promise<void> = Promise.resolve();
+  let failed: Error | undefined;
   return {
     write(text) {
-      chain = chain.then(
-        () =>
-          new Promise<void>((resolve, reject) => {
-            stream.write(text, (error?: Error | null) => (error ? reject(error) : resolve()));
-          }),
-      );
-      return chain;
+      last = new Promise<void>((resolve) => {
+        stream.write(text, (error?: Error | null) => {
+          if (error) failed = error;
+          resolve();
+        });
+      });
+      return Promise.resolve();
     },
     async close() {
-      await chain;
+      await last;
       if (owned) {
         const file = stream as WriteStream;
         await new Promise<void>((resolve, reject) => {
@@ -307,6 +310,7 @@ function streamSink(stream: WritableLike | WriteStream, owned: boolean): Sink {
           file.end(() => resolve());
         });
       }
+      if (failed) throw failed;
     },
   };
 }
@@ -350,6 +354,8 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
       ...(zones ? { zones } : {}),
       ...(replay ? { replay } : {}),
       ...(cli.saveDns ? { capture: true } : {}),
+      // Without --verbose nobody reads the query log: keep none, and a bounded cache.
+      ...(cli.verbose ? {} : { batch: true }),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -384,7 +390,6 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     ...(cli.failOnRegression ? { failOnRegression: true } : {}),
   };
   let code: number = EXIT.ok;
-  const writes: Promise<void>[] = [];
   const { audit } = await import('./run.js');
   const reports = await audit(inputs, options, {
     dns,
@@ -396,14 +401,19 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
       code = combineExitCodes(code, reportCode);
       for (const output of streaming) {
         if (output.stdout && progress && io.stdout.isTTY) progress.clear();
-        writes.push(output.sink.write(output.render(report, output.options)));
+        void output.sink.write(output.render(report, output.options));
       }
       progress?.tick(report, reportCode === EXIT.breached);
     },
   });
   progress?.finish();
-  await Promise.all(writes);
-  for (const output of streaming) await output.sink.close();
+  for (const output of streaming) {
+    try {
+      await output.sink.close();
+    } catch (error) {
+      throw new UsageError(`cannot write the report (${errorCode(error)}). Check the output path and its permissions`);
+    }
+  }
 
   if (cli.verbose) io.stderr.write(helpers.renderTranscript(dns.log));
   for (const { target, render, options: reporterOptions } of whole) {

@@ -17,6 +17,7 @@ import { scoreChecks } from './score.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './zone-file.js';
+import { dispatchesQueries, queryScope } from './dns/query-scope.js';
 
 /** Checks that need the network beyond the audited zone: skipped when offline. */
 const NETWORK_CHECKS: Readonly<Record<string, string>> = {
@@ -166,6 +167,7 @@ export async function audit(
     (await (await import('./audit-dns.js')).createAuditDns(options, {
       ...(run.zones ? { zones: run.zones } : {}),
       ...(run.replay ? { replay: run.replay } : {}),
+      ...(run.keepReports === false ? { batch: true } : {}),
     }));
   const offline = options.offline === true || run.replay !== undefined;
   if (offline && !options.offline) options = { ...options, offline };
@@ -202,6 +204,28 @@ const firstAskers = new WeakMap<DnsClient, Map<string, symbol>>();
 const queryKey = (name: string, type: string) => `${name.toLowerCase().replace(/\.$/, '')}\u0000${type}`;
 
 function scopeDns(shared: DnsClient): ScopedDns {
+  if (dispatchesQueries(shared)) {
+    // The resolver hands each entry to the asking context: count without any log.
+    let wire = 0;
+    const own: QueryLogEntry[] = [];
+    const listener = (entry: QueryLogEntry) => {
+      // Answers from zone files (--zone) never went on the wire.
+      if (!entry.cached && entry.server !== 'override') wire++;
+      if (shared.log.length > 0) own.push(entry);
+    };
+    return {
+      query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+        return queryScope.run(listener, () => shared.query(name, type));
+      },
+      get log(): readonly QueryLogEntry[] {
+        return own;
+      },
+      get servers() {
+        return shared.servers;
+      },
+      wireQueries: () => wire,
+    };
+  }
   let owners = firstAskers.get(shared);
   if (!owners) {
     owners = new Map();
@@ -211,6 +235,10 @@ function scopeDns(shared: DnsClient): ScopedDns {
   const me = Symbol('domain');
   const asked = new Set<string>();
   const mine = (entry: QueryLogEntry) => ownerMap.get(queryKey(entry.name, entry.type)) === me;
+  // The log is in order of asking: this domain's entries all come after those
+  // already there now, so scans start here (a batch's log grows large).
+  const from = shared.log.length;
+  const ownLog = () => shared.log.slice(from);
   return {
     query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
       const key = queryKey(name, type);
@@ -219,14 +247,14 @@ function scopeDns(shared: DnsClient): ScopedDns {
       return shared.query(name, type);
     },
     get log(): readonly QueryLogEntry[] {
-      return shared.log.filter((entry) => asked.has(queryKey(entry.name, entry.type)));
+      return ownLog().filter((entry) => asked.has(queryKey(entry.name, entry.type)));
     },
     get servers() {
       return shared.servers;
     },
     wireQueries() {
       // Answers from zone files (--zone) never went on the wire.
-      return shared.log.filter((entry) => !entry.cached && entry.server !== 'override' && mine(entry)).length;
+      return ownLog().filter((entry) => !entry.cached && entry.server !== 'override' && mine(entry)).length;
     },
   };
 }

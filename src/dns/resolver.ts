@@ -67,6 +67,14 @@ export interface ResolverOptions {
   dnssecOk?: boolean;
   /** Extra trusted CA certificates (PEM) for DNS-over-HTTPS servers, besides the system store. */
   extraCa?: string[];
+  /**
+   * Keep at most this many answered questions in the cache, dropping the
+   * least recently used first (default: no limit). For large batches, where
+   * most names belong to one domain and are never asked again.
+   */
+  cacheLimit?: number;
+  /** Keep the query log (default true). False for large batches: `onQuery` still sees every entry, `log` stays empty. */
+  keepLog?: boolean;
 }
 
 /** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
@@ -108,6 +116,9 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
 
   /** (name, type) → the promise of that question's single-hop result. */
   const cache = new Map<string, Promise<HopResult>>();
+  const cacheLimit = options.cacheLimit !== undefined ? Math.max(1, options.cacheLimit) : undefined;
+  /** Cached promises that have settled (only those may be evicted). */
+  const settled = new WeakSet<Promise<HopResult>>();
   /** The (name, type) keys whose overrides are being computed in the current async context. */
   const overriding = new AsyncLocalStorage<ReadonlySet<string>>();
   /**
@@ -118,6 +129,10 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   const logOrder: number[] = [];
   let asked = 0;
   const publish = (entry: QueryLogEntry, order: number) => {
+    if (options.keepLog === false) {
+      options.onQuery?.(entry);
+      return;
+    }
     // Queries mostly complete in the order they were asked: the scan back is short.
     let at = log.length;
     while (at > 0 && logOrder[at - 1]! > order) at--;
@@ -168,7 +183,14 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       return { result: Promise.resolve({ hop: { kind: 'final', answer: { status: 'servfail' } }, server: 'override', ms: 0, tcp: false }), cached: false };
     }
     const existing = cache.get(key);
-    if (existing) return { result: existing, cached: true };
+    if (existing) {
+      if (cacheLimit !== undefined) {
+        // Most recently used last: eviction takes from the front.
+        cache.delete(key);
+        cache.set(key, existing);
+      }
+      return { result: existing, cached: true };
+    }
     const result = (async (): Promise<HopResult> => {
       const override = options.overrides
         ? await overriding.run(new Set([...(outer ?? []), key]), () => options.overrides!(name, type))
@@ -177,6 +199,16 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       return ask(name, type);
     })();
     cache.set(key, result);
+    if (cacheLimit !== undefined) {
+      void result.then(() => {
+        settled.add(result);
+        // Only answered questions are dropped: one still in flight keeps sharing its promise.
+        for (const [oldKey, oldResult] of cache) {
+          if (cache.size <= cacheLimit) break;
+          if (settled.has(oldResult)) cache.delete(oldKey);
+        }
+      });
+    }
     return { result, cached: false };
   }
 

@@ -10,6 +10,7 @@ import type { Reporter, ReporterOptions } from './formats.js';
 import { createStyle, type Style } from './style.js';
 import { summarise } from './summaries.js';
 import { fixRecordLines } from './zone.js';
+import { renderDiffText } from './diff-text.js';
 
 const GLYPHS: Record<CheckStatus, string> = {
   pass: '✓',
@@ -52,6 +53,7 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
 
   lines.push('');
   lines.push(...renderFixFirst(report, style, width));
+  if (report.diff) lines.push(...renderDiffText(report.diff, style, options));
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
   lines.push(...wrap(`${dns} · ${report.generatedAt.replace(/\.\d+Z$/, 'Z')}`, width, '').map(style.dim));
   return `${lines.join('\n')}\n`;

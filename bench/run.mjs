@@ -1,0 +1,356 @@
+#!/usr/bin/env node
+// mailcheck benchmark (`npm run bench`; builds first). Everything runs on
+// 127.0.0.1: a fixture DNS server in its own process answers every query.
+//
+//  1. One full audit of each demo domain with a per-query delay (default 40 ms,
+//     --delay <ms>): wall time against the critical path, i.e. the longest
+//     chain of dependent queries in the query log (a query depends on an
+//     earlier one when it started after that one's answer arrived and asks
+//     for a name that answer mentioned) times the delay. Target: ≤ 1.2×.
+//     Also the queries per audit, and proof that no question reached the
+//     server twice.
+//  2. A batch of every domain of ../shared/testdata/corpus/
+//     mxmap-municipalities-spf-mx.json (MX and SPF served as collected, MX
+//     hosts stubbed with loopback addresses, every other name NXDOMAIN), no
+//     delay, through the CLI with --format ndjson: total time and peak memory
+//     (targets: < 60 s, < 300 MB on 2 cores).
+//  3. CLI start-up: `mailcheck --version` against `node -e 0` (target < 2×).
+//
+// Prints a table and writes bench/results.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CORPUS = path.resolve(ROOT, '..', 'shared', 'testdata', 'corpus', 'mxmap-municipalities-spf-mx.json');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(name);
+  return index === -1 ? fallback : args[index + 1];
+};
+const DELAY = Number(option('--delay', '40'));
+const CONCURRENCY = option('--concurrency', undefined);
+const SKIP_BATCH = args.includes('--no-batch');
+const work = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-bench-'));
+
+const { loadFixture } = await import(path.join(ROOT, 'dist', 'fixture-server.js'));
+const { createResolver } = await import(path.join(ROOT, 'dist', 'dns', 'resolver.js'));
+const { captureDns } = await import(path.join(ROOT, 'dist', 'dns', 'capture.js'));
+const { audit } = await import(path.join(ROOT, 'dist', 'run.js'));
+
+/** Starts bench/dns-server.mjs in its own process. */
+async function startServer(zones, delayMs) {
+  const file = path.join(work, `zones-${Date.now()}-${Math.random().toString(16).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(zones));
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'dns-server.mjs'), file, String(delayMs)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const next = () => new Promise((resolve) => waiting.push(resolve));
+  const ready = await next();
+  const port = Number(ready.split(' ')[1]);
+  return {
+    server: `127.0.0.1:${port}`,
+    async queries() {
+      child.stdin.write('queries\n');
+      return JSON.parse(await next());
+    },
+    close: () =>
+      new Promise((resolve) => {
+        child.on('exit', resolve);
+        child.stdin.end();
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// 1. Critical path of one audit
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** Reverse-lookup forms of an address (as used by PTR and DNS blocklist queries). */
+function reversed(ip) {
+  if (IPV4.test(ip)) return [ip.split('.').reverse().join('.')];
+  if (ip.includes(':')) {
+    const [head, tail = ''] = ip.split('::');
+    const left = head ? head.split(':') : [];
+    const right = tail ? tail.split(':') : [];
+    const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+    return [groups.map((group) => group.padStart(4, '0')).join('').split('').reverse().join('.')];
+  }
+  return [];
+}
+
+/** Names and reversed addresses an answer mentions: what a later query can depend on. */
+function mentions(answer) {
+  const names = new Set();
+  const reverse = new Set();
+  const addText = (text) => {
+    for (const token of text.toLowerCase().match(/[a-z0-9_-]+(?:\.[a-z0-9_-]+)+/g) ?? []) {
+      names.add(token.replace(/\.$/, ''));
+      for (const form of reversed(token)) reverse.add(form);
+    }
+    for (const token of text.toLowerCase().match(/[0-9a-f:]*:[0-9a-f:]+/g) ?? []) for (const form of reversed(token)) reverse.add(form);
+  };
+  if (answer.status === 'ok') {
+    for (const record of answer.records) {
+      if (typeof record === 'string') addText(record);
+      else if (Array.isArray(record)) addText(record.join(''));
+      else if (record && typeof record === 'object') addText(Object.values(record).join(' '));
+    }
+  }
+  for (const name of answer.cnames ?? []) names.add(name);
+  return { names, reverse };
+}
+
+function dependsOn(later, earlier, earlierMentions) {
+  if (earlier.startedAt + earlier.ms > later.startedAt + 1) return false;
+  const name = later.name;
+  for (const mentioned of earlierMentions.names) {
+    if (name === mentioned || name.endsWith(`.${mentioned}`)) return true;
+  }
+  for (const form of earlierMentions.reverse) if (name.startsWith(`${form}.`)) return true;
+  // The DMARC tree walk (RFC 9989) and the MTA-STS policy host follow from earlier names.
+  if (earlier.name.startsWith('_dmarc.') && name.startsWith('_dmarc.') && earlier.name.endsWith(`.${name.slice(7)}`)) return true;
+  if (earlier.name.startsWith('_mta-sts.') && name === `mta-sts.${earlier.name.slice(9)}`) return true;
+  // DNSSEC: the SOA answer tells where the zone starts; its DS and DNSKEY are asked next.
+  if (earlier.type === 'SOA' && (later.type === 'DS' || later.type === 'DNSKEY')) return true;
+  return false;
+}
+
+/** Longest chain of dependent wire queries, in round trips (a TCP retry is a second round trip). */
+function criticalPath(log, answers) {
+  const wire = log.filter((entry) => !entry.cached && entry.server !== 'override').sort((a, b) => a.startedAt - b.startedAt);
+  const chain = new Array(wire.length).fill(0);
+  const via = new Array(wire.length).fill(-1);
+  const told = wire.map((entry) => mentions(answers.get(`${entry.name} ${entry.type}`) ?? { status: 'nodata' }));
+  for (let i = 0; i < wire.length; i++) {
+    let best = 0;
+    for (let j = 0; j < i; j++) {
+      if (chain[j] > best && dependsOn(wire[i], wire[j], told[j])) {
+        best = chain[j];
+        via[i] = j;
+      }
+    }
+    chain[i] = best + (wire[i].tcp ? 2 : 1);
+  }
+  let end = chain.indexOf(Math.max(0, ...chain));
+  const path = [];
+  while (end !== -1) {
+    path.unshift(`${wire[end].name} ${wire[end].type}`);
+    end = via[end];
+  }
+  return { roundTrips: Math.max(0, ...chain), path, wire };
+}
+
+async function singleAudit(fixture, domain) {
+  const server = await startServer([loadFixture(fixture)], DELAY);
+  try {
+    // Warm up module loading with a throw-away resolver (its queries are not counted).
+    await audit(domain, { smtp: false }, { dns: createResolver({ servers: [server.server], timeoutMs: 2000, retries: 0 }) });
+    const before = (await server.queries()).length;
+    const resolver = createResolver({ servers: [server.server], timeoutMs: 2000, retries: 0 });
+    const dns = captureDns(resolver);
+    const started = performance.now();
+    const [report] = await audit(domain, { smtp: false }, { dns });
+    const wallMs = performance.now() - started;
+    const answers = new Map(dns.capture().answers.map((entry) => [`${entry.name} ${entry.type}`, entry.answer]));
+    const { roundTrips, path: chain, wire } = criticalPath(resolver.log, answers);
+    const received = (await server.queries()).slice(before);
+    const counts = new Map();
+    for (const question of received) counts.set(question.toLowerCase(), (counts.get(question.toLowerCase()) ?? 0) + 1);
+    // A truncated UDP reply legitimately brings the same question once more over TCP.
+    const tcp = new Set(wire.filter((entry) => entry.tcp).map((entry) => `${entry.name} ${entry.type}`.toLowerCase()));
+    const duplicates = [...counts].filter(([question, count]) => count > (tcp.has(question) ? 2 : 1)).map(([question]) => question);
+    const criticalMs = roundTrips * DELAY;
+    return {
+      domain,
+      score: report.score.value,
+      wallMs: Math.round(wallMs),
+      criticalPathRoundTrips: roundTrips,
+      criticalPathMs: criticalMs,
+      ratio: Number((wallMs / criticalMs).toFixed(3)),
+      queries: wire.length,
+      questionsAtServer: received.length,
+      duplicates,
+      chain,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 2. The corpus batch
+
+/** One TXT record as character-strings of at most 255 octets. */
+function splitTxt(text) {
+  const parts = [];
+  let rest = Buffer.from(text, 'utf8');
+  while (rest.length > 255) {
+    let cut = 255;
+    while (cut > 0 && (rest[cut] & 0xc0) === 0x80) cut--;
+    parts.push(rest.subarray(0, cut).toString('utf8'));
+    rest = rest.subarray(cut);
+  }
+  parts.push(rest.toString('utf8'));
+  return parts;
+}
+
+function loopbackFor(host) {
+  const digest = createHash('sha256').update(host).digest();
+  return `127.${digest[0]}.${digest[1]}.${(digest[2] % 254) + 1}`;
+}
+
+function corpusZone() {
+  const data = JSON.parse(readFileSync(CORPUS, 'utf8'));
+  const zone = {};
+  const node = (name) => (zone[name] ??= {});
+  for (const entry of data.domains) {
+    const domain = String(entry.domain ?? '').trim().toLowerCase().replace(/\.$/, '');
+    if (domain === '') continue;
+    const hosts = (entry.mx ?? []).map((host) => String(host).trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
+    if (hosts.length > 0) node(domain).MX = hosts.map((host, index) => [10 * (index + 1), host]);
+    if (entry.spf) node(domain).TXT = [splitTxt(entry.spf)];
+    for (const host of hosts) if (!IPV4.test(host) && !node(host).A) node(host).A = [loopbackFor(host)];
+  }
+  return { domains: data.domains.map((entry) => String(entry.domain ?? '')), zone };
+}
+
+async function corpusBatch() {
+  const { domains, zone } = corpusZone();
+  const list = path.join(work, 'corpus-domains.txt');
+  writeFileSync(list, `${domains.join('\n')}\n`);
+  const server = await startServer([{ description: 'corpus', zone }], 0);
+  const rssFile = path.join(work, 'rss.txt');
+  const output = path.join(work, 'corpus.ndjson');
+  try {
+    const cli = [
+      '--import',
+      path.join(ROOT, 'bench', 'max-rss.mjs'),
+      path.join(ROOT, 'bin', 'mailcheck.js'),
+      '--file',
+      list,
+      '--format',
+      'ndjson',
+      '-o',
+      output,
+      '--resolver',
+      server.server,
+      '--timeout',
+      '2000',
+      '--retries',
+      '1',
+      '--no-smtp',
+      ...(CONCURRENCY ? ['--concurrency', CONCURRENCY] : []),
+    ];
+    const started = performance.now();
+    const result = await new Promise((resolve) => {
+      const child = spawn(process.execPath, cli, { env: { ...process.env, MAILCHECK_BENCH_RSS: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const reports = readFileSync(output, 'utf8').split('\n').filter(Boolean);
+    const questions = (await server.queries()).length;
+    const distinct = new Set(domains.map((domain) => domain.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean)).size;
+    const incomplete = reports.filter((line) => JSON.parse(line).score.complete === false).length;
+    return {
+      entries: domains.length,
+      distinctDomains: distinct,
+      reports: reports.length,
+      incompleteReports: incomplete,
+      exitCode: result.code,
+      stderr: result.stderr.trim(),
+      seconds: Number(seconds.toFixed(1)),
+      domainsPerSecond: Number((reports.length / seconds).toFixed(1)),
+      peakRssMB: existsSync(rssFile) ? Math.round(Number(readFileSync(rssFile, 'utf8')) / 1048576) : null,
+      questionsAtServer: questions,
+      concurrency: CONCURRENCY ? Number(CONCURRENCY) : 'default',
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 3. Start-up
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function timeRuns(command, commandArgs, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = spawnSync(command, commandArgs, { stdio: 'ignore' });
+    if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} exited ${result.status}`);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+function startup() {
+  timeRuns(process.execPath, [path.join(ROOT, 'bin', 'mailcheck.js'), '--version'], 2);
+  const node = timeRuns(process.execPath, ['-e', '0'], 15);
+  const version = timeRuns(process.execPath, [path.join(ROOT, 'bin', 'mailcheck.js'), '--version'], 15);
+  return { nodeMs: Math.round(node), versionMs: Math.round(version), ratio: Number((version / node).toFixed(2)) };
+}
+
+// ---------------------------------------------------------------------------
+
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  memoryGB: Math.round(os.totalmem() / 1073741824),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+};
+
+const results = { date: new Date().toISOString(), machine, delayMs: DELAY, audits: [], batch: null, startup: null };
+for (const [fixture, domain] of [
+  ['demo-good', 'good.example'],
+  ['demo-broken', 'broken.example'],
+]) {
+  results.audits.push(await singleAudit(fixture, domain));
+}
+if (!SKIP_BATCH) {
+  if (existsSync(CORPUS)) results.batch = await corpusBatch();
+  else console.error(`corpus not found at ${CORPUS}: batch skipped`);
+}
+results.startup = startup();
+
+const rows = [];
+for (const audit of results.audits) {
+  rows.push([`audit ${audit.domain}: wall / critical path`, `${audit.wallMs} ms / ${audit.criticalPathMs} ms (${audit.criticalPathRoundTrips} round trips)`, `${audit.ratio}×`, '≤ 1.2×', audit.ratio <= 1.2]);
+  rows.push([`audit ${audit.domain}: queries, sent twice`, `${audit.queries} queries, ${audit.duplicates.length} twice`, '', '0 twice', audit.duplicates.length === 0]);
+}
+if (results.batch) {
+  const batch = results.batch;
+  rows.push([`corpus batch: ${batch.reports} domains`, `${batch.seconds} s (${batch.domainsPerSecond}/s)`, '', '< 60 s', batch.seconds < 60 && batch.reports === batch.distinctDomains]);
+  rows.push(['corpus batch: peak memory', `${batch.peakRssMB} MB`, '', '< 300 MB', batch.peakRssMB !== null && batch.peakRssMB < 300]);
+}
+rows.push(['start-up: --version / node -e 0', `${results.startup.versionMs} ms / ${results.startup.nodeMs} ms`, `${results.startup.ratio}×`, '< 2×', results.startup.ratio < 2]);
+
+const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => String(row[column]).length), ['measure', 'value', 'ratio', 'target'][column].length));
+const line = (cells) => cells.map((cell, index) => String(cell).padEnd(widths[index])).join('  ');
+console.log(`mailcheck benchmark · ${machine.cpus} × ${machine.cpuModel} · ${machine.memoryGB} GB · Node ${machine.node} · delay ${DELAY} ms`);
+console.log(line(['measure', 'value', 'ratio', 'target']) + '  ok');
+console.log(widths.map((width) => '-'.repeat(width)).join('  ') + '  --');
+for (const row of rows) console.log(`${line(row.slice(0, 4))}  ${row[4] ? 'yes' : 'NO'}`);
+for (const audit of results.audits) console.log(`critical path of ${audit.domain}: ${audit.chain.join(' → ')}`);
+if (results.batch?.stderr) console.log(`batch stderr: ${results.batch.stderr}`);
+
+writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');
+rmSync(work, { recursive: true, force: true });
+process.exit(0);
