@@ -15,9 +15,14 @@ const STATUS_MARK: Record<CheckStatus, string> = {
   skipped: '⏭️ skipped',
 };
 
-/** Backslash-escapes Markdown punctuation (any ASCII punctuation may be escaped in CommonMark); line breaks become spaces. */
+/**
+ * Backslash-escapes the Markdown punctuation that could start markup inside a
+ * line (emphasis, code, links, HTML, table cells, strikethrough); line breaks
+ * become spaces. Text is never placed at the start of a line, so block markers
+ * (#, +, -) need no escape, and with brackets escaped no link can form.
+ */
 export function mdText(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
+  return text.replace(/[\\`*_[\]<>|~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
 }
 
 /** An inline code span that survives backticks inside. */
