@@ -382,6 +382,14 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     }
   }
 
+  // A reader that stops early (`| head`) closes the pipe: stop quietly, no stack trace.
+  let code: number = EXIT.ok;
+  const stdout = io.stdout as WritableLike & { once?: (event: string, listener: (error: Error) => void) => void };
+  stdout.once?.('error', (error: Error & { code?: string }) => {
+    if (error.code === 'EPIPE' && io.stdout === process.stdout) process.exit(code);
+    throw error;
+  });
+
   const showProgress = io.stderr.isTTY === true && inputs.length > 1;
   const progress = showProgress ? createProgress(io.stderr, inputs.length) : undefined;
   const rules = {
@@ -389,7 +397,6 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}),
     ...(cli.failOnRegression ? { failOnRegression: true } : {}),
   };
-  let code: number = EXIT.ok;
   const { audit } = await import('./run.js');
   const reports = await audit(inputs, options, {
     dns,
