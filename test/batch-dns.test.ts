@@ -95,3 +95,17 @@ describe('domain lists and output specs', () => {
     expect(() => parseOutputSpecs(['json=a', 'csv=a'])).toThrow(/names "a" twice/);
   });
 });
+
+describe('the package entry point', () => {
+  it("exports audit with the CI options: import { audit } from 'mailcheck-cli'", async () => {
+    const library = await import('mailcheck-cli');
+    const zone = library.parseZoneFile('$ORIGIN lib.test.\n@ MX 10 mx\n@ TXT "v=spf1 mx -all"\nmx A 127.0.0.10\n');
+    const seen: string[] = [];
+    const reports = await library.audit('lib.test', { offline: true, checks: ['mx', 'spf'] }, { zones: [zone], onReport: (report) => seen.push(report.domain) });
+    expect(seen).toEqual(['lib.test']);
+    expect(reports[0]!.dns).toEqual({ queries: 0, servers: ['offline'] });
+    expect(reports[0]!.checks.find((check) => check.id === 'spf')!.status).toBe('pass');
+    const sarif = JSON.parse(library.formatSarif(reports));
+    expect(sarif.version).toBe('2.1.0');
+  });
+});
