@@ -24,6 +24,7 @@ const FIXTURES = [
   'dmarc-psd',
   'dmarc-dns-failure',
   'dmarc-tags',
+  'dmarc-composed',
 ];
 
 let fixture: Fixture;
@@ -181,11 +182,64 @@ describe('dmarc: fixes carry the exact records', () => {
     ['testing.dmarc.test', 'dmarc/testing-mode', 'v=DMARC1; p=reject; rua=mailto:dmarc@testing.dmarc.test'],
     ['noreport.dmarc.test', 'dmarc/no-reporting', 'v=DMARC1; p=reject; adkim=s; rua=mailto:<REPORT-MAILBOX>'],
     ['baduri.dmarc.test', 'dmarc/invalid-report-uri', 'v=DMARC1; p=reject; rua=mailto:dmarc@baduri.dmarc.test,mailto:agg@baduri.dmarc.test!10m'],
-    ['tags.dmarc.test', 'dmarc/removed-tag', 'v=DMARC1; p=reject; rua=mailto:dmarc@tags.dmarc.test; polcy=reject'],
-    ['tags.dmarc.test', 'dmarc/unknown-tag', 'v=DMARC1; p=reject; rua=mailto:dmarc@tags.dmarc.test; rf=afrf; ri=3600; pct=100'],
+    // Both fixes replace the same record: each proposes it without the removed and the unknown tags.
+    ['tags.dmarc.test', 'dmarc/removed-tag', 'v=DMARC1; p=reject; rua=mailto:dmarc@tags.dmarc.test'],
+    ['tags.dmarc.test', 'dmarc/unknown-tag', 'v=DMARC1; p=reject; rua=mailto:dmarc@tags.dmarc.test'],
+    ['pct.dmarc.test', 'dmarc/removed-tag', 'v=DMARC1; p=quarantine; rua=mailto:dmarc@pct.dmarc.test'],
+    ['syntax.dmarc.test', 'dmarc/removed-tag', 'v=DMARC1; p=reject; rua=mailto:d@syntax.dmarc.test'],
   ])('%s %s → %s', async (domain, id, value) => {
     const record = fixRecord(await run(domain), id);
     expect(record).toMatchObject({ action: 'replace', name: `_dmarc.${domain}`, type: 'TXT', value });
+  });
+
+  it('fixes of one record compose: p=none without rua gives one target with both changes', async () => {
+    const result = await run('plain.dmarc.test');
+    expect(findingIds(result)).toEqual(['dmarc/no-reporting', 'dmarc/policy-none']);
+    const target = {
+      action: 'replace',
+      name: '_dmarc.plain.dmarc.test',
+      type: 'TXT',
+      value: 'v=DMARC1; p=quarantine; rua=mailto:<REPORT-MAILBOX>',
+      current: 'v=DMARC1; p=none',
+    };
+    for (const id of ['dmarc/policy-none', 'dmarc/no-reporting']) {
+      const fix = finding(result, id).fix!;
+      expect(fix.records).toEqual([target]);
+      expect(Object.keys(fix.placeholders ?? {})).toEqual(['REPORT-MAILBOX']);
+    }
+    expect(finding(result, 'dmarc/policy-none').fix?.notes?.some((note) => note.includes('v=DMARC1; p=reject; rua=mailto:<REPORT-MAILBOX>'))).toBe(true);
+  });
+
+  it('fixes of one record compose: four findings, one target record', async () => {
+    const result = await run('layered.dmarc.test');
+    const ids = ['dmarc/no-reporting', 'dmarc/policy-none', 'dmarc/removed-tag', 'dmarc/testing-mode'];
+    expect(findingIds(result)).toEqual(ids);
+    for (const id of ids) {
+      expect(fixRecord(result, id)).toEqual({
+        action: 'replace',
+        name: '_dmarc.layered.dmarc.test',
+        type: 'TXT',
+        value: 'v=DMARC1; p=quarantine; adkim=s; rua=mailto:<REPORT-MAILBOX>',
+        current: 'v=DMARC1; p=none; t=y; ri=3600; adkim=s',
+      });
+    }
+    // The ranked fixes agree on the record too.
+    expect(new Set(result.findings.map((item) => item.fix?.records?.[0]?.value)).size).toBe(1);
+  });
+
+  it('an inherited p=none over several own records replaces the record that dmarc/multiple-records keeps', async () => {
+    const result = await run('twice.none.dmarc.test');
+    expect(findingIds(result)).toEqual(['dmarc/inherited', 'dmarc/multiple-records', 'dmarc/policy-none']);
+    expect(finding(result, 'dmarc/multiple-records').fix?.records).toEqual([
+      { action: 'remove', name: '_dmarc.twice.none.dmarc.test', type: 'TXT', value: 'v=DMARC1; p=quarantine', current: 'v=DMARC1; p=quarantine' },
+    ]);
+    expect(fixRecord(result, 'dmarc/policy-none')).toEqual({
+      action: 'replace',
+      name: '_dmarc.twice.none.dmarc.test',
+      type: 'TXT',
+      value: 'v=DMARC1; p=quarantine; rua=mailto:dmarc@none.dmarc.test',
+      current: 'v=DMARC1; p=reject',
+    });
   });
 
   it('no-reporting names its placeholder', async () => {

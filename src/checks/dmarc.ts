@@ -11,14 +11,20 @@ import { getDmarcPolicy, isInternalDestination, type DmarcPolicy } from '../look
 import type { DmarcReportUri, ParsedDmarcRecord } from '../dmarc/record.js';
 import { verifyReportDestination, type ReportAuthorization } from '../dmarc/report-auth.js';
 import {
-  invalidReportUriFix,
+  composedFix,
+  inheritedPolicyNoneFix,
+  invalidReportUriEdit,
   missingFix,
   multipleRecordsFix,
-  noReportingFix,
-  policyNoneFix,
-  syntaxErrorFix,
+  noReportingEdit,
+  policyNoneEdit,
+  policyNoneFixText,
+  syntaxErrorEdit,
+  syntaxErrorFixText,
   unauthorizedDestinationFix,
-  withoutTagsFix,
+  withoutTagsEdit,
+  type ComposedFixInput,
+  type RecordEdit,
 } from '../dmarc/fixes.js';
 
 /** One rua/ruf destination as reported in the facts. */
@@ -157,6 +163,15 @@ export const dmarcCheck = defineCheck({
 
     const inherited = policy.source !== 'domain';
     const evidence = [quote(recordName, record.raw)];
+    // The findings that replace the record at recordName: their fixes are made
+    // once all are known, so that each proposes the record with every change.
+    const edits: RecordEdit[] = [];
+    const composed: Array<{ finding: Finding; edit: RecordEdit; text: () => ComposedFixInput }> = [];
+    const replacing = (finding: Finding, edit: RecordEdit, text: ComposedFixInput | (() => ComposedFixInput)): Finding => {
+      edits.push(edit);
+      composed.push({ finding, edit, text: typeof text === 'function' ? text : () => text });
+      return finding;
+    };
 
     if (inherited) {
       findings.push(
@@ -168,7 +183,7 @@ export const dmarcCheck = defineCheck({
     }
 
     if (record.errors.length > 0) {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/syntax-error', {
           message: `DMARC record at ${recordName} is invalid: ${record.errors.map((error) => error.problem).join('; ')}${
             record.errors.some((error) => error.tag === 'p' || error.tag === 'sp' || error.tag === 'np')
@@ -176,9 +191,10 @@ export const dmarcCheck = defineCheck({
               : ''
           }`,
           evidence: [...evidence, ...record.errors.map((error) => error.problem)],
-          fix: syntaxErrorFix(recordName, record),
         }),
-      );
+        syntaxErrorEdit(record),
+        syntaxErrorFixText(recordName, record),
+      ));
     }
 
     // An invalid (or duplicated) p/sp/np is applied as p=none (RFC 9989 §4.10.1); dmarc/syntax-error covers that case.
@@ -189,71 +205,77 @@ export const dmarcCheck = defineCheck({
         : record.pPresent
           ? 'p=none'
           : 'no p tag (treated as p=none)';
-      findings.push(
-        emit('dmarc/policy-none', {
-          message: `Effective DMARC policy for ${domain} is none: ${how}; failing mail is delivered`,
-          evidence,
-          fix: policyNoneFix(domain, recordName, record, inherited),
-        }),
-      );
+      const finding = emit('dmarc/policy-none', {
+        message: `Effective DMARC policy for ${domain} is none: ${how}; failing mail is delivered`,
+        evidence,
+        // Inherited: the fix is a record of the domain's own, not a change of the parent's.
+        ...(inherited ? { fix: inheritedPolicyNoneFix(domain, recordName, record, policy.ownRecords) } : {}),
+      });
+      findings.push(inherited ? finding : replacing(finding, policyNoneEdit(), () => policyNoneFixText(record, edits)));
     }
 
     const enforcing = policy.policy === 'quarantine' || policy.policy === 'reject';
     if (record.pct < 100 && enforcing) {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/partial-pct', {
           message: `pct=${record.pct}: the ${policy.policy} policy is asked for on ${record.pct}% of failing mail only`,
           evidence,
-          fix: withoutTagsFix('Remove pct so the policy applies to all failing mail', recordName, record, ['pct'], [
-            'RFC 9989 removed pct: without it the policy applies to all mail. Use t=y instead while testing.',
-          ]),
         }),
-      );
+        withoutTagsEdit('dmarc/partial-pct', ['pct']),
+        {
+          summary: 'Remove pct so the policy applies to all failing mail',
+          notes: ['RFC 9989 removed pct: without it the policy applies to all mail. Use t=y instead while testing.'],
+        },
+      ));
     }
 
     if (!inherited && (record.p === 'quarantine' || record.p === 'reject')) {
       const weak = (['sp', 'np'] as const).filter((tag) => record[tag] === 'none');
       if (weak.length > 0) {
-        findings.push(
+        findings.push(replacing(
           emit('dmarc/weak-subdomain-policy', {
             message: `p=${record.p} but ${weak.map((tag) => `${tag}=none`).join(' and ')}: ${weak.includes('sp') ? 'subdomains' : 'non-existent subdomains'} are not protected`,
             evidence,
-            fix: withoutTagsFix(`Remove ${weak.map((tag) => `${tag}=none`).join(' and ')} so subdomains inherit p=${record.p}`, recordName, record, [...weak]),
           }),
-        );
+          withoutTagsEdit('dmarc/weak-subdomain-policy', weak),
+          { summary: `Remove ${weak.map((tag) => `${tag}=none`).join(' and ')} so subdomains inherit p=${record.p}` },
+        ));
       }
     }
 
     if (record.t === 'y') {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/testing-mode', {
           message: `t=y: receivers are asked not to apply the ${record.p ?? 'none'} policy`,
           evidence,
-          fix: withoutTagsFix('Remove t=y to apply the policy', recordName, record, ['t']),
         }),
-      );
+        withoutTagsEdit('dmarc/testing-mode', ['t']),
+        { summary: 'Remove t=y to apply the policy' },
+      ));
     }
 
     if (!record.tags.some((tag) => tag.name === 'rua')) {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/no-reporting', {
           message: `DMARC record at ${recordName} has no rua tag: no aggregate reports are sent`,
           evidence,
-          fix: noReportingFix(recordName, record),
         }),
-      );
+        noReportingEdit(),
+        { summary: 'Add a rua address to receive DMARC aggregate reports' },
+      ));
     }
 
     const uris = [...record.rua, ...record.ruf];
     const invalidUris = uris.filter((uri) => !uri.valid);
     if (invalidUris.length > 0) {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/invalid-report-uri', {
           message: `Invalid report URI(s): ${invalidUris.map((uri) => `${uri.tag}=${uri.raw || '(empty)'} (${uri.error})`).join(', ')}`,
           evidence: [...evidence, ...invalidUris.map((uri) => `${uri.tag}: ${uri.raw}`)],
-          fix: invalidReportUriFix(recordName, record),
         }),
-      );
+        invalidReportUriEdit(record),
+        { summary: 'Write every report address as a mailto: URI' },
+      ));
     }
 
     const { destinations, authorizations } = await checkDestinations(ctx.dns, policy, uris);
@@ -273,26 +295,28 @@ export const dmarcCheck = defineCheck({
     }
 
     if (record.unknownTags.length > 0) {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/unknown-tag', {
           message: `Unknown tag(s) ignored by receivers: ${record.unknownTags.join(', ')}`,
           evidence,
-          fix: withoutTagsFix('Remove the unknown tags (or correct their spelling)', recordName, record, record.unknownTags),
         }),
-      );
+        withoutTagsEdit('dmarc/unknown-tag', record.unknownTags),
+        { summary: 'Remove the unknown tags (or correct their spelling)' },
+      ));
     }
 
     if (record.removedTags.length > 0) {
-      findings.push(
+      findings.push(replacing(
         emit('dmarc/removed-tag', {
           message: `Tag(s) removed by RFC 9989: ${record.removedTags.map((name) => `${name}=${record.tags.find((tag) => tag.name === name)?.value}`).join(', ')}`,
           evidence,
-          fix: withoutTagsFix('Remove the tags RFC 9989 removed', recordName, record, record.removedTags, [
-            'Removing pct below 100 applies the policy to all failing mail.',
-          ]),
         }),
-      );
+        withoutTagsEdit('dmarc/removed-tag', record.removedTags),
+        { summary: 'Remove the tags RFC 9989 removed', notes: ['Removing pct below 100 applies the policy to all failing mail.'] },
+      ));
     }
+
+    for (const { finding, edit, text } of composed) finding.fix = composedFix(recordName, record, edits, edit, text());
 
     const failed = authorizations.filter((auth) => auth.status === 'inconclusive');
     if (failed.length > 0) {

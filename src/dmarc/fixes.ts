@@ -55,76 +55,50 @@ export function multipleRecordsFix(domain: string, records: readonly string[]): 
   };
 }
 
-/** Syntax errors: the record with duplicates, malformed and invalid tags dropped. */
-export function syntaxErrorFix(recordName: string, record: ParsedDmarcRecord): Fix {
-  let tags = cleanTags(record);
-  const pInvalid = record.errors.some((error) => error.tag === 'p' && error.problem.startsWith('invalid value'));
-  if (pInvalid) tags = setTag(tags, 'p', 'none');
-  const notes = ['Duplicate tags, malformed tags and tags with invalid values were dropped; the first occurrence of each tag is kept.'];
-  if (pInvalid) notes.push('The invalid p tag was replaced with p=none, the policy receivers apply today; raise it once reports are clean.');
+/**
+ * One change a finding asks of the published record. The fixes of one check
+ * compose: every finding that replaces the same record proposes the same
+ * target, the published record with every edit applied (`composedFix`), so
+ * applying any one of them never undoes another.
+ */
+export interface RecordEdit {
+  /** The finding that asks for the change. */
+  id: string;
+  /** The change in a few words ("p=quarantine", "pct removed"), for the other fixes' notes. */
+  change: string;
+  apply(tags: DmarcTag[]): DmarcTag[];
+}
+
+/** Syntax errors: duplicates, malformed and invalid tags dropped (the base of every target), an invalid p set to none. */
+export function syntaxErrorEdit(record: ParsedDmarcRecord): RecordEdit {
+  const pInvalid = pIsInvalid(record);
   return {
-    summary: `Correct the DMARC record at ${recordName}`,
-    records: [{ action: 'replace', name: recordName, type: 'TXT', value: serializeTags(tags), current: record.raw }],
-    notes,
+    id: 'dmarc/syntax-error',
+    change: pInvalid ? 'invalid tags dropped, p=none' : 'invalid and duplicate tags dropped',
+    apply: (tags) => (pInvalid ? setTag(tags, 'p', 'none') : tags),
   };
 }
 
-/** The tags to build on for the record at `recordName`. */
-function baseTags(record: ParsedDmarcRecord): DmarcTag[] {
-  return cleanTags(record);
+function pIsInvalid(record: ParsedDmarcRecord): boolean {
+  return record.errors.some((error) => error.tag === 'p' && error.problem.startsWith('invalid value'));
 }
 
-/** p=none: the same record with p=quarantine, and the path on to p=reject. */
-export function policyNoneFix(
-  domain: string,
-  recordName: string,
-  record: ParsedDmarcRecord,
-  inherited: boolean,
-): Fix {
-  if (inherited) {
-    // The inherited record's sp/np governs this domain: publish the domain's own record.
-    const rua = record.rua.filter((uri) => uri.valid).map((uri) => uri.raw);
-    const ruaValue = rua.length > 0 ? rua.join(',') : `mailto:${REPORT_MAILBOX}`;
-    const value = `v=DMARC1; p=quarantine; rua=${ruaValue}`;
-    return {
-      summary: `Publish p=quarantine for ${domain}`,
-      records: [{ action: 'add', name: `_dmarc.${domain}`, type: 'TXT', value }],
-      ...(rua.length > 0 ? {} : { placeholders: { 'REPORT-MAILBOX': REPORT_MAILBOX_HELP } }),
-      notes: [
-        `Alternatively raise sp (and np) on ${recordName} to cover every subdomain.`,
-        `Once reports show all legitimate mail passing, publish ${value.replace('p=quarantine', 'p=reject')}.`,
-      ],
-    };
-  }
-  const quarantine = serializeTags(setTag(baseTags(record), 'p', 'quarantine'));
-  const reject = serializeTags(setTag(baseTags(record), 'p', 'reject'));
-  return {
-    summary: 'Publish p=quarantine',
-    records: [{ action: 'replace', name: recordName, type: 'TXT', value: quarantine, current: record.raw }],
-    notes: [
-      'Before enforcing, check the aggregate reports: every legitimate sender must pass SPF or DKIM in alignment.',
-      `Once quarantine causes no loss of legitimate mail, publish p=reject: ${reject}`,
-    ],
-  };
+/** p=none on the record itself: p=quarantine. */
+export function policyNoneEdit(): RecordEdit {
+  return { id: 'dmarc/policy-none', change: 'p=quarantine', apply: (tags) => setTag(tags, 'p', 'quarantine') };
 }
 
-/** A replacement of the record without the given tags. */
-export function withoutTagsFix(summary: string, recordName: string, record: ParsedDmarcRecord, names: string[], notes: string[] = []): Fix {
-  const value = serializeTags(removeTags(baseTags(record), names));
-  return {
-    summary,
-    records: [{ action: 'replace', name: recordName, type: 'TXT', value, current: record.raw }],
-    ...(notes.length > 0 ? { notes } : {}),
-  };
+/** Tags removed (pct, t, sp=none, unknown or removed tags). */
+export function withoutTagsEdit(id: string, names: readonly string[]): RecordEdit {
+  return { id, change: `${names.join(', ')} removed`, apply: (tags) => removeTags(tags, names) };
 }
 
-/** No rua: the record with an aggregate report address added. */
-export function noReportingFix(recordName: string, record: ParsedDmarcRecord): Fix {
-  const value = serializeTags(setTag(baseTags(record), 'rua', `mailto:${REPORT_MAILBOX}`, null));
+/** No rua: an aggregate report address added at the end. */
+export function noReportingEdit(): RecordEdit {
   return {
-    summary: 'Add a rua address to receive DMARC aggregate reports',
-    records: [{ action: 'replace', name: recordName, type: 'TXT', value, current: record.raw }],
-    placeholders: { 'REPORT-MAILBOX': REPORT_MAILBOX_HELP },
+    id: 'dmarc/no-reporting',
+    change: `rua=mailto:${REPORT_MAILBOX} added`,
+    apply: (tags) => setTag(tags, 'rua', `mailto:${REPORT_MAILBOX}`, null),
   };
 }
 
@@ -135,24 +109,105 @@ function repairUri(uri: DmarcReportUri): string | undefined {
   return undefined;
 }
 
-/** Invalid rua/ruf URIs: the record with them repaired (bare mailboxes) or dropped. */
-export function invalidReportUriFix(recordName: string, record: ParsedDmarcRecord): Fix {
-  let tags = baseTags(record);
-  let usesPlaceholder = false;
-  for (const name of ['rua', 'ruf'] as const) {
-    const list = record[name];
-    if (!list.some((uri) => !uri.valid)) continue;
-    const kept = list.map(repairUri).filter((uri): uri is string => uri !== undefined);
-    if (kept.length > 0) tags = setTag(tags, name, kept.join(','));
-    else if (name === 'rua') {
-      tags = setTag(tags, name, `mailto:${REPORT_MAILBOX}`);
-      usesPlaceholder = true;
-    } else tags = removeTags(tags, [name]);
+/** Invalid rua/ruf URIs: repaired (bare mailboxes get mailto:) or dropped; a rua left empty gets the placeholder. */
+export function invalidReportUriEdit(record: ParsedDmarcRecord): RecordEdit {
+  return {
+    id: 'dmarc/invalid-report-uri',
+    change: 'report URIs repaired',
+    apply: (input) => {
+      let tags = input;
+      for (const name of ['rua', 'ruf'] as const) {
+        const list = record[name];
+        if (!list.some((uri) => !uri.valid)) continue;
+        const kept = list.map(repairUri).filter((uri): uri is string => uri !== undefined);
+        if (kept.length > 0) tags = setTag(tags, name, kept.join(','));
+        else if (name === 'rua') tags = setTag(tags, name, `mailto:${REPORT_MAILBOX}`);
+        else tags = removeTags(tags, [name]);
+      }
+      return tags;
+    },
+  };
+}
+
+/** The record with every edit applied, in order, to its clean tags. */
+export function targetTags(record: ParsedDmarcRecord, edits: readonly RecordEdit[]): DmarcTag[] {
+  return edits.reduce((tags, edit) => edit.apply(tags), cleanTags(record));
+}
+
+/** What the finding `edit.id` shows: its own summary and notes, and the one target record of all `edits`. */
+export interface ComposedFixInput {
+  summary: string;
+  notes?: string[];
+}
+
+/**
+ * The fix of one finding among several that replace the same record: the
+ * target value carries every edit, and a note names what the others change.
+ */
+export function composedFix(
+  recordName: string,
+  record: ParsedDmarcRecord,
+  edits: readonly RecordEdit[],
+  edit: RecordEdit,
+  input: ComposedFixInput,
+): Fix {
+  const value = serializeTags(targetTags(record, edits));
+  const notes = [...(input.notes ?? [])];
+  const others = edits.filter((other) => other !== edit);
+  if (others.length > 0) {
+    notes.push(`This record also carries the fixes of the other DMARC findings: ${others.map((other) => `${other.change} (${other.id})`).join('; ')}.`);
   }
   return {
-    summary: 'Write every report address as a mailto: URI',
-    records: [{ action: 'replace', name: recordName, type: 'TXT', value: serializeTags(tags), current: record.raw }],
-    ...(usesPlaceholder ? { placeholders: { 'REPORT-MAILBOX': REPORT_MAILBOX_HELP } } : {}),
+    summary: input.summary,
+    records: [{ action: 'replace', name: recordName, type: 'TXT', value, current: record.raw }],
+    ...(value.includes(REPORT_MAILBOX) ? { placeholders: { 'REPORT-MAILBOX': REPORT_MAILBOX_HELP } } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/** The summary and notes of the syntax-error fix. */
+export function syntaxErrorFixText(recordName: string, record: ParsedDmarcRecord): ComposedFixInput {
+  const notes = ['Duplicate tags, malformed tags and tags with invalid values were dropped; the first occurrence of each tag is kept.'];
+  if (pIsInvalid(record)) notes.push('The invalid p tag was replaced with p=none, the policy receivers apply today; raise it once reports are clean.');
+  return { summary: `Correct the DMARC record at ${recordName}`, notes };
+}
+
+/** The summary and notes of the policy-none fix on the record itself: the path on to p=reject. */
+export function policyNoneFixText(record: ParsedDmarcRecord, edits: readonly RecordEdit[]): ComposedFixInput {
+  const reject = serializeTags(setTag(targetTags(record, edits), 'p', 'reject'));
+  return {
+    summary: 'Publish p=quarantine',
+    notes: [
+      'Before enforcing, check the aggregate reports: every legitimate sender must pass SPF or DKIM in alignment.',
+      `Once quarantine causes no loss of legitimate mail, publish p=reject: ${reject}`,
+    ],
+  };
+}
+
+/**
+ * p=none inherited from a parent: the domain publishes its own record (the
+ * parent's sp/np governs it today). When the domain holds several records
+ * (all discarded), the one that dmarc/multiple-records keeps is replaced.
+ */
+export function inheritedPolicyNoneFix(domain: string, recordName: string, record: ParsedDmarcRecord, ownRecords: readonly string[]): Fix {
+  const rua = record.rua.filter((uri) => uri.valid).map((uri) => uri.raw);
+  const ruaValue = rua.length > 0 ? rua.join(',') : `mailto:${REPORT_MAILBOX}`;
+  const value = `v=DMARC1; p=quarantine; rua=${ruaValue}`;
+  const name = `_dmarc.${domain}`;
+  const notes = [
+    `Alternatively raise sp (and np) on ${recordName} to cover every subdomain.`,
+    `Once reports show all legitimate mail passing, publish ${value.replace('p=quarantine', 'p=reject')}.`,
+  ];
+  if (ownRecords.length > 1) notes.push(`${name} holds ${ownRecords.length} DMARC records: this replaces the first, and the others are removed (dmarc/multiple-records).`);
+  return {
+    summary: `Publish p=quarantine for ${domain}`,
+    records: [
+      ownRecords.length > 1
+        ? { action: 'replace', name, type: 'TXT', value, current: ownRecords[0]! }
+        : { action: 'add', name, type: 'TXT', value },
+    ],
+    ...(rua.length > 0 ? {} : { placeholders: { 'REPORT-MAILBOX': REPORT_MAILBOX_HELP } }),
+    notes,
   };
 }
 
