@@ -1,0 +1,141 @@
+/**
+ * The README is the public catalogue of finding ids and options: it must stay
+ * in sync with the code. Every catalogue id is documented with its severity
+ * (in its check's section and in the finding index), every option that
+ * `--help` prints is documented, and the README names no id that does not exist.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECKS, CHECK_IDS } from '../src/checks/index.js';
+import { ROOT, runCli } from './helpers/cli.js';
+
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const LINES = README.split('\n');
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+const CATALOGUE = CHECKS.flatMap((check) =>
+  Object.entries(check.findings).map(([id, spec]) => ({ check: check.id, id, severity: spec.severity, title: spec.title })),
+);
+
+/** The cells of a Markdown table row (`| a | b |` → ['a', 'b']); escaped pipes stay inside a cell. */
+function cells(line: string): string[] {
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
+}
+
+const INDEX_START = LINES.findIndex((line) => line.trim() === '<!-- section:finding-index -->');
+const INDEX_END = LINES.findIndex((line) => line.trim() === '<!-- /section:finding-index -->');
+
+/** The lines of the finding index (between its section markers). */
+function findingIndex(): string[] {
+  expect(INDEX_START, 'README has a finding index section').toBeGreaterThanOrEqual(0);
+  expect(INDEX_END).toBeGreaterThan(INDEX_START);
+  return LINES.slice(INDEX_START + 1, INDEX_END);
+}
+
+/** Table rows whose first cell is exactly `` `id` ``, outside the finding index. */
+function sectionRowsFor(id: string): string[][] {
+  return LINES.filter((line, i) => line.trimStart().startsWith('|') && !(i > INDEX_START && i < INDEX_END))
+    .map(cells)
+    .filter((row) => row[0] === `\`${id}\``);
+}
+
+describe('README: the finding catalogue', () => {
+  it('has catalogue entries to compare (the registry is not empty)', () => {
+    expect(CATALOGUE.length).toBeGreaterThan(50);
+    expect(new Set(CATALOGUE.map((entry) => entry.id)).size).toBe(CATALOGUE.length);
+  });
+
+  it.each(CATALOGUE)('documents $id with its severity $severity in its check section', ({ id, severity }) => {
+    const documented = sectionRowsFor(id);
+    // One entry: id | severity | what it means | why it matters | how to fix.
+    expect(documented.length, `a table row for ${id} outside the index`).toBeGreaterThanOrEqual(1);
+    for (const row of documented) {
+      expect(row.length, `${id}: the row has meaning, reason and fix`).toBeGreaterThanOrEqual(5);
+      // The catalogue severity comes first; a second one names the documented override (`medium, high`).
+      expect(row[1]!.split(/,\s*/)[0], `${id}: severity cell "${row[1]}"`).toBe(severity);
+      for (const named of row[1]!.split(/,\s*/)) expect(SEVERITIES, `${id}: "${row[1]}"`).toContain(named);
+    }
+  });
+
+  it('lists every catalogue id in the finding index with its severity and check, in registry order', () => {
+    const rows = findingIndex()
+      .filter((line) => line.trimStart().startsWith('| `'))
+      .map(cells);
+    expect(rows.map((row) => row[0])).toEqual(CATALOGUE.map((entry) => `\`${entry.id}\``));
+    for (const [i, entry] of CATALOGUE.entries()) {
+      const row = rows[i]!;
+      expect(row[1], `${entry.id} severity`).toBe(entry.severity);
+      expect(row[2], `${entry.id} check`).toBe(`\`${entry.check}\``);
+      expect(row[3]!.length, `${entry.id} meaning`).toBeGreaterThan(0);
+    }
+  });
+
+  it('has exactly one finding-index row per id', () => {
+    const lines = findingIndex();
+    for (const entry of CATALOGUE) {
+      expect(lines.filter((line) => line.trimStart().startsWith(`| \`${entry.id}\` |`)), entry.id).toHaveLength(1);
+    }
+  });
+
+  it('mentions no finding id that is not in a catalogue', () => {
+    const known = new Set(CATALOGUE.map((entry) => entry.id));
+    // `<check>/<state>` not preceded by a path or URL character (src/spf/…, test/dkim…).
+    const pattern = new RegExp(`(?<![\\w/.@-])(${CHECK_IDS.map((id) => id.replace(/[-]/g, '\\-')).join('|')})/([a-z0-9][a-z0-9-]*)`, 'g');
+    const mentioned = new Set<string>();
+    for (const match of README.matchAll(pattern)) mentioned.add(`${match[1]}/${match[2]}`);
+    expect(mentioned.size).toBeGreaterThan(50);
+    expect([...mentioned].filter((id) => !known.has(id)).sort()).toEqual([]);
+  });
+});
+
+describe('README: options', () => {
+  /** Inline code spans of the prose, and the lines of fenced code blocks. */
+  const CODE: string[] = (() => {
+    const code: string[] = [];
+    let fenced = false;
+    for (const line of LINES) {
+      if (line.trimStart().startsWith('```')) fenced = !fenced;
+      else if (fenced) code.push(line);
+      else for (const match of line.matchAll(/`([^`]+)`/g)) code.push(match[1]!);
+    }
+    return code;
+  })();
+
+  /** Whether the README names the option in code (`--x`, `-o, --x <file>`), not only as part of a longer one. */
+  function documented(option: string): boolean {
+    const pattern = new RegExp(`(?<![\\w-])${option}(?![\\w-])`);
+    return CODE.some((code) => pattern.test(code));
+  }
+
+  /** Long options (`--name`) in a help text, from its option lines. */
+  function longOptions(help: string): string[] {
+    const options = new Set<string>();
+    for (const line of help.split('\n')) {
+      const match = /^\s{2}(?:-\w, )?(--[a-z][a-z0-9-]*)/.exec(line);
+      if (match) options.add(match[1]!);
+    }
+    return [...options];
+  }
+
+  it('documents every long option that `mailcheck --help` prints', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    const options = longOptions(stdout);
+    expect(options).toEqual(expect.arrayContaining(['--format', '--resolver', '--fail-on', '--no-smtp', '--file']));
+    expect(options.filter((option) => !documented(option)).sort()).toEqual([]);
+  });
+
+  it('documents every long option that `mailcheck spf --help` prints', async () => {
+    const { code, stdout } = await runCli(['spf', '--help']);
+    expect(code).toBe(0);
+    const options = longOptions(stdout);
+    expect(options).toEqual(expect.arrayContaining(['--sender', '--helo']));
+    expect(options.filter((option) => !documented(option)).sort()).toEqual([]);
+  });
+});
