@@ -16,6 +16,12 @@ const strings = (value: unknown): string[] =>
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
+/**
+ * A DNS status (dns/types.ts DnsStatus) that says nothing about the data: the
+ * query failed, so absence must not be inferred (a timeout is not "no record").
+ */
+const failed = (status: unknown): status is string => typeof status === 'string' && status !== 'ok' && status !== 'nxdomain' && status !== 'nodata';
+
 /** A published record, quoted. */
 const recordLine = (label: string, value: unknown): string[] => {
   const text = str(value);
@@ -31,7 +37,13 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
       const preference = num(host.preference);
       const addresses = [...strings(host.ipv4), ...strings(host.ipv6), ...strings(host.addresses)];
       const unique = [...new Set(addresses)];
-      return `${preference === undefined ? '' : `${preference} `}${name}${unique.length ? ` → ${unique.join(', ')}` : ''}`;
+      const failures = (['a', 'aaaa'] as const).filter((type) => failed(host[type])).map((type) => `${type.toUpperCase()} ${host[type]}`);
+      const shown = unique.length
+        ? ` → ${unique.join(', ')}${failures.length ? ` (lookup failed: ${failures.join(', ')})` : ''}`
+        : failures.length
+          ? ` → addresses unknown (lookup failed: ${failures.join(', ')})`
+          : '';
+      return `${preference === undefined ? '' : `${preference} `}${name}${shown}`;
     });
   },
   spf(facts) {
@@ -64,16 +76,40 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     const found = strings(facts.selectorsFound ?? facts.found);
     if (found.length) return [`selectors: ${found.join(', ')}`];
     const probed = strings(facts.selectorsProbed);
-    return probed.length ? [`no key at the ${probed.length} selectors probed`] : [];
+    if (!probed.length) return [];
+    // A selector whose query failed may hold the key: say so rather than "no key".
+    const unanswered = Array.isArray(facts.failed) ? facts.failed.filter(isRecord) : [];
+    if (unanswered.length) {
+      return [`no key found at ${probed.length - unanswered.length} of the ${probed.length} selectors probed; ${unanswered.length} lookup(s) failed (${unanswered
+        .slice(0, 3)
+        .map((probe) => `${str(probe.selector) ?? '?'}: ${str(probe.status) ?? '?'}`)
+        .join(', ')}${unanswered.length > 3 ? ', …' : ''})`];
+    }
+    return [`no key at the ${probed.length} selectors probed`];
   },
   ptr(facts) {
     const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter(isRecord) : [];
     return addresses.map((entry) => {
       const ip = str(entry.ip) ?? '?';
       const names = strings(isRecord(entry.ptr) ? entry.ptr.names : entry.names);
+      const status = isRecord(entry.ptr) ? entry.ptr.status : undefined;
+      const inconclusive = entry.outcome === 'inconclusive' || entry.forwardConfirmed === null;
+      if (!names.length) {
+        // A PTR query that timed out or failed says nothing about whether a PTR exists.
+        if (failed(status)) return `${ip} → PTR lookup failed: ${status}`;
+        if (inconclusive) return `${ip} → PTR unknown${str(entry.failure) ? ` (${str(entry.failure)})` : ''}`;
+        return `${ip} → no PTR`;
+      }
       const confirmed = entry.forwardConfirmed;
-      const mark = confirmed === true ? ' (forward-confirmed)' : confirmed === false && names.length ? ' (not forward-confirmed)' : '';
-      return `${ip} → ${names.length ? names.join(', ') : 'no PTR'}${mark}`;
+      const mark =
+        confirmed === true
+          ? ' (forward-confirmed)'
+          : confirmed === false
+            ? ' (not forward-confirmed)'
+            : inconclusive
+              ? ` (forward check failed${str(entry.failure) ? `: ${str(entry.failure)}` : ''})`
+              : '';
+      return `${ip} → ${names.join(', ')}${mark}`;
     });
   },
   'mta-sts': (facts) => {
