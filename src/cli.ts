@@ -114,7 +114,7 @@ export function defineAuditOptions(command: Command): Command {
       .option('--ip <addr>', 'a sending IP to evaluate for SPF, reverse DNS and blocklists (repeatable)', collect)
       .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
       .option('--smtp-port <port>', 'port of the SMTP probe (default: 25)')
-      .option('--helo-name <name>', 'name to send in EHLO (default: this host name)')
+      .option('--helo-name <name>', 'name to send in EHLO (default: this host\'s name if fully qualified, else mailcheck.invalid)')
       .option('--blocklist <zone>', 'add a blocklist zone to the default set (repeatable)', collect)
       .addOption(noBlocklist)
       .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')

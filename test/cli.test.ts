@@ -271,6 +271,17 @@ describe('--help and --version', () => {
     expect(result.stdout).toMatch(/Exit codes: 0 .*\n.*1 .*2 .*3 /);
   });
 
+  it('--help and the README give the EHLO default as src/net/client.ts applies it', async () => {
+    const result = await runCli(['--help']);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    const option = /--helo-name <name> (.*?) --/.exec(help)?.[1] ?? '';
+    // defaultHeloName(): the host name when fully qualified, else mailcheck.invalid.
+    expect(option).toMatch(/fully qualified/);
+    expect(option).toContain('mailcheck.invalid');
+    const row = readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').find((line) => line.startsWith('| `--helo-name'));
+    expect(row).toMatch(/fully qualified.*`mailcheck\.invalid`/);
+  });
+
   it('spf --help documents the subcommand', async () => {
     const result = await runCli(['spf', '--help']);
     expect(result.code).toBe(0);
