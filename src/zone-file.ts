@@ -12,9 +12,8 @@
  * decoded into the resolver's shapes; other types are accepted and make their
  * owner name exist, but are not served.
  */
-import net from 'node:net';
 import type { DnsAnswer, RecordData, RRType } from './dns/types.js';
-import { formatIpv6 } from './dns/wire.js';
+import { formatIp, parseIpv4, parseIpv6 } from './ip.js';
 
 /** A problem in a zone file, with where it is. */
 export class ZoneFileError extends Error {
@@ -305,14 +304,15 @@ export function parseZoneFile(text: string, options: ParseZoneOptions = {}): Zon
     switch (type) {
       case 'A': {
         count(1);
-        if (!net.isIPv4(rdata[0]!.text)) fail(`"${rdata[0]!.text}" is not an IPv4 address`);
-        return rdata[0]!.text;
+        const address = parseIpv4(rdata[0]!.text);
+        if (!address) return fail(`"${rdata[0]!.text}" is not an IPv4 address`);
+        return formatIp(address);
       }
       case 'AAAA': {
         count(1);
-        const address = rdata[0]!.text;
-        if (!net.isIPv6(address)) fail(`"${address}" is not an IPv6 address`);
-        return formatIpv6(ipv6Bytes(address));
+        const address = parseIpv6(rdata[0]!.text);
+        if (!address) return fail(`"${rdata[0]!.text}" is not an IPv6 address`);
+        return formatIp(address);
       }
       case 'MX': {
         count(2);
@@ -378,23 +378,6 @@ export function parseZoneFile(text: string, options: ParseZoneOptions = {}): Zon
   }
 
   return { ...(origin !== undefined ? { origin } : {}), records };
-}
-
-/** 16 octets of an IPv6 address in text form (validated by the caller). */
-function ipv6Bytes(address: string): Buffer {
-  let text = address;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const parts = v4[1]!.split('.').map(Number);
-    text = `${text.slice(0, -v4[1]!.length)}${((parts[0]! << 8) | parts[1]!).toString(16)}:${((parts[2]! << 8) | parts[3]!).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-  const bytes = Buffer.alloc(16);
-  groups.forEach((group, index) => bytes.writeUInt16BE(parseInt(group, 16), index * 2));
-  return bytes;
 }
 
 // ---------------------------------------------------------------------------

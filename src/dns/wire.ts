@@ -10,6 +10,7 @@
  * asks for is decoded into the shapes of ./types.ts.
  */
 import { Packet as Dns2Packet } from 'dns2';
+import { formatIp } from '../ip.js';
 import type { RecordData, RRType } from './types.js';
 
 /** The part of dns2's Packet API used here (its shipped typings are narrower than the runtime). */
@@ -206,10 +207,10 @@ function decodeRdata(
   switch (type) {
     case TYPE_NUMBER.A:
       fixed(4);
-      return [...rdata.subarray(0, 4)].join('.');
+      return formatIp({ version: 4, bytes: rdata.subarray(0, 4) });
     case TYPE_NUMBER.AAAA:
       fixed(16);
-      return formatIpv6(rdata.subarray(0, 16));
+      return formatIp({ version: 6, bytes: rdata.subarray(0, 16) });
     case TYPE_NUMBER.CNAME:
     case TYPE_NUMBER.PTR:
     case TYPE_NUMBER.NS:
@@ -261,28 +262,4 @@ function readCharacterStrings(rdata: Buffer): string[] {
     at += 1 + size;
   }
   return strings;
-}
-
-/** RFC 5952 §4 text form: lower case, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
-export function formatIpv6(bytes: Buffer): string {
-  const groups: number[] = [];
-  for (let index = 0; index < 16; index += 2) groups.push(bytes.readUInt16BE(index));
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let index = 0; index < 8; ) {
-    if (groups[index] !== 0) {
-      index++;
-      continue;
-    }
-    let end = index;
-    while (end < 8 && groups[end] === 0) end++;
-    if (end - index > bestLength) {
-      bestStart = index;
-      bestLength = end - index;
-    }
-    index = end;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestLength < 2) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
