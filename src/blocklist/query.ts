@@ -4,7 +4,8 @@
  * means for that list. The check decides what to report.
  */
 import type { DnsClient, DnsStatus } from '../dns/types.js';
-import { parseIp, type ParsedIp } from '../lookups/reverse.js';
+import { reversedLabels, type IpAddress } from '../ip.js';
+import { parseIp } from '../lookups/reverse.js';
 import { isLoopbackCode, type BlocklistDefinition, type CodeMeaning } from './lists.js';
 
 /**
@@ -41,10 +42,8 @@ export interface ListAnswer {
  * The name to ask for an IP address: reversed octets for IPv4 (RFC 5782 §2.1),
  * 32 reversed hex nibbles for IPv6 (RFC 5782 §2.4), followed by the zone.
  */
-export function ipQueryName(ip: ParsedIp, zone: string): string {
-  if (ip.version === 4) return `${[...ip.bytes].reverse().join('.')}.${zone}`;
-  const nibbles = ip.bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${nibbles.split('').reverse().join('.')}.${zone}`;
+export function ipQueryName(ip: IpAddress, zone: string): string {
+  return `${reversedLabels(ip)}.${zone}`;
 }
 
 /** The name to ask for a domain: the domain followed by the zone (RFC 5782 §3). */

@@ -10,19 +10,14 @@
  */
 import type { CheckContext } from '../context.js';
 import { isDnsFailure, type DnsStatus } from '../dns/types.js';
+import { hexDigits, parseIp as parseAddress, reverseName as reverseNameOf, withText, type ParsedIp } from '../ip.js';
+
+export type { ParsedIp } from '../ip.js';
 
 const FAILURE_STATUSES: ReadonlySet<DnsStatus> = new Set(['servfail', 'refused', 'timeout']);
 
 /** At most this many PTR names are resolved forward (RFC 8601 §3 lets verifiers bound the work). */
 export const MAX_FORWARD_NAMES = 10;
-
-export interface ParsedIp {
-  version: 4 | 6;
-  /** Canonical text: dotted quad for IPv4, RFC 5952 compressed lower case for IPv6. */
-  text: string;
-  /** The address's bytes (4 or 16). */
-  bytes: number[];
-}
 
 /** One PTR name resolved forward. */
 export interface ForwardCheck {
@@ -61,100 +56,14 @@ export interface ReverseLookup {
   failure?: string;
 }
 
-/** Parses an IPv4 or IPv6 address; null when the text is neither. Zone ids are not accepted. */
+/**
+ * Parses an IPv4 or IPv6 address as given by DNS answers or users: white space
+ * around it and zero-padded IPv4 octets are accepted; zone ids are not.
+ * Null when the text is neither.
+ */
 export function parseIp(input: string): ParsedIp | null {
-  const text = input.trim().toLowerCase();
-  const v4 = parseIpv4(text);
-  if (v4) return { version: 4, text: v4.join('.'), bytes: v4 };
-  const v6 = parseIpv6(text);
-  if (v6) return { version: 6, text: formatIpv6(v6), bytes: v6 };
-  return null;
-}
-
-function parseIpv4(text: string): number[] | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  const bytes: number[] = [];
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return null;
-    const value = Number(part);
-    if (value > 255) return null;
-    bytes.push(value);
-  }
-  return bytes;
-}
-
-function parseIpv6(text: string): number[] | null {
-  if (!/^[0-9a-f:.]+$/.test(text) || !text.includes(':')) return null;
-  let groupsText = text;
-  // RFC 4291 §2.2 form 3: the last 32 bits may be written as a dotted quad;
-  // rewrite them as two hex groups.
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = parseIpv4(tail);
-    if (!v4) return null;
-    const high = (((v4[0] ?? 0) << 8) | (v4[1] ?? 0)).toString(16);
-    const low = (((v4[2] ?? 0) << 8) | (v4[3] ?? 0)).toString(16);
-    groupsText = `${text.slice(0, lastColon + 1)}${high}:${low}`;
-  }
-  const halves = groupsText.split('::');
-  if (halves.length > 2) return null;
-  const parseGroups = (part: string): number[] | null => {
-    if (part === '') return [];
-    const groups: number[] = [];
-    for (const group of part.split(':')) {
-      if (!/^[0-9a-f]{1,4}$/.test(group)) return null;
-      groups.push(parseInt(group, 16));
-    }
-    return groups;
-  };
-  const head = parseGroups(halves[0] ?? '');
-  const rest = halves.length === 2 ? parseGroups(halves[1] ?? '') : [];
-  if (!head || !rest) return null;
-  let groups: number[];
-  if (halves.length === 2) {
-    const missing = 8 - head.length - rest.length;
-    if (missing < 1) return null;
-    groups = [...head, ...new Array<number>(missing).fill(0), ...rest];
-  } else {
-    if (head.length !== 8) return null;
-    groups = head;
-  }
-  const bytes: number[] = [];
-  for (const group of groups) bytes.push(group >> 8, group & 0xff);
-  return bytes;
-}
-
-/** RFC 5952 §4 text form: lower case, leading zeros dropped, the longest run (≥2) of zero groups as "::". */
-function formatIpv6(bytes: number[]): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestLength < 2) return hex.join(':');
-  const left = hex.slice(0, bestStart).join(':');
-  const right = hex.slice(bestStart + bestLength).join(':');
-  return `${left}::${right}`;
-}
-
-/** The 32 hex nibbles of an IPv6 address, most significant first. */
-function nibbles(bytes: number[]): string {
-  return bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  const address = parseAddress(input.trim(), { leadingZeros: true });
+  return address ? withText(address) : null;
 }
 
 /**
@@ -164,8 +73,7 @@ function nibbles(bytes: number[]): string {
 export function reverseName(ip: ParsedIp | string): string {
   const parsed = typeof ip === 'string' ? parseIp(ip) : ip;
   if (!parsed) throw new Error(`not an IP address: ${String(ip)}`);
-  if (parsed.version === 4) return `${[...parsed.bytes].reverse().join('.')}.in-addr.arpa`;
-  return `${nibbles(parsed.bytes).split('').reverse().join('.')}.ip6.arpa`;
+  return reverseNameOf(parsed);
 }
 
 /** True when two address texts denote the same address. */
@@ -271,8 +179,8 @@ export function genericPtrReason(name: string, ip: string): string | null {
 
 function embedsWholeAddress(hostPart: string, ip: ParsedIp): boolean {
   if (ip.version === 4) {
-    const octets = ip.bytes.map(String);
-    const padded = ip.bytes.map((byte) => String(byte).padStart(3, '0'));
+    const octets = Array.from(ip.bytes, String);
+    const padded = octets.map((octet) => octet.padStart(3, '0'));
     const forms: string[] = [];
     for (const list of [octets, padded]) {
       for (const order of [list, [...list].reverse()]) {
@@ -281,46 +189,37 @@ function embedsWholeAddress(hostPart: string, ip: ParsedIp): boolean {
     }
     // Without separators only the zero-padded form is unambiguous.
     forms.push(padded.join(''), [...padded].reverse().join(''));
-    const hex = ip.bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
-    if (containsToken(hostPart, hex)) return true;
+    if (containsToken(hostPart, hexDigits(ip))) return true;
     return forms.some((form) => containsDigits(hostPart, form));
   }
   const squashed = hostPart.replace(/[._-]/g, '');
-  if (squashed.includes(nibbles(ip.bytes))) return true;
+  if (squashed.includes(hexDigits(ip))) return true;
   const dashed = ip.text.replace(/:/g, '-');
   return dashed.length >= 6 && hostPart.includes(dashed);
 }
 
-function embedsLastOctets(hostPart: string, bytes: number[]): boolean {
-  const [, , c, d] = bytes.map(String);
+function embedsLastOctets(hostPart: string, bytes: Uint8Array): boolean {
+  const [, , c, d] = Array.from(bytes, String);
   const forms = ['-', '.', '_'].flatMap((separator) => [`${c}${separator}${d}`, `${d}${separator}${c}`]);
   return forms.some((form) => containsDigits(hostPart, form));
 }
 
 /** `needle` occurs in `haystack` not flanked by further digits. */
 function containsDigits(haystack: string, needle: string): boolean {
-  let from = 0;
-  for (;;) {
-    const at = haystack.indexOf(needle, from);
-    if (at < 0) return false;
-    const before = haystack[at - 1];
-    const after = haystack[at + needle.length];
-    if (!isDigit(before) && !isDigit(after)) return true;
-    from = at + 1;
-  }
+  return containsFlanked(haystack, needle, isDigit);
 }
 
 /** `needle` occurs as a whole token (not flanked by letters or digits). */
 function containsToken(haystack: string, needle: string): boolean {
-  let from = 0;
-  for (;;) {
-    const at = haystack.indexOf(needle, from);
-    if (at < 0) return false;
-    const before = haystack[at - 1];
-    const after = haystack[at + needle.length];
-    if (!isAlnum(before) && !isAlnum(after)) return true;
-    from = at + 1;
+  return containsFlanked(haystack, needle, isAlnum);
+}
+
+/** `needle` occurs somewhere with no `joins` character right before or after it. */
+function containsFlanked(haystack: string, needle: string, joins: (char: string | undefined) => boolean): boolean {
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+    if (!joins(haystack[at - 1]) && !joins(haystack[at + needle.length])) return true;
   }
+  return false;
 }
 
 function isDigit(char: string | undefined): boolean {
