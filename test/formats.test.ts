@@ -11,6 +11,7 @@ import { formatMarkdown, mdCode, mdText } from '../src/report/markdown.js';
 import { formatSarif, sarifLevel } from '../src/report/sarif.js';
 import { formatJunit } from '../src/report/junit.js';
 import { zoneLines } from '../src/report/common.js';
+import { FORMATS } from '../src/report/formats.js';
 import { diffReport } from '../src/baseline.js';
 import { reportSchema, type Report } from '../src/report/schema.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
@@ -267,6 +268,16 @@ describe('all formats over the same reports', () => {
     const ids = ['spf/too-many-lookups', 'dmarc/policy-none', 'mx/no-ipv6'];
     for (const text of [formatCsv(reports), formatMarkdown(reports), formatSarif(reports), formatJunit(reports, { failOn: 'info' })]) {
       for (const id of ids) expect(text).toContain(id);
+    }
+  });
+
+  it('write fix records as the same zone-file lines, with TTL 3600 where the record gives none', async () => {
+    const reports: Report[] = [brokenReport()];
+    const options = { color: false, verbose: false, failOn: 'info' as const };
+    for (const name of ['text', 'markdown', 'junit', 'html'] as const) {
+      const text = (await FORMATS[name].load())(reports, options);
+      expect(text, name).toContain('_dmarc.broken.example. 3600 IN TXT ');
+      expect(text, name).toContain('; replaces: _dmarc.broken.example. 3600 IN TXT ');
     }
   });
 });
