@@ -43,6 +43,18 @@ export function parseDomainList(text: string, source: string): ListedDomain[] {
   return entries;
 }
 
+/**
+ * Reads the file an option names (`-` is standard input where the option
+ * allows it); a file that cannot be read is a usage error naming the option.
+ */
+export async function readOptionFile(option: string, file: string, stdin = false): Promise<string> {
+  try {
+    return stdin && file === '-' ? await readStdin() : await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${option} "${file}" (${errorCode(error)}). Check the path`);
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
@@ -53,12 +65,7 @@ async function readStdin(): Promise<string> {
 export async function readDomainLists(files: readonly string[]): Promise<ListedDomain[]> {
   const all: ListedDomain[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = file === '-' ? await readStdin() : await fs.readFile(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read --file "${file}" (${errorCode(error)}). Check the path`);
-    }
+    const text = await readOptionFile('--file', file, true);
     all.push(...parseDomainList(text, file === '-' ? 'stdin' : file));
   }
   return all;
@@ -141,12 +148,7 @@ export async function readZones(files: readonly string[], origin?: string): Prom
   const { parseZoneFile, ZoneFileError } = await import('./zone-file.js');
   return Promise.all(
     files.map(async (file) => {
-      let text: string;
-      try {
-        text = await fs.readFile(file, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read --zone "${file}" (${errorCode(error)}). Check the path`);
-      }
+      const text = await readOptionFile('--zone', file);
       try {
         return parseZoneFile(text, { source: file, ...(origin !== undefined ? { origin } : {}) });
       } catch (error) {
@@ -159,12 +161,7 @@ export async function readZones(files: readonly string[], origin?: string): Prom
 
 async function readReplay(file: string): Promise<CaptureFile> {
   const { parseCapture, CaptureError } = await import('./dns/capture.js');
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --replay "${file}" (${errorCode(error)}). Check the path`);
-  }
+  const text = await readOptionFile('--replay', file);
   try {
     return parseCapture(text, file);
   } catch (error) {
@@ -174,12 +171,7 @@ async function readReplay(file: string): Promise<CaptureFile> {
 }
 
 async function readBaselineFile(file: string): Promise<Baseline> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --baseline "${file}" (${errorCode(error)}). Check the path`);
-  }
+  const text = await readOptionFile('--baseline', file);
   try {
     return readBaseline(text, file);
   } catch (error) {
@@ -447,7 +439,8 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   return code;
 }
 
-function errorCode(error: unknown): string {
+/** The Node error code of a failed file operation (ENOENT, EACCES …), else the message. */
+export function errorCode(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
     return (error as { code: string }).code;
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CHECK_IDS } from './checks/index.js';
 import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
 import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './cli-options.js';
+import { errorCode, readOptionFile, runBatch } from './batch.js';
 import { parseDomain } from './domain.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
 import type { ReporterOptions } from './report/formats.js';
@@ -21,7 +22,6 @@ import { shouldColor } from './report/style.js';
 export async function runAudit(rawDomains: readonly string[], rawOptions: Record<string, unknown>, io: CliIo): Promise<number> {
   const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
   const extraCa = await readCaFiles(cli.caFile);
-  const { runBatch } = await import('./batch.js');
   return runBatch(rawDomains, cli, io, {
     ...(extraCa ? { extraCa } : {}),
     toAuditOptions,
@@ -118,12 +118,7 @@ async function readCaFiles(files: readonly string[] | undefined): Promise<string
   if (!files || files.length === 0) return undefined;
   return Promise.all(
     files.map(async (file) => {
-      let text: string;
-      try {
-        text = await fs.readFile(file, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read --ca-file "${file}" (${errorCode(error)}). Check the path`);
-      }
+      const text = await readOptionFile('--ca-file', file);
       if (!text.includes('-----BEGIN CERTIFICATE-----')) {
         throw new UsageError(`--ca-file "${file}" holds no PEM certificate. Give a file with -----BEGIN CERTIFICATE----- blocks`);
       }
@@ -186,11 +181,4 @@ export function renderTranscript(log: readonly QueryLogEntry[]): string {
   const wire = log.filter((entry) => !entry.cached).length;
   lines.push(`dns ${wire} quer${wire === 1 ? 'y' : 'ies'} on the wire, ${log.length - wire} answered from the cache`);
   return `${lines.join('\n')}\n`;
-}
-
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
-    return (error as { code: string }).code;
-  }
-  return error instanceof Error ? error.message : String(error);
 }

@@ -131,6 +131,14 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing audited
     expect(server.queryCount()).toBe(before);
   });
 
+  it.each(['--file', '--zone', '--replay', '--baseline', '--ca-file'])('an unreadable %s names the option, the path and the error code', async (option) => {
+    const file = path.join(dir, 'absent', 'input.txt');
+    const args = option === '--file' ? [option, file] : ['example.com', option, file];
+    const result = await runCli(option === '--replay' ? args : [...args, '--resolver', server.server]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`mailcheck: cannot read ${option} "${file}" (ENOENT). Check the path.\n`);
+  });
+
   it('names the problem and the way out', async () => {
     expect((await runCli(['http://x'])).stderr).toContain('Give a domain name, not a URL');
     expect((await runCli(['example.com', '--checks', 'nope'])).stderr).toContain(`Valid checks: ${CHECK_IDS.join(', ')}`);
