@@ -4,11 +4,13 @@
 //
 //  1. One full audit of each demo domain with a per-query delay (default 40 ms,
 //     --delay <ms>): wall time against the critical path, i.e. the longest
-//     chain of dependent queries in the query log (a query depends on an
-//     earlier one when it started after that one's answer arrived and asks
-//     for a name that answer mentioned) times the delay. Target: ≤ 1.2×.
-//     Also the queries per audit, and proof that no question reached the
-//     server twice.
+//     chain of dependent queries in the query log times the delay. A query
+//     depends on the earliest answer that told it what to ask (a name the
+//     answer mentioned, or a name under it; an address to reverse; the zone
+//     apex an SOA answer found); names derived from the audited domain alone
+//     depend on nothing. Target: ≤ 1.2×. Also the queries per audit, and
+//     proof that no question reached the server twice. --log prints each
+//     audit's wire queries (sent at, duration, chain depth).
 //  2. A batch of every domain of ../shared/testdata/corpus/
 //     mxmap-municipalities-spf-mx.json (MX and SPF served as collected, MX
 //     hosts stubbed with loopback addresses, every other name NXDOMAIN), no
@@ -35,6 +37,7 @@ const option = (name, fallback) => {
 const DELAY = Number(option('--delay', '40'));
 const CONCURRENCY = option('--concurrency', undefined);
 const SKIP_BATCH = args.includes('--no-batch');
+const PRINT_LOG = args.includes('--log');
 const work = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-bench-'));
 
 const { loadFixture } = await import(path.join(ROOT, 'dist', 'fixture-server.js'));
@@ -87,16 +90,22 @@ function reversed(ip) {
   return [];
 }
 
-/** Names and reversed addresses an answer mentions: what a later query can depend on. */
-function mentions(answer) {
+/**
+ * Names and reversed addresses an answer mentions: what a later query can
+ * depend on. The audited domain and its ancestors are left out: they are
+ * known before any answer arrives, so an answer that happens to mention them
+ * (a DMARC rua address, say) enables nothing.
+ */
+function mentions(answer, known, addresses) {
   const names = new Set();
   const reverse = new Set();
   const addText = (text) => {
     for (const token of text.toLowerCase().match(/[a-z0-9_-]+(?:\.[a-z0-9_-]+)+/g) ?? []) {
-      names.add(token.replace(/\.$/, ''));
-      for (const form of reversed(token)) reverse.add(form);
+      const name = token.replace(/\.$/, '');
+      if (!known.has(name)) names.add(name);
+      if (addresses) for (const form of reversed(token)) reverse.add(form);
     }
-    for (const token of text.toLowerCase().match(/[0-9a-f:]*:[0-9a-f:]+/g) ?? []) for (const form of reversed(token)) reverse.add(form);
+    if (addresses) for (const token of text.toLowerCase().match(/[0-9a-f:]*:[0-9a-f:]+/g) ?? []) for (const form of reversed(token)) reverse.add(form);
   };
   if (answer.status === 'ok') {
     for (const record of answer.records) {
@@ -105,35 +114,65 @@ function mentions(answer) {
       else if (record && typeof record === 'object') addText(Object.values(record).join(' '));
     }
   }
-  for (const name of answer.cnames ?? []) names.add(name);
+  for (const name of answer.cnames ?? []) if (!known.has(name)) names.add(name);
   return { names, reverse };
 }
 
-function dependsOn(later, earlier, earlierMentions) {
+const under = (name, ancestor) => name === ancestor || name.endsWith(`.${ancestor}`);
+
+/**
+ * Whether the answer to `earlier` gave what `later` needed before it could be
+ * asked. Only information counts, never the order the code happened to use:
+ * a name derivable from the audited domain alone (the domain's MX, TXT,
+ * _dmarc, DKIM selectors, domain blocklists, every level of the DMARC tree
+ * walk, its SOA, the root DNSKEY) depends on nothing.
+ */
+function enables(earlier, later, told, known) {
   if (earlier.startedAt + earlier.ms > later.startedAt + 1) return false;
   const name = later.name;
-  for (const mentioned of earlierMentions.names) {
-    if (name === mentioned || name.endsWith(`.${mentioned}`)) return true;
+  // DNSSEC: a zone's DNSKEY and DS are asked once an SOA answer for the zone
+  // or a name inside it has shown where the zone starts (src/lookups/dnssec.ts).
+  if (later.type === 'DNSKEY' || later.type === 'DS') return earlier.type === 'SOA' && name !== '' && under(earlier.name, name);
+  if (known.has(name)) return false;
+  // RFC 5782 §2.1: a DNSBL's TXT reason is asked when the A query found a listing.
+  if (later.type === 'TXT' && earlier.type === 'A' && earlier.name === name) return true;
+  for (const mentioned of told.names) {
+    // The name itself, a name under it (TLSA base, DNSBL key, SPF macro target)…
+    if (under(name, mentioned)) return true;
+    // …and, for the zone-apex walk, SOA of a name above it.
+    if (later.type === 'SOA' && mentioned.endsWith(`.${name}`)) return true;
   }
-  for (const form of earlierMentions.reverse) if (name.startsWith(`${form}.`)) return true;
-  // The DMARC tree walk (RFC 9989) and the MTA-STS policy host follow from earlier names.
-  if (earlier.name.startsWith('_dmarc.') && name.startsWith('_dmarc.') && earlier.name.endsWith(`.${name.slice(7)}`)) return true;
+  // An address's reverse name (PTR) and its DNSBL keys (A).
+  if (later.type === 'PTR' || later.type === 'A') for (const form of told.reverse) if (name.startsWith(`${form}.`)) return true;
+  // RFC 8461 §3.3: the MTA-STS policy host is looked up once the TXT record announces a policy.
   if (earlier.name.startsWith('_mta-sts.') && name === `mta-sts.${earlier.name.slice(9)}`) return true;
-  // DNSSEC: the SOA answer tells where the zone starts; its DS and DNSKEY are asked next.
-  if (earlier.type === 'SOA' && (later.type === 'DS' || later.type === 'DNSKEY')) return true;
   return false;
 }
 
-/** Longest chain of dependent wire queries, in round trips (a TCP retry is a second round trip). */
-function criticalPath(log, answers) {
+/**
+ * Longest chain of truly dependent wire queries, in round trips (a TCP retry
+ * is a second round trip). A query's chain is its own cost plus the SHORTEST
+ * chain among the answers that enabled it: the earliest moment it could have
+ * been asked. (Taking the longest would credit needless waiting: a name
+ * mentioned again by a later answer was still known from the first one.)
+ */
+function criticalPath(log, answers, domain) {
+  const known = new Set();
+  for (let labels = domain.split('.'); labels.length > 0; labels = labels.slice(1)) known.add(labels.join('.'));
   const wire = log.filter((entry) => !entry.cached && entry.server !== 'override').sort((a, b) => a.startedAt - b.startedAt);
   const chain = new Array(wire.length).fill(0);
   const via = new Array(wire.length).fill(-1);
-  const told = wire.map((entry) => mentions(answers.get(`${entry.name} ${entry.type}`) ?? { status: 'nodata' }));
+  // Reverse (PTR) and DNSBL queries are asked for the addresses of mail hosts:
+  // an address found in an A/AAAA answer, not one an SPF record or the
+  // domain's own A record happens to share (unless the domain has no MX and
+  // its A/AAAA records are the implicit MX, RFC 5321 §5.1).
+  const implicitMx = answers.get(`${domain} MX`)?.status === 'nodata';
+  const hostAddresses = (entry) => (entry.type === 'A' || entry.type === 'AAAA') && (entry.name !== domain || implicitMx);
+  const told = wire.map((entry) => mentions(answers.get(`${entry.name} ${entry.type}`) ?? { status: 'nodata' }, known, hostAddresses(entry)));
   for (let i = 0; i < wire.length; i++) {
     let best = 0;
     for (let j = 0; j < i; j++) {
-      if (chain[j] > best && dependsOn(wire[i], wire[j], told[j])) {
+      if (enables(wire[j], wire[i], told[j], known) && (via[i] === -1 || chain[j] < best)) {
         best = chain[j];
         via[i] = j;
       }
@@ -143,10 +182,14 @@ function criticalPath(log, answers) {
   let end = chain.indexOf(Math.max(0, ...chain));
   const path = [];
   while (end !== -1) {
-    path.unshift(`${wire[end].name} ${wire[end].type}`);
+    path.unshift(`${wire[end].name || '.'} ${wire[end].type}`);
     end = via[end];
   }
-  return { roundTrips: Math.max(0, ...chain), path, wire };
+  const transcript = wire.map(
+    (entry, index) =>
+      `${String(entry.startedAt).padStart(4)} ms +${String(entry.ms).padStart(3)} ms  depth ${chain[index]}  ${entry.name || '.'} ${entry.type} ${entry.status}${entry.tcp ? ' (tcp)' : ''}`,
+  );
+  return { roundTrips: Math.max(0, ...chain), path, wire, transcript };
 }
 
 async function singleAudit(fixture, domain) {
@@ -161,7 +204,7 @@ async function singleAudit(fixture, domain) {
     const [report] = await audit(domain, { smtp: false }, { dns });
     const wallMs = performance.now() - started;
     const answers = new Map(dns.capture().answers.map((entry) => [`${entry.name} ${entry.type}`, entry.answer]));
-    const { roundTrips, path: chain, wire } = criticalPath(resolver.log, answers);
+    const { roundTrips, path: chain, wire, transcript } = criticalPath(resolver.log, answers, domain);
     const received = (await server.queries()).slice(before);
     const counts = new Map();
     for (const question of received) counts.set(question.toLowerCase(), (counts.get(question.toLowerCase()) ?? 0) + 1);
@@ -180,6 +223,8 @@ async function singleAudit(fixture, domain) {
       questionsAtServer: received.length,
       duplicates,
       chain,
+      // Every wire query: sent at (ms after the resolver was created), duration, chain depth.
+      transcript,
     };
   } finally {
     await server.close();
@@ -347,7 +392,10 @@ console.log(`mailcheck benchmark · ${machine.cpus} × ${machine.cpuModel} · ${
 console.log(line(['measure', 'value', 'ratio', 'target']) + '  ok');
 console.log(widths.map((width) => '-'.repeat(width)).join('  ') + '  --');
 for (const row of rows) console.log(`${line(row.slice(0, 4))}  ${row[4] ? 'yes' : 'NO'}`);
-for (const audit of results.audits) console.log(`critical path of ${audit.domain}: ${audit.chain.join(' → ')}`);
+for (const audit of results.audits) {
+  console.log(`critical path of ${audit.domain}: ${audit.chain.join(' → ')}`);
+  if (PRINT_LOG) for (const line of audit.transcript) console.log(`  ${line}`);
+}
 if (results.batch?.stderr) console.log(`batch stderr: ${results.batch.stderr}`);
 
 writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
