@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bimiCheck } from '../src/checks/bimi.js';
 import type { AuditOptions } from '../src/context.js';
 import type { CheckResult } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import { findingById, findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { createTestCa, daysFromNow, type TestCa } from './helpers/test-ca.js';
 import { startHttpsServer, type LocalHttpsServer } from './helpers/https-server.js';
 import { issueMarkCertificate } from './helpers/bimi-certs.js';
@@ -80,12 +80,6 @@ function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult>
   return runCheck(bimiCheck, { ...ctx, dns: fixture.freshDns() });
 }
 
-function finding(result: CheckResult, id: string) {
-  const found = result.findings.find((f) => f.id === id);
-  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
-  return found;
-}
-
 describe('bimi: a complete setup', () => {
   it('passes with an enforcing DMARC policy, a valid SVG Tiny PS logo and a current mark certificate', async () => {
     const result = await audit('bimi-good.test');
@@ -123,7 +117,7 @@ describe('bimi: the record', () => {
     const result = await audit('bimi-none.test');
     expect(findingIds(result)).toEqual(['bimi/missing']);
     expect(result.status).toBe('pass');
-    const missing = finding(result, 'bimi/missing');
+    const missing = findingById(result, 'bimi/missing');
     expect(missing.severity).toBe('info');
     expect(missing.fix?.records).toEqual([
       { action: 'add', name: 'default._bimi.bimi-none.test', type: 'TXT', value: 'v=BIMI1; l=<LOGO-URL>; a=<VMC-URL>' },
@@ -140,7 +134,7 @@ describe('bimi: the record', () => {
   it('reports an http logo URL and a duplicate tag as an invalid record, with the corrected record', async () => {
     const result = await audit('bimi-http.test');
     expect(findingIds(result)).toEqual(['bimi/invalid-record']);
-    const invalid = finding(result, 'bimi/invalid-record');
+    const invalid = findingById(result, 'bimi/invalid-record');
     expect(invalid.evidence).toEqual([
       'TXT default._bimi.bimi-http.test: v=BIMI1; l=http://logo.bimi-record.test/brand.svg; a=https://logo.bimi-record.test/a.pem; a=https://logo.bimi-record.test/b.pem',
       'duplicate tag a=',
@@ -160,7 +154,7 @@ describe('bimi: the record', () => {
   it('reports two BIMI records at one name (receivers use neither)', async () => {
     const result = await audit('bimi-two.test');
     expect(findingIds(result)).toEqual(['bimi/invalid-record']);
-    expect(finding(result, 'bimi/invalid-record').fix?.records).toEqual([
+    expect(findingById(result, 'bimi/invalid-record').fix?.records).toEqual([
       {
         action: 'remove',
         name: 'default._bimi.bimi-two.test',
@@ -174,16 +168,16 @@ describe('bimi: the record', () => {
   it('reports a record whose v=BIMI1 is not first as invalid (receivers discard it), not as missing', async () => {
     const result = await audit('bimi-order.test');
     expect(findingIds(result)).toEqual(['bimi/invalid-record']);
-    expect(finding(result, 'bimi/invalid-record').evidence).toContain('v=BIMI1 must be the first tag (BIMI §4.3)');
-    expect(finding(result, 'bimi/invalid-record').fix?.records?.[0]?.value).toBe('v=BIMI1; l=https://logo.bimi-record.test/brand.svg');
+    expect(findingById(result, 'bimi/invalid-record').evidence).toContain('v=BIMI1 must be the first tag (BIMI §4.3)');
+    expect(findingById(result, 'bimi/invalid-record').fix?.records?.[0]?.value).toBe('v=BIMI1; l=https://logo.bimi-record.test/brand.svg');
   });
 
   it('reports a record without l= and one whose l= names a PNG', async () => {
     const nol = await audit('bimi-nol.test');
-    expect(finding(nol, 'bimi/invalid-record').evidence).toContain('the l= tag is missing (it is required, even if empty)');
+    expect(findingById(nol, 'bimi/invalid-record').evidence).toContain('the l= tag is missing (it is required, even if empty)');
     const png = await audit('bimi-png.test');
     expect(findingIds(png)).toEqual(['bimi/invalid-record']);
-    expect(finding(png, 'bimi/invalid-record').fix?.records?.[0]?.value).toBe('v=BIMI1; l=<LOGO-URL>');
+    expect(findingById(png, 'bimi/invalid-record').fix?.records?.[0]?.value).toBe('v=BIMI1; l=<LOGO-URL>');
   });
 
   it('accepts an explicit declination to publish without further findings', async () => {
@@ -220,7 +214,7 @@ describe('bimi: DMARC enforcement', () => {
   ])('%s → dmarc-not-enforced with the record that qualifies', async (domain, value, name) => {
     const result = await audit(domain);
     expect(findingIds(result)).toEqual(['bimi/dmarc-not-enforced', 'bimi/no-certificate']);
-    const dmarc = finding(result, 'bimi/dmarc-not-enforced');
+    const dmarc = findingById(result, 'bimi/dmarc-not-enforced');
     expect(dmarc.severity).toBe('medium');
     expect(dmarc.fix?.records?.[0]).toMatchObject({ action: 'replace', name, type: 'TXT', value });
     expect(result.status).toBe('warn');
@@ -228,7 +222,7 @@ describe('bimi: DMARC enforcement', () => {
 
   it('asks for a DMARC record when there is none', async () => {
     const result = await audit('bimi-nodmarc.test');
-    const dmarc = finding(result, 'bimi/dmarc-not-enforced');
+    const dmarc = findingById(result, 'bimi/dmarc-not-enforced');
     expect(dmarc.evidence).toContain('no DMARC policy applies to bimi-nodmarc.test');
     expect(dmarc.fix?.records).toEqual([
       { action: 'add', name: '_dmarc.bimi-nodmarc.test', type: 'TXT', value: 'v=DMARC1; p=quarantine; rua=mailto:<REPORT-MAILBOX>' },
@@ -245,7 +239,7 @@ describe('bimi: the logo', () => {
   it('lists every SVG Tiny PS violation of a script-bearing logo', async () => {
     const result = await audit('bimi-badsvg.test');
     expect(findingIds(result)).toEqual(['bimi/invalid-svg', 'bimi/no-certificate']);
-    expect(finding(result, 'bimi/invalid-svg').evidence).toEqual([
+    expect(findingById(result, 'bimi/invalid-svg').evidence).toEqual([
       'the root <svg> has no baseProfile="tiny-ps"',
       'version="1.1" (must be "1.2")',
       'the root <svg> has a x="0" attribute (not allowed)',
@@ -260,21 +254,21 @@ describe('bimi: the logo', () => {
 
   it('reports a logo over 32 KB', async () => {
     const result = await audit('bimi-bigsvg.test');
-    expect(finding(result, 'bimi/invalid-svg').evidence).toEqual(['the file is 40960 bytes: more than 32768 bytes (32 KB)']);
+    expect(findingById(result, 'bimi/invalid-svg').evidence).toEqual(['the file is 40960 bytes: more than 32768 bytes (32 KB)']);
   });
 
   it('reports a file that is not SVG', async () => {
     const result = await audit('bimi-notsvg.test');
-    expect(finding(result, 'bimi/invalid-svg').evidence).toEqual(['the root element is <html>, not <svg>']);
+    expect(findingById(result, 'bimi/invalid-svg').evidence).toEqual(['the root element is <html>, not <svg>']);
   });
 
   it('reports a 404 and a host that does not exist as unreachable', async () => {
     const gone = await audit('bimi-404.test');
     expect(findingIds(gone)).toEqual(['bimi/logo-unreachable', 'bimi/no-certificate']);
-    expect(finding(gone, 'bimi/logo-unreachable').evidence).toEqual(['GET https://logo.bimi-unreach.test/gone.svg: HTTP 404']);
+    expect(findingById(gone, 'bimi/logo-unreachable').evidence).toEqual(['GET https://logo.bimi-unreach.test/gone.svg: HTTP 404']);
     const nohost = await audit('bimi-nohost.test');
     expect(findingIds(nohost)).toEqual(['bimi/logo-unreachable', 'bimi/no-certificate']);
-    expect(finding(nohost, 'bimi/logo-unreachable').evidence[0]).toMatch(/^GET https:\/\/nowhere\.bimi-unreach\.test\/brand\.svg: dns-error/);
+    expect(findingById(nohost, 'bimi/logo-unreachable').evidence[0]).toMatch(/^GET https:\/\/nowhere\.bimi-unreach\.test\/brand\.svg: dns-error/);
   });
 
   it('is inconclusive, not unreachable, when the logo host lookup times out', async () => {
@@ -287,7 +281,7 @@ describe('bimi: the logo', () => {
   it('reports a logo server whose certificate is not trusted as unreachable', async () => {
     const result = await audit('bimi-good.test', { extraCa: [] });
     expect(findingIds(result)).toEqual(['bimi/invalid-certificate', 'bimi/logo-unreachable']);
-    expect(finding(result, 'bimi/logo-unreachable').evidence[0]).toMatch(/: tls-error: /);
+    expect(findingById(result, 'bimi/logo-unreachable').evidence[0]).toMatch(/: tls-error: /);
   });
 });
 
@@ -295,7 +289,7 @@ describe('bimi: the mark certificate', () => {
   it('reports a record without a= as info', async () => {
     const result = await audit('bimi-nocert.test');
     expect(findingIds(result)).toEqual(['bimi/no-certificate']);
-    const none = finding(result, 'bimi/no-certificate');
+    const none = findingById(result, 'bimi/no-certificate');
     expect(none.severity).toBe('info');
     expect(none.fix?.records?.[0]).toMatchObject({
       action: 'replace',
@@ -314,7 +308,7 @@ describe('bimi: the mark certificate', () => {
   ])('%s → invalid-certificate', async (domain, evidence) => {
     const result = await audit(domain);
     expect(findingIds(result)).toEqual(['bimi/invalid-certificate']);
-    const invalid = finding(result, 'bimi/invalid-certificate');
+    const invalid = findingById(result, 'bimi/invalid-certificate');
     expect(invalid.evidence).toHaveLength(1);
     expect(invalid.evidence[0]).toMatch(evidence);
   });

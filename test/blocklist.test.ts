@@ -3,11 +3,11 @@
  * zones themselves (the fixture server answers for zen.spamhaus.org & co.,
  * so nothing leaves 127.0.0.1).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blocklistCheck } from '../src/checks/blocklist.js';
 import type { AuditOptions } from '../src/context.js';
 import type { CheckResult } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [
   'blocklist-listed',
@@ -19,15 +19,7 @@ const FIXTURES = [
   'blocklist-added',
 ];
 
-let fixture: Fixture;
-
-beforeAll(async () => {
-  fixture = await startFixture(FIXTURES);
-});
-
-afterAll(async () => {
-  await fixture.close();
-});
+const fixture = useFixture(FIXTURES);
 
 /** A fresh resolver per run, so query counts and cached answers do not leak between tests. */
 function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult> {
@@ -40,12 +32,6 @@ type Results = Record<string, Record<string, { outcome: string; answers: string[
 
 function results(result: CheckResult): Results {
   return result.facts.results as Results;
-}
-
-function finding(result: CheckResult, id: string) {
-  const found = result.findings.find((f) => f.id === id);
-  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
-  return found;
 }
 
 describe('blocklist: listings', () => {
@@ -81,13 +67,13 @@ describe('blocklist: listings', () => {
     expect(r['listed.test']?.['multi.surbl.org']).toMatchObject({ outcome: 'listed', codes: [{ subList: 'MW (malware) + ABUSE (spam)' }] });
     expect(r['listed.test']?.['multi.uribl.com']?.outcome).toBe('not-listed');
 
-    const ip = finding(result, 'blocklist/ip-listed');
+    const ip = findingById(result, 'blocklist/ip-listed');
     expect(ip.severity).toBe('high');
     expect(ip.evidence).toHaveLength(5);
     expect(ip.evidence.some((line) => line.startsWith('192.0.2.10 (MX mx1.listed.test): zen.spamhaus.org 127.0.0.2 SBL'))).toBe(true);
     expect(ip.evidence.some((line) => line.startsWith('192.0.2.99 (--ip): psbl.surriel.com 127.0.0.2'))).toBe(true);
     expect(ip.fix?.notes).toContain('zen.spamhaus.org: look up and request removal at https://check.spamhaus.org/');
-    const domain = finding(result, 'blocklist/domain-listed');
+    const domain = findingById(result, 'blocklist/domain-listed');
     expect(domain.evidence).toHaveLength(2);
 
     const addresses = result.facts.addresses as Array<{ address: string; sources: string[] }>;
@@ -121,7 +107,7 @@ describe('blocklist: listings', () => {
     const result = await audit('pbl.test');
     expect(findingIds(result)).toEqual(['blocklist/policy-listed']);
     expect(result.status).toBe('warn');
-    const policy = finding(result, 'blocklist/policy-listed');
+    const policy = findingById(result, 'blocklist/policy-listed');
     expect(policy.severity).toBe('low');
     expect(policy.evidence).toEqual([
       '203.0.113.5 (MX mx.pbl.test): zen.spamhaus.org 127.0.0.11 PBL: Spamhaus PBL (Spamhaus-maintained): end-user range that should not send mail directly — "https://check.spamhaus.org/pbl/query/PBL123456"',
@@ -140,8 +126,8 @@ describe('blocklist: listings', () => {
         { address: '127.0.0.10', subList: 'PBL', class: 'policy' },
       ],
     });
-    expect(finding(result, 'blocklist/ip-listed').evidence).toHaveLength(1);
-    expect(finding(result, 'blocklist/policy-listed').evidence).toHaveLength(2);
+    expect(findingById(result, 'blocklist/ip-listed').evidence).toHaveLength(1);
+    expect(findingById(result, 'blocklist/policy-listed').evidence).toHaveLength(2);
   });
 });
 
@@ -163,7 +149,7 @@ describe('blocklist: refused queries are neither listed nor clean', () => {
     // Never clean: the refused lists are not counted as not-listed, and no TXT reason is asked for.
     expect(result.facts.summary).toMatchObject({ refused: 4, listed: 0, notListed: 5 });
     expect(r['refused.test']?.['multi.uribl.com']?.reason).toBeUndefined();
-    const refused = finding(result, 'blocklist/query-refused');
+    const refused = findingById(result, 'blocklist/query-refused');
     expect(refused.severity).toBe('info');
     expect(refused.evidence).toContain(
       '30.2.0.192.zen.spamhaus.org: 127.255.255.254 (query came through a public or open resolver, or one without attributable reverse DNS)',
@@ -237,10 +223,10 @@ describe('blocklist: choosing lists', () => {
     expect(r['added.test']?.['extra.bl.test']?.outcome).toBe('not-listed');
     expect(r['added.test']?.['dom.bl.test']?.outcome).toBe('listed');
     expect(r['192.0.2.70']?.['dom.bl.test']?.outcome).toBe('not-listed');
-    expect(finding(result, 'blocklist/ip-listed').evidence).toEqual([
+    expect(findingById(result, 'blocklist/ip-listed').evidence).toEqual([
       '192.0.2.70 (MX mx.added.test): extra.bl.test 127.0.0.5 listed: listed (return code 127.0.0.5)',
     ]);
-    expect(finding(result, 'blocklist/domain-listed').evidence).toEqual(['added.test: dom.bl.test 127.0.0.2 listed: listed (return code 127.0.0.2)']);
+    expect(findingById(result, 'blocklist/domain-listed').evidence).toEqual(['added.test: dom.bl.test 127.0.0.2 listed: listed (return code 127.0.0.2)']);
     expect(r['192.0.2.70']?.['bl.spamcop.net']).toBeUndefined();
     const zones = (result.facts.lists as Array<{ zone: string }>).map((list) => list.zone);
     expect(zones).not.toContain('bl.spamcop.net');

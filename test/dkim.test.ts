@@ -2,12 +2,12 @@
  * The dkim check against fixture zones, through the real resolver and the
  * local fixture DNS server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dkimCheck } from '../src/checks/dkim.js';
 import { loadFixture } from '../src/fixture-server.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult, Finding } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import type { CheckResult } from '../src/report/schema.js';
+import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [
   'dkim-valid',
@@ -21,21 +21,9 @@ const FIXTURES = [
   'dkim-dns-failure',
 ];
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture(FIXTURES);
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture(FIXTURES);
 
 const run = (domain: string, options: AuditOptions = {}): Promise<CheckResult> => runCheck(dkimCheck, fixture.ctx(domain, options));
-
-function finding(result: CheckResult, id: string): Finding {
-  const found = result.findings.find((item) => item.id === id);
-  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
-  return found;
-}
 
 /** The TXT record text a fixture publishes at `name` (character-strings joined). */
 function published(fixtureName: string, name: string): string {
@@ -120,7 +108,7 @@ describe('dkim: keys and facts', () => {
       ['selector1', true, null],
       ['selector2', false, 2048],
     ]);
-    expect(finding(result, 'dkim/revoked-key').evidence).toEqual(['selector1._domainkey.revoked.dkim.test TXT "v=DKIM1; k=rsa; p="']);
+    expect(findingById(result, 'dkim/revoked-key').evidence).toEqual(['selector1._domainkey.revoked.dkim.test TXT "v=DKIM1; k=rsa; p="']);
   });
 
   it('finds a custom selector given with --dkim-selector', async () => {
@@ -134,7 +122,7 @@ describe('dkim: keys and facts', () => {
     const result = await run('none.dkim.test');
     const probed = result.facts.selectorsProbed as string[];
     expect(probed.length).toBeGreaterThan(40);
-    expect(finding(result, 'dkim/not-found').evidence).toEqual([`selectors probed: ${probed.join(', ')}`]);
+    expect(findingById(result, 'dkim/not-found').evidence).toEqual([`selectors probed: ${probed.join(', ')}`]);
   });
 
   it('ignores TXT data that is not a DKIM record (a wildcard SPF)', async () => {
@@ -150,7 +138,7 @@ describe('dkim: keys and facts', () => {
       ['s1', ['duplicate tag p']],
       ['s2', ['unknown key type k=dsa']],
     ]);
-    expect(finding(result, 'dkim/invalid-record').evidence).toHaveLength(3);
+    expect(findingById(result, 'dkim/invalid-record').evidence).toHaveLength(3);
   });
 
   it('is inconclusive, not not-found, when selector queries fail', async () => {
@@ -177,7 +165,7 @@ describe('dkim: fixes', () => {
   ])('%s %s: rotate to a 2048-bit key under a new selector', async (domain, id, bits) => {
     const result = await run(domain);
     expect(keys(result)[0].bits).toBe(bits);
-    const fix = finding(result, id).fix!;
+    const fix = findingById(result, id).fix!;
     expect(fix.summary).toBe(rotate.summary);
     expect(fix.records).toEqual(rotate.records.map((record) => ({ ...record, name: record.name.replace('DOMAIN', domain) })));
     expect(Object.keys(fix.placeholders ?? {}).sort()).toEqual(['NEW-SELECTOR', 'PUBLIC-KEY-BASE64']);
@@ -187,10 +175,10 @@ describe('dkim: fixes', () => {
     const result = await run('flags.dkim.test');
     const k1 = published('dkim-flags', 'k1._domainkey.flags.dkim.test');
     const k2 = published('dkim-flags', 'k2._domainkey.flags.dkim.test');
-    expect(finding(result, 'dkim/testing-mode').fix?.records).toEqual([
+    expect(findingById(result, 'dkim/testing-mode').fix?.records).toEqual([
       { action: 'replace', name: 'k1._domainkey.flags.dkim.test', type: 'TXT', value: k1.replace('t=y:s; ', 't=s; '), current: k1 },
     ]);
-    expect(finding(result, 'dkim/sha1-only').fix?.records).toEqual([
+    expect(findingById(result, 'dkim/sha1-only').fix?.records).toEqual([
       { action: 'replace', name: 'k2._domainkey.flags.dkim.test', type: 'TXT', value: k2.replace('h=sha1; ', ''), current: k2 },
     ]);
   });

@@ -2,19 +2,13 @@
  * The text report's DMARC and DKIM sections show their key facts: the policy
  * and where it came from, and each DKIM key with its size and CNAME target.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditDomain } from '../src/run.js';
 import { renderText } from '../src/report/text.js';
 import type { Report } from '../src/report/schema.js';
-import { startFixture, type Fixture } from './helpers/context.js';
+import { useFixture } from './helpers/context.js';
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture(['dmarc-inherited', 'dkim-cname', 'dkim-revoked-key']);
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture(['dmarc-inherited', 'dkim-cname', 'dkim-revoked-key']);
 
 const options = { color: false, verbose: false, failOn: 'high' as const };
 

@@ -2,11 +2,11 @@
  * The dmarc check against fixture zones, through the real resolver and the
  * local fixture DNS server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dmarcCheck } from '../src/checks/dmarc.js';
 import { getDmarcPolicy } from '../src/lookups/dmarc.js';
-import type { CheckResult, Finding } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import type { CheckResult } from '../src/report/schema.js';
+import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [
   'dmarc-valid',
@@ -27,25 +27,13 @@ const FIXTURES = [
   'dmarc-composed',
 ];
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture(FIXTURES);
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture(FIXTURES);
 
 const run = (domain: string): Promise<CheckResult> => runCheck(dmarcCheck, fixture.ctx(domain));
 
-function finding(result: CheckResult, id: string): Finding {
-  const found = result.findings.find((item) => item.id === id);
-  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
-  return found;
-}
-
 /** The single fix record of a finding. */
 function fixRecord(result: CheckResult, id: string) {
-  const records = finding(result, id).fix?.records ?? [];
+  const records = findingById(result, id).fix?.records ?? [];
   expect(records).toHaveLength(1);
   return records[0];
 }
@@ -112,19 +100,19 @@ describe('dmarc: fixes carry the exact records', () => {
   it('missing: the starter record with the report mailbox placeholder', async () => {
     const result = await run('missing.dmarc.test');
     expect(result.status).toBe('fail');
-    const fix = finding(result, 'dmarc/missing').fix!;
+    const fix = findingById(result, 'dmarc/missing').fix!;
     expect(fix.records).toEqual([
       { action: 'add', name: '_dmarc.missing.dmarc.test', type: 'TXT', value: 'v=DMARC1; p=none; rua=mailto:<REPORT-MAILBOX>' },
     ]);
     expect(Object.keys(fix.placeholders ?? {})).toEqual(['REPORT-MAILBOX']);
     // The non-DMARC TXT at _dmarc is evidence, not a record.
     expect(result.facts.record).toBeNull();
-    expect(finding(result, 'dmarc/missing').evidence).toContain('_dmarc.missing.dmarc.test TXT "v=dmarc1; p=reject"');
+    expect(findingById(result, 'dmarc/missing').evidence).toContain('_dmarc.missing.dmarc.test TXT "v=dmarc1; p=reject"');
   });
 
   it('policy-none: the same record with p=quarantine, and p=reject named as the next step', async () => {
     const result = await run('none.dmarc.test');
-    const fix = finding(result, 'dmarc/policy-none').fix!;
+    const fix = findingById(result, 'dmarc/policy-none').fix!;
     expect(fix.records).toEqual([
       {
         action: 'replace',
@@ -151,7 +139,7 @@ describe('dmarc: fixes carry the exact records', () => {
   it('multiple records: remove all but the first', async () => {
     const result = await run('multiple.dmarc.test');
     expect(result.facts.ownRecords).toHaveLength(2);
-    const records = finding(result, 'dmarc/multiple-records').fix?.records ?? [];
+    const records = findingById(result, 'dmarc/multiple-records').fix?.records ?? [];
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ action: 'remove', name: '_dmarc.multiple.dmarc.test', type: 'TXT' });
     expect(result.facts.ownRecords).toContain(records[0].value);
@@ -203,11 +191,11 @@ describe('dmarc: fixes carry the exact records', () => {
       current: 'v=DMARC1; p=none',
     };
     for (const id of ['dmarc/policy-none', 'dmarc/no-reporting']) {
-      const fix = finding(result, id).fix!;
+      const fix = findingById(result, id).fix!;
       expect(fix.records).toEqual([target]);
       expect(Object.keys(fix.placeholders ?? {})).toEqual(['REPORT-MAILBOX']);
     }
-    expect(finding(result, 'dmarc/policy-none').fix?.notes?.some((note) => note.includes('v=DMARC1; p=reject; rua=mailto:<REPORT-MAILBOX>'))).toBe(true);
+    expect(findingById(result, 'dmarc/policy-none').fix?.notes?.some((note) => note.includes('v=DMARC1; p=reject; rua=mailto:<REPORT-MAILBOX>'))).toBe(true);
   });
 
   it('fixes of one record compose: four findings, one target record', async () => {
@@ -230,7 +218,7 @@ describe('dmarc: fixes carry the exact records', () => {
   it('an inherited p=none over several own records replaces the record that dmarc/multiple-records keeps', async () => {
     const result = await run('twice.none.dmarc.test');
     expect(findingIds(result)).toEqual(['dmarc/inherited', 'dmarc/multiple-records', 'dmarc/policy-none']);
-    expect(finding(result, 'dmarc/multiple-records').fix?.records).toEqual([
+    expect(findingById(result, 'dmarc/multiple-records').fix?.records).toEqual([
       { action: 'remove', name: '_dmarc.twice.none.dmarc.test', type: 'TXT', value: 'v=DMARC1; p=quarantine', current: 'v=DMARC1; p=quarantine' },
     ]);
     expect(fixRecord(result, 'dmarc/policy-none')).toEqual({
@@ -243,7 +231,7 @@ describe('dmarc: fixes carry the exact records', () => {
   });
 
   it('no-reporting names its placeholder', async () => {
-    const fix = finding(await run('noreport.dmarc.test'), 'dmarc/no-reporting').fix!;
+    const fix = findingById(await run('noreport.dmarc.test'), 'dmarc/no-reporting').fix!;
     expect(Object.keys(fix.placeholders ?? {})).toEqual(['REPORT-MAILBOX']);
   });
 });
@@ -278,7 +266,7 @@ describe('dmarc: external report destinations (RFC 7489 §7.1)', () => {
       ['rua', 'other.example.org', 'unauthorized'],
       ['ruf', 'other.example.org', 'unauthorized'],
     ]);
-    expect(finding(result, 'dmarc/unauthorized-report-destination').fix?.records).toEqual([
+    expect(findingById(result, 'dmarc/unauthorized-report-destination').fix?.records).toEqual([
       { action: 'add', name: 'unauthorized.dmarc.test._report._dmarc.reports.example.net', type: 'TXT', value: 'v=DMARC1' },
       { action: 'add', name: 'unauthorized.dmarc.test._report._dmarc.other.example.org', type: 'TXT', value: 'v=DMARC1' },
     ]);
@@ -319,7 +307,7 @@ describe('dmarc: discovery by DNS Tree Walk (RFC 9989 §4.10)', () => {
       organizationalDomain: 'parent.dmarc.test',
       domainExists: true,
     });
-    expect(finding(result, 'dmarc/inherited').evidence).toEqual([
+    expect(findingById(result, 'dmarc/inherited').evidence).toEqual([
       '_dmarc.parent.dmarc.test TXT "v=DMARC1; p=reject; sp=quarantine; np=reject; rua=mailto:dmarc@parent.dmarc.test"',
     ]);
   });

@@ -2,18 +2,12 @@
  * The dnssec check against the fixture DNS server (fixtures/dnssec-lab.json),
  * whose `secure` names come back with the AD flag as from a validating resolver.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dnssecCheck } from '../src/checks/dnssec.js';
 import type { CheckResult } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import { findingIds, runCheck, useFixture } from './helpers/context.js';
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture('dnssec-lab');
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture('dnssec-lab');
 
 const audit = (domain: string) => runCheck(dnssecCheck, fixture.ctx(domain));
 

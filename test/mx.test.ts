@@ -2,10 +2,10 @@
  * The mx check against the real resolver and the fixture DNS server: every
  * finding id, and NXDOMAIN vs NODATA vs SERVFAIL vs REFUSED vs timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mxCheck } from '../src/checks/mx.js';
-import type { CheckResult, Finding } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import type { CheckResult } from '../src/report/schema.js';
+import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [
   'mx-healthy',
@@ -25,22 +25,10 @@ const FIXTURES = [
   'mx-aaaa-servfail',
 ];
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture(FIXTURES, { timeoutMs: 200, retries: 0 });
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture(FIXTURES, { timeoutMs: 200, retries: 0 });
 
 function audit(domain: string): Promise<CheckResult> {
   return runCheck(mxCheck, fixture.ctx(domain));
-}
-
-function finding(result: CheckResult, id: string): Finding {
-  const found = result.findings.find((item) => item.id === id);
-  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
-  return found;
 }
 
 describe('mx: finding ids and statuses', () => {
@@ -132,7 +120,7 @@ describe('mx/missing', () => {
       aaaa: { status: 'ok' },
       addresses: ['127.0.2.80', '2001:db8:2::80'],
     });
-    const missing = finding(result, 'mx/missing');
+    const missing = findingById(result, 'mx/missing');
     expect(missing.severity).toBe('high');
     expect(missing.evidence).toEqual([
       'MX mx-missing-fallback.test: NODATA',
@@ -150,14 +138,14 @@ describe('mx/missing', () => {
   it('NODATA without A/AAAA: no fallback address', async () => {
     const result = await audit('mx-missing-no-fallback.test');
     expect(result.facts.implicitMx).toMatchObject({ a: { status: 'nodata' }, aaaa: { status: 'nodata' }, addresses: [] });
-    expect(finding(result, 'mx/missing').fix?.records?.[0]?.value).toBe('10 <MAIL-HOST>');
+    expect(findingById(result, 'mx/missing').fix?.records?.[0]?.value).toBe('10 <MAIL-HOST>');
   });
 
   it('NXDOMAIN: the domain does not exist (no fallback query)', async () => {
     const result = await audit('mx-nxdomain.test');
     expect(result.facts.mx).toEqual({ status: 'nxdomain' });
     expect(result.facts.implicitMx).toBeUndefined();
-    const missing = finding(result, 'mx/missing');
+    const missing = findingById(result, 'mx/missing');
     expect(missing.evidence).toEqual(['MX mx-nxdomain.test: NXDOMAIN']);
     expect(missing.fix?.records).toEqual([{ action: 'add', name: 'mx-nxdomain.test', type: 'MX', value: '10 <MAIL-HOST>' }]);
   });
@@ -169,7 +157,7 @@ describe('mx/null-mx', () => {
     expect(result.facts.nullMx).toBe(true);
     expect(result.facts.records).toEqual(['0 .']);
     expect(result.facts.hosts).toEqual([]);
-    const nullMx = finding(result, 'mx/null-mx');
+    const nullMx = findingById(result, 'mx/null-mx');
     expect(nullMx.severity).toBe('high');
     expect(nullMx.fix?.records).toEqual([
       { action: 'replace', name: 'mx-null.test', type: 'MX', value: '10 <MAIL-HOST>', current: '0 .' },
@@ -181,7 +169,7 @@ describe('mx/null-mx', () => {
     expect(result.facts.nullMx).toBe(false);
     expect(result.facts.nullMxMixed).toBe(true);
     expect(result.facts.hosts).toEqual([expect.objectContaining({ exchange: 'mx1.mx-null-mixed.test', ipv4: ['127.0.3.1'] })]);
-    expect(finding(result, 'mx/null-mx').fix?.records).toEqual([
+    expect(findingById(result, 'mx/null-mx').fix?.records).toEqual([
       { action: 'remove', name: 'mx-null-mixed.test', type: 'MX', value: '0 .', current: '0 .' },
     ]);
   });
@@ -198,7 +186,7 @@ describe('mx/cname-target', () => {
         ipv6: ['2001:db8:3::11'],
       }),
     ]);
-    const cname = finding(result, 'mx/cname-target');
+    const cname = findingById(result, 'mx/cname-target');
     expect(cname.severity).toBe('medium');
     expect(cname.fix?.records).toEqual([
       { action: 'replace', name: 'mx-cname.test', type: 'MX', value: '10 mx1.mx-cname.test', current: '10 mail.mx-cname.test' },
@@ -212,7 +200,7 @@ describe('mx/ip-literal', () => {
     expect(result.facts.hosts).toEqual([
       expect.objectContaining({ exchange: '127.0.3.21', ipLiteral: true, ipv4: ['127.0.3.21'] }),
     ]);
-    const literal = finding(result, 'mx/ip-literal');
+    const literal = findingById(result, 'mx/ip-literal');
     expect(literal.severity).toBe('medium');
     expect(literal.fix?.records).toEqual([
       { action: 'add', name: 'mx1.mx-ip-literal.test', type: 'A', value: '127.0.3.21' },
@@ -231,7 +219,7 @@ describe('mx/unresolvable-target', () => {
       ['empty.mx-unresolvable.test', 'nodata', 'nodata'],
       ['mx.elsewhere-unresolvable.test', 'nxdomain', 'nxdomain'],
     ]);
-    const unresolvable = finding(result, 'mx/unresolvable-target');
+    const unresolvable = findingById(result, 'mx/unresolvable-target');
     expect(unresolvable.severity).toBe('high');
     expect(unresolvable.evidence).toEqual([
       'gone.mx-unresolvable.test: A NXDOMAIN, AAAA NXDOMAIN',
@@ -262,7 +250,7 @@ describe('mx/unresolvable-target', () => {
 describe('mx/no-ipv6', () => {
   it('suggests AAAA records for the hosts in the domain', async () => {
     const result = await audit('mx-no-ipv6.test');
-    const noIpv6 = finding(result, 'mx/no-ipv6');
+    const noIpv6 = findingById(result, 'mx/no-ipv6');
     expect(noIpv6.severity).toBe('info');
     expect(noIpv6.fix?.records).toEqual([
       { action: 'add', name: 'mx1.mx-no-ipv6.test', type: 'AAAA', value: '<MAIL-SERVER-IPV6>' },

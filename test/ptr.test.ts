@@ -2,12 +2,12 @@
  * The ptr check against the real resolver and the fixture DNS server: every
  * finding id, sending IPs (--ip), and NXDOMAIN vs NODATA vs SERVFAIL vs timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ptrCheck } from '../src/checks/ptr.js';
 import { lookupReverse } from '../src/lookups/reverse.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult, Finding } from '../src/report/schema.js';
-import { buildContext, findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import type { CheckResult } from '../src/report/schema.js';
+import { buildContext, findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [
   'ptr-confirmed',
@@ -29,22 +29,10 @@ const FIXTURES = [
 const IPV6_SENDING_REVERSE = '9.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
 const IPV6_MISSING_REVERSE = '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture(FIXTURES, { timeoutMs: 200, retries: 0 });
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture(FIXTURES, { timeoutMs: 200, retries: 0 });
 
 function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult> {
   return runCheck(ptrCheck, fixture.ctx(domain, options));
-}
-
-function finding(result: CheckResult, id: string): Finding {
-  const found = result.findings.find((item) => item.id === id);
-  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
-  return found;
 }
 
 type AddressFact = {
@@ -137,7 +125,7 @@ describe('ptr: facts', () => {
   it('a partial failure is listed in facts.inconclusive while the rest concludes', async () => {
     const result = await audit('ptr-partial.test');
     expect(result.facts.inconclusive).toEqual([expect.stringContaining('127.0.6.41')]);
-    expect(finding(result, 'ptr/missing').evidence).toEqual([
+    expect(findingById(result, 'ptr/missing').evidence).toEqual([
       '127.0.6.42 (MX host mx2.ptr-partial.test): PTR 42.6.0.127.in-addr.arpa: NXDOMAIN',
     ]);
   });
@@ -165,7 +153,7 @@ describe('ptr: facts', () => {
 
 describe('ptr/missing', () => {
   it('requests PTR records naming the MX host', async () => {
-    const missing = finding(await audit('ptr-missing.test'), 'ptr/missing');
+    const missing = findingById(await audit('ptr-missing.test'), 'ptr/missing');
     expect(missing.severity).toBe('medium');
     expect(missing.evidence).toEqual([
       '127.0.5.1 (MX host mx1.ptr-missing.test): PTR 1.5.0.127.in-addr.arpa: NXDOMAIN',
@@ -182,7 +170,7 @@ describe('ptr/missing', () => {
 
 describe('ptr/mismatch', () => {
   it('adds the forward record for PTR names in the domain, replaces the PTR otherwise', async () => {
-    const mismatch = finding(await audit('ptr-mismatch.test'), 'ptr/mismatch');
+    const mismatch = findingById(await audit('ptr-mismatch.test'), 'ptr/mismatch');
     expect(mismatch.severity).toBe('medium');
     expect(mismatch.evidence).toEqual([
       '127.0.5.11 (MX host mx1.ptr-mismatch.test): PTR server.hosting-mismatch.test; A server.hosting-mismatch.test: 127.0.5.99',
@@ -209,7 +197,7 @@ describe('ptr/generic', () => {
       forwardConfirmed: true,
       generic: { name: '127-0-6-1.dynamic.isp-generic.test' },
     });
-    const generic = finding(result, 'ptr/generic');
+    const generic = findingById(result, 'ptr/generic');
     expect(generic.severity).toBe('low');
     expect(generic.fix?.records).toEqual([
       {
@@ -234,14 +222,14 @@ describe('ptr: sending IPs (--ip)', () => {
       ['127.0.7.10', true, [], 'confirmed'],
     ]);
     expect(addresses(result)[1]?.reverseName).toBe(IPV6_SENDING_REVERSE);
-    const missing = finding(result, 'ptr/missing');
+    const missing = findingById(result, 'ptr/missing');
     expect(missing.evidence).toEqual(['127.0.7.9 (sending IP): PTR 9.7.0.127.in-addr.arpa: NXDOMAIN']);
     expect(missing.fix?.records).toEqual([
       { action: 'add', name: '9.7.0.127.in-addr.arpa', type: 'PTR', value: '<SENDING-HOST>' },
       { action: 'add', name: '<SENDING-HOST>', type: 'A', value: '127.0.7.9' },
     ]);
     expect(Object.keys(missing.fix?.placeholders ?? {})).toEqual(['SENDING-HOST']);
-    const generic = finding(result, 'ptr/generic');
+    const generic = findingById(result, 'ptr/generic');
     expect(generic.evidence).toEqual([expect.stringMatching(/^127\.0\.7\.10 \(sending IP\): PTR static-7-10\.isp-sending\.test /)]);
     expect(generic.fix?.records).toEqual([
       {
@@ -261,7 +249,7 @@ describe('ptr: sending IPs (--ip)', () => {
       ['127.0.5.1', true, ['mx1.ptr-missing.test']],
       ['2001:db8:5::1', true, ['mx1.ptr-missing.test']],
     ]);
-    const missing = finding(result, 'ptr/missing');
+    const missing = findingById(result, 'ptr/missing');
     expect(missing.evidence[0]).toBe('127.0.5.1 (sending IP; MX host mx1.ptr-missing.test): PTR 1.5.0.127.in-addr.arpa: NXDOMAIN');
     // The MX host name is the PTR to request; no placeholder needed.
     expect(missing.fix?.records?.[0]).toEqual({ action: 'add', name: '1.5.0.127.in-addr.arpa', type: 'PTR', value: 'mx1.ptr-missing.test' });

@@ -1,18 +1,12 @@
 /**
  * The tls-rpt check against the fixture DNS server (fixtures/tls-rpt-lab.json).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tlsRptCheck } from '../src/checks/tls-rpt.js';
 import type { CheckResult } from '../src/report/schema.js';
-import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
+import { findingIds, runCheck, useFixture } from './helpers/context.js';
 
-let fixture: Fixture;
-beforeAll(async () => {
-  fixture = await startFixture('tls-rpt-lab');
-});
-afterAll(async () => {
-  await fixture?.close();
-});
+const fixture = useFixture('tls-rpt-lab');
 
 const audit = (domain: string) => runCheck(tlsRptCheck, fixture.ctx(domain));
 

@@ -2,6 +2,7 @@
  * Test helpers: a fixture DNS server on 127.0.0.1, a real resolver pointed at
  * it, and CheckContexts built the way the CLI builds them.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { createSharedMemo, type AuditOptions, type CheckContext } from '../../src/context.js';
 import { createResolver } from '../../src/dns/resolver.js';
 import type { DnsClient } from '../../src/dns/types.js';
@@ -9,7 +10,7 @@ import { createNetClient } from '../../src/net/client.js';
 import { loadFixture, startFixtureDnsServer, type FixtureServer, type FixtureServerOptions, type FixtureZone } from '../../src/fixture-server.js';
 import type { CheckDefinition } from '../../src/checks/define.js';
 import { runCheck as runOneCheck } from '../../src/run-check.js';
-import type { CheckResult } from '../../src/report/schema.js';
+import type { CheckResult, Finding } from '../../src/report/schema.js';
 
 export interface Fixture {
   server: FixtureServer;
@@ -51,6 +52,38 @@ export async function startFixture(
   };
 }
 
+/**
+ * A fixture server for the whole test file (or describe block): started before
+ * its first test, closed after its last. Use the handle inside tests only.
+ */
+export function useFixture(
+  zones: string | FixtureZone | Array<string | FixtureZone>,
+  options: FixtureServerOptions & { timeoutMs?: number; retries?: number } = {},
+): Fixture {
+  let current: Fixture | undefined;
+  beforeAll(async () => {
+    current = await startFixture(zones, options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  const started = (): Fixture => {
+    if (!current) throw new Error('the fixture server starts before the first test: use it inside a test');
+    return current;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get dns() {
+      return started().dns;
+    },
+    ctx: (domain, auditOptions) => started().ctx(domain, auditOptions),
+    freshDns: (dnsOptions) => started().freshDns(dnsOptions),
+    close: () => started().close(),
+  };
+}
+
 /** A CheckContext over a given resolver, with the real NetClient. */
 export function buildContext(domain: string, dns: DnsClient, options: AuditOptions = {}): CheckContext {
   return { domain, options, dns, net: createNetClient(dns, options), shared: createSharedMemo() };
@@ -64,4 +97,11 @@ export function runCheck(check: CheckDefinition<string>, ctx: CheckContext): Pro
 /** The finding ids of a result, sorted. */
 export function findingIds(result: CheckResult): string[] {
   return result.findings.map((finding) => finding.id).sort();
+}
+
+/** The finding with this id; throws, naming the ids there are, when the result has none. */
+export function findingById(result: CheckResult, id: string): Finding {
+  const found = result.findings.find((finding) => finding.id === id);
+  if (!found) throw new Error(`no ${id} in ${findingIds(result).join(', ')}`);
+  return found;
 }
