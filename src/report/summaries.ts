@@ -48,8 +48,12 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
   },
   spf(facts) {
     const lines = recordLine('record', facts.record);
+    // Without a record read there is nothing to count: 0 would read as a fact.
+    if (lines.length === 0) return lines;
     const lookups = num(facts.lookups) ?? num(facts.dnsLookups) ?? num(facts.lookupCount);
-    if (lookups !== undefined) lines.push(`DNS lookups: ${lookups} of 10`);
+    // A walk cut short by DNS failures counted only what it reached.
+    const failures = strings(facts.dnsErrors).length;
+    if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
     return lines;
   },
   dmarc(facts) {
