@@ -3,7 +3,8 @@
  * over UDP and TCP on one port of 127.0.0.1. It powers the test suite and the
  * offline demo (`npm run demo`). Queries are decoded with dns2's packet codec;
  * answers are encoded here so every record type and header flag (TC, AD) is
- * under the fixture's control.
+ * under the fixture's control. Negative answers (NXDOMAIN, NODATA) carry the
+ * zone's SOA in the authority section, as real servers' do (RFC 2308 §3).
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -98,6 +99,8 @@ function normalizeName(name: string): string {
 interface Answer {
   rcode: number;
   records: WireRecord[];
+  /** Authority section: the zone's SOA on negative answers (RFC 2308 §3). */
+  authority?: WireRecord[];
   authenticated: boolean;
   /** No reply at all. */
   silent: boolean;
@@ -136,6 +139,34 @@ class ZoneData {
     }
   }
 
+  /**
+   * The apex of the zone holding `name`. Every owner name with records
+   * answers SOA queries as its own apex (SOA is synthesised), so the zone of a
+   * name is its closest owner with records, itself included; above every
+   * owner, the root.
+   */
+  zoneOf(name: string): string {
+    const labels = name.split('.').filter((label) => label !== '');
+    for (let index = 0; index < labels.length; index++) {
+      const candidate = labels.slice(index).join('.');
+      if (typeof this.nodes.get(candidate) === 'object') return candidate;
+    }
+    return '';
+  }
+
+  /**
+   * A negative answer (NXDOMAIN or NODATA) for `name`: RFC 2308 §2.1/§2.2
+   * (and §3, "MUST") put the SOA of the zone in the authority section, which
+   * is also how a resolver tells a NODATA at the end of a CNAME chain from a
+   * chain the server could not finish. The SOA's TTL and MINIMUM bound how
+   * long the negative answer may be cached (RFC 2308 §5).
+   */
+  negative(rcode: number, name: string, records: WireRecord[], authenticated: boolean): Answer {
+    const zone = this.zoneOf(name);
+    const authority = [{ name: zone, type: TYPE_NUMBERS.SOA, ttl: 300, rdata: encodeSoa(zone) }];
+    return { rcode, records, authority, authenticated, silent: false };
+  }
+
   isSecure(name: string): boolean {
     return this.secure.some((zone) => name === zone || name.endsWith(`.${zone}`));
   }
@@ -163,8 +194,9 @@ class ZoneData {
     const typeName = TYPE_NAMES[qtype] ?? `TYPE${qtype}`;
     for (let hops = 0; hops < 10; hops++) {
       const { node, exists } = this.findNode(name);
-      if (!exists) return { rcode: RCODE.NXDOMAIN, records, authenticated, silent: false };
-      if (node === undefined) return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
+      if (!exists) return this.negative(RCODE.NXDOMAIN, name, records, authenticated);
+      // An empty non-terminal: the name exists, with no records (NODATA).
+      if (node === undefined) return this.negative(RCODE.NOERROR, name, records, authenticated);
       if (typeof node === 'string') return failure(node, records, authenticated);
       const typed = node[typeName] ?? (typeName === 'TXT' ? node.SPF : undefined);
       if (typeof typed === 'string' && FAILURES.has(typed)) return failure(typed as FixtureFailure, records, authenticated);
@@ -177,9 +209,13 @@ class ZoneData {
         const target = normalizeName(String(cname[0]));
         records.push({ name, type: TYPE_NUMBERS.CNAME, ttl: 300, rdata: encodeName(target) });
         if (!this.existing.has(target) && !this.findNode(target).exists) {
-          // The target is outside the data: answer with the CNAME alone (RFC 1034 §4.3.2 step 3a).
           const insideData = [...this.nodes.keys()].some((owner) => sameZone(owner, target));
-          return { rcode: insideData ? RCODE.NXDOMAIN : RCODE.NOERROR, records, authenticated, silent: false };
+          // A target in a zone of the data that does not hold it: NXDOMAIN with that zone's SOA (RFC 2308 §2.1).
+          if (insideData) return this.negative(RCODE.NXDOMAIN, target, records, authenticated);
+          // A target outside the data: the CNAME alone, no SOA, as an authoritative
+          // server answers for a target outside its zones (RFC 1034 §4.3.2 step 3a):
+          // the resolver asks for the target itself.
+          return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
         }
         name = target;
         authenticated = authenticated && this.isSecure(name);
@@ -187,8 +223,10 @@ class ZoneData {
       }
       if (qtype === TYPE_NUMBERS.SOA) {
         records.push({ name, type: qtype, ttl: 300, rdata: encodeSoa(name) });
+        return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
       }
-      return { rcode: RCODE.NOERROR, records, authenticated, silent: false };
+      // The name exists without the type asked (NODATA).
+      return this.negative(RCODE.NOERROR, name, records, authenticated);
     }
     return { rcode: RCODE.SERVFAIL, records: [], authenticated: false, silent: false };
   }
@@ -237,7 +275,8 @@ function encodeIpv6(address: string): Buffer {
 }
 
 function encodeSoa(zone: string): Buffer {
-  return Buffer.concat([encodeName(`ns.${zone}`), encodeName(`hostmaster.${zone}`), u32(1), u32(3600), u32(600), u32(86400), u32(300)]);
+  const suffix = zone === '' ? 'fixture.invalid' : zone;
+  return Buffer.concat([encodeName(`ns.${suffix}`), encodeName(`hostmaster.${suffix}`), u32(1), u32(3600), u32(600), u32(86400), u32(300)]);
 }
 
 function encodeCharacterStrings(strings: string[]): Buffer {
@@ -307,6 +346,7 @@ function respond(zone: ZoneData, message: Buffer, transport: 'udp' | 'tcp', udpM
   const optRecord = opt
     ? Buffer.concat([Buffer.from([0]), u16(41), u16(1232), u32(dnssecOk ? 0x8000 : 0), u16(0)])
     : Buffer.alloc(0);
+  const authority = answer.authority ?? [];
   const build = (records: WireRecord[], truncated: boolean) => {
     const flags =
       0x8000 | // QR
@@ -316,8 +356,15 @@ function respond(zone: ZoneData, message: Buffer, transport: 'udp' | 'tcp', udpM
       0x0080 | // RA
       (ad ? 0x0020 : 0) |
       answer.rcode;
-    const header = Buffer.concat([u16(query.header.id), u16(flags), u16(1), u16(records.length), u16(0), u16(opt ? 1 : 0)]);
-    return Buffer.concat([header, encodeQuestion(question.name, question.type, question.class), ...records.map(encodeRecord), optRecord]);
+    const nameservers = truncated ? [] : authority;
+    const header = Buffer.concat([u16(query.header.id), u16(flags), u16(1), u16(records.length), u16(nameservers.length), u16(opt ? 1 : 0)]);
+    return Buffer.concat([
+      header,
+      encodeQuestion(question.name, question.type, question.class),
+      ...records.map(encodeRecord),
+      ...nameservers.map(encodeRecord),
+      optRecord,
+    ]);
   };
   const full = build(answer.records, false);
   if (transport === 'udp') {

@@ -6,6 +6,8 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver, parseServerSpec } from '../src/dns/resolver.js';
+import { createLimiter, exchange } from '../src/dns/transport.js';
+import { TYPE_NUMBER } from '../src/dns/wire.js';
 import type { DnsAnswer } from '../src/dns/types.js';
 import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
 
@@ -35,6 +37,7 @@ const ZONE: FixtureZone = {
     'alias.example.test': { CNAME: ['mx1.example.test'] },
     'alias2.example.test': { CNAME: ['alias.example.test'] },
     'dangling.example.test': { CNAME: ['gone.nowhere.test'] },
+    'lost.example.test': { CNAME: ['gone.example.test'] },
     'sub.deep.example.test': { A: ['127.0.0.40'] },
     'big.example.test': { TXT: Array.from({ length: 12 }, (_, index) => `filler-${index}-${'x'.repeat(90)}`) },
     'slow.example.test': 'TIMEOUT',
@@ -110,6 +113,33 @@ describe('answers are a tagged union, never collapsed', () => {
   });
 });
 
+describe('negative answers of the fixture server', () => {
+  /** The raw reply: rcode, answer owners and the authority section's SOA owners. */
+  const raw = async (name: string, type: keyof typeof TYPE_NUMBER) => {
+    const result = await exchange(parseServerSpec(fixture.server), name, TYPE_NUMBER[type], { timeoutMs: 500, dnssecOk: true, limiter: createLimiter(4) });
+    if (result.kind !== 'reply') throw new Error(`no reply for ${name} ${type}`);
+    const { message } = result;
+    return {
+      rcode: message.rcode,
+      answers: message.answers.map((record) => `${record.name} ${record.type}`),
+      soa: message.authorities.filter((record) => record.type === TYPE_NUMBER.SOA).map((record) => record.name),
+    };
+  };
+
+  it('NODATA and NXDOMAIN carry the SOA of the zone holding the name (RFC 2308 §2.1, §2.2)', async () => {
+    expect(await raw('mx1.example.test', 'MX')).toEqual({ rcode: 0, answers: [], soa: ['mx1.example.test'] });
+    expect(await raw('deep.example.test', 'A')).toEqual({ rcode: 0, answers: [], soa: ['example.test'] });
+    expect(await raw('nothing.example.test', 'A')).toEqual({ rcode: 3, answers: [], soa: ['example.test'] });
+    expect(await raw('nothing.nowhere.test', 'A')).toEqual({ rcode: 3, answers: [], soa: [''] });
+    expect(await raw('alias.example.test', 'MX')).toEqual({ rcode: 0, answers: ['alias.example.test 5'], soa: ['mx1.example.test'] });
+  });
+
+  it('a positive answer, and a CNAME whose target lies outside the data, carry no SOA', async () => {
+    expect(await raw('mx1.example.test', 'A')).toEqual({ rcode: 0, answers: ['mx1.example.test 1', 'mx1.example.test 1'], soa: [] });
+    expect(await raw('dangling.example.test', 'A')).toEqual({ rcode: 0, answers: ['dangling.example.test 5'], soa: [] });
+  });
+});
+
 describe('record data', () => {
   it('TXT keeps each character-string of a record, in order', async () => {
     const answer = await resolver().query('example.test', 'TXT');
@@ -169,8 +199,16 @@ describe('CNAME chains', () => {
     expect(answer).toEqual({ status: 'ok', records: ['mx1.example.test'], ttl: 300, ad: false, cnames: [] });
   });
 
-  it('a chain ending in a name without that type is nodata, with the chain', async () => {
+  it('a chain ending in a name without that type is nodata, with the chain, in one query (the SOA says so)', async () => {
+    const before = fixture.queryCount();
     expect(await resolver().query('alias.example.test', 'MX')).toEqual({ status: 'nodata', ad: false, cnames: ['mx1.example.test'] });
+    expect(fixture.queryCount() - before).toBe(1);
+  });
+
+  it('a chain ending in a name that does not exist is nxdomain in one query', async () => {
+    const before = fixture.queryCount();
+    expect(await resolver().query('lost.example.test', 'A')).toEqual({ status: 'nxdomain', ad: false, cnames: ['gone.example.test'] });
+    expect(fixture.queryCount() - before).toBe(1);
   });
 
   it('asks for the target itself when the server stops at the CNAME', async () => {
@@ -491,6 +529,30 @@ describe('reply matching', () => {
     }
   });
 
+  it('a chain ending without records is nodata when the SOA is of the zone holding its last name', async () => {
+    const raw = await startRawServer((query) => buildReply(query, { cname: 'target.zone.test', soa: 'zone.test' }));
+    try {
+      const dns = createResolver({ servers: [raw.server], ...fast });
+      expect(await dns.query('alias.other.test', 'A')).toEqual({ status: 'nodata', ad: false, cnames: ['target.zone.test'] });
+      expect(raw.received()).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('asks for the target when the SOA is of another zone (the alias\'s): it says nothing about the target', async () => {
+    const raw = await startRawServer((query) =>
+      query.name === 'alias.other.test' ? buildReply(query, { cname: 'target.zone.test', soa: 'other.test' }) : buildReply(query, { a: '127.0.0.7' }),
+    );
+    try {
+      const dns = createResolver({ servers: [raw.server], ...fast });
+      expect(await dns.query('alias.other.test', 'A')).toEqual({ status: 'ok', records: ['127.0.0.7'], ttl: 60, ad: false, cnames: ['target.zone.test'] });
+      expect(raw.received()).toBe(2);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('drops a CNAME loop spread over several replies (servfail) instead of hanging', async () => {
     const raw = await startRawServer((query) =>
       buildReply(query, { cname: query.name === 'ping.test' ? 'pong.test' : 'ping.test' }),
@@ -600,10 +662,10 @@ function encodeName(name: string): Buffer {
   return Buffer.concat([...parts, Buffer.from([0])]);
 }
 
-/** A NOERROR reply to `query`, with one A or CNAME answer; id/question can be forged. */
+/** A NOERROR reply to `query`, with one A or CNAME answer (and an SOA owned by `soa` in the authority section); id/question can be forged. */
 function buildReply(
   query: RawQuery,
-  options: { id?: number; questionName?: string; questionType?: number; a?: string; cname?: string; rcode?: number },
+  options: { id?: number; questionName?: string; questionType?: number; a?: string; cname?: string; rcode?: number; soa?: string },
 ): Buffer {
   const header = Buffer.alloc(12);
   header.writeUInt16BE(options.id ?? query.id, 0);
@@ -620,5 +682,9 @@ function buildReply(
   fixed.writeUInt16BE(1, 2);
   fixed.writeUInt32BE(60, 4);
   fixed.writeUInt16BE(rdata.length, 8);
-  return Buffer.concat([header, question, encodeName(query.name), fixed, rdata]);
+  if (!options.soa) return Buffer.concat([header, question, encodeName(query.name), fixed, rdata]);
+  header.writeUInt16BE(1, 8); // NSCOUNT
+  const soaData = Buffer.concat([encodeName(`ns.${options.soa}`), encodeName(`hostmaster.${options.soa}`), Buffer.alloc(20, 1)]);
+  const soaFixed = Buffer.from([0, 6, 0, 1, 0, 0, 0, 60, soaData.length >> 8, soaData.length & 0xff]);
+  return Buffer.concat([header, question, encodeName(query.name), fixed, rdata, encodeName(options.soa), soaFixed, soaData]);
 }

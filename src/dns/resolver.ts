@@ -315,11 +315,20 @@ function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
   }
   // RFC 6604 §3: with a CNAME chain, the RCODE speaks of the chain's last name.
   if (message.rcode === RCODE.NXDOMAIN) return { kind: 'final', answer: { status: 'nxdomain', ad, cnames } };
-  // RFC 2308 §2.2: a NODATA reply carries the SOA of the zone in the authority section.
-  const negative = message.authorities.some((record) => record.type === TYPE_NUMBER.SOA);
-  if (cnames.length === 0 || negative) return { kind: 'final', answer: { status: 'nodata', ad, cnames } };
-  // The chain ends at a name the server did not resolve (say, an authoritative
-  // server whose CNAME points out of its zone): ask for the target ourselves.
+  if (cnames.length === 0) return { kind: 'final', answer: { status: 'nodata', ad, cnames } };
+  // A chain that ends without records of qtype is either a NODATA at its last
+  // name, or a chain the server did not finish (RFC 1034 §4.3.2 step 3: an
+  // authoritative server answers with the CNAME alone when the target lies
+  // outside its zones, at most with a referral). RFC 2308 §2.2: a NODATA
+  // carries the SOA of the zone holding the name in the authority section
+  // (an SOA of another zone, say the alias's own, says nothing about the
+  // target; a referral carries NS and no SOA); RFC 2308 §2.2.1's "type 3"
+  // NODATA, with neither, cannot be told from an unfinished chain.
+  const negative = message.authorities.some(
+    (record) => record.type === TYPE_NUMBER.SOA && (record.name === '' || current === record.name || current.endsWith(`.${record.name}`)),
+  );
+  if (negative) return { kind: 'final', answer: { status: 'nodata', ad, cnames } };
+  // Ask for the target ourselves.
   return { kind: 'redirect', cnames, ttl, ad };
 }
 
