@@ -14,8 +14,8 @@ import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
 import { createAuditDns } from './audit-dns.js';
 import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
-import type { DnsClient } from './dns/types.js';
-import { EXIT, exitCodeFor } from './exit-code.js';
+import type { DnsClient, QueryLogEntry } from './dns/types.js';
+import { EXIT, exitCodeFor, nothingVerified } from './exit-code.js';
 import { FORMAT_NAMES, getFormat, type FormatName, type ReporterOptions } from './report/formats.js';
 import type { Report } from './report/schema.js';
 import type { Zone } from './zone-file.js';
@@ -250,6 +250,55 @@ export function createProgress(stderr: WritableLike, total: number): Progress {
 }
 
 // ---------------------------------------------------------------------------
+// A resolver that does not answer
+
+/** Counts the queries that went on the wire and how they ended. */
+export interface DnsHealth {
+  record(entry: QueryLogEntry): void;
+  /**
+   * One line for stderr when no query on the wire got an answer (every one
+   * timed out or was refused) and the servers do not answer a question about
+   * a name outside the audit either: the cause is the resolver or the
+   * network, not the domain (whose own servers may be the ones not answering).
+   */
+  notice(dns: DnsClient): Promise<string | undefined>;
+}
+
+/** Asked when every query failed: any resolver answers it (NXDOMAIN, RFC 6761 §6.4), no domain's servers are involved. */
+export const RESOLVER_PROBE_NAME = 'resolver-check.mailcheck.invalid';
+
+export function trackDnsHealth(): DnsHealth {
+  let wire = 0;
+  let timeouts = 0;
+  let refused = 0;
+  return {
+    record(entry) {
+      // Cache hits and zone-file answers say nothing about the servers.
+      if (entry.cached || entry.server === 'override') return;
+      wire++;
+      if (entry.status === 'timeout') timeouts++;
+      else if (entry.status === 'refused') refused++;
+    },
+    async notice(dns) {
+      if (wire === 0 || timeouts + refused < wire) return undefined;
+      const probe = await dns.query(RESOLVER_PROBE_NAME, 'A');
+      if (probe.status !== 'timeout' && probe.status !== 'refused') return undefined;
+      const servers = dns.servers;
+      const plural = servers.length > 1;
+      const who = servers.length === 0 ? 'the DNS server' : `the DNS server${plural ? 's' : ''} ${servers.join(', ')}`;
+      const count = (n: number) => `${n} quer${n === 1 ? 'y' : 'ies'}`;
+      const what =
+        refused === 0
+          ? `did not answer (${count(timeouts)} timed out)`
+          : timeouts === 0
+            ? `refused every query (${count(refused)}): ${plural ? 'they do' : 'it does'} not resolve names for this host`
+            : `did not answer (${count(timeouts)} timed out, ${refused} refused)`;
+      return `mailcheck: ${who} ${what}. Check --resolver, or the network's DNS.\n`;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
 // The audit command
 
 /** Exit code of one report under the run's rules (regressions replace --fail-on with a baseline). */
@@ -257,8 +306,11 @@ export function reportExitCode(report: Report, rules: { failOn: FailOn; minScore
   const thresholds = { failOn: rules.failOn, ...(rules.minScore !== undefined ? { minScore: rules.minScore } : {}) };
   if (rules.failOnRegression && report.diff) {
     // With a baseline, only regressions fail the run on findings: known findings are accepted.
+    // With nothing verified the score is no measure: neither its drop nor --min-score breaches (exit 3).
+    const unverified = nothingVerified(report);
     const breached =
-      regressions(report.diff, rules.failOn).length > 0 || (rules.minScore !== undefined && report.score.value < rules.minScore);
+      regressions(unverified ? { ...report.diff, scoreDelta: null } : report.diff, rules.failOn).length > 0 ||
+      (rules.minScore !== undefined && report.score.value < rules.minScore && !unverified);
     if (breached) return EXIT.breached;
     return exitCodeFor([report], { failOn: 'none' });
   }
@@ -341,8 +393,10 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   if (replay) options.offline = true;
 
   let dns: DnsClient | CapturingDnsClient;
+  const health = trackDnsHealth();
   try {
     dns = await createAuditDns(options, {
+      onQuery: health.record,
       ...(zones ? { zones } : {}),
       ...(replay ? { replay } : {}),
       ...(cli.saveDns ? { capture: true } : {}),
@@ -435,6 +489,9 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
       throw new UsageError(`cannot write --save-dns "${cli.saveDns}" (${errorCode(error)}). Check the path and its permissions`);
     }
   }
+  // Not in the report: the report is about the domain; this is about the run. The exit code stays 3 (incomplete).
+  const notice = await health.notice(dns);
+  if (notice) io.stderr.write(notice);
   if (cli.resolver?.some((spec) => /^https:/i.test(spec))) (await import('./dns/doh.js')).closeDohAgents();
   return code;
 }

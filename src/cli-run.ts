@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CHECK_IDS } from './checks/index.js';
 import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
 import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './cli-options.js';
-import { errorCode, readOptionFile, runBatch } from './batch.js';
+import { errorCode, readOptionFile, runBatch, trackDnsHealth } from './batch.js';
 import { parseDomain } from './domain.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
 import type { ReporterOptions } from './report/formats.js';
@@ -65,6 +65,10 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   );
   if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
   await emit(result.output, output, io.stdout);
+  const health = trackDnsHealth();
+  for (const entry of dns.log) health.record(entry);
+  const notice = await health.notice(dns);
+  if (notice) io.stderr.write(notice);
   return result.exitCode;
 }
 

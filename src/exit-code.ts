@@ -3,6 +3,7 @@
  * plays no part). Documented in the README's exit-codes section.
  */
 import type { Report, Severity } from './report/schema.js';
+import { CHECK_WEIGHTS, checkScore } from './score.js';
 
 /**
  * Severities, most severe first: the order of SEVERITIES in report/schema.ts
@@ -39,6 +40,15 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(failOn);
 }
 
+/**
+ * True when no check that counts concluded and some errored (the resolver did
+ * not answer, say): the score (0, F, incomplete) then says nothing about the
+ * domain. Counted as score.ts counts: a check with a score and a weight.
+ */
+export function nothingVerified(report: Report): boolean {
+  return !report.score.complete && report.checks.every((check) => checkScore(check) === null || !CHECK_WEIGHTS[check.id]);
+}
+
 /** What breached the thresholds in one report (empty when nothing did). */
 export function breaches(report: Report, thresholds: Thresholds): string[] {
   const reasons: string[] = [];
@@ -48,7 +58,8 @@ export function breaches(report: Report, thresholds: Thresholds): string[] {
       if (atOrAbove(finding.severity, thresholds.failOn)) reasons.push(finding.id);
     }
   }
-  if (thresholds.minScore !== undefined && report.score.value < thresholds.minScore) {
+  // A score of nothing verified is no measure of the domain: the run is incomplete (3), not breached.
+  if (thresholds.minScore !== undefined && report.score.value < thresholds.minScore && !nothingVerified(report)) {
     reasons.push(`score ${report.score.value} < ${thresholds.minScore}`);
   }
   return reasons;

@@ -11,6 +11,7 @@ import { createStyle, type Style } from './style.js';
 import { summarise } from './summaries.js';
 import { fixRecordLines } from './zone.js';
 import { renderDiffText } from './diff-text.js';
+import { nothingVerified } from '../exit-code.js';
 
 const GLYPHS: Record<CheckStatus, string> = {
   pass: '✓',
@@ -37,14 +38,15 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   const grade = style.grade(score.grade);
   const input = report.input !== undefined && report.input !== report.domain ? style.dim(` (from ${report.input})`) : '';
   lines.push(`${style.bold(report.domain)}${input}`);
-  lines.push(`Score ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}`);
   const errored = report.checks.filter((check) => check.status === 'error').length;
-  if (!score.complete) {
-    lines.push(
-      style.warning(
-        `Incomplete: ${errored} check${errored === 1 ? '' : 's'} could not conclude; the score rests on the others.`,
-      ),
-    );
+  const checks = `${errored} check${errored === 1 ? '' : 's'}`;
+  if (nothingVerified(report)) {
+    // The JSON keeps 0/F (score.ts); a person reads "no score", not a grade the domain did not earn.
+    lines.push(`Score ${style.warning('—')}  ${style.warning('(nothing could be verified)')}`);
+    lines.push(style.warning(`Incomplete: ${checks} could not conclude and none other did, so there is no score.`));
+  } else {
+    lines.push(`Score ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}`);
+    if (!score.complete) lines.push(style.warning(`Incomplete: ${checks} could not conclude; the score rests on the others.`));
   }
   lines.push(style.dim('─'.repeat(width)));
 
@@ -125,7 +127,7 @@ function renderFix(fix: Fix, style: Style, width: number, indent: string): strin
 
 function renderFixFirst(report: Report, style: Style, width: number): string[] {
   if (report.fixes.length === 0) {
-    if (report.checks.some((check) => check.findings.length > 0)) return [];
+    if (report.checks.some((check) => check.findings.length > 0) || nothingVerified(report)) return [];
     return [style.good('Nothing to fix.')];
   }
   const lines = [style.heading('Fix first')];
@@ -153,6 +155,10 @@ function renderSummary(reports: readonly Report[], style: Style): string {
   const lines = [style.heading('Summary')];
   for (const report of reports) {
     const grade = style.grade(report.score.grade);
+    if (nothingVerified(report)) {
+      lines.push(`  ${report.domain.padEnd(width)}  ${style.warning('  —')}  ${style.warning('—  (nothing could be verified)')}`);
+      continue;
+    }
     const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
     lines.push(`  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade)}${incomplete}`);
   }
