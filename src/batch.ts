@@ -365,7 +365,8 @@ export interface BatchHelpers {
   toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditOptions;
   reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile: boolean): ReporterOptions;
   assertWritable(file: string): Promise<void>;
-  renderTranscript(log: DnsClient['log']): string;
+  /** `secrets`: labels to mask in the transcript (the Spamhaus DQS key). */
+  renderTranscript(log: DnsClient['log'], secrets?: readonly string[]): string;
 }
 
 /** The audit command: returns the exit code. */
@@ -468,7 +469,8 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     }
   }
 
-  if (cli.verbose) io.stderr.write(helpers.renderTranscript(dns.log));
+  // The DQS key is masked on stderr; --save-dns keeps the real names (a replay asks them).
+  if (cli.verbose) io.stderr.write(helpers.renderTranscript(dns.log, cli.spamhausKey ? [cli.spamhausKey] : []));
   for (const { target, render, options: reporterOptions } of whole) {
     const text = render(reports, reporterOptions);
     if (target.file !== undefined) {
