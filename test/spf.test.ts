@@ -249,6 +249,64 @@ describe('the effective all', () => {
     ]);
   });
 
+  it('spf/permissive-all: an included record ending in +all makes the include match everyone (RFC 7208 §5.2)', async () => {
+    const result = await check('spf-permissive-include', 'open-include.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    // The root's own all is -all: the include is what opens the policy.
+    expect(result.facts.all).toBe('-');
+    const finding = result.findings[0]!;
+    expect(finding.severity).toBe('critical');
+    expect(finding.evidence).toEqual([
+      'open-include.test → include:_spf.open-provider.test: _spf.open-provider.test TXT "v=spf1 ip4:198.51.100.0/24 +all"',
+    ]);
+    expect(fixOf(result, 'spf/permissive-all')).toEqual([
+      replace('open-include.test', 'v=spf1 ip4:192.0.2.50 -all', 'v=spf1 ip4:192.0.2.50 include:_spf.open-provider.test -all'),
+    ]);
+    expect(finding.fix?.notes).toHaveLength(2);
+    // check_host() agrees: any address passes through the include.
+    const evaluated = await check('spf-permissive-include', 'open-include.test', { ips: ['203.0.113.99'] });
+    expect(evaluated.facts.ipResults).toMatchObject([{ ip: '203.0.113.99', result: 'pass', mechanism: '+all', mechanismDomain: '_spf.open-provider.test' }]);
+  });
+
+  it('spf/permissive-all: a bare all two includes down, behind a redirect, with the whole include path', async () => {
+    const result = await check('spf-permissive-include', 'nested-open.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(result.findings[0]!.evidence).toEqual([
+      'nested-open.test → include:relay.nested-open.test → include:deep.nested-open.test: deep.nested-open.test TXT "v=spf1 redirect=last.nested-open.test"',
+    ]);
+    // The domain controls only its own include: dropping it is the fix it can make.
+    expect(fixOf(result, 'spf/permissive-all')).toEqual([
+      replace('nested-open.test', 'v=spf1 ~all', 'v=spf1 include:relay.nested-open.test ~all'),
+    ]);
+  });
+
+  it('spf/permissive-all: an include in a redirect target has no record of the domain to change', async () => {
+    const result = await check('spf-permissive-include', 'redirect-open.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(result.findings[0]!.evidence).toEqual([
+      'redirect-open.test → redirect=_spf.redirect-open.test → include:_spf.open-provider.test: _spf.open-provider.test TXT "v=spf1 ip4:198.51.100.0/24 +all"',
+    ]);
+    expect(fixOf(result, 'spf/permissive-all')).toBeUndefined();
+    expect(result.findings[0]!.fix?.notes?.length).toBeGreaterThan(0);
+  });
+
+  it('a ~include of a +all record softfails everyone: not permissive', async () => {
+    const result = await check('spf-permissive-include', 'softly.test');
+    expect(findingIds(result)).toEqual([]);
+  });
+
+  it('one spf/permissive-all finding when the root and an include both pass everyone', async () => {
+    const result = await check('spf-permissive-include', 'both-open.test');
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(result.findings[0]!.evidence).toEqual([
+      'both-open.test TXT "v=spf1 include:_spf.open-provider.test +all"',
+      'both-open.test → include:_spf.open-provider.test: _spf.open-provider.test TXT "v=spf1 ip4:198.51.100.0/24 +all"',
+    ]);
+    expect(fixOf(result, 'spf/permissive-all')).toEqual([
+      replace('both-open.test', 'v=spf1 include:_spf.open-provider.test ~all', 'v=spf1 include:_spf.open-provider.test +all'),
+    ]);
+  });
+
   it('spf/neutral-all: ?all becomes ~all', async () => {
     const result = await check('spf-neutral-all', 'neutral.test');
     expect(findingIds(result)).toEqual(['spf/neutral-all']);

@@ -26,7 +26,7 @@ import {
 } from '../spf/fix.js';
 import { inNetwork, parseIp, unmapIpv4 } from '../spf/ip.js';
 import { findAll, parseRecord, type ParsedRecord, type Qualifier } from '../spf/parse.js';
-import { allNodes, walkSpf, type SpfNode, type SpfWalk } from '../spf/walk.js';
+import { allNodes, passEveryoneIncludes, walkSpf, type SpfNode, type SpfWalk } from '../spf/walk.js';
 import { defineCheck, type Emit } from './define.js';
 
 const FINDINGS = {
@@ -76,7 +76,7 @@ const FINDINGS = {
     severity: 'critical',
     title: 'SPF allows every sender (+all)',
     description:
-      'The policy ends in "+all" (or a bare "all"): every server on the internet passes SPF for this domain, so anyone can send mail that passes as it.',
+      'The policy ends in "+all" (or a bare "all"), or includes a record that does (an include matches when the included record passes, RFC 7208 §5.2): every server on the internet passes SPF for this domain, so anyone can send mail that passes as it.',
   },
   'spf/neutral-all': {
     severity: 'medium',
@@ -405,13 +405,19 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
         return fix;
       };
       const all = walk.all;
+      // Included records that pass everyone make their include match everyone (§5.2).
+      const open = passEveryoneIncludes(root);
+      const openEvidence = open.map((path) => {
+        const last = path[path.length - 1]!;
+        return `${[domain, ...path.slice(1).map((node) => node.term)].join(' → ')}: ${last.domain} TXT "${last.record}"`;
+      });
       if (all && chainEnd && endParsed) {
         const term = findAll(endParsed)!;
         if (all.qualifier === '+') {
           findings.push(
             emit('spf/permissive-all', {
               message: `The SPF record of ${all.domain} ends in "${term.text}": every server passes SPF for ${domain}`,
-              evidence: [`${all.domain} TXT "${chainEnd.record}"`],
+              evidence: [`${all.domain} TXT "${chainEnd.record}"`, ...openEvidence],
               fix: allFix(chainEnd, endParsed),
             }),
           );
@@ -430,6 +436,20 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
             message: `The SPF record of ${chainEnd.domain} has no "all" mechanism and no redirect: unlisted servers get neutral`,
             evidence: [`${chainEnd.domain} TXT "${chainEnd.record}"`],
             fix: allFix(chainEnd, endParsed),
+          }),
+        );
+      }
+      if (open.length > 0 && all?.qualifier !== '+') {
+        findings.push(
+          emit('spf/permissive-all', {
+            message: `The SPF policy of ${domain} includes a record that passes every server (${open
+              .map((path) => {
+                const end = redirectChainEnd(path[path.length - 1]!);
+                return `${path.slice(1).map((node) => node.term).join(' → ')}: ${end?.domain} ends in "${end && findAll(walk.parsedOf(end)!)?.text}"`;
+              })
+              .join('; ')}): the include matches every IP, so every server passes SPF for ${domain}`,
+            evidence: openEvidence,
+            fix: openIncludeFix(domain, root, parsed, open),
           }),
         );
       }
@@ -525,6 +545,29 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
   const outcome: { findings: typeof findings; facts: Record<string, unknown>; inconclusive?: string } = { findings, facts };
   if (inconclusive) outcome.inconclusive = inconclusive;
   return outcome;
+}
+
+/**
+ * An include that passes everyone: its owner must end that record in ~all or
+ * -all; the domain can only drop the include (its own record's terms that
+ * lead there), losing the servers the include authorises.
+ */
+function openIncludeFix(domain: string, root: SpfNode, parsed: ParsedRecord, open: readonly SpfNode[][]): Fix {
+  const owners = [...new Set(open.map((path) => path[path.length - 1]!.domain))];
+  // The root's own terms that lead to an open record (not those of a redirect target).
+  const rootTerms = [...new Map(open.filter((path) => path[1]!.via === 'include' && root.children.includes(path[1]!)).map((path) => [path[1]!.termIndex!, path[1]!.term!])).entries()];
+  const notes = [
+    `${owners.join(', ')} ${owners.length === 1 ? 'ends its' : 'end their'} SPF record in "+all" (or a bare "all"): only ${owners.length === 1 ? 'its owner' : 'their owners'} can change that to "~all" or "-all". Until then the include authorises every server on the internet.`,
+    'Removing an include drops the servers it authorises: if you send through that service, list its addresses with ip4:/ip6: terms instead, or put the include back once its owner has fixed the record.',
+  ];
+  if (rootTerms.length === 0) {
+    return { summary: `Have the owner of ${owners.join(', ')} end its SPF record in -all or ~all, or stop including it`, notes };
+  }
+  return {
+    summary: `Remove ${rootTerms.map(([, term]) => term).join(', ')} from the SPF record of ${domain}, or have the owner of ${owners.join(', ')} end its SPF record in -all or ~all`,
+    records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, rootTerms.map(([index]) => index)))), root.record)],
+    notes,
+  };
 }
 
 /** Adds "~all" to a record that lost its ending (after removing terms), else returns it unchanged. */

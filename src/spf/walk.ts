@@ -209,6 +209,30 @@ export function effectiveAll(node: SpfNode): { qualifier: Qualifier; domain: str
   return redirect ? effectiveAll(redirect) : null;
 }
 
+/**
+ * The includes that pass every client, as paths from `root` to the included
+ * record that does it. RFC 7208 §5.2: include matches when the included
+ * record's check_host() is pass; a record whose effective all is "+all" (or
+ * a bare "all", §4.6.2) passes every IP. Only pass-qualified includes (and
+ * followed redirects, §6.1) carry that pass up: "-include:" or "~include:"
+ * of such a record fails or softfails everyone instead. Records with syntax
+ * errors are a permerror (§4.6), never a pass, and are not followed.
+ */
+export function passEveryoneIncludes(root: SpfNode): SpfNode[][] {
+  const paths: SpfNode[][] = [];
+  const visit = (node: SpfNode, path: SpfNode[]) => {
+    for (const child of node.children) {
+      if (child.status !== 'ok' || (child.syntaxErrors?.length ?? 0) > 0) continue;
+      if (child.via === 'include' && child.qualifier !== '+') continue;
+      const next = [...path, child];
+      if (child.via === 'include' && effectiveAll(child)?.qualifier === '+') paths.push(next);
+      else visit(child, next);
+    }
+  };
+  if (root.status === 'ok') visit(root, [root]);
+  return paths;
+}
+
 function emptyNode(domain: string, via: SpfNode['via'], term: Mechanism | Term | undefined, status: NodeStatus): SpfNode {
   const node: SpfNode = { domain, via, status, lookups: 0, totalLookups: 0, voidLookups: 0, totalVoidLookups: 0, terms: [], children: [] };
   if (term) {
