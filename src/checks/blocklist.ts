@@ -97,6 +97,9 @@ export const blocklistCheck = defineCheck({
       return true;
     };
 
+    // The domain lists need no MX answer: asked now, while the MX hosts resolve.
+    const domainAnswers = Promise.all(domainLists.map((list) => queryList(ctx.dns, list, ctx.domain)));
+    domainAnswers.catch(() => undefined); // Awaited below.
     const mx = await getMxHosts(ctx);
     const unresolvedHosts: string[] = [];
     for (const host of mx.hosts) {
@@ -123,8 +126,7 @@ export const blocklistCheck = defineCheck({
         jobs.push({ list, key: target.ip.text });
       }
     }
-    for (const list of domainLists) jobs.push({ list, key: ctx.domain });
-    const answers = await Promise.all(jobs.map((job) => queryList(ctx.dns, job.list, job.key)));
+    const answers = [...(await Promise.all(jobs.map((job) => queryList(ctx.dns, job.list, job.key)))), ...(await domainAnswers)];
 
     // Facts: every list asked, per key, with the answer.
     const results: Record<string, Record<string, Omit<ListAnswer, 'list' | 'key'>>> = {};
