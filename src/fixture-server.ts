@@ -328,14 +328,8 @@ function encodeRecord(record: WireRecord): Buffer {
   return Buffer.concat([encodeName(record.name), u16(record.type), u16(1), u32(record.ttl), u16(record.rdata.length), record.rdata]);
 }
 
-/** Builds the reply to one query, or null for "no reply". */
-function respond(zone: ZoneData, message: Buffer, transport: 'udp' | 'tcp', udpMaxSize?: number): Buffer | null {
-  let query: ParsedQuery;
-  try {
-    query = Packet.parse(message);
-  } catch {
-    return null;
-  }
+/** Builds the reply to one (parsed) query, or null for "no reply". */
+function respond(zone: ZoneData, query: ParsedQuery, transport: 'udp' | 'tcp', udpMaxSize?: number): Buffer | null {
   const question = query.questions?.[0];
   if (!question) return null;
   const opt = (query.additionals ?? []).find((record) => record && record.type === 41);
@@ -385,15 +379,16 @@ export async function startFixtureDnsServer(
   const log: string[] = [];
   const delay = options.delayMs ?? 0;
   const handle = (message: Buffer, transport: 'udp' | 'tcp', reply: (buffer: Buffer) => void) => {
+    let query: ParsedQuery;
     try {
-      const parsed = Packet.parse(message);
-      const question = parsed.questions?.[0];
-      if (question) log.push(`${normalizeName(question.name)} ${TYPE_NAMES[question.type] ?? question.type}`);
+      query = Packet.parse(message);
     } catch {
-      // Unparsable queries are dropped below.
+      return; // Unparsable: no reply.
     }
+    const question = query.questions?.[0];
+    if (question) log.push(`${normalizeName(question.name)} ${TYPE_NAMES[question.type] ?? question.type}`);
     const send = () => {
-      const response = respond(zone, message, transport, options.udpMaxSize);
+      const response = respond(zone, query, transport, options.udpMaxSize);
       if (response) reply(response);
     };
     if (delay > 0) setTimeout(send, delay);
