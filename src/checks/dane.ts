@@ -8,7 +8,7 @@
  * and 2; RFC 7672 §3.1). A mismatch means DANE-aware senders do not deliver.
  */
 import { defineCheck } from './define.js';
-import { getMxHosts } from '../lookups/mx-hosts.js';
+import { getMxHosts, getMxList } from '../lookups/mx-hosts.js';
 import { getSmtpProbe, hostAddresses } from '../lookups/smtp-probes.js';
 import { dnssecView } from '../lookups/dnssec.js';
 import { isDnsFailure, type DnsAnswer, type TlsaData } from '../dns/types.js';
@@ -78,12 +78,13 @@ export const daneCheck = defineCheck({
   },
 
   async run(ctx, emit) {
-    const mx = await getMxHosts(ctx);
+    // The TLSA names need only the MX host names; addresses are awaited below, for the probes.
+    const mx = await getMxList(ctx);
     if (isDnsFailure(mx.answer)) return { findings: [], facts: {}, inconclusive: `MX lookup for ${ctx.domain} failed (${mx.answer.status})` };
     if (mx.nullMx) return { findings: [], facts: {}, skipped: 'the domain publishes a null MX: it accepts no mail' };
-    if (mx.hosts.length === 0) return { findings: [], facts: {}, skipped: 'the domain publishes no MX records' };
+    if (mx.records.length === 0) return { findings: [], facts: {}, skipped: 'the domain publishes no MX records' };
 
-    const exchanges = mx.hosts.filter((host, index, all) => all.findIndex((other) => other.exchange === host.exchange) === index);
+    const exchanges = mx.records.filter((host, index, all) => all.findIndex((other) => other.exchange === host.exchange) === index);
     const answers = await Promise.all(
       exchanges.map(async (host) => {
         // RFC 7672 §2.2.1: the TLSA base domain for SMTP is the MX host name, port 25.
@@ -109,11 +110,13 @@ export const daneCheck = defineCheck({
     const validates = view.resolverValidates || published.some(({ answer }) => answer.status === 'ok' && answer.ad);
     const probing = ctx.options.offline ? 'offline: SMTP probing needs the network' : ctx.options.smtp === false ? 'SMTP probing is disabled (--no-smtp)' : undefined;
 
+    const resolved = await getMxHosts(ctx);
     const outcomes: HostOutcome[] = await Promise.all(
       published.map(async ({ host, tlsaName, answer }) => {
         const records = answer.status === 'ok' ? answer.records : [];
+        const withAddresses = resolved.hosts.find((candidate) => candidate.exchange === host.exchange);
         const addresses = await Promise.all(
-          hostAddresses(host).map(async (address) =>
+          (withAddresses ? hostAddresses(withAddresses) : []).map(async (address) =>
             judgeAddress(records, probing ? undefined : await getSmtpProbe(ctx, host.exchange, address), address, probing),
           ),
         );

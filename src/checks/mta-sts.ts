@@ -9,7 +9,7 @@
  * full policy file, generated from the domain's MX hosts.
  */
 import { defineCheck } from './define.js';
-import { getMxHosts } from '../lookups/mx-hosts.js';
+import { getMxList } from '../lookups/mx-hosts.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { Finding, Fix } from '../report/schema.js';
 import { looksLikeStsRecord, parseStsRecord, stsRecordValue } from '../mta-sts/record.js';
@@ -81,15 +81,16 @@ export const mtaStsCheck = defineCheck({
     const recordName = `_mta-sts.${ctx.domain}`;
     const policyHost = `mta-sts.${ctx.domain}`;
     const policyUrl = `https://${policyHost}/.well-known/mta-sts.txt`;
-    const [mx, txt] = await Promise.all([getMxHosts(ctx), ctx.dns.query(recordName, 'TXT')]);
+    // The MX host names are enough here (their addresses are not needed).
+    const [mx, txt] = await Promise.all([getMxList(ctx), ctx.dns.query(recordName, 'TXT')]);
 
     const facts: Record<string, unknown> = { recordName, policyUrl };
     if (isDnsFailure(txt)) return { findings: [], facts, inconclusive: `TXT lookup for ${recordName} failed (${txt.status})` };
     if (isDnsFailure(mx.answer)) return { findings: [], facts, inconclusive: `MX lookup for ${ctx.domain} failed (${mx.answer.status})` };
     if (mx.nullMx) return { findings: [], facts, skipped: 'the domain publishes a null MX: it accepts no mail' };
-    if (mx.hosts.length === 0) return { findings: [], facts, skipped: 'the domain publishes no MX records' };
+    if (mx.records.length === 0) return { findings: [], facts, skipped: 'the domain publishes no MX records' };
 
-    const mxHosts = [...new Set(mx.hosts.map((host) => host.exchange))];
+    const mxHosts = [...new Set(mx.records.map((record) => record.exchange))];
     facts.mxHosts = mxHosts;
     const texts = txt.status === 'ok' ? txt.records.map((strings) => strings.join('')) : [];
     // RFC 8461 §3.1: records that do not begin with "v=STSv1" are discarded.

@@ -1,6 +1,11 @@
 /**
  * The domain's MX hosts and their addresses: one shared lookup that feeds the
  * mx, ptr, tls, mta-sts, dane and blocklist checks. RFC 5321 §5.1.
+ *
+ * Two stages, so a check waits only for what it uses: `getMxList` settles
+ * with the MX answer (host names: enough for TLSA, DNSSEC zones, DKIM
+ * providers, MTA-STS), `getMxHosts` once every host's A and AAAA are in too
+ * (addresses: PTR, blocklists, SMTP probes).
  */
 import type { CheckContext } from '../context.js';
 import type { DnsAnswer, MxData } from '../dns/types.js';
@@ -28,6 +33,18 @@ export interface MxHost {
   ipv6: string[];
 }
 
+/** The MX answer, before any host is resolved. */
+export interface MxList {
+  /** The MX answer itself. */
+  answer: DnsAnswer<MxData>;
+  /** True for a null MX: the only MX record is "0 ." (RFC 7505 §3). */
+  nullMx: boolean;
+  /** A null MX published alongside other MX records (RFC 7505 §3 forbids it); `records` then holds the others. */
+  nullMxMixed: boolean;
+  /** The MX records other than a null MX, without duplicates, ordered by preference then name. */
+  records: MxData[];
+}
+
 export interface MxLookup {
   /** The MX answer itself. */
   answer: DnsAnswer<MxData>;
@@ -44,21 +61,27 @@ export interface MxLookup {
 
 const IPV4_LITERAL = /^\d{1,3}(\.\d{1,3}){3}$/;
 
-/** MX hosts of the audited domain, with addresses; computed once per domain. */
-export function getMxHosts(ctx: CheckContext): Promise<MxLookup> {
-  return ctx.shared('mx-hosts', async () => {
+/** MX records of the audited domain, without their addresses; computed once per domain. */
+export function getMxList(ctx: CheckContext): Promise<MxList> {
+  return ctx.shared('mx-list', async () => {
     const answer = await ctx.dns.query(ctx.domain, 'MX');
-    if (answer.status !== 'ok') return { answer, nullMx: false, nullMxMixed: false, hosts: [] };
+    if (answer.status !== 'ok') return { answer, nullMx: false, nullMxMixed: false, records: [] };
     // RFC 7505 §3: a null MX is an MX whose exchange is the root "." (preference 0);
     // a domain that publishes it MUST NOT publish any other MX record.
     const real = answer.records.filter((record) => record.exchange !== '');
     const hasNull = real.length < answer.records.length;
-    if (hasNull && real.length === 0) return { answer, nullMx: true, nullMxMixed: false, hosts: [] };
-    const sorted = uniqueRecords(real).sort(
-      (x, y) => x.preference - y.preference || x.exchange.localeCompare(y.exchange),
-    );
-    const hosts = await Promise.all(sorted.map((record) => resolveHost(ctx, record)));
-    return { answer, nullMx: false, nullMxMixed: hasNull, hosts };
+    if (hasNull && real.length === 0) return { answer, nullMx: true, nullMxMixed: false, records: [] };
+    const records = uniqueRecords(real).sort((x, y) => x.preference - y.preference || x.exchange.localeCompare(y.exchange));
+    return { answer, nullMx: false, nullMxMixed: hasNull, records };
+  });
+}
+
+/** MX hosts of the audited domain, with addresses; computed once per domain. */
+export function getMxHosts(ctx: CheckContext): Promise<MxLookup> {
+  return ctx.shared('mx-hosts', async () => {
+    const { answer, nullMx, nullMxMixed, records } = await getMxList(ctx);
+    const hosts = await Promise.all(records.map((record) => resolveHost(ctx, record)));
+    return { answer, nullMx, nullMxMixed, hosts };
   });
 }
 
