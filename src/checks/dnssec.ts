@@ -7,8 +7,8 @@
  * check says so instead of guessing (see src/lookups/dnssec.ts for the rule).
  */
 import { defineCheck } from './define.js';
-import { getMxHosts } from '../lookups/mx-hosts.js';
-import { dnssecView, type ZoneDnssec } from '../lookups/dnssec.js';
+import { getMxList } from '../lookups/mx-hosts.js';
+import { dnssecView, prefetchDnssec, type ZoneDnssec } from '../lookups/dnssec.js';
 import type { Finding } from '../report/schema.js';
 
 const STATE_TEXT: Record<ZoneDnssec['state'], string> = {
@@ -47,8 +47,10 @@ export const dnssecCheck = defineCheck({
   },
 
   async run(ctx, emit) {
-    const mx = await getMxHosts(ctx);
-    const mxNames = [...new Set(mx.hosts.map((host) => host.exchange))];
+    // The domain's zone and the resolver probe need no MX answer: under way before it comes.
+    prefetchDnssec(ctx, [ctx.domain]);
+    const mx = await getMxList(ctx);
+    const mxNames = [...new Set(mx.records.map((record) => record.exchange))];
     const view = await dnssecView(ctx, [ctx.domain, ...mxNames]);
     const [domainZone, ...mxZones] = view.zones;
     const zone = domainZone!;

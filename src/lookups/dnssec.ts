@@ -6,7 +6,9 @@
  * (RFC 4035 §3.2.3, RFC 6840 §5.8; every query carries the DO bit). The rule:
  *
  * 1. The zone apex is found by walking up from the name until an SOA answer
- *    owned by that name comes back.
+ *    owned by that name comes back. The SOA questions of every level are
+ *    asked at once (they are independent questions; only the reading is
+ *    ordered), so a deep name costs one round trip, not one per label.
  * 2. SOA, DNSKEY and DS of the apex are queried. A failure (SERVFAIL,
  *    timeout, REFUSED) is reported as such: from a validating resolver a
  *    SERVFAIL can mean the zone is signed but bogus, never "unsigned".
@@ -66,9 +68,12 @@ export function rootProbe(ctx: CheckContext): Promise<boolean> {
 function zoneAnswers(ctx: CheckContext, name: string): Promise<ZoneAnswers> {
   return ctx.shared(`dnssec:zone:${name}`, async () => {
     const labels = name.split('.').filter((label) => label !== '');
-    for (let index = 0; index < labels.length; index++) {
-      const candidate = labels.slice(index).join('.');
-      const soa = await ctx.dns.query(candidate, 'SOA');
+    const candidates = labels.map((_, index) => labels.slice(index).join('.'));
+    const soas = candidates.map((candidate) => ctx.dns.query(candidate, 'SOA'));
+    // Read bottom-up, as the walk would: the first failure or apex decides.
+    for (const promise of soas) promise.catch(() => undefined);
+    for (const [index, candidate] of candidates.entries()) {
+      const soa = await soas[index]!;
       if (isDnsFailure(soa)) return { name, zone: candidate, soa, error: `SOA ${candidate}: ${soa.status}` };
       // An SOA owned by the candidate itself (not reached through a CNAME) marks the apex.
       if (soa.status === 'ok' && soa.cnames.length === 0) {
@@ -104,6 +109,17 @@ export interface DnssecView {
   /** The resolver sets AD: it validates DNSSEC. */
   resolverValidates: boolean;
   zones: ZoneDnssec[];
+}
+
+/**
+ * Starts the lookups `dnssecView(ctx, names)` will read, without waiting for
+ * them: a check calls it for the names it knows early (the audited domain)
+ * before waiting for the ones it learns later (the MX hosts). Failures
+ * surface where the view is awaited.
+ */
+export function prefetchDnssec(ctx: CheckContext, names: readonly string[]): void {
+  rootProbe(ctx).catch(() => undefined);
+  for (const name of names) zoneAnswers(ctx, name).catch(() => undefined);
 }
 
 /**
