@@ -6,9 +6,9 @@
  */
 import type { Finding, Fix } from '../report/schema.js';
 import { defineCheck } from './define.js';
-import { getMxHosts } from '../lookups/mx-hosts.js';
+import { getMxList } from '../lookups/mx-hosts.js';
 import { planSelectors, spfIncludeTargets } from '../dkim/selectors.js';
-import { probeSelectors, type SelectorProbe } from '../dkim/probe.js';
+import { orderProbes, probeSelectors, type SelectorProbe } from '../dkim/probe.js';
 import { dkimRecordWith, type DkimKeyRecord } from '../dkim/record.js';
 
 /** RFC 8301 §3.2: signers MUST use RSA keys of at least 1024 bits. */
@@ -104,11 +104,15 @@ export const dkimCheck = defineCheck({
   },
   async run(ctx, emit) {
     const domain = ctx.domain;
-    const [mx, txt] = await Promise.all([getMxHosts(ctx), ctx.dns.query(domain, 'TXT')]);
-    const mxHosts = mx.hosts.map((host) => host.exchange);
+    // The MX hosts and SPF includes only order the selectors and name the
+    // providers; which selectors are probed does not depend on them, so every
+    // probe goes out now, alongside the MX and TXT queries.
+    const early = probeSelectors(ctx.dns, domain, planSelectors(ctx.options.dkimSelectors, [], []).selectors);
+    const [mx, txt, earlyProbes] = await Promise.all([getMxList(ctx), ctx.dns.query(domain, 'TXT'), early]);
+    const mxHosts = mx.records.map((record) => record.exchange);
     const spfIncludes = txt.status === 'ok' ? spfIncludeTargets(txt.records.map((strings) => strings.join(''))) : [];
     const plan = planSelectors(ctx.options.dkimSelectors, mxHosts, spfIncludes);
-    const probes = await probeSelectors(ctx.dns, domain, plan.selectors);
+    const probes = await orderProbes(ctx.dns, domain, plan.selectors, earlyProbes);
 
     const found = probes.filter((probe): probe is Probed => probe.found && probe.record !== undefined);
     const failed = probes.filter((probe) => probe.status === 'servfail' || probe.status === 'refused' || probe.status === 'timeout');

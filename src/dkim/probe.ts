@@ -1,6 +1,6 @@
 /**
  * Probes DKIM selectors: TXT at `<selector>._domainkey.<domain>` (RFC 6376
- * §3.6.2.1), several at a time, following CNAMEs to provider-hosted keys.
+ * §3.6.2.1), all at once, following CNAMEs to provider-hosted keys.
  */
 import type { DnsClient, DnsStatus } from '../dns/types.js';
 import { looksLikeDkimRecord, parseDkimRecord, type DkimKeyRecord } from './record.js';
@@ -26,8 +26,6 @@ export interface SelectorProbe {
   otherTxt: string[];
 }
 
-/** Default number of selector queries in flight at once. */
-export const PROBE_CONCURRENCY = 16;
 
 export async function probeSelector(dns: DnsClient, domain: string, selector: string): Promise<SelectorProbe> {
   const name = `${selector}._domainkey.${domain}`;
@@ -48,21 +46,34 @@ export async function probeSelector(dns: DnsClient, domain: string, selector: st
   return probe;
 }
 
-/** Probes every selector with at most `concurrency` queries in flight; results in selector order. */
-export async function probeSelectors(
+/**
+ * Probes every selector at once (the resolver bounds the sockets it opens:
+ * `maxInFlight`), so the probes cost one round trip however many selectors
+ * there are; results in selector order.
+ *
+ * The probes are leaves (nothing waits on their answers but the dkim check),
+ * and opening some fifty sockets takes a few milliseconds of CPU: they start
+ * on the next turn of the event loop, so the queries that other lookups wait
+ * on (MX, SPF), asked in the same turn, leave first.
+ */
+export async function probeSelectors(dns: DnsClient, domain: string, selectors: readonly string[]): Promise<SelectorProbe[]> {
+  if (selectors.length === 0) return [];
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return Promise.all(selectors.map((selector) => probeSelector(dns, domain, selector)));
+}
+
+/**
+ * The probes of `selectors`, in that order, taken from `done` (probed
+ * earlier, in another order) and probing any selector `done` lacks.
+ */
+export async function orderProbes(
   dns: DnsClient,
   domain: string,
   selectors: readonly string[],
-  concurrency = PROBE_CONCURRENCY,
+  done: readonly SelectorProbe[],
 ): Promise<SelectorProbe[]> {
-  const results: SelectorProbe[] = new Array(selectors.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < selectors.length) {
-      const index = next++;
-      results[index] = await probeSelector(dns, domain, selectors[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, selectors.length) }, worker));
-  return results;
+  const bySelector = new Map(done.map((probe) => [probe.selector, probe]));
+  const missing = selectors.filter((selector) => !bySelector.has(selector));
+  for (const probe of await probeSelectors(dns, domain, missing)) bySelector.set(probe.selector, probe);
+  return selectors.map((selector) => bySelector.get(selector)!);
 }
