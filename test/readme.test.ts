@@ -2,12 +2,16 @@
  * The README is the public catalogue of finding ids and options: it must stay
  * in sync with the code. Every catalogue id is documented with its severity
  * (in its check's section and in the finding index), every option that
- * `--help` prints is documented, and the README names no id that does not exist.
+ * `--help` prints is documented, the README names no id that does not exist,
+ * and the tables it copies from the code (check ids, scoring, DKIM providers)
+ * hold the code's values.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, CHECK_IDS } from '../src/checks/index.js';
+import { GENERIC_DKIM_SELECTORS, PROVIDERS } from '../src/providers.js';
+import { CHECK_WEIGHTS, GRADE_BANDS, SEVERITY_CAP, SEVERITY_PENALTY } from '../src/score.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -137,5 +141,67 @@ describe('README: options', () => {
     const options = longOptions(stdout);
     expect(options).toEqual(expect.arrayContaining(['--sender', '--helo']));
     expect(options.filter((option) => !documented(option)).sort()).toEqual([]);
+  });
+});
+
+/** Rows (cells) of the table whose header row starts with these cells. */
+function table(...header: string[]): string[][] {
+  const start = LINES.findIndex((line) => {
+    const row = line.trimStart().startsWith('|') ? cells(line) : [];
+    return header.every((cell, i) => row[i] === cell);
+  });
+  expect(start, `a table headed ${header.join(' | ')}`).toBeGreaterThanOrEqual(0);
+  const rows: string[][] = [];
+  for (let i = start + 2; i < LINES.length && LINES[i]!.trimStart().startsWith('|'); i++) rows.push(cells(LINES[i]!));
+  return rows;
+}
+
+/** The `code` spans of a cell, in order. */
+function codes(cell: string): string[] {
+  return [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+}
+
+describe('README: tables copied from the code', () => {
+  it('lists the check ids of --checks in registry order', () => {
+    const row = LINES.filter((line) => line.trimStart().startsWith('| `--checks <ids>` |')).map(cells)[0];
+    expect(row, 'the --checks row').toBeDefined();
+    // "Ids: `mx`, `spf`, …, `bimi`." — the list ends at the sentence's full stop.
+    const ids = /Ids: ([^.]*)\./.exec(row![2]!);
+    expect(ids, 'the --checks row lists the ids after "Ids:"').not.toBeNull();
+    expect(codes(ids![1]!)).toEqual([...CHECK_IDS]);
+  });
+
+  it('gives every check its weight from CHECK_WEIGHTS, and the total', () => {
+    const rows = table('check', 'weight', 'share when all run');
+    const weights = Object.fromEntries(rows.filter((row) => row[0]!.startsWith('`')).map((row) => [codes(row[0]!)[0], Number(row[1])]));
+    expect(weights).toEqual(Object.fromEntries(CHECK_IDS.map((id) => [id, CHECK_WEIGHTS[id]])));
+    const total = rows.find((row) => row[0] === 'total');
+    expect(Number(total?.[1])).toBe(CHECK_IDS.reduce((sum, id) => sum + (CHECK_WEIGHTS[id] ?? 0), 0));
+  });
+
+  it('gives the penalty of every severity', () => {
+    const rows = table('severity', 'penalty', 'meaning');
+    expect(Object.fromEntries(rows.map((row) => [row[0], Number(row[1])]))).toEqual({ ...SEVERITY_PENALTY });
+  });
+
+  it('gives the caps and the grade bands', () => {
+    const caps = table('worst finding', 'highest total', 'so the grade is at best');
+    expect(Object.fromEntries(caps.map((row) => [row[0], Number(row[1])]))).toEqual({ ...SEVERITY_CAP });
+    const bands = table('grade', 'total');
+    expect(bands.map((row) => [row[0], Number(row[1]!.split(/[–-]/)[0])])).toEqual(GRADE_BANDS.map(([grade, low]) => [grade, low]));
+  });
+
+  it('lists every DKIM provider with its MX suffixes, SPF includes and selectors', () => {
+    const rows = table('provider', 'MX host suffixes', 'SPF includes', 'DKIM selectors');
+    for (const provider of PROVIDERS) {
+      const row = rows.find((cells) => cells[0] === provider.name);
+      expect(row, provider.name).toBeDefined();
+      expect(codes(row![1]!), `${provider.name} MX suffixes`).toEqual(provider.mxSuffixes);
+      expect(codes(row![2]!), `${provider.name} SPF includes`).toEqual(provider.spfIncludes);
+      expect(codes(row![3]!), `${provider.name} selectors`).toEqual(provider.dkimSelectors);
+    }
+    const generic = rows.find((cells) => cells[0]!.startsWith('generic'));
+    expect(codes(generic![3]!)).toEqual([...GENERIC_DKIM_SELECTORS]);
+    expect(rows).toHaveLength(PROVIDERS.length + 1);
   });
 });
