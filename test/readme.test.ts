@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, CHECK_IDS } from '../src/checks/index.js';
 import { GENERIC_DKIM_SELECTORS, PROVIDERS } from '../src/providers.js';
+import { DEFAULT_BLOCKLISTS } from '../src/blocklist/lists.js';
 import { CHECK_WEIGHTS, GRADE_BANDS, SEVERITY_CAP, SEVERITY_PENALTY } from '../src/score.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
@@ -203,5 +204,15 @@ describe('README: tables copied from the code', () => {
     const generic = rows.find((cells) => cells[0]!.startsWith('generic'));
     expect(codes(generic![3]!)).toEqual([...GENERIC_DKIM_SELECTORS]);
     expect(rows).toHaveLength(PROVIDERS.length + 1);
+  });
+
+  it('lists the default blocklists with their kind and IPv6 support', () => {
+    const rows = table('zone', 'kind', 'IPv6', 'return codes');
+    expect(rows.map((row) => codes(row[0]!)[0])).toEqual(DEFAULT_BLOCKLISTS.map((list) => list.zone));
+    for (const [i, list] of DEFAULT_BLOCKLISTS.entries()) {
+      const row = rows[i]!;
+      expect(row[1]!.toLowerCase(), `${list.zone} kind`).toBe(list.kind);
+      if (list.kind === 'ip') expect(row[2], `${list.zone} IPv6`).toBe(list.ipv6 ? 'yes' : 'no');
+    }
   });
 });
