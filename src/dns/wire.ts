@@ -167,7 +167,9 @@ export function decodeMessage(buffer: Buffer): WireMessage {
           class: klass,
           // RFC 2181 §8: a TTL with the top bit set is treated as zero.
           ttl: ttl > 0x7fffffff ? 0 : ttl,
-          data: decodeRdata(buffer, type, start, length, readName),
+          // Authority records are read for their owner and type only (the SOA of a
+          // negative answer, RFC 2308 §2.2): their data stays raw, undecoded.
+          data: section === 1 ? buffer.subarray(start, start + length) : decodeRdata(buffer, type, start, length, readName),
         });
       }
       // The next record starts after RDLENGTH octets, whatever the decoder consumed.
