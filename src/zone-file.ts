@@ -127,6 +127,8 @@ function tokenize(text: string, source: string): Entry[] {
       continue;
     }
     const quoted = char === '"';
+    // An unterminated string runs to the end of the file: report where it opened.
+    const tokenLine = line;
     if (quoted) i++;
     const bytes: number[] = [];
     let raw = '';
@@ -164,7 +166,7 @@ function tokenize(text: string, source: string): Entry[] {
       raw += chunk;
       i += chunk.length;
     }
-    if (!closed) throw new ZoneFileError('unterminated quoted string', line, source);
+    if (!closed) throw new ZoneFileError('unterminated quoted string', tokenLine, source);
     const buffer = Buffer.from(bytes);
     current!.tokens.push({ text: buffer.toString('utf8'), bytes: buffer, quoted, raw });
   }

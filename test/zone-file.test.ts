@@ -90,6 +90,19 @@ describe('parseZoneFile (RFC 1035 §5)', () => {
       expect(() => parseZoneFile(text, { source: 'f.zone' })).toThrow(pattern);
     }
   });
+
+  it('an unterminated quote is reported at the line where it opened', () => {
+    const text = '$ORIGIN q.test.\nspf IN TXT "v=spf1 -all\nwww IN A 192.0.2.1\nmail IN A 192.0.2.2\n';
+    let caught: unknown;
+    try {
+      parseZoneFile(text, { source: 'f.zone' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ZoneFileError);
+    expect((caught as ZoneFileError).line).toBe(2);
+    expect((caught as ZoneFileError).message).toMatch(/^f\.zone:2: /);
+  });
 });
 
 describe('zoneOverride through the real resolver', () => {
