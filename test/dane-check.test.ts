@@ -40,16 +40,24 @@ const sha512 = (data: Buffer) => createHash('sha512').update(data).digest('hex')
 const leaf = (name: keyof typeof LAB) => lab.leafPem[LAB[name].address]!;
 const WRONG = 'ab'.repeat(32);
 
-/** A zone: domain <name>.test with one MX (a lab host) and the given TLSA records. */
+const DNSKEY: [number, number, number, string] = [257, 3, 13, 'mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=='];
+const DS: [number, number, number, string] = [12345, 13, 2, '8f2a6d1c3b4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8'];
+
+/**
+ * A zone: domain <name>.test with one MX (a lab host) and the given TLSA
+ * records. The fixture server makes each owner name its own zone apex, so
+ * `hostZone` puts DS/DNSKEY records at the MX host's zone.
+ */
 function zone(
   name: string,
   host: keyof typeof LAB,
   tlsa: Array<[number, number, number, string]> | 'SERVFAIL' | null,
   secure: string[] = [`${name}.test`, 'tls-lab.test'],
+  hostZone: { DS?: Array<typeof DS>; DNSKEY?: Array<typeof DNSKEY> } = {},
 ): FixtureZone {
   const records: FixtureZone['zone'] = {
     [`${name}.test`]: { MX: [[10, LAB[host].host]] },
-    [LAB[host].host]: { A: [LAB[host].address] },
+    [LAB[host].host]: { A: [LAB[host].address], ...(hostZone as object) },
   };
   if (tlsa !== null) records[`_25._tcp.${LAB[host].host}`] = { TLSA: tlsa as never };
   return { description: name, secure, zone: records };
@@ -66,7 +74,14 @@ async function audit(fixtureZone: FixtureZone, options: AuditOptions = {}, check
   }
 }
 
-type HostFacts = { host: string; authenticated: boolean; records: string[]; addresses: Array<{ address: string; result: string; matched: string[] }> };
+type HostFacts = {
+  host: string;
+  authenticated: boolean;
+  dnssec: string;
+  zone: string | null;
+  records: string[];
+  addresses: Array<{ address: string; result: string; matched: string[] }>;
+};
 const hostFacts = (result: CheckResult) => (result.facts.hosts as HostFacts[])[0]!;
 
 describe('dane check', () => {
@@ -134,13 +149,44 @@ describe('dane check', () => {
     expect(both!.findings.find((finding) => finding.id === 'dane/tlsa-mismatch')!.severity).toBe('medium');
   });
 
-  it('is inconclusive when the resolver does not validate at all', async () => {
+  it('is inconclusive only when the zone publishes DS and the resolver does not validate', async () => {
     const match: [number, number, number, string] = [3, 1, 1, sha256(spkiDer(leaf('good')))];
-    const [result] = await audit(zone('dane-novalidation', 'good', [match], []));
+    const [result] = await audit(zone('dane-novalidation', 'good', [match], [], { DS: [DS], DNSKEY: [DNSKEY] }));
     expect(result!.status).toBe('error');
     expect(result!.error).toMatch(/does not validate/);
     expect(findingIds(result!)).toEqual([]);
     expect(result!.facts.resolverValidates).toBe(false);
+    expect(hostFacts(result!)).toMatchObject({ dnssec: 'unknown', zone: 'unverified' });
+  });
+
+  it('reports TLSA in a zone without DS as unauthenticated, also through a non-validating resolver (RFC 4035 §5.2)', async () => {
+    const match: [number, number, number, string] = [3, 1, 1, sha256(spkiDer(leaf('good')))];
+    // No DS and no DNSKEY: the zone is not signed, whatever the resolver.
+    const [unsigned] = await audit(zone('dane-plain-zone', 'good', [match], []));
+    expect(unsigned!.facts.resolverValidates).toBe(false);
+    expect(findingIds(unsigned!)).toEqual(['dane/tlsa-without-dnssec']);
+    expect(unsigned!.status).toBe('warn');
+    expect(unsigned!.error).toBeUndefined();
+    expect(hostFacts(unsigned!)).toMatchObject({ authenticated: false, dnssec: 'unauthenticated', zone: 'unsigned' });
+    // DNSKEY without DS at the parent (an island): validators treat it as unsigned.
+    const [island] = await audit(zone('dane-island', 'good', [match], [], { DNSKEY: [DNSKEY] }));
+    expect(findingIds(island!)).toEqual(['dane/tlsa-without-dnssec']);
+    expect(hostFacts(island!)).toMatchObject({ dnssec: 'unauthenticated', zone: 'island' });
+    expect(island!.findings[0]!.fix!.summary).toContain(LAB.good.host);
+    // A mismatch there is reported, but not as critical: senders ignore those records.
+    const [bad] = await audit(zone('dane-plain-zone-bad', 'good', [[3, 1, 1, WRONG]], []));
+    expect(findingIds(bad!)).toEqual(['dane/tlsa-mismatch', 'dane/tlsa-without-dnssec']);
+    expect(bad!.findings.find((finding) => finding.id === 'dane/tlsa-mismatch')!.severity).toBe('medium');
+    expect(bad!.status).toBe('warn');
+  });
+
+  it('reports TLSA read offline from zone data as unauthenticated, even with DS published', async () => {
+    const match: [number, number, number, string] = [3, 1, 1, sha256(spkiDer(leaf('good')))];
+    const [result] = await audit(zone('dane-offline', 'good', [match], [], { DS: [DS], DNSKEY: [DNSKEY] }), { offline: true });
+    expect(findingIds(result!)).toEqual(['dane/tlsa-without-dnssec']);
+    expect(result!.status).toBe('warn');
+    expect(hostFacts(result!)).toMatchObject({ dnssec: 'unauthenticated' });
+    expect(hostFacts(result!).addresses[0]!.result).toBe('untested');
   });
 
   it('skips domains without TLSA and is inconclusive when the TLSA lookup fails', async () => {

@@ -10,7 +10,7 @@
 import { defineCheck } from './define.js';
 import { getMxHosts, getMxList } from '../lookups/mx-hosts.js';
 import { getSmtpProbe, hostAddresses } from '../lookups/smtp-probes.js';
-import { dnssecView } from '../lookups/dnssec.js';
+import { dnssecView, recordAuthentication, type RecordAuthentication, type ZoneDnssec } from '../lookups/dnssec.js';
 import { isDnsFailure, type DnsAnswer, type TlsaData } from '../dns/types.js';
 import type { Finding, FixRecord, Severity } from '../report/schema.js';
 import type { SmtpProbeResult } from '../net/types.js';
@@ -34,6 +34,10 @@ interface HostOutcome {
   answer: DnsAnswer<TlsaData>;
   records: TlsaData[];
   addresses: AddressOutcome[];
+  /** Whether the TLSA RRset is DNSSEC-authenticated, known not to be, or cannot be told. */
+  auth: RecordAuthentication;
+  /** The DNSSEC state of the MX host's zone (the TLSA name lies at or below it). */
+  zone: ZoneDnssec | undefined;
 }
 
 function judgeAddress(records: readonly TlsaData[], probe: SmtpProbeResult | undefined, address: string, reason: string | undefined): AddressOutcome {
@@ -73,7 +77,7 @@ export const daneCheck = defineCheck({
       severity: 'medium',
       title: 'TLSA records not DNSSEC-authenticated',
       description:
-        'TLSA records are published for an MX host, but the validating resolver does not authenticate them (no AD flag): senders ignore them (RFC 7672 §2.1), so DANE gives no protection.',
+        'TLSA records are published for an MX host, but they are not DNSSEC-authenticated: the validating resolver sets no AD flag, or the zone is known to be unsigned (no DS record at the parent, or answers read from a zone file with --offline). Senders ignore such records (RFC 7672 §2.2), so DANE gives no protection.',
     },
   },
 
@@ -120,20 +124,44 @@ export const daneCheck = defineCheck({
             judgeAddress(records, probing ? undefined : await getSmtpProbe(ctx, host.exchange, address), address, probing),
           ),
         );
-        return { host: host.exchange, tlsaName, answer, records, addresses };
+        const zone = view.zones.find((candidate) => candidate.name === host.exchange);
+        const auth = recordAuthentication({
+          ad: answer.status === 'ok' && answer.ad,
+          zone,
+          resolverValidates: validates,
+          offline: ctx.options.offline === true,
+          servers: ctx.dns.servers,
+        });
+        return { host: host.exchange, tlsaName, answer, records, addresses, auth, zone };
       }),
     );
 
     const findings: Finding[] = [];
-    const unauthenticated = outcomes.filter((outcome) => outcome.answer.status === 'ok' && !outcome.answer.ad);
-    if (unauthenticated.length > 0 && validates) {
+    const reasonOf = (outcome: HostOutcome) => (outcome.auth.state === 'authenticated' ? '' : outcome.auth.reason);
+    // RFC 7672 §2.2: TLSA records that are not DNSSEC-authenticated ("insecure") are not used by senders.
+    // Reported whenever that is known: a validating resolver without AD, or a zone without DS at its parent
+    // (RFC 4035 §5.2), or zone files read offline. Only a DS without a validating resolver stays unknown.
+    const unauthenticated = outcomes.filter((outcome) => outcome.auth.state === 'unauthenticated');
+    if (unauthenticated.length > 0) {
+      const zones = [...new Set(unauthenticated.map((outcome) => outcome.zone?.zone).filter((zone): zone is string => !!zone))];
+      const islands = unauthenticated.filter((outcome) => outcome.zone?.state === 'island').map((outcome) => outcome.zone!.zone);
       findings.push(
         emit('dane/tlsa-without-dnssec', {
-          message: `TLSA records for ${unauthenticated.map((outcome) => outcome.host).join(', ')} are not DNSSEC-authenticated: senders ignore them`,
-          evidence: unauthenticated.flatMap((outcome) => outcome.records.map((record) => `${outcome.tlsaName} TLSA ${tlsaText(record)} (AD not set)`)),
+          message: `TLSA records not DNSSEC-authenticated, so senders ignore them (RFC 7672 §2.2): ${unauthenticated.map((outcome) => `${outcome.tlsaName}: ${reasonOf(outcome)}`).join('; ')}`,
+          evidence: unauthenticated.flatMap((outcome) =>
+            outcome.records.map((record) => `${outcome.tlsaName} TLSA ${tlsaText(record)}: AD not set; ${reasonOf(outcome)}`),
+          ),
           fix: {
-            summary: `Sign the zone(s) holding ${unauthenticated.map((outcome) => outcome.tlsaName).join(', ')} with DNSSEC and publish the DS record at the parent`,
-            notes: ['Until the zone validates, the TLSA records have no effect; if signing is not planned, remove them.'],
+            summary:
+              islands.length > 0 && islands.length === unauthenticated.length
+                ? `Publish the DS record of ${[...new Set(islands)].join(', ')} at the parent, or remove the TLSA records at ${unauthenticated.map((outcome) => outcome.tlsaName).join(', ')}`
+                : `Sign ${zones.length > 0 ? `the zone${zones.length > 1 ? 's' : ''} ${zones.join(', ')}` : 'the zones holding the TLSA records'} with DNSSEC and publish the DS record at the parent, or remove the TLSA records at ${unauthenticated.map((outcome) => outcome.tlsaName).join(', ')}`,
+            notes: [
+              'Until the zone validates, the TLSA records have no effect; if signing is not planned, remove them.',
+              ...(ctx.options.offline
+                ? ['These answers come from the zone file: if the zone is signed when published, rerun against the published zone with a validating resolver (e.g. --resolver 1.1.1.1).']
+                : []),
+            ],
           },
         }),
       );
@@ -145,7 +173,7 @@ export const daneCheck = defineCheck({
     );
     if (broken.length > 0) {
       // Critical while the records are (or may be) in force; medium once they are known to be ignored.
-      const inForce = broken.some((outcome) => outcome.answer.status === 'ok' && (outcome.answer.ad || !validates));
+      const inForce = broken.some((outcome) => outcome.auth.state !== 'unauthenticated');
       const severity: Severity = inForce ? 'critical' : 'medium';
       const records: FixRecord[] = [];
       const evidence: string[] = [];
@@ -175,9 +203,17 @@ export const daneCheck = defineCheck({
         }
       }
       const hosts = broken.map((outcome) => outcome.host).join(', ');
+      const withResult = (result: AddressResult) =>
+        broken.filter((outcome) => outcome.addresses.some((address) => address.result === result)).map((outcome) => outcome.host);
+      const mismatched = withResult('mismatch');
+      const withoutTls = withResult('no-tls');
+      const parts = [
+        ...(mismatched.length > 0 ? [`${mismatched.join(', ')} present${mismatched.length === 1 ? 's' : ''} a certificate that matches none of its usable TLSA records`] : []),
+        ...(withoutTls.length > 0 ? [`${withoutTls.join(', ')} publish${withoutTls.length === 1 ? 'es' : ''} TLSA records but no TLS session could be made (${[...new Set(broken.flatMap((outcome) => outcome.addresses.filter((address) => address.result === 'no-tls').map((address) => address.detail?.split(':')[0] ?? 'no TLS')))].join(', ')})`] : []),
+      ];
       findings.push(
         emit('dane/tlsa-mismatch', {
-          message: `The TLSA records of ${hosts} do not match the certificate the server presents`,
+          message: `${parts.join('; ')}${inForce ? '' : ' (the records are not DNSSEC-authenticated, so senders ignore them for now)'}`,
           evidence,
           severity,
           fix: {
@@ -202,7 +238,9 @@ export const daneCheck = defineCheck({
           host: outcome.host,
           tlsaName: outcome.tlsaName,
           lookup: outcome.answer.status,
-          authenticated: outcome.answer.status === 'ok' && outcome.answer.ad,
+          authenticated: outcome.auth.state === 'authenticated',
+          dnssec: outcome.auth.state,
+          ...(outcome.auth.state !== 'authenticated' ? { dnssecReason: outcome.auth.reason } : {}),
           records: outcome.records.map(tlsaText),
           usable: outcome.records.filter(tlsaUsable).map(tlsaText),
           zone: view.zones.find((zone) => zone.name === outcome.host)?.state ?? null,
@@ -212,12 +250,14 @@ export const daneCheck = defineCheck({
       ],
     };
 
-    const unknown = unauthenticated.length > 0 && !validates;
-    if (failed.length > 0 || unknown) {
+    const unknown = outcomes.filter((outcome) => outcome.auth.state === 'unknown');
+    if (failed.length > 0 || unknown.length > 0) {
       const reasons = [
         ...(failed.length > 0 ? [`TLSA lookup failed for ${failed.map(({ tlsaName, answer }) => `${tlsaName} (${answer.status})`).join(', ')}`] : []),
-        ...(unknown
-          ? [`the resolver in use (${ctx.dns.servers.join(', ')}) does not validate DNSSEC, so whether the TLSA records are authenticated cannot be told: rerun with a validating resolver`]
+        ...(unknown.length > 0
+          ? [
+              `whether the TLSA records are DNSSEC-authenticated cannot be told (${unknown.map((outcome) => `${outcome.tlsaName}: ${reasonOf(outcome)}`).join('; ')}): rerun with a validating resolver, e.g. --resolver 1.1.1.1`,
+            ]
           : []),
       ];
       return { findings, facts, inconclusive: reasons.join('; ') };

@@ -24,6 +24,9 @@
  * 7. No DS and no DNSKEY → `unsigned`. The absence of DS is visible through
  *    any resolver; a non-validating one cannot authenticate it, which the
  *    facts say (`resolverValidates: false`).
+ *
+ * `recordAuthentication` applies the same facts to one answer (a TLSA RRset,
+ * say): whether it is authenticated, known not to be, or cannot be told.
  */
 import type { CheckContext } from '../context.js';
 import { isDnsFailure, type DnsAnswer, type DsData } from '../dns/types.js';
@@ -130,4 +133,73 @@ export async function dnssecView(ctx: CheckContext, names: readonly string[]): P
   const [root, answers] = await Promise.all([rootProbe(ctx), Promise.all(names.map((name) => zoneAnswers(ctx, name)))]);
   const resolverValidates = root || answers.some((zone) => answerAd(zone.soa) || answerAd(zone.dnskey) || answerAd(zone.ds));
   return { resolverValidates, zones: answers.map((zone) => judge(zone, resolverValidates)) };
+}
+
+/**
+ * Whether an answer from the zone holding a name is DNSSEC-authenticated:
+ * `unauthenticated` only when that is known, `unknown` when it cannot be
+ * told. `reason` states what was observed.
+ */
+export type RecordAuthentication =
+  | { state: 'authenticated' }
+  | { state: 'unauthenticated' | 'unknown'; reason: string };
+
+export interface AuthenticationInput {
+  /** The AD flag of the answer itself. */
+  ad: boolean;
+  /** The DNSSEC state of the zone holding the answer's name (from `dnssecView`). */
+  zone: ZoneDnssec | undefined;
+  /** The resolver validates (AD seen somewhere in this audit). */
+  resolverValidates: boolean;
+  /** The answers come from zone files only (--offline): nothing there is validated. */
+  offline: boolean;
+  /** The resolvers in use, for the reason text. */
+  servers: readonly string[];
+}
+
+/**
+ * The zone's observed state, for reason texts. `offline`: the answers came
+ * from zone files (--offline), not from the parent zone.
+ */
+export function zoneStateText(zone: ZoneDnssec, offline = false): string {
+  const atParent = offline ? 'in the zone file' : 'at its parent';
+  switch (zone.state) {
+    case 'signed':
+      return `zone ${zone.zone} is signed and validated`;
+    case 'insecure':
+      return `zone ${zone.zone} publishes DS records ${atParent} but the chain of trust from the root does not reach it`;
+    case 'island':
+      return `zone ${zone.zone} has ${zone.dnskeys} DNSKEY record(s) but no DS record ${atParent}`;
+    case 'unsigned':
+      return `zone ${zone.zone} is not signed (no DS record ${atParent}, no DNSKEY)`;
+    case 'unverified':
+      return `zone ${zone.zone} publishes DS records ${atParent}`;
+    case 'error':
+      return `DNSSEC lookups for ${zone.zone || zone.name} failed (${zone.error})`;
+  }
+}
+
+/** Whether an answer is authenticated, known not to be, or cannot be told (RFC 4035 §4.3, §5.2). */
+export function recordAuthentication(input: AuthenticationInput): RecordAuthentication {
+  const { ad, zone, resolverValidates, offline, servers } = input;
+  // RFC 4035 §3.2.3: AD from the (trusted) resolver means the answer validated.
+  if (ad) return { state: 'authenticated' };
+  // Zone files (--offline) carry no signatures mailcheck could validate: nothing read from them is authenticated.
+  if (offline) {
+    return {
+      state: 'unauthenticated',
+      reason: `read from the zone file (--offline), which carries no validation${zone && zone.state !== 'error' ? `; ${zoneStateText(zone, true)}` : ''}`,
+    };
+  }
+  // A validating resolver withholds AD only from answers that are not secure (RFC 4035 §4.3).
+  if (resolverValidates) {
+    return { state: 'unauthenticated', reason: `the validating resolver sets no AD flag${zone && zone.state !== 'error' ? `; ${zoneStateText(zone)}` : ''}` };
+  }
+  // RFC 4035 §5.2: without a DS at the parent the zone is an insecure delegation, whatever the
+  // resolver; the absence of DS is visible through any resolver. An island (DNSKEY, no DS) too.
+  if (zone && (zone.state === 'unsigned' || zone.state === 'island')) return { state: 'unauthenticated', reason: zoneStateText(zone) };
+  if (!zone) return { state: 'unknown', reason: 'the zone holding the records could not be examined' };
+  if (zone.state === 'error') return { state: 'unknown', reason: zoneStateText(zone) };
+  // DS present, no AD, resolver not validating: only a validating resolver can tell.
+  return { state: 'unknown', reason: `${zoneStateText(zone)}, but the resolver in use (${servers.join(', ')}) does not validate DNSSEC` };
 }
