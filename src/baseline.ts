@@ -5,6 +5,7 @@
  * "resolved". Pure apart from `readBaseline`, which parses a file's text.
  */
 import {
+  SCHEMA_VERSION,
   SEVERITIES,
   reportSchema,
   type DiffFinding,
@@ -146,11 +147,39 @@ export function readBaseline(text: string, source = 'baseline'): Map<string, Rep
   values.forEach((value, index) => {
     const parsed = reportSchema.safeParse(value);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-      throw new BaselineError(`${source}: report ${index + 1} is not a mailcheck report${where}`);
+      const found = describeNonReport(value, parsed.error.issues[0]?.path ?? []);
+      const which = values.length > 1 ? ` (entry ${index + 1})` : '';
+      throw new BaselineError(`${source}: expected a mailcheck report, found ${found}${which}`);
     }
     reports.set(parsed.data.domain, parsed.data);
   });
   return reports;
+}
+
+/** The fields every report has (report/schema.ts), to say which a non-report lacks. */
+const REPORT_FIELDS = ['schemaVersion', 'tool', 'domain', 'generatedAt', 'score', 'checks'] as const;
+
+/** What a value that is not a valid report is, in words (`issuePath`: where validation failed). */
+function describeNonReport(value: unknown, issuePath: readonly PropertyKey[]): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a JSON array inside the list of reports';
+  if (typeof value !== 'object') return `a JSON ${typeof value}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 0) return 'an empty JSON object';
+  const missing = REPORT_FIELDS.filter((field) => !(field in record));
+  if (missing.length === REPORT_FIELDS.length) {
+    const shown = keys.slice(0, 3).map((key) => JSON.stringify(key)).join(', ');
+    return `a JSON object with other fields (${shown}${keys.length > 3 ? ', …' : ''})`;
+  }
+  if ('schemaVersion' in record && record.schemaVersion !== SCHEMA_VERSION) {
+    return `a report of schemaVersion ${JSON.stringify(record.schemaVersion)} (this mailcheck reads schemaVersion ${SCHEMA_VERSION})`;
+  }
+  const of = typeof record.domain === 'string' ? ` of ${record.domain}` : '';
+  if (missing.length > 0) return `a report${of} without ${missing.join(', ')}`;
+  const field = issuePath.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}${text === '' ? '' : '.'}${String(key)}`),
+    '',
+  );
+  return field === '' ? `a report${of} that does not validate` : `a report${of} whose ${field} is not valid`;
 }

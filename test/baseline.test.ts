@@ -108,4 +108,25 @@ describe('readBaseline', () => {
     expect(() => readBaseline('{ broken json\n')).toThrow(/line 1/);
     expect(() => readBaseline(JSON.stringify({ ...a, schemaVersion: 2 }))).toThrow(/schemaVersion/);
   });
+
+  it('says what it found instead of a report, without schema paths for what is no report at all', () => {
+    const found = (text: string) => {
+      try {
+        readBaseline(text, 'b.json');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return undefined;
+    };
+    expect(found('{}')).toBe('b.json: expected a mailcheck report, found an empty JSON object');
+    expect(found('[1]')).toBe('b.json: expected a mailcheck report, found a JSON number');
+    expect(found(JSON.stringify([a, 'x']))).toBe('b.json: expected a mailcheck report, found a JSON string (entry 2)');
+    const { checks: _checks, ...noChecks } = a;
+    expect(found(JSON.stringify(noChecks))).toBe('b.json: expected a mailcheck report, found a report of a.example without checks');
+    expect(found(JSON.stringify({ ...a, schemaVersion: 2 }))).toBe(
+      'b.json: expected a mailcheck report, found a report of schemaVersion 2 (this mailcheck reads schemaVersion 1)',
+    );
+    const badStatus = { ...a, checks: [{ ...a.checks[0]!, status: 'bogus' }] };
+    expect(found(JSON.stringify(badStatus))).toBe('b.json: expected a mailcheck report, found a report of a.example whose checks[0].status is not valid');
+  });
 });

@@ -99,6 +99,12 @@ describe('--baseline', () => {
     writeFileSync(bogus, '{"hello": "world"}');
     const bad = await run(IMPROVED, ['--baseline', bogus]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^mailcheck: --baseline .*bogus\.json: report 1 is not a mailcheck report/);
+    expect(bad.stderr).toMatch(/^mailcheck: --baseline .*bogus\.json: expected a mailcheck report, found a JSON object with other fields \("hello"\)\. Give a file written by mailcheck --format json or --format ndjson\.\n$/);
+    // An empty object: what was expected and what was found, no schema path.
+    const empty = path.join(dir, 'empty.json');
+    writeFileSync(empty, '{}');
+    const none = await run(IMPROVED, ['--baseline', empty]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^mailcheck: --baseline .*empty\.json: expected a mailcheck report, found an empty JSON object\. Give a file written by mailcheck --format json or --format ndjson\.\n$/);
   });
 });
