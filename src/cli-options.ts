@@ -12,6 +12,7 @@ import { SEVERITIES } from './report/schema.js';
 import { FORMAT_NAMES, type FormatName } from './report/formats.js';
 import { UsageError } from './cli.js';
 import { parseOutputSpecs } from './batch.js';
+import { DEFAULT_BLOCKLISTS } from './blocklist/lists.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -166,7 +167,17 @@ export function auditCliSchema(checkIds: readonly string[]) {
     smtpPort: wholeNumber('--smtp-port', 1, 65535, 'a port', 2525).optional(),
     heloName: domainName('--helo-name').optional(),
     blocklist: z.array(domainName('--blocklist')).optional(),
-    noBlocklist: z.array(domainName('--no-blocklist')).optional(),
+    // `all` drops every default list (the library's noBlocklists: ['all']); other values are checked against the defaults below.
+    noBlocklist: z
+      .array(
+        z.string().transform((text, ctx) => {
+          if (text.trim().toLowerCase() === 'all') return 'all';
+          const parsed = parseDomain(text);
+          if (!parsed.ok) return issue(ctx, text, `--no-blocklist: ${parsed.error.replace(/\.$/, '')}`);
+          return parsed.domain;
+        }),
+      )
+      .optional(),
     spamhausKey: z
       .string()
       .transform((text, ctx) => {
@@ -198,7 +209,36 @@ export type AuditCliOptions = z.output<ReturnType<typeof auditCliSchema>>;
 export function parseAuditCliOptions(raw: Record<string, unknown>, checkIds: readonly string[]): AuditCliOptions {
   const parsed = auditCliSchema(checkIds).safeParse(raw);
   if (!parsed.success) throw new UsageError(describeIssue(parsed.error.issues[0]));
+  assertConsistent(parsed.data, checkIds);
   return parsed.data;
+}
+
+/** Options that are valid alone but contradict each other or select nothing. */
+function assertConsistent(cli: AuditCliOptions, checkIds: readonly string[]): void {
+  // --checks and --skip together must leave a check to run.
+  const skip = new Set(cli.skip ?? []);
+  if (cli.skip && (cli.checks ?? checkIds).every((id) => skip.has(id))) {
+    throw new UsageError(
+      cli.checks
+        ? `--checks ${cli.checks.join(',')} with --skip ${cli.skip.join(',')} leaves no check to run. Drop ${cli.checks.length === 1 ? 'it' : 'them'} from --skip, or choose other checks`
+        : `--skip ${cli.skip.join(',')} leaves no check to run. Skip fewer checks, or choose some with --checks`,
+    );
+  }
+  // --no-blocklist drops a default list (or all of them); anything else would be silently ignored.
+  if (cli.noBlocklist && cli.noBlocklist.length > 0) {
+    const defaults = DEFAULT_BLOCKLISTS.map((list) => list.zone);
+    for (const zone of cli.noBlocklist) {
+      if (zone !== 'all' && !defaults.includes(zone)) {
+        throw new UsageError(
+          `--no-blocklist ${zone}: not a default list, so there is nothing to drop. Default lists: ${defaults.join(', ')} (or all); a list added with --blocklist is dropped by leaving it out`,
+        );
+      }
+    }
+    const both = (cli.blocklist ?? []).find((zone) => cli.noBlocklist!.includes(zone));
+    if (both !== undefined) {
+      throw new UsageError(`${both} is given to both --blocklist and --no-blocklist. Give it to one of them`);
+    }
+  }
 }
 
 /** A zod issue as one user-facing line (custom messages are written that way already). */

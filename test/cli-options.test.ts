@@ -102,6 +102,42 @@ describe('validation messages: "<what is wrong>. <how to fix>"', () => {
   });
 });
 
+describe('--output format=file', () => {
+  it('a letters-only name before "=" must be a format; a path containing "=" is a file', () => {
+    expect(parse(['--output', 'json=r.json']).cli.output).toEqual({ pairs: [{ format: 'json', file: 'r.json' }] });
+    expect(parse(['--output', 'SARIF=r.sarif']).cli.output).toEqual({ pairs: [{ format: 'sarif', file: 'r.sarif' }] });
+    expect(usage(['--output', 'bogus=x.txt'])).toMatch(/^--output "bogus=x\.txt": "bogus" is not a format\. Use one of: text, json, ndjson, csv, markdown, sarif, junit, html \(.*\.\/bogus=x\.txt\)$/);
+    expect(parse(['--output', './a=b.txt']).cli.output).toEqual({ file: './a=b.txt', pairs: [] });
+    expect(parse(['--output', 'dir/x=y']).cli.output).toEqual({ file: 'dir/x=y', pairs: [] });
+    expect(parse(['--output', 'a-b=c.txt']).cli.output).toEqual({ file: 'a-b=c.txt', pairs: [] });
+    expect(parse(['--output', 'report.txt']).cli.output).toEqual({ file: 'report.txt', pairs: [] });
+  });
+});
+
+describe('options that select nothing or contradict each other', () => {
+  it('--checks and --skip must leave a check to run', () => {
+    expect(usage(['--checks', 'mx', '--skip', 'mx'])).toMatch(/^--checks mx with --skip mx leaves no check to run\./);
+    expect(usage(['--checks', 'mx,spf', '--skip', 'spf', '--skip', 'mx'])).toMatch(/^--checks mx,spf with --skip spf,mx leaves no check to run\./);
+    expect(usage(['--skip', CHECK_IDS.join(',')])).toMatch(/^--skip .* leaves no check to run\./);
+    expect(parse(['--checks', 'mx,spf', '--skip', 'mx']).options).toMatchObject({ checks: ['mx', 'spf'], skip: ['mx'] });
+  });
+
+  it('--no-blocklist names a default list (or all), listing them when it does not', () => {
+    expect(usage(['--no-blocklist', 'bl.example.org'])).toMatch(
+      /^--no-blocklist bl\.example\.org: not a default list, .*zen\.spamhaus\.org, bl\.spamcop\.net, .*multi\.uribl\.com/,
+    );
+    expect(parse(['--no-blocklist', 'ZEN.spamhaus.org.']).options.noBlocklists).toEqual(['zen.spamhaus.org']);
+    expect(parse(['--no-blocklist', 'all', '--blocklist', 'zen.spamhaus.org']).options).toMatchObject({
+      noBlocklists: ['all'],
+      blocklists: ['zen.spamhaus.org'],
+    });
+  });
+
+  it('a zone given to both --blocklist and --no-blocklist is a usage error', () => {
+    expect(usage(['--blocklist', 'bl.spamcop.net', '--no-blocklist', 'bl.spamcop.net'])).toMatch(/^bl\.spamcop\.net is given to both --blocklist and --no-blocklist/);
+  });
+});
+
 describe('reportError', () => {
   function io(): CliIo & { err: () => string } {
     let err = '';
