@@ -42,7 +42,8 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   const output = cli.output?.file;
   const parsed = parseDomain(rawDomain);
   if (!parsed.ok) throw new UsageError(parsed.error);
-  const sender = typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : undefined;
+  // RFC 7208 §4.1: <sender> is the MAIL FROM; an address given as the argument is that mailbox unless --sender says otherwise.
+  const sender = typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : senderOf(rawDomain, parsed.domain);
   if (sender !== undefined && !/^[^@\s]*@[^@\s]+$/.test(sender) && parseDomain(sender).ok === false) {
     throw new UsageError(`--sender "${sender}" is not a mailbox. Use e.g. --sender bounce@example.com`);
   }
@@ -70,6 +71,18 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   const notice = await health.notice(dns);
   if (notice) io.stderr.write(notice);
   return result.exitCode;
+}
+
+/**
+ * The mailbox of an address argument (`bob@example.com`), its domain
+ * normalised; undefined for a bare domain or an empty local part (RFC 7208
+ * §4.3 then substitutes "postmaster").
+ */
+export function senderOf(raw: string, domain: string): string | undefined {
+  const text = raw.trim();
+  const at = text.lastIndexOf('@');
+  if (at <= 0) return undefined;
+  return `${text.slice(0, at)}@${domain}`;
 }
 
 /** Every argument as a domain; the first invalid one is a usage error. */
@@ -131,18 +144,21 @@ async function readCaFiles(files: readonly string[] | undefined): Promise<string
   );
 }
 
-/** Fails early, before the audit, when the output file cannot be written. */
-export async function assertWritable(file: string): Promise<void> {
+/**
+ * Fails early, before the audit, when an output file cannot be written.
+ * `what` names the file's content in the message (the report, the DNS capture).
+ */
+export async function assertWritable(file: string, what = 'the report'): Promise<void> {
   const target = path.resolve(file);
   try {
     const stat = await fs.stat(target);
-    if (stat.isDirectory()) throw new UsageError(`cannot write the report to "${file}": it is a directory. Give a file name`);
+    if (stat.isDirectory()) throw new UsageError(`cannot write ${what} to "${file}": it is a directory. Give a file name`);
     await fs.access(target, fsConstants.W_OK);
     return;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (errorCode(error) !== 'ENOENT') {
-      throw new UsageError(`cannot write the report to "${file}" (${errorCode(error)}). Check the path and its permissions`);
+      throw new UsageError(`cannot write ${what} to "${file}" (${errorCode(error)}). Check the path and its permissions`);
     }
   }
   const directory = path.dirname(target);
@@ -153,7 +169,7 @@ export async function assertWritable(file: string): Promise<void> {
   } catch (error) {
     const code = error instanceof Error && error.message === 'ENOTDIR' ? 'ENOTDIR' : errorCode(error);
     const hint = code === 'ENOENT' ? 'Create the directory first' : 'Check the path and its permissions';
-    throw new UsageError(`cannot write the report to "${file}": directory "${path.dirname(file)}" is not writable (${code}). ${hint}`);
+    throw new UsageError(`cannot write ${what} to "${file}": directory "${path.dirname(file)}" is not writable (${code}). ${hint}`);
   }
 }
 
@@ -182,8 +198,11 @@ export const DQS_KEY_PLACEHOLDER = '<DQS-KEY>';
  */
 export function renderTranscript(log: readonly QueryLogEntry[], secrets: readonly string[] = []): string {
   const hidden = new Set(secrets.map((secret) => secret.toLowerCase()).filter(Boolean));
-  const mask = (name: string) =>
-    hidden.size === 0 ? name : name.split('.').map((label) => (hidden.has(label.toLowerCase()) ? DQS_KEY_PLACEHOLDER : label)).join('.');
+  const mask = (name: string) => {
+    // The root zone (asked for its DNSKEY) has the empty name: shown as ".", as DNS tools write it.
+    if (name === '' || name === '.') return '.';
+    return hidden.size === 0 ? name : name.split('.').map((label) => (hidden.has(label.toLowerCase()) ? DQS_KEY_PLACEHOLDER : label)).join('.');
+  };
   const lines = [...log]
     .sort((a, b) => a.startedAt - b.startedAt)
     .map((entry) => {

@@ -80,7 +80,7 @@ function version(): string {
  */
 export function defineAuditOptions(command: Command): Command {
   // `--no-blocklist <zone>` takes a value: it is its own option (noBlocklist), not the negation of --blocklist.
-  const noBlocklist = new Option('--no-blocklist <zone>', 'drop a blocklist zone from the default set (repeatable)').argParser(
+  const noBlocklist = new Option('--no-blocklist <zone>', 'drop a zone from the default blocklists, or all (repeatable)').argParser(
     collect,
   );
   noBlocklist.negate = false;
@@ -137,6 +137,27 @@ export function defineAuditOptions(command: Command): Command {
   );
 }
 
+/** The program's options that `mailcheck spf` uses (attribute names); the others do not apply to it. */
+const SPF_PROGRAM_OPTIONS: ReadonlySet<string> = new Set(['format', 'output', 'color', 'verbose', 'resolver', 'timeout', 'retries', 'ip']);
+
+/** A commander error raised while parsing a subcommand: its help is the one to point to. */
+type SubcommandError = CommanderError & { subcommand?: string };
+
+/**
+ * The flags given on the command line (not defaults) among the program's
+ * options that `mailcheck spf` does not use: they would be silently ignored.
+ */
+export function optionsNotForSpf(program: Command): string[] {
+  const flags: string[] = [];
+  for (const option of program.options) {
+    const key = option.attributeName();
+    if (SPF_PROGRAM_OPTIONS.has(key) || program.getOptionValueSource(key) !== 'cli') continue;
+    const flag = option.long ?? option.short ?? key;
+    if (!flags.includes(flag)) flags.push(flag);
+  }
+  return flags;
+}
+
 /** Builds the commander program. `done` receives the exit code of the command that ran. */
 export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('mailcheck')
@@ -167,7 +188,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .description('show the SPF include tree of <domain>, or evaluate check_host() for --ip (RFC 7208)')
     .argument('<domain>', 'domain or e-mail address')
     // --ip, --resolver, --timeout, --retries, --format, --color, -v and -o are the program's options, usable here too.
-    .option('--sender <mailbox>', 'MAIL FROM address for the evaluation (default: postmaster@<domain>)')
+    .option('--sender <mailbox>', 'MAIL FROM address for the evaluation (default: the address given as <domain>, else postmaster@<domain>)')
     .option('--helo <name>', 'HELO/EHLO name for the evaluation')
     .addHelpText(
       'after',
@@ -175,20 +196,34 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
 Also: --ip <addr> (evaluate check_host() for this client IP), --resolver, --timeout,
 --retries, --format text|json, -o <file>, --color/--no-color, -v.
 
+The other options of mailcheck (--checks, --fail-on, --dkim-selector …) do not
+apply here and are refused.
+
 Examples:
   $ mailcheck spf example.com
   $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com --helo mail.example.com
+  $ mailcheck spf bounce@example.com --ip 192.0.2.10
 
-Exit codes: 0 pass (or the tree printed), 1 any other result, 2 usage error, 3 temperror.
+Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
+  The tree (no --ip): 0 no high or critical SPF finding, 1 a high or
+  critical finding, 3 DNS did not answer. Both: 2 usage error.
 `,
     )
-    .exitOverride()
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'spf';
+      throw error;
+    })
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
       outputError: () => undefined,
     })
     .action(async (domain: string, _options: unknown, command: Command) => {
+      const ignored = optionsNotForSpf(program);
+      if (ignored.length > 0) {
+        const list = ignored.length === 1 ? `${ignored[0]} does` : `${ignored.slice(0, -1).join(', ')} and ${ignored.at(-1)} do`;
+        throw new UsageError(`${list} not apply to mailcheck spf. Run "mailcheck spf --help" for its options`);
+      }
       const { runSpf } = await import('./cli-run.js');
       done(await runSpf(domain, command.optsWithGlobals(), io));
     });
@@ -215,8 +250,13 @@ export function reportError(error: unknown, io: CliIo, verbose = false): number 
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return EXIT.ok;
     }
-    const what = error.message.replace(/^error:\s*/i, '').replace(/\s+/g, ' ').trim();
-    io.stderr.write(`mailcheck: ${sentence(what)} Run "mailcheck --help" for usage.\n`);
+    const subcommand = (error as SubcommandError).subcommand;
+    const help = subcommand ? `mailcheck ${subcommand} --help` : 'mailcheck --help';
+    let what = error.message.replace(/^error:\s*/i, '').replace(/\s+/g, ' ').trim();
+    if (subcommand === 'spf' && error.code === 'commander.missingArgument') {
+      what = 'no domain given. Usage: mailcheck spf <domain> [--ip <addr> [--sender <mailbox>] [--helo <name>]]';
+    }
+    io.stderr.write(`mailcheck: ${sentence(what)} Run "${help}" for usage.\n`);
     return EXIT.usage;
   }
   if (error instanceof UsageError || error instanceof InputError) {

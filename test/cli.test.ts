@@ -117,6 +117,9 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing audited
     ['an output file in a missing directory', ['example.com', '-o', '/nonexistent/dir/report.json']],
     ['an output path that is a directory', ['example.com', '-o', '.']],
     ['a second invalid domain', ['good.example', 'bad_domain.example']],
+    ['no check left to run', ['example.com', '--checks', 'mx', '--skip', 'mx']],
+    ['a --no-blocklist zone that is not a default list', ['example.com', '--no-blocklist', 'bl.example.org']],
+    ['an unknown format before "=" in --output', ['example.com', '--output', 'bogus=x.txt']],
   ];
 
   it.each(cases)('%s', async (_what, args) => {
@@ -199,6 +202,12 @@ describe('--verbose', () => {
     expect(result.stdout).not.toMatch(/^dns /m);
     // Evidence is shown in verbose text reports.
     expect(result.stdout).toMatch(/^ +· /m);
+  });
+
+  it('writes the root zone as "." (the DNSSEC check asks for its DNSKEY)', async () => {
+    const result = await runCli(['good.example', '--checks', 'dnssec', '-v', ...dns()]);
+    expect(result.stderr).toMatch(/^dns +\d+ ms {2}[A-Z]+ +\. DNSKEY {2}\(/m);
+    expect(result.stderr).not.toMatch(/^dns +\d+ ms {2}[A-Z]+ +DNSKEY/m);
   });
 
   it('reports timeouts in the transcript', async () => {
@@ -299,6 +308,9 @@ describe('--help and --version', () => {
 });
 
 describe('mailcheck spf', () => {
+  /** The fixture resolver without --no-smtp, which does not apply to the subcommand. */
+  const spfDns = () => dns().filter((arg) => arg !== '--no-smtp');
+
   it('rejects a bad domain with exit 2', async () => {
     const result = await runCli(['spf', 'http://x', '--resolver', server.server]);
     expect(result.code).toBe(2);
@@ -307,16 +319,16 @@ describe('mailcheck spf', () => {
 
   it('evaluates check_host() for --ip: 0 for pass, 1 for fail (RFC 7208 §2.6)', async () => {
     // good.example: v=spf1 mx -all; 192.0.2.10 is mx1.good.example.
-    const pass = await runCli(['spf', 'good.example', '--ip', '192.0.2.10', '--format', 'json', ...dns()]);
+    const pass = await runCli(['spf', 'good.example', '--ip', '192.0.2.10', '--format', 'json', ...spfDns()]);
     expect(pass.code).toBe(0);
     expect(JSON.parse(pass.stdout).result).toBe('pass');
-    const fail = await runCli(['spf', 'good.example', '--ip', '203.0.113.9', '--format', 'json', ...dns()]);
+    const fail = await runCli(['spf', 'good.example', '--ip', '203.0.113.9', '--format', 'json', ...spfDns()]);
     expect(fail.code).toBe(1);
     expect(JSON.parse(fail.stdout).result).toBe('fail');
   });
 
   it('prints the include tree without --ip', async () => {
-    const result = await runCli(['spf', 'broken.example', ...dns()]);
+    const result = await runCli(['spf', 'broken.example', ...spfDns()]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('_spf.oldmailer.example');
   });
