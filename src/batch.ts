@@ -114,16 +114,25 @@ export interface OutputSpecs {
 }
 
 /**
- * Splits `--output` values. `json=out.json` (a known format before the first
- * `=`) is a pair; anything else is the file for the main format, given once.
+ * Splits `--output` values. When the text before the first `=` is letters
+ * only, it names a format: `json=out.json` is a pair, and an unknown name
+ * (`bogus=x.txt`) is a usage error rather than a file of that name. Anything
+ * else (no `=`, or a path before it: `./a=b.txt`, `dir/x=y`) is the file for
+ * the main format, given once.
  */
 export function parseOutputSpecs(values: readonly string[] | undefined): OutputSpecs {
   const specs: OutputSpecs = { pairs: [] };
   for (const raw of values ?? []) {
     const value = raw.trim();
     const equals = value.indexOf('=');
-    const name = equals > 0 ? value.slice(0, equals).toLowerCase() : '';
-    if ((FORMAT_NAMES as string[]).includes(name)) {
+    const prefix = equals > 0 ? value.slice(0, equals) : '';
+    if (/^[a-z]+$/i.test(prefix)) {
+      const name = prefix.toLowerCase();
+      if (!(FORMAT_NAMES as string[]).includes(name)) {
+        throw new UsageError(
+          `--output "${raw}": "${prefix}" is not a format. Use one of: ${FORMAT_NAMES.join(', ')} (a file whose name holds "=" is given as ./${value})`,
+        );
+      }
       const file = value.slice(equals + 1).trim();
       if (file === '') throw new UsageError(`--output "${raw}" names no file. Use e.g. --output ${name}=report.${name}`);
       specs.pairs.push({ format: name as FormatName, file });
@@ -176,7 +185,7 @@ async function readBaselineFile(file: string): Promise<Baseline> {
     return readBaseline(text, file);
   } catch (error) {
     if (error instanceof BaselineError) {
-      throw new UsageError(`--baseline ${error.message}. Give a report written by --format json or ndjson`);
+      throw new UsageError(`--baseline ${error.message}. Give a file written by mailcheck --format json or --format ndjson`);
     }
     throw error;
   }
@@ -364,7 +373,8 @@ export interface BatchHelpers {
   extraCa?: string[];
   toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditOptions;
   reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile: boolean): ReporterOptions;
-  assertWritable(file: string): Promise<void>;
+  /** `what`: the file's content, for the message (default: the report). */
+  assertWritable(file: string, what?: string): Promise<void>;
   /** `secrets`: labels to mask in the transcript (the Spamhaus DQS key). */
   renderTranscript(log: DnsClient['log'], secrets?: readonly string[]): string;
 }
@@ -384,9 +394,10 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   if (cli.failOnRegression && !cli.baseline) {
     throw new UsageError('--fail-on-regression compares with an earlier run. Give it with --baseline <report.json>');
   }
-  for (const file of [outputs.file, ...outputs.pairs.map((pair) => pair.file), cli.saveDns]) {
+  for (const file of [outputs.file, ...outputs.pairs.map((pair) => pair.file)]) {
     if (file !== undefined) await helpers.assertWritable(file);
   }
+  if (cli.saveDns !== undefined) await helpers.assertWritable(cli.saveDns, 'the DNS capture (--save-dns)');
   const baseline = cli.baseline ? await readBaselineFile(cli.baseline) : undefined;
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
   const replay = cli.replay ? await readReplay(cli.replay) : undefined;

@@ -150,6 +150,16 @@ describe('formats and outputs', () => {
     expect((await runCli(['good.example', '--output', 'html=', ...dns()])).code).toBe(2);
     expect((await runCli(['good.example', '--format', 'yaml', ...dns()])).code).toBe(2);
   });
+
+  it('refuses an unknown format before "=", and writes a file whose path has "=" elsewhere', async () => {
+    const bogus = await runCli(['good.example', '--checks', 'mx', '--output', 'bogus=x.txt', ...dns()], { cwd: dir });
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^mailcheck: --output "bogus=x\.txt": .*\bjson\b.*\n$/);
+    expect(existsSync(path.join(dir, 'bogus=x.txt'))).toBe(false);
+    const plain = await runCli(['good.example', '--checks', 'mx', '--format', 'json', '--output', './a=b.txt', ...dns()], { cwd: dir });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'a=b.txt'), 'utf8')).domain).toBe('good.example');
+  });
 });
 
 describe('progress', () => {
@@ -174,6 +184,16 @@ describe('progress', () => {
 });
 
 describe('--save-dns and --replay', () => {
+  it('names the DNS capture, not the report, when --save-dns cannot be written', async () => {
+    const before = server.queryCount();
+    const result = await runCli(['good.example', '--checks', 'mx', '--save-dns', path.join(dir, 'no-such-dir', 'x.json'), ...dns()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^mailcheck: cannot write the DNS capture \(--save-dns\) to /);
+    expect(result.stderr).not.toMatch(/report/);
+    expect(server.queryCount()).toBe(before);
+  });
+
   it('replays a run from its capture without any DNS server', async () => {
     const capture = path.join(dir, 'capture.json');
     const live = await startFixtureDnsServer([loadFixture('demo-broken')]);
