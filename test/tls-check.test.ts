@@ -3,12 +3,12 @@
  * (fixtures/tls-lab.json), MX names pointing at local SMTP servers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tlsCheck } from '../src/checks/tls.js';
+import { daysAgoText, daysLeftText, tlsCheck, unreachableHint } from '../src/checks/tls.js';
 import type { AuditOptions } from '../src/context.js';
 import type { CheckResult } from '../src/report/schema.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
-import { startSmtpLab, type SmtpHosts } from './helpers/smtp-servers.js';
+import { LAB, startSmtpLab, type SmtpHosts } from './helpers/smtp-servers.js';
 
 let ca: TestCa;
 let lab: SmtpHosts;
@@ -82,9 +82,52 @@ describe('tls check', () => {
   it('never calls a refused, silent or 554 server "STARTTLS missing"', async () => {
     const result = await audit('tls-unreachable.test');
     expect(findingIds(result)).not.toContain('tls/starttls-missing');
-    expect(result.skipReason).toMatch(/port 25/);
     expect(result.findings[0]!.evidence).toHaveLength(3);
     expect(result.score).toBeNull();
+  });
+
+  it('names the port actually probed (--smtp-port), not port 25, in the skip reason and the finding', async () => {
+    const result = await audit('tls-unreachable.test');
+    const unreachable = result.findings.find((finding) => finding.id === 'tls/unreachable')!;
+    expect(result.facts.port).toBe(lab.port);
+    for (const text of [result.skipReason!, unreachable.message]) {
+      expect(text).toContain(`port ${lab.port}`);
+      expect(text).not.toMatch(/port 25\b/);
+    }
+    expect(unreachableHint(25)).toMatch(/port 25\b/);
+    expect(unreachableHint(lab.port)).not.toMatch(/port 25\b/);
+  });
+
+  it('states the expiry date and the days left (or since) for each host, in the message and the evidence', async () => {
+    const DAY = 86_400_000;
+    const expiring = await audit('tls-expiring.test');
+    const soon = (expiring.facts as Facts).hosts[0]!.addresses[0]!.tls.certificate as { validTo: string; daysToExpiry: number };
+    const finding = expiring.findings.find((f) => f.id === 'tls/expiring-certificate')!;
+    expect(finding.message).toContain(LAB.expiring.host);
+    expect(finding.message).toContain(soon.validTo.slice(0, 10));
+    expect(finding.message).toContain(`in ${soon.daysToExpiry} days`);
+    expect(finding.evidence[0]).toContain(soon.validTo);
+    expect(finding.evidence[0]).toContain(`in ${soon.daysToExpiry} days`);
+
+    const expired = await audit('tls-expired.test');
+    const past = (expired.facts as Facts).hosts[0]!.addresses[0]!.tls.certificate as { validTo: string };
+    const ago = Math.floor((Date.now() - Date.parse(past.validTo)) / DAY);
+    const gone = expired.findings.find((f) => f.id === 'tls/expired-certificate')!;
+    expect(gone.message).toContain(LAB.expired.host);
+    expect(gone.message).toContain(past.validTo.slice(0, 10));
+    expect(gone.message).toContain(`${ago} days ago`);
+    expect(gone.evidence[0]).toContain(past.validTo);
+    expect(gone.evidence[0]).toContain(`${ago} days ago`);
+  });
+
+  it('words days left and since in whole days', () => {
+    expect(daysLeftText(0)).toBe('in less than a day');
+    expect(daysLeftText(1)).toBe('in 1 day');
+    expect(daysLeftText(9)).toBe('in 9 days');
+    const now = Date.parse('2026-05-10T12:00:00Z');
+    expect(daysAgoText('2026-05-10T01:00:00.000Z', now)).toBe('less than a day ago');
+    expect(daysAgoText('2026-05-09T11:00:00.000Z', now)).toBe('1 day ago');
+    expect(daysAgoText('2026-05-01T12:00:00.000Z', now)).toBe('9 days ago');
   });
 
   it('probes every IPv4 and IPv6 address', async () => {

@@ -14,14 +14,67 @@ import { defineCheck } from './define.js';
 import { getSmtpProbes, type ProbedHost } from '../lookups/smtp-probes.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { Finding } from '../report/schema.js';
-import type { SmtpProbeResult, TlsSession } from '../net/types.js';
+import type { CertificateInfo, SmtpProbeResult, TlsSession } from '../net/types.js';
 import { NET_DEFAULTS } from '../net/client.js';
+import { TIME_ERRORS } from '../net/certificates.js';
 
 /** Certificates expiring within this many days are reported (RFC 5280 §4.1.2.5 notAfter). */
 export const EXPIRY_WARNING_DAYS = 14;
 
-const PORT_25_HINT =
-  'outbound port 25 is often blocked on home, office and cloud networks; run mailcheck from a host that may connect to port 25, or pass --no-smtp (or --skip tls) to leave this check out';
+const DAY_MS = 86_400_000;
+
+/** Why no SMTP session may have been made, for the port actually probed. */
+export function unreachableHint(port: number): string {
+  return port === 25
+    ? 'outbound port 25 is often blocked on home, office and cloud networks; run mailcheck from a host that may connect to port 25, or pass --no-smtp (or --skip tls) to leave this check out'
+    : `port ${port} was chosen with --smtp-port: check that the MX hosts' SMTP servers listen there and that this network may connect to it, or pass --no-smtp (or --skip tls) to leave this check out`;
+}
+
+/** An ISO timestamp as `YYYY-MM-DD HH:MM UTC`. */
+export function utcDate(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+const dayCount = (days: number) => `${days} day${days === 1 ? '' : 's'}`;
+
+/** `in 5 days`, `in less than a day`. */
+export function daysLeftText(days: number): string {
+  return days < 1 ? 'in less than a day' : `in ${dayCount(days)}`;
+}
+
+/** Whole days since an ISO timestamp: `3 days ago`, `less than a day ago`. */
+export function daysAgoText(iso: string, now: number): string {
+  const days = Math.floor((now - Date.parse(iso)) / DAY_MS);
+  return days < 1 ? 'less than a day ago' : `${dayCount(days)} ago`;
+}
+
+/** One line per distinct (host, detail), in order: `host<separator>detail`, joined with "; ". */
+function perHost(entries: ReadonlyArray<{ host: string; detail: string }>, separator = ' '): string {
+  return [...new Set(entries.map(({ host, detail }) => `${host}${separator}${detail}`))].join('; ');
+}
+
+/** `<prefix> <host> <detail>` for one host, `<plural>: <host> <detail>; …` for several. */
+function perHostMessage(entries: ReadonlyArray<{ host: string; detail: string }>, single: string, plural: string, separator = ' '): string {
+  const hosts = new Set(entries.map((entry) => entry.host));
+  return hosts.size === 1 ? `${single} ${perHost(entries, separator)}` : `${plural}: ${perHost(entries, separator)}`;
+}
+
+/** Why a session's certificate is not trusted, from what the probe saw. */
+function untrustedReason(session: TlsSession, leaf: CertificateInfo | undefined): string {
+  const error = session.authorizationError;
+  if (!session.chainTrusted) {
+    // A time error (CERT_HAS_EXPIRED) hides the trust failure: name what fails instead.
+    const what = !leaf
+      ? 'no certificate presented'
+      : leaf.selfIssued
+        ? `self-signed certificate "${leaf.subject}"`
+        : `issued by "${leaf.issuer}", which leads to no trusted root`;
+    return error && !TIME_ERRORS.has(error) ? `${what} (${error})` : what;
+  }
+  // Chain sound, dates not: not valid yet (expiry has its own finding).
+  if (error === 'CERT_NOT_YET_VALID') return `not valid before ${leaf ? utcDate(leaf.validFrom) : 'its notBefore date'} (${error})`;
+  return error ?? 'chain does not verify';
+}
 
 export const tlsCheck = defineCheck({
   id: 'tls',
@@ -105,6 +158,8 @@ export const tlsCheck = defineCheck({
       modernFails: false,
     };
     const where = (probe: SmtpProbeResult) => `${probe.host} [${probe.address}]`;
+    /** Per-host details for the messages: the observed values behind each finding. */
+    const seen = { expired: [] as Array<{ host: string; detail: string }>, expiring: [] as Array<{ host: string; detail: string }>, untrusted: [] as Array<{ host: string; detail: string }>, mismatch: [] as Array<{ host: string; detail: string }>, outdated: [] as Array<{ host: string; detail: string }> };
     const affected = { starttlsMissing: new Set<string>(), handshake: new Set<string>(), expired: new Set<string>(), expiring: new Set<string>(), untrusted: new Set<string>(), mismatch: new Set<string>(), outdated: new Set<string>() };
 
     let testable = 0;
@@ -131,6 +186,7 @@ export const tlsCheck = defineCheck({
           lists.modernFails = true;
           lists.outdated.push(`${where(probe)}: only ${probe.legacy.protocol} could be negotiated (TLS 1.2+ failed: ${probe.error?.message ?? 'handshake failed'})`);
           affected.outdated.add(probe.host);
+          seen.outdated.push({ host: probe.host, detail: `negotiates only ${probe.legacy.protocol}, no TLS 1.2 or newer` });
           session = probe.legacy.session;
         } else {
           lists.handshakeFailed.push(`${where(probe)}: ${probe.error?.message ?? 'handshake failed'}`);
@@ -140,6 +196,7 @@ export const tlsCheck = defineCheck({
       } else if (probe.legacy?.result === 'accepted') {
         lists.outdated.push(`${where(probe)}: accepts ${probe.legacy.protocol} (negotiates ${session?.protocol} by default)`);
         affected.outdated.add(probe.host);
+        seen.outdated.push({ host: probe.host, detail: `accepts ${probe.legacy.protocol}` });
       }
       if (!session) continue;
       const leaf = session.chain[0];
@@ -152,22 +209,30 @@ export const tlsCheck = defineCheck({
               ? (session.chain.find((certificate) => Date.parse(certificate.validTo) < now) ?? leaf)
               : undefined;
         if (expiredCertificate) {
-          lists.expired.push(`${where(probe)}: ${expiredCertificate.subject} expired ${expiredCertificate.validTo}`);
+          const ago = daysAgoText(expiredCertificate.validTo, now);
+          const which = expiredCertificate === leaf ? '' : ` (${expiredCertificate.subject}, in its chain)`;
+          lists.expired.push(`${where(probe)}: ${expiredCertificate.subject} expired ${expiredCertificate.validTo} (${ago})`);
           affected.expired.add(probe.host);
+          seen.expired.push({ host: probe.host, detail: `expired on ${utcDate(expiredCertificate.validTo)} (${ago})${which}` });
         } else if (leaf.daysToExpiry < EXPIRY_WARNING_DAYS) {
-          lists.expiring.push(`${where(probe)}: ${leaf.subject} expires ${leaf.validTo} (in ${leaf.daysToExpiry} days)`);
+          const left = daysLeftText(leaf.daysToExpiry);
+          lists.expiring.push(`${where(probe)}: ${leaf.subject} expires ${leaf.validTo} (${left})`);
           affected.expiring.add(probe.host);
+          seen.expiring.push({ host: probe.host, detail: `on ${utcDate(leaf.validTo)} (${left})` });
         }
       }
       // A certificate that is not valid yet fails verification without being expired.
       if (!session.chainTrusted || session.authorizationError === 'CERT_NOT_YET_VALID') {
-        lists.untrusted.push(`${where(probe)}: ${session.authorizationError ?? 'chain does not verify'}${leaf ? ` (issuer ${leaf.issuer})` : ''}`);
+        const reason = untrustedReason(session, leaf);
+        lists.untrusted.push(`${where(probe)}: ${reason}${leaf ? ` (subject ${leaf.subject}, issuer ${leaf.issuer})` : ''}`);
         affected.untrusted.add(probe.host);
+        seen.untrusted.push({ host: probe.host, detail: reason });
       }
       if (!session.hostnameMatch) {
         const names = leaf ? leaf.subjectAltNames.join(', ') || leaf.subject : 'no certificate';
         lists.mismatch.push(`${where(probe)}: certificate names ${names}`);
         affected.mismatch.add(probe.host);
+        seen.mismatch.push({ host: probe.host, detail: `names ${names}` });
       }
     }
 
@@ -200,7 +265,7 @@ export const tlsCheck = defineCheck({
     if (lists.expired.length > 0) {
       findings.push(
         emit('tls/expired-certificate', {
-          message: `The certificate of ${hostList(affected.expired)} has expired`,
+          message: perHostMessage(seen.expired, 'The certificate of', 'Expired certificates'),
           evidence: lists.expired,
           fix: { summary: `Renew the certificate on ${hostList(affected.expired)}`, notes: ['Automate renewal (ACME) and reload the mail server after each renewal.'] },
         }),
@@ -209,7 +274,7 @@ export const tlsCheck = defineCheck({
     if (lists.expiring.length > 0) {
       findings.push(
         emit('tls/expiring-certificate', {
-          message: `The certificate of ${hostList(affected.expiring)} expires within ${EXPIRY_WARNING_DAYS} days`,
+          message: perHostMessage(seen.expiring, 'The certificate of', 'Certificates expiring', ' expires '),
           evidence: lists.expiring,
           fix: { summary: `Renew the certificate on ${hostList(affected.expiring)} before it expires`, notes: ['Automate renewal (ACME) and reload the mail server after each renewal.'] },
         }),
@@ -218,7 +283,7 @@ export const tlsCheck = defineCheck({
     if (lists.untrusted.length > 0) {
       findings.push(
         emit('tls/untrusted-certificate', {
-          message: `The certificate chain of ${hostList(affected.untrusted)} does not verify against the trusted roots`,
+          message: perHostMessage(seen.untrusted, 'Untrusted certificate on', 'Untrusted certificates', ': '),
           evidence: lists.untrusted,
           fix: {
             summary: `Install a certificate from a publicly trusted CA on ${hostList(affected.untrusted)}, with its full intermediate chain`,
@@ -230,7 +295,7 @@ export const tlsCheck = defineCheck({
     if (lists.mismatch.length > 0) {
       findings.push(
         emit('tls/hostname-mismatch', {
-          message: `The certificate of ${hostList(affected.mismatch)} does not cover the MX host name`,
+          message: perHostMessage(seen.mismatch, 'The certificate of', 'Certificates not matching the MX host name', ' ') + (affected.mismatch.size === 1 ? ', not the MX host name' : ''),
           evidence: lists.mismatch,
           fix: { summary: `Install a certificate whose subjectAltName lists ${hostList(affected.mismatch)}` },
         }),
@@ -240,8 +305,8 @@ export const tlsCheck = defineCheck({
       findings.push(
         emit('tls/outdated-protocol', {
           message: lists.modernFails
-            ? `${hostList(affected.outdated)} cannot negotiate TLS 1.2 or newer; only TLS 1.0/1.1 works`
-            : `${hostList(affected.outdated)} still accepts TLS 1.0 or 1.1`,
+            ? `${perHost(seen.outdated)} (TLS 1.0/1.1 are deprecated by RFC 8996)`
+            : `${perHost(seen.outdated)}, deprecated by RFC 8996`,
           evidence: lists.outdated,
           ...(lists.modernFails ? { severity: 'high' as const } : {}),
           fix: {
@@ -256,7 +321,7 @@ export const tlsCheck = defineCheck({
     if (lists.unreachable.length > 0) {
       findings.push(
         emit('tls/unreachable', {
-          message: `${lists.unreachable.length} MX address(es) could not be tested (no SMTP session on port ${port}); ${PORT_25_HINT}`,
+          message: `${lists.unreachable.length} MX address(es) could not be tested (no SMTP session on port ${port}); ${unreachableHint(port)}`,
           evidence: lists.unreachable,
         }),
       );
@@ -270,7 +335,7 @@ export const tlsCheck = defineCheck({
         skipped:
           probed === 0
             ? 'no MX host has an address to probe'
-            : `no MX host could be reached on port ${port} (${probed} address(es) refused, timed out or closed the session): ${PORT_25_HINT}`,
+            : `no MX host could be reached on port ${port} (${probed} address(es) refused, timed out or closed the session): ${unreachableHint(port)}`,
       };
     }
     const dnsProblems = hosts.filter((host) => host.dnsProblem && host.probes.length === 0);
