@@ -402,7 +402,10 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
   const replay = cli.replay ? await readReplay(cli.replay) : undefined;
   const options = helpers.toAuditOptions(cli, helpers.extraCa);
-  if (replay) options.offline = true;
+  if (replay) {
+    options.offline = true;
+    options.replay = true;
+  }
 
   let dns: DnsClient | CapturingDnsClient;
   const health = trackDnsHealth();

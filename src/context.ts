@@ -43,6 +43,12 @@ export interface AuditOptions {
   bimiSelector?: string;
   /** Answer only from local data; skip network probes. */
   offline?: boolean;
+  /**
+   * DNS answers come from a capture (`--replay`, with `offline`): a question
+   * the capture lacks is SERVFAIL (inconclusive), never NXDOMAIN, so checks
+   * that only ask DNS (blocklist) run from the captured answers.
+   */
+  replay?: boolean;
 }
 
 export interface CheckContext {

@@ -19,7 +19,11 @@ import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './zone-file.js';
 import { dispatchesQueries, queryScope } from './dns/query-scope.js';
 
-/** Checks that need the network beyond the audited zone: skipped when offline. */
+/**
+ * Checks that need DNS beyond the audited zone: skipped offline (`--zone
+ * --offline`), where every other name is NXDOMAIN and would read as "not
+ * listed". A replay (`--replay`) runs them: what the capture lacks is SERVFAIL.
+ */
 const NETWORK_CHECKS: Readonly<Record<string, string>> = {
   blocklist: 'offline: blocklist lookups ask the lists\' own DNS servers',
 };
@@ -78,14 +82,14 @@ export function tool(): { name: string; version: string } {
  */
 export function selectChecks(
   all: readonly CheckDefinition[],
-  options: Pick<AuditOptions, 'checks' | 'skip' | 'offline'>,
+  options: Pick<AuditOptions, 'checks' | 'skip' | 'offline' | 'replay'>,
 ): Array<{ check: CheckDefinition; skipReason?: string }> {
   const only = options.checks && options.checks.length > 0 ? new Set(options.checks) : undefined;
   const skip = new Set(options.skip ?? []);
   return all.map((check) => {
     if (only && !only.has(check.id)) return { check, skipReason: 'not selected (--checks)' };
     if (skip.has(check.id)) return { check, skipReason: 'skipped on request (--skip)' };
-    const offlineReason = options.offline ? NETWORK_CHECKS[check.id] : undefined;
+    const offlineReason = options.offline && !options.replay ? NETWORK_CHECKS[check.id] : undefined;
     if (offlineReason !== undefined) return { check, skipReason: offlineReason };
     return { check };
   });
@@ -169,8 +173,8 @@ export async function audit(
       ...(run.replay ? { replay: run.replay } : {}),
       ...(run.keepReports === false ? { batch: true } : {}),
     }));
-  const offline = options.offline === true || run.replay !== undefined;
-  if (offline && !options.offline) options = { ...options, offline };
+  // A replay is offline (no probes) and answers only what it captured.
+  if (run.replay !== undefined && !(options.offline && options.replay)) options = { ...options, offline: true, replay: true };
   const keep = run.keepReports !== false;
   const deps = { ...run, dns };
   const reports: Report[] = new Array(targets.length);

@@ -9,6 +9,7 @@ import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/f
 import { audit } from '../src/run.js';
 import { mergeDomains, parseDomainList, parseOutputSpecs } from '../src/batch.js';
 import type { QueryLogEntry } from '../src/dns/types.js';
+import { UsageError } from '../src/cli.js';
 
 let server: FixtureServer;
 beforeAll(async () => {
@@ -91,7 +92,9 @@ describe('domain lists and output specs', () => {
         { format: 'sarif', file: 'c.sarif' },
       ],
     });
-    expect(parseOutputSpecs(['weird=name.txt'])).toEqual({ file: 'weird=name.txt', pairs: [] });
+    // A letters-only name before "=" is a format; a file whose name holds "=" is given as a path.
+    expect(() => parseOutputSpecs(['weird=name.txt'])).toThrow(UsageError);
+    expect(parseOutputSpecs(['./weird=name.txt'])).toEqual({ file: './weird=name.txt', pairs: [] });
     expect(() => parseOutputSpecs(['json=a', 'csv=a'])).toThrow(/names "a" twice/);
   });
 });

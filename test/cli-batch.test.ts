@@ -219,4 +219,31 @@ describe('--save-dns and --replay', () => {
     expect(bad.stderr).toMatch(/is not a mailcheck DNS capture/);
     expect((await runCli([...args, '--replay', capture, '--resolver', '127.0.0.1:9'])).code).toBe(2);
   });
+
+  it('runs the blocklist check in a replay from the captured answers; what the capture lacks is inconclusive', async () => {
+    const capture = path.join(dir, 'capture-blocklist.json');
+    const mxOnly = path.join(dir, 'capture-mx-only.json');
+    const live = await startFixtureDnsServer([loadFixture('blocklist-listed')]);
+    const liveArgs = ['--resolver', live.server, '--timeout', '300', '--retries', '0'];
+    const args = ['listed.test', '--checks', 'mx,blocklist', '--format', 'json'];
+    const first = await runCli([...args, ...liveArgs, '--save-dns', capture]);
+    await runCli(['listed.test', '--checks', 'mx', '--format', 'json', ...liveArgs, '--save-dns', mxOnly]);
+    await live.close();
+    const blocklist = (text: string) => reportSchema.parse(JSON.parse(text)).checks.find((check) => check.id === 'blocklist')!;
+    expect(blocklist(first.stdout).status).toBe('fail');
+
+    const again = await runCli([...args, '--replay', capture]);
+    expect(again.code).toBe(first.code);
+    const replayed = blocklist(again.stdout);
+    expect(replayed.status).toBe('fail');
+    expect(replayed.findings.map((finding) => finding.id)).toEqual(blocklist(first.stdout).findings.map((finding) => finding.id));
+    expect(replayed.facts.summary).toEqual(blocklist(first.stdout).facts.summary);
+
+    // A capture without the lists' answers: SERVFAIL, so the check cannot conclude (never "not listed").
+    const partial = await runCli([...args, '--replay', mxOnly]);
+    const unanswered = blocklist(partial.stdout);
+    expect(unanswered.status).toBe('error');
+    expect((unanswered.facts.summary as { notListed: number }).notListed).toBe(0);
+    expect(partial.code).toBe(3);
+  });
 });

@@ -66,9 +66,10 @@ export const blocklistCheck = defineCheck({
   },
   async run(ctx, emit) {
     const findings: Finding[] = [];
-    if (ctx.options.offline) {
+    if (ctx.options.offline && !ctx.options.replay) {
       // Offline, every name outside the local zones "does not exist": a blocklist
       // answer would read as "not listed" without any list having been asked.
+      // A replay answers what it captured, and SERVFAIL (inconclusive) for the rest.
       return { findings, facts: {}, skipped: 'offline: blocklists are not queried' };
     }
     const lists = selectBlocklists({
