@@ -139,6 +139,34 @@ describe('mta-sts check', () => {
     expect(short.fix!.records![0]).toMatchObject({ action: 'replace', current: 'v=STSv1; id=abc123', value: `v=STSv1; id=${idOf(content)}` });
   });
 
+  it('fits the fix to the failure seen: an address record only for a host without one, the observed values in the notes', async () => {
+    const cases: Array<[domain: string, failure: string | undefined, observed: string | undefined]> = [
+      ['sts-nohost.test', 'no-address', 'nxdomain'],
+      ['sts-closed.test', 'connect', '127.0.0.42'],
+      ['sts-hang.test', 'timeout', '127.0.0.41'],
+      ['sts-wrongcert.test', 'tls', 'www.elsewhere.test'],
+      ['sts-404.test', 'http-status', '404'],
+      ['sts-redirect.test', 'http-status', 'https://mta-sts.sts-good.test/.well-known/mta-sts.txt'],
+      ['sts-html.test', 'content', undefined],
+      ['sts-notcovered.test', undefined, undefined],
+      ['sts-missing.test', undefined, undefined],
+    ];
+    for (const [domain, failure, observed] of cases) {
+      const result = await audit(domain, domain === 'sts-hang.test' ? { probeTimeoutMs: 300 } : {});
+      const fix = result.findings[0]!.fix!;
+      expect((result.facts.policy as { failure?: string } | undefined)?.failure, domain).toBe(failure);
+      const addressRecords = fix.records!.filter((record) => record.type === 'A' || record.type === 'AAAA');
+      if (failure === 'no-address') {
+        expect(addressRecords).toEqual([{ action: 'add', name: `mta-sts.${domain}`, type: 'A', value: '<POLICY-SERVER-IPV4>' }]);
+        expect(Object.keys(fix.placeholders ?? {})).toEqual(['POLICY-SERVER-IPV4']);
+      } else {
+        expect(addressRecords, domain).toEqual([]);
+        expect(fix.placeholders, domain).toBeUndefined();
+      }
+      if (observed) expect(fix.notes![0], domain).toContain(observed);
+    }
+  });
+
   it('does not follow redirects', async () => {
     const before = https.requests().filter((line) => line.startsWith('mta-sts.sts-good.test')).length;
     const result = await audit('sts-redirect.test');

@@ -28,6 +28,53 @@ import {
 /** DNS outcomes that say nothing about whether the policy host exists. */
 const DNS_FAILURES: ReadonlySet<string> = new Set(['servfail', 'refused', 'timeout']);
 
+/**
+ * Where the policy stands, so that a fix's notes address what actually went
+ * wrong: nothing published yet, the policy host without an address, no
+ * connection, a certificate failure, an HTTP status, an HTTP failure, bad
+ * content, or a policy that was served fine and only needs new content.
+ */
+export type PolicySituation =
+  | { kind: 'setup' }
+  | { kind: 'no-address'; detail: string }
+  | { kind: 'connect'; detail: string }
+  | { kind: 'timeout'; detail: string }
+  | { kind: 'tls'; detail: string }
+  | { kind: 'http-status'; status: number; location?: string }
+  | { kind: 'http-error'; detail: string }
+  | { kind: 'content'; errors: string[] }
+  | { kind: 'served' };
+
+/** The address placeholder of the policy host's A record (no address published). */
+const ADDRESS_PLACEHOLDER = 'POLICY-SERVER-IPV4';
+
+/** What to do about the policy file, for the situation observed (RFC 8461 §3.3). */
+function servingNote(situation: PolicySituation, policyUrl: string, policyHost: string): string {
+  const serve = `Serve the file at ${policyUrl} with Content-Type text/plain, a certificate valid for ${policyHost}, and no redirect (RFC 8461 §3.3)`;
+  switch (situation.kind) {
+    case 'setup':
+      return `${serve}; ${policyHost} needs an A/AAAA record pointing at that HTTPS server.`;
+    case 'no-address':
+      return `${situation.detail}: publish an A record (and AAAA for IPv6, or a CNAME) pointing at the HTTPS server that serves the policy. ${serve}.`;
+    case 'connect':
+      return `${policyHost} has an address, but no HTTPS connection could be made (${situation.detail}): start the HTTPS server there, or let connections to it through the firewall. ${serve}.`;
+    case 'timeout':
+      return `The HTTPS server of ${policyHost} did not answer in time (${situation.detail}): make it answer promptly. ${serve}.`;
+    case 'tls':
+      return `The HTTPS server of ${policyHost} failed certificate validation (${situation.detail}): install a certificate from a publicly trusted CA whose subjectAltName lists ${policyHost}, with its intermediate chain. ${serve}.`;
+    case 'http-status':
+      return situation.status >= 300 && situation.status < 400
+        ? `The server answered HTTP ${situation.status}${situation.location ? ` with a redirect to ${situation.location}` : ''}: senders do not follow redirects (RFC 8461 §3.3), so serve the file itself at ${policyUrl}, with Content-Type text/plain.`
+        : `The server answered HTTP ${situation.status}: have it answer 200 with the file below at ${policyUrl}, with Content-Type text/plain.`;
+    case 'http-error':
+      return `The HTTPS request failed (${situation.detail}): have the server answer 200 with the file below. ${serve}.`;
+    case 'content':
+      return `The file served at ${policyUrl} is not a valid policy (${situation.errors.length} problem${situation.errors.length === 1 ? '' : 's'}, listed in the evidence): replace it with the content below, served with Content-Type text/plain.`;
+    case 'served':
+      return `Replace the file at ${policyUrl} with the content below (Content-Type text/plain).`;
+  }
+}
+
 export const mtaStsCheck = defineCheck({
   id: 'mta-sts',
   title: 'MTA-STS',
@@ -99,19 +146,23 @@ export const mtaStsCheck = defineCheck({
     facts.records = candidates.map((text, index) => ({ value: text, id: parsed[index]!.id ?? null, errors: parsed[index]!.errors }));
 
     const findings: Finding[] = [];
-    const fixFor = (mode: StsMode, maxAge: number, summary: string, currentRecord: string | undefined): Fix => {
+    const fixFor = (mode: StsMode, maxAge: number, summary: string, currentRecord: string | undefined, situation: PolicySituation): Fix => {
       const content = policyText(mode, mxHosts, maxAge);
       const value = stsRecordValue(policyId(content));
+      const noAddress = situation.kind === 'no-address';
       return {
         summary,
         records: [
           currentRecord === undefined
             ? { action: 'add', name: recordName, type: 'TXT', value }
             : { action: 'replace', name: recordName, type: 'TXT', value, current: currentRecord },
+          // Only when the policy host was seen to have no address.
+          ...(noAddress ? [{ action: 'add' as const, name: policyHost, type: 'A', value: `<${ADDRESS_PLACEHOLDER}>` }] : []),
         ],
         files: [{ url: policyUrl, content }],
+        ...(noAddress ? { placeholders: { [ADDRESS_PLACEHOLDER]: `the IPv4 address of the HTTPS server that serves ${policyUrl}` } } : {}),
         notes: [
-          `Serve the file at ${policyUrl} with Content-Type text/plain, a certificate valid for ${policyHost}, and no redirect (RFC 8461 §3.3); ${policyHost} needs an A/AAAA record.`,
+          servingNote(situation, policyUrl, policyHost),
           'Change the id in the TXT record whenever the policy file changes (RFC 8461 §3.1).',
           ...(mode === 'enforce'
             ? ['Only enforce once every MX host passes the tls check (STARTTLS, trusted certificate matching its name); otherwise senders will refuse to deliver.']
@@ -125,7 +176,7 @@ export const mtaStsCheck = defineCheck({
         emit('mta-sts/missing', {
           message: `No MTA-STS record at ${recordName}${texts.length > 0 ? ` (${texts.length} other TXT record(s) there)` : ''}`,
           evidence: texts,
-          fix: fixFor('testing', RECOMMENDED_MAX_AGE, 'Publish an MTA-STS record and policy (mode testing to start)', undefined),
+          fix: fixFor('testing', RECOMMENDED_MAX_AGE, 'Publish an MTA-STS record and policy (mode testing to start)', undefined, { kind: 'setup' }),
         }),
       );
       return { findings, facts };
@@ -176,30 +227,46 @@ export const mtaStsCheck = defineCheck({
       policyFacts.error = response.message;
       return { findings, facts, inconclusive: `address lookup for ${policyHost} failed: ${response.message}` };
     }
-    const unreachable = (detail: string, evidence: string[]) => {
+    const unreachable = (detail: string, evidence: string[], situation: PolicySituation, summary: string) => {
+      policyFacts.failure = situation.kind;
       findings.push(
         emit('mta-sts/policy-unreachable', {
           message: `The MTA-STS policy at ${policyUrl} cannot be fetched: ${detail}`,
           evidence,
-          fix: fixFor('testing', RECOMMENDED_MAX_AGE, `Serve the MTA-STS policy at ${policyUrl}`, current),
+          fix: fixFor('testing', RECOMMENDED_MAX_AGE, summary, current, situation),
         }),
       );
       return { findings, facts };
     };
     if (response.status !== 'ok') {
       policyFacts.error = response.message;
-      return unreachable(response.message, [`${response.status}: ${response.message}`]);
+      const evidence = [`${response.status}: ${response.message}`];
+      switch (response.status) {
+        case 'dns-error':
+          return unreachable(response.message, evidence, { kind: 'no-address', detail: response.message }, `Publish an address for ${policyHost} and serve the MTA-STS policy at ${policyUrl}`);
+        case 'connect-error':
+          return unreachable(response.message, evidence, { kind: 'connect', detail: response.message }, `Make the HTTPS server of ${policyHost} reachable and serve the MTA-STS policy at ${policyUrl}`);
+        case 'timeout':
+          return unreachable(response.message, evidence, { kind: 'timeout', detail: response.message }, `Make the HTTPS server of ${policyHost} answer and serve the MTA-STS policy at ${policyUrl}`);
+        case 'tls-error':
+          return unreachable(response.message, evidence, { kind: 'tls', detail: response.message }, `Install a certificate valid for ${policyHost} on its HTTPS server`);
+        case 'http-error':
+          return unreachable(response.message, evidence, { kind: 'http-error', detail: response.message }, `Serve the MTA-STS policy at ${policyUrl}`);
+      }
     }
     const contentType = response.headers['content-type'] ?? '';
     Object.assign(policyFacts, { httpStatus: response.httpStatus, address: response.address, contentType, bytes: response.body.length });
     if (response.httpStatus !== 200) {
       // RFC 8461 §3.3: only a 200 is a policy; redirects (3xx) must not be followed.
       const location = response.headers.location;
+      const redirect = response.httpStatus >= 300 && response.httpStatus < 400;
       return unreachable(
-        response.httpStatus >= 300 && response.httpStatus < 400
+        redirect
           ? `HTTP ${response.httpStatus} redirect${location ? ` to ${location}` : ''} (senders do not follow redirects)`
           : `HTTP ${response.httpStatus}`,
         [`HTTP ${response.httpStatus}${location ? ` Location: ${location}` : ''}`],
+        { kind: 'http-status', status: response.httpStatus, ...(location ? { location } : {}) },
+        redirect ? `Serve the MTA-STS policy at ${policyUrl} itself, without a redirect` : `Serve the MTA-STS policy at ${policyUrl} (it answers HTTP ${response.httpStatus})`,
       );
     }
 
@@ -215,11 +282,12 @@ export const mtaStsCheck = defineCheck({
     const mode: StsMode = policy.mode ?? 'testing';
     const maxAge = policy.maxAge !== undefined && policy.maxAge >= SHORT_MAX_AGE ? policy.maxAge : RECOMMENDED_MAX_AGE;
     if (policyErrors.length > 0) {
+      policyFacts.failure = 'content';
       findings.push(
         emit('mta-sts/invalid-policy', {
           message: `The MTA-STS policy at ${policyUrl} is invalid: ${policyErrors.join('; ')}`,
           evidence: [...policyErrors, ...text.split('\n').slice(0, 20).map((line) => line.replace(/\r$/, ''))],
-          fix: fixFor(mode, maxAge, `Replace the MTA-STS policy at ${policyUrl} with a valid one`, current),
+          fix: fixFor(mode, maxAge, `Replace the MTA-STS policy at ${policyUrl} with a valid one`, current, { kind: 'content', errors: policyErrors }),
         }),
       );
       return { findings, facts };
@@ -230,7 +298,7 @@ export const mtaStsCheck = defineCheck({
         emit('mta-sts/missing', {
           message: `The MTA-STS policy at ${policyUrl} has mode none: MTA-STS is switched off`,
           evidence: [`mode: none`],
-          fix: fixFor('testing', maxAge, 'Switch the MTA-STS policy to mode testing, then enforce', current),
+          fix: fixFor('testing', maxAge, 'Switch the MTA-STS policy to mode testing, then enforce', current, { kind: 'served' }),
         }),
       );
       return { findings, facts };
@@ -246,7 +314,7 @@ export const mtaStsCheck = defineCheck({
           message: `${uncovered.join(', ')} match${uncovered.length === 1 ? 'es' : ''} no mx pattern of the ${mode} policy (${policy.mx.join(', ')})`,
           evidence: uncovered.map((host) => `${host}: not matched by ${policy.mx.map((pattern) => `"${pattern}"`).join(', ')}`),
           ...(mode === 'testing' ? { severity: 'medium' as const } : {}),
-          fix: fixFor(mode, maxAge, `List every MX host in the MTA-STS policy (${uncovered.join(', ')} missing)`, current),
+          fix: fixFor(mode, maxAge, `List every MX host in the MTA-STS policy (${uncovered.join(', ')} missing)`, current, { kind: 'served' }),
         }),
       );
     }
@@ -255,7 +323,7 @@ export const mtaStsCheck = defineCheck({
         emit('mta-sts/testing-mode', {
           message: `The MTA-STS policy is in mode testing: senders report TLS failures but still deliver`,
           evidence: ['mode: testing'],
-          fix: fixFor('enforce', maxAge, 'Switch the MTA-STS policy to mode enforce', current),
+          fix: fixFor('enforce', maxAge, 'Switch the MTA-STS policy to mode enforce', current, { kind: 'served' }),
         }),
       );
     }
@@ -264,7 +332,7 @@ export const mtaStsCheck = defineCheck({
         emit('mta-sts/short-max-age', {
           message: `The MTA-STS policy's max_age is ${policy.maxAge} seconds, under one day`,
           evidence: [`max_age: ${policy.maxAge}`],
-          fix: fixFor(mode, RECOMMENDED_MAX_AGE, `Raise max_age to ${RECOMMENDED_MAX_AGE} (one week)`, current),
+          fix: fixFor(mode, RECOMMENDED_MAX_AGE, `Raise max_age to ${RECOMMENDED_MAX_AGE} (one week)`, current, { kind: 'served' }),
         }),
       );
     }
