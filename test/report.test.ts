@@ -253,6 +253,90 @@ describe('colour decision', () => {
   });
 });
 
+describe('verbose facts', () => {
+  const token = `include:_spf.${'a'.repeat(90)}.test`;
+  const tree = {
+    domain: 'facts.test',
+    record: `v=spf1 ${token} -all`,
+    lookups: 1,
+    children: [{ domain: `_spf.${'a'.repeat(90)}.test`, record: 'v=spf1 ip4:192.0.2.0/24 -all', children: [] }],
+  };
+  const note = 'The policy was not fetched because probes are disabled offline, so its mode and max_age are unknown here.';
+  const factsReport = (): Report => {
+    const check: CheckResult = { id: 'spf', title: 'SPF', status: 'pass', score: null, findings: [], facts: { tree, note, lookups: 1, empty: {} }, durationMs: 1 };
+    const scored = scoreChecks([check]);
+    return { ...makeReport('facts.test'), checks: scored.checks, fixes: scored.fixes, score: scored.score };
+  };
+  /** The lines of one fact: from "<key>: " to the next fact at the same indent. */
+  const fact = (text: string, key: string): string[] => {
+    const lines = text.split('\n');
+    const start = lines.findIndex((line) => line.startsWith(`      ${key}: `));
+    expect(start, key).toBeGreaterThanOrEqual(0);
+    let end = start + 1;
+    while (end < lines.length && (/^ {7,}/.test(lines[end]!) || /^ {6}[\]}]$/.test(lines[end]!))) end++;
+    return lines.slice(start, end);
+  };
+
+  it('lays JSON out one member per line when it does not fit, never splitting a token', () => {
+    const text = renderText([factsReport()], { ...options, verbose: true });
+    const lines = fact(text, 'tree');
+    expect(lines.length).toBeGreaterThan(3);
+    // The JSON reads back as the fact itself.
+    expect(JSON.parse(lines.join('\n').replace(/^ +tree: /, ''))).toEqual(tree);
+    // The long token is whole on one line; every other line fits the width.
+    expect(lines.filter((line) => line.includes(token))).toHaveLength(1);
+    for (const line of lines) if (!line.includes('a'.repeat(90))) expect([...line].length, line).toBeLessThanOrEqual(80);
+    // Short values stay on one line.
+    expect(fact(text, 'lookups')).toEqual(['      lookups: 1']);
+    expect(fact(text, 'empty')).toEqual(['      empty: {}']);
+  });
+
+  it('word-wraps a text fact without breaking a word', () => {
+    const text = renderText([factsReport()], { ...options, verbose: true });
+    const lines = fact(text, 'note');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.map((line) => line.trim()).join(' ')).toBe(`note: ${note}`);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('a report where nothing concluded', () => {
+  const skippedCheck = (id: string): CheckResult => ({ id, title: id.toUpperCase(), status: 'skipped', score: null, findings: [], facts: {}, skipReason: 'not selected (--checks)', durationMs: 0 });
+  const build = (checks: CheckResult[]): Report => {
+    const scored = scoreChecks(checks);
+    return { ...makeReport('none.test'), checks: scored.checks, fixes: scored.fixes, score: scored.score };
+  };
+
+  it('the only check run errored: no score, no "rests on the others", no "Nothing to fix."', () => {
+    const report = build([
+      { id: 'mx', title: 'MX records', status: 'error', score: null, findings: [], facts: {}, error: 'MX query for none.test failed: TIMEOUT', durationMs: 5 },
+      skippedCheck('spf'),
+      skippedCheck('dmarc'),
+    ]);
+    const text = renderText([report], options);
+    expect(text.split('\n')[1]).toBe('Score —  (nothing could be verified)');
+    expect(text).toMatch(/^Incomplete: the only check run could not conclude, so there is no score\.$/m);
+    expect(text).not.toMatch(/the others|none other|Nothing to fix/);
+    expect(text).toMatch(/^Nothing could be verified, so no fix is known/m);
+  });
+
+  it('several checks run, all errored', () => {
+    const error = (id: string): CheckResult => ({ id, title: id, status: 'error', score: null, findings: [], facts: {}, error: 'timeout', durationMs: 5 });
+    const text = renderText([build([error('mx'), error('dmarc'), skippedCheck('spf')])], options);
+    expect(text).toMatch(/^Incomplete: none of the 2 checks run could conclude, so there is no score\.$/m);
+    expect(text).not.toMatch(/Nothing to fix/);
+  });
+
+  it('every check skipped: no score of 100, no "Nothing to fix."', () => {
+    const report = build([skippedCheck('mx'), { ...skippedCheck('tls'), skipReason: 'SMTP probing is disabled (--no-smtp)' }]);
+    const text = renderText([report, report], options);
+    expect(text.split('\n')[1]).toBe('Score —  (no check ran)');
+    expect(text).not.toMatch(/100\/100|Nothing to fix/);
+    expect(text).toMatch(/^Nothing was checked, so nothing to fix\.$/m);
+    expect(text).toMatch(/^ {2}none\.test +— +— {2}\(no check ran\)$/m);
+  });
+});
+
 describe('wrap with breakLongWords', () => {
   it('cuts words longer than a line', () => {
     const lines = wrap(`key: ${'y'.repeat(100)}`, 40, '  ', '    ', true);

@@ -39,11 +39,22 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   const input = report.input !== undefined && report.input !== report.domain ? style.dim(` (from ${report.input})`) : '';
   lines.push(`${style.bold(report.domain)}${input}`);
   const errored = report.checks.filter((check) => check.status === 'error').length;
+  const ran = report.checks.filter((check) => check.status !== 'skipped').length;
   const checks = `${errored} check${errored === 1 ? '' : 's'}`;
-  if (nothingVerified(report)) {
+  if (nothingRan(report)) {
+    // The JSON keeps 100 (nothing was wrong); a person reads that nothing was checked.
+    lines.push(`Score ${style.warning('—')}  ${style.warning('(no check ran)')}`);
+    lines.push(style.warning('Every check was skipped (see why below), so there is no score.'));
+  } else if (nothingVerified(report)) {
     // The JSON keeps 0/F (score.ts); a person reads "no score", not a grade the domain did not earn.
     lines.push(`Score ${style.warning('—')}  ${style.warning('(nothing could be verified)')}`);
-    lines.push(style.warning(`Incomplete: ${checks} could not conclude and none other did, so there is no score.`));
+    const why =
+      ran === errored
+        ? ran === 1
+          ? 'the only check run could not conclude'
+          : `none of the ${ran} checks run could conclude`
+        : `${checks} could not conclude and no other check is scored`;
+    lines.push(style.warning(`Incomplete: ${why}, so there is no score.`));
   } else {
     lines.push(`Score ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}`);
     if (!score.complete) lines.push(style.warning(`Incomplete: ${checks} could not conclude; the score rests on the others.`));
@@ -59,6 +70,11 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
   lines.push(...wrap(`${dns} · ${report.generatedAt.replace(/\.\d+Z$/, 'Z')}`, width, '').map(style.dim));
   return `${lines.join('\n')}\n`;
+}
+
+/** Every check was skipped (--checks tls with --no-smtp, say): the score of nothing is no measure. */
+function nothingRan(report: Report): boolean {
+  return report.checks.length > 0 && report.checks.every((check) => check.status === 'skipped');
 }
 
 function renderCheck(check: CheckResult, style: Style, width: number, titleWidth: number, options: ReporterOptions): string[] {
@@ -83,7 +99,8 @@ function renderCheck(check: CheckResult, style: Style, width: number, titleWidth
   if (options.verbose && Object.keys(check.facts).length > 0) {
     lines.push(`${detailIndent}${style.dim('facts:')}`);
     for (const [key, value] of Object.entries(check.facts)) {
-      lines.push(...wrap(`${key}: ${compact(value)}`, width, `${detailIndent}  `, `${detailIndent}    `, true).map(style.dim));
+      if (value === undefined) continue;
+      lines.push(...factLines(key, value, width, `${detailIndent}  `).map(style.dim));
     }
   }
   for (const finding of check.findings) lines.push(...renderFinding(finding, style, width, options));
@@ -127,7 +144,11 @@ function renderFix(fix: Fix, style: Style, width: number, indent: string): strin
 
 function renderFixFirst(report: Report, style: Style, width: number): string[] {
   if (report.fixes.length === 0) {
-    if (report.checks.some((check) => check.findings.length > 0) || nothingVerified(report)) return [];
+    if (nothingRan(report)) return [style.warning('Nothing was checked, so nothing to fix.')];
+    if (nothingVerified(report)) {
+      return wrap('Nothing could be verified, so no fix is known: see above why the checks could not conclude.', width, '').map(style.warning);
+    }
+    if (report.checks.some((check) => check.findings.length > 0)) return [];
     return [style.good('Nothing to fix.')];
   }
   const lines = [style.heading('Fix first')];
@@ -155,8 +176,9 @@ function renderSummary(reports: readonly Report[], style: Style): string {
   const lines = [style.heading('Summary')];
   for (const report of reports) {
     const grade = style.grade(report.score.grade);
-    if (nothingVerified(report)) {
-      lines.push(`  ${report.domain.padEnd(width)}  ${style.warning('  —')}  ${style.warning('—  (nothing could be verified)')}`);
+    if (nothingRan(report) || nothingVerified(report)) {
+      const why = nothingRan(report) ? 'no check ran' : 'nothing could be verified';
+      lines.push(`  ${report.domain.padEnd(width)}  ${style.warning('  —')}  ${style.warning(`—  (${why})`)}`);
       continue;
     }
     const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
@@ -206,9 +228,37 @@ export function wrap(text: string, width: number, indent: string, nextIndent: st
   return out;
 }
 
-/** A fact value on one line. */
-function compact(value: unknown): string {
-  if (typeof value === 'string') return value;
+/**
+ * One fact for --verbose: `key: value`. A text value is word-wrapped (no word
+ * is ever split); any other value is JSON, on one line when it fits and
+ * otherwise one member per line, indented, each nested value laid out the
+ * same way. A JSON token (a string, say a record or a key) is never split: a
+ * line holding one longer than the width runs past it.
+ */
+export function factLines(key: string, value: unknown, width: number, indent: string): string[] {
+  if (typeof value === 'string') return wrap(`${key}: ${value}`, width, indent, `${indent}    `);
+  return jsonLines(value, width, indent, `${key}: `, '');
+}
+
+/** JSON lines of `value` after `head` (a key) and before `tail` (a comma). */
+function jsonLines(value: unknown, width: number, indent: string, head: string, tail: string): string[] {
+  const inline = `${indent}${head}${json(value)}${tail}`;
+  if (value === null || typeof value !== 'object' || [...inline].length <= width) return [inline];
+  const entries: Array<[string, unknown]> = Array.isArray(value)
+    ? value.map((item): [string, unknown] => ['', item === undefined ? null : item])
+    : Object.entries(value).filter(([, item]) => item !== undefined).map(([name, item]): [string, unknown] => [`${JSON.stringify(name)}: `, item]);
+  if (entries.length === 0) return [inline];
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  const lines = [`${indent}${head}${open}`];
+  entries.forEach(([name, item], index) => {
+    lines.push(...jsonLines(item, width, `${indent}  `, name, index < entries.length - 1 ? ',' : ''));
+  });
+  lines.push(`${indent}${close}${tail}`);
+  return lines;
+}
+
+/** A value as compact JSON (a value JSON cannot hold as its text). */
+function json(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
