@@ -120,6 +120,27 @@ describe('tls check', () => {
     expect(gone.evidence[0]).toContain(`${ago} days ago`);
   });
 
+  it('states the observed cause in each message: the STARTTLS reply, the handshake error, the names, the trust failure, the protocol', async () => {
+    const message = (result: CheckResult, id: string) => result.findings.find((finding) => finding.id === id)!.message;
+    const rejected = await audit('tls-starttls454.test');
+    expect(message(rejected, 'tls/handshake-failed')).toMatch(/\b454\b/);
+    const broken = await audit('tls-brokentls.test');
+    const error = (broken.facts as Facts).hosts[0]!.addresses[0]!.error as { code?: string; message: string };
+    expect(message(broken, 'tls/handshake-failed')).toContain(error.code ?? error.message);
+    const wrong = await audit('tls-wronghost.test');
+    const names = (wrong.facts as Facts).hosts[0]!.addresses[0]!.tls.certificate.subjectAltNames as string[];
+    expect(message(wrong, 'tls/hostname-mismatch')).toContain(names[0]);
+    const legacy = await audit('tls-legacy.test');
+    const protocol = (legacy.facts as Facts).hosts[0]!.addresses[0]!.legacyTls.protocol as string;
+    expect(message(legacy, 'tls/outdated-protocol')).toContain(protocol);
+    // An expired self-signed certificate: untrusted because self-signed, not because of the expiry code OpenSSL reports.
+    const builtin = await audit('tls-builtin.test');
+    const untrusted = builtin.findings.find((finding) => finding.id === 'tls/untrusted-certificate')!;
+    expect((builtin.facts as Facts).hosts[0]!.addresses[0]!.tls.verifyError).toBe('CERT_HAS_EXPIRED');
+    expect([untrusted.message, ...untrusted.evidence].join('\n')).not.toContain('CERT_HAS_EXPIRED');
+    expect(untrusted.message).toContain('CN=localhost');
+  });
+
   it('words days left and since in whole days', () => {
     expect(daysLeftText(0)).toBe('in less than a day');
     expect(daysLeftText(1)).toBe('in 1 day');

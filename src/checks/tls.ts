@@ -159,7 +159,7 @@ export const tlsCheck = defineCheck({
     };
     const where = (probe: SmtpProbeResult) => `${probe.host} [${probe.address}]`;
     /** Per-host details for the messages: the observed values behind each finding. */
-    const seen = { expired: [] as Array<{ host: string; detail: string }>, expiring: [] as Array<{ host: string; detail: string }>, untrusted: [] as Array<{ host: string; detail: string }>, mismatch: [] as Array<{ host: string; detail: string }>, outdated: [] as Array<{ host: string; detail: string }> };
+    const seen = { handshake: [] as Array<{ host: string; detail: string }>, expired: [] as Array<{ host: string; detail: string }>, expiring: [] as Array<{ host: string; detail: string }>, untrusted: [] as Array<{ host: string; detail: string }>, mismatch: [] as Array<{ host: string; detail: string }>, outdated: [] as Array<{ host: string; detail: string }> };
     const affected = { starttlsMissing: new Set<string>(), handshake: new Set<string>(), expired: new Set<string>(), expiring: new Set<string>(), untrusted: new Set<string>(), mismatch: new Set<string>(), outdated: new Set<string>() };
 
     let testable = 0;
@@ -177,6 +177,7 @@ export const tlsCheck = defineCheck({
       if (probe.state === 'starttls-rejected') {
         lists.handshakeFailed.push(`${where(probe)}: ${probe.error?.message ?? 'STARTTLS refused'}`);
         affected.handshake.add(probe.host);
+        seen.handshake.push({ host: probe.host, detail: `refused the STARTTLS command it offers (${probe.error?.message ?? 'refused'})` });
         continue;
       }
       let session: TlsSession | undefined = probe.session;
@@ -191,6 +192,10 @@ export const tlsCheck = defineCheck({
         } else {
           lists.handshakeFailed.push(`${where(probe)}: ${probe.error?.message ?? 'handshake failed'}`);
           affected.handshake.add(probe.host);
+          seen.handshake.push({
+            host: probe.host,
+            detail: `accepted STARTTLS but no TLS handshake succeeded${probe.legacy?.result === 'refused' ? ', not even with TLS 1.0/1.1' : ''} (${probe.error?.code ?? probe.error?.message ?? 'handshake failed'})`,
+          });
           continue;
         }
       } else if (probe.legacy?.result === 'accepted') {
@@ -253,7 +258,7 @@ export const tlsCheck = defineCheck({
     if (lists.handshakeFailed.length > 0) {
       findings.push(
         emit('tls/handshake-failed', {
-          message: `STARTTLS is offered by ${hostList(affected.handshake)} but no TLS session could be established`,
+          message: perHost(seen.handshake),
           evidence: lists.handshakeFailed,
           fix: {
             summary: `Repair the TLS configuration of ${hostList(affected.handshake)} so that STARTTLS completes with TLS 1.2 or 1.3`,
