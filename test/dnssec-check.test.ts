@@ -50,6 +50,17 @@ describe('dnssec check', () => {
     expect(result.error).toMatch(/does not validate/);
   });
 
+  it('offline, says the DS was read from the zone data, not asked of the parent', async () => {
+    const result = await runCheck(dnssecCheck, fixture.ctx('dnssec-unsigned.test', { offline: true }));
+    expect(findingIds(result)).toEqual(['dnssec/unsigned']);
+    const finding = result.findings[0]!;
+    expect(finding.message).not.toMatch(/parent/);
+    expect(finding.evidence.join('\n')).toMatch(/--offline/);
+    const unverified = await runCheck(dnssecCheck, fixture.ctx('dnssec-unverified.test', { offline: true }));
+    expect(unverified.status).toBe('error');
+    expect(unverified.error).toMatch(/offline/);
+  });
+
   it('tells whether the resolver validates when the zone is unsigned', async () => {
     expect((await audit('dnssec-unsigned.test')).facts.resolverValidates).toBe(false);
     expect((await audit('dnssec-unsigned-validating.test')).facts.resolverValidates).toBe(true);

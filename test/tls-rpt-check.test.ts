@@ -21,6 +21,7 @@ describe('tls-rpt check', () => {
     ['rpt-badmailto.test', ['tls-rpt/invalid-record'], 'warn'],
     ['rpt-case.test', ['tls-rpt/invalid-record'], 'warn'],
     ['rpt-two.test', ['tls-rpt/multiple-records'], 'warn'],
+    ['rpt-twobad.test', ['tls-rpt/invalid-record', 'tls-rpt/multiple-records'], 'warn'],
     ['rpt-fail.test', [], 'error'],
     ['rpt-null.test', [], 'skipped'],
   ];
@@ -62,6 +63,17 @@ describe('tls-rpt check', () => {
     const noRua = (await audit('rpt-norua.test')).findings[0]!.fix!;
     expect(noRua.records![0]!.value).toBe('v=TLSRPTv1; rua=mailto:<REPORT-MAILBOX>');
     expect(noRua.placeholders).toBeDefined();
+  });
+
+  it('names every invalid record, with its own errors, when several are invalid', async () => {
+    const result = await audit('rpt-twobad.test');
+    const invalid = result.findings.find((finding) => finding.id === 'tls-rpt/invalid-record')!;
+    const records = result.facts.records as Array<{ value: string; errors: string[] }>;
+    expect(records).toHaveLength(2);
+    for (const record of records) {
+      expect(record.errors.length).toBeGreaterThan(0);
+      expect(invalid.message).toContain(record.value);
+    }
   });
 
   it('merges several records into one', async () => {

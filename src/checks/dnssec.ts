@@ -8,17 +8,8 @@
  */
 import { defineCheck } from './define.js';
 import { getMxList } from '../lookups/mx-hosts.js';
-import { dnssecView, prefetchDnssec, type ZoneDnssec } from '../lookups/dnssec.js';
+import { dnssecView, prefetchDnssec, zoneStateText, type ZoneDnssec } from '../lookups/dnssec.js';
 import type { Finding } from '../report/schema.js';
-
-const STATE_TEXT: Record<ZoneDnssec['state'], string> = {
-  signed: 'signed and validated',
-  insecure: 'publishes DS records, but the validating resolver does not authenticate the zone (the chain of trust from the root does not reach it)',
-  island: 'has DNSKEY records but no DS record at the parent, so validators treat it as unsigned',
-  unsigned: 'is not signed (no DS record at the parent, no DNSKEY)',
-  unverified: 'publishes DS records, but the resolver in use does not validate DNSSEC',
-  error: 'could not be examined',
-};
 
 function zoneFacts(zone: ZoneDnssec): Record<string, unknown> {
   return {
@@ -69,21 +60,26 @@ export const dnssecCheck = defineCheck({
         inconclusive: `DNSSEC lookups for ${ctx.domain} failed (${zone.error}); from a validating resolver a SERVFAIL can also mean the zone is signed but fails validation`,
       };
     }
+    const offline = ctx.options.offline === true;
     if (zone.state === 'unverified') {
       return {
         findings,
         facts,
-        inconclusive: `${zone.zone} publishes DS records but the resolver in use (${ctx.dns.servers.join(', ')}) does not validate DNSSEC (no AD flag): rerun with a validating resolver, e.g. --resolver 1.1.1.1`,
+        inconclusive: offline
+          ? `${zone.zone} has DS records in the zone file, which cannot be validated offline: rerun against the published zone with a validating resolver, e.g. --resolver 1.1.1.1`
+          : `${zone.zone} publishes DS records but the resolver in use (${ctx.dns.servers.join(', ')}) does not validate DNSSEC (no AD flag): rerun with a validating resolver, e.g. --resolver 1.1.1.1`,
       };
     }
     if (zone.state === 'insecure' || zone.state === 'island' || zone.state === 'unsigned') {
       findings.push(
         emit('dnssec/unsigned', {
-          message: `The zone ${zone.zone} ${STATE_TEXT[zone.state]}`,
+          message: `The ${zoneStateText(zone, offline)}${zone.state === 'island' ? ', so validators treat it as unsigned' : ''}`,
           evidence: [
             `${zone.zone} DS: ${zone.ds.length > 0 ? zone.ds.map((ds) => `${ds.keyTag} ${ds.algorithm} ${ds.digestType} ${ds.digest}`).join(', ') : 'none'}`,
             `${zone.zone} DNSKEY: ${zone.dnskeys} record(s)`,
-            `AD flag: ${zone.ad ? 'set' : 'not set'}; resolver validates: ${view.resolverValidates ? 'yes' : 'no'}`,
+            offline
+              ? 'answers read from the zone file (--offline): nothing validated, the parent zone not asked'
+              : `AD flag: ${zone.ad ? 'set' : 'not set'}; resolver validates: ${view.resolverValidates ? 'yes' : 'no'} (${ctx.dns.servers.join(', ')})`,
           ],
           fix: {
             summary:

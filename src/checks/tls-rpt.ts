@@ -179,7 +179,10 @@ export const tlsRptCheck = defineCheck({
     if (invalid.length > 0) {
       findings.push(
         emit('tls-rpt/invalid-record', {
-          message: `The TLS-RPT record at ${name} is invalid: ${invalid.map(({ record }) => record.errors.join('; ')).join(' | ')}`,
+          message:
+            invalid.length === 1
+              ? `The TLS-RPT record at ${name} is invalid: ${invalid[0]!.record.errors.join('; ')}`
+              : `${invalid.length} TLS-RPT records at ${name} are invalid: ${invalid.map(({ record, text }) => `"${text}": ${record.errors.join('; ')}`).join(' | ')}`,
           evidence: invalid.flatMap(({ record, text }) => [`${name} TXT "${text}"`, ...record.errors]),
           fix: withPlaceholders({
             summary: `Correct the TLS-RPT record at ${name}`,
