@@ -132,6 +132,8 @@ describe('dane check', () => {
     const [result] = await audit(zone('dane-plain', 'plain', [[3, 1, 1, WRONG]]));
     expect(findingIds(result!)).toEqual(['dane/tlsa-mismatch']);
     expect(hostFacts(result!).addresses[0]!.result).toBe('no-tls');
+    // The message says what the host did (no TLS at all), not that its certificate differs.
+    expect(result!.findings[0]!.message).toContain('starttls-missing');
     expect(result!.findings[0]!.fix!.records).toEqual([
       { action: 'remove', name: `_25._tcp.${LAB.plain.host}`, type: 'TLSA', value: `3 1 1 ${WRONG}`, current: `3 1 1 ${WRONG}` },
     ]);
