@@ -116,13 +116,172 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
       return `${ip} → ${names.join(', ')}${mark}`;
     });
   },
-  'mta-sts': (facts) => {
-    const mode = str(facts.mode) ?? (isRecord(facts.policy) ? str(facts.policy.mode) : undefined);
-    return mode ? [`policy mode: ${mode}`] : [];
+  tls(facts) {
+    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
+    const lines: string[] = [];
+    for (const host of hosts) {
+      const name = str(host.host) ?? '?';
+      const addresses = Array.isArray(host.addresses) ? host.addresses.filter(isRecord) : [];
+      if (addresses.length === 0) {
+        const problem = str(host.dnsProblem);
+        lines.push(`${name}: ${problem ? `addresses unknown (${problem})` : 'no address to probe'}`);
+        continue;
+      }
+      for (const address of addresses) lines.push(`${name} ${str(address.address) ?? '?'}: ${tlsProbeText(address)}`);
+    }
+    return lines;
   },
-  'tls-rpt': (facts) => recordLine('record', facts.record),
+  'mta-sts': (facts) => {
+    const records = Array.isArray(facts.records) ? facts.records.filter(isRecord) : [];
+    const lines: string[] = [];
+    if (records.length === 1) lines.push(...recordLine('record', records[0]!.value));
+    else if (records.length > 1) lines.push(`${records.length} records at ${str(facts.recordName) ?? '_mta-sts'}`);
+    const policy = isRecord(facts.policy) ? facts.policy : undefined;
+    // A run without the network (--offline, --replay) never fetched the policy: say so, never imply there is none.
+    if (policy?.fetched === false) {
+      lines.push(`policy not fetched${str(policy.reason) ? ` (${str(policy.reason)})` : ''}: mode and max_age unknown`);
+      return lines;
+    }
+    if (!policy) return lines;
+    const parsed = isRecord(policy.parsed) ? policy.parsed : undefined;
+    if (str(policy.fetch) !== 'ok' || num(policy.httpStatus) !== 200 || !parsed) {
+      const why = str(policy.fetch) !== 'ok' ? (str(policy.fetch) ?? '?') : `HTTP ${num(policy.httpStatus) ?? '?'}`;
+      const error = str(policy.error);
+      lines.push(`policy not fetched: ${why}${error && error !== why ? ` (${error})` : ''}`);
+      return lines;
+    }
+    const errors = strings(parsed.errors);
+    if (errors.length > 0) {
+      lines.push(`policy fetched, invalid: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
+      return lines;
+    }
+    const maxAge = num(parsed.maxAge);
+    lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
+    return lines;
+  },
+  'tls-rpt': (facts) => {
+    const records = Array.isArray(facts.records) ? facts.records.filter(isRecord) : [];
+    if (records.length > 1) return [`${records.length} records at ${str(facts.recordName) ?? '_smtp._tls'}`];
+    if (records.length === 0) return recordLine('record', facts.record);
+    const rua = strings(records[0]!.rua);
+    return rua.length > 0 ? [`rua: ${rua.join(', ')}`] : recordLine('record (no valid rua)', records[0]!.value);
+  },
+  dnssec(facts) {
+    const domain = isRecord(facts.domain) ? facts.domain : undefined;
+    if (!domain) return [];
+    const lines = [`zone ${str(domain.zone) ?? str(domain.name) ?? '?'}: ${zoneStateText(domain)}`];
+    // MX hosts' zones other than the domain's, each once, grouped by state.
+    const seen = new Set([str(domain.zone)]);
+    const byState = new Map<string, string[]>();
+    for (const zone of Array.isArray(facts.mxHosts) ? facts.mxHosts.filter(isRecord) : []) {
+      const name = str(zone.zone) ?? str(zone.name);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const state = zoneStateText(zone);
+      byState.set(state, [...(byState.get(state) ?? []), name ?? '?']);
+    }
+    for (const [state, zones] of byState) lines.push(`MX host zone${zones.length === 1 ? '' : 's'} ${state}: ${zones.join(', ')}`);
+    return lines;
+  },
+  dane(facts) {
+    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
+    return hosts.map((host) => {
+      const name = str(host.host) ?? '?';
+      const lookup = str(host.lookup);
+      if (lookup !== undefined && lookup !== 'ok') return `${name}: ${failed(lookup) ? `TLSA lookup failed: ${lookup}` : 'no TLSA records'}`;
+      const records = strings(host.records);
+      const auth =
+        host.dnssec === 'authenticated' ? 'DNSSEC-authenticated' : host.dnssec === 'unauthenticated' ? 'not DNSSEC-authenticated' : 'authentication unknown';
+      const addresses = Array.isArray(host.addresses) ? host.addresses.filter(isRecord) : [];
+      const results = addresses.map((address) => {
+        const result = str(address.result) ?? '?';
+        const shown = result === 'no-tls' ? 'no TLS' : result === 'untested' ? 'not probed' : result;
+        return `${str(address.address) ?? '?'} ${shown}`;
+      });
+      const untested = addresses.filter((address) => address.result === 'untested').map((address) => str(address.detail));
+      const reason = untested.length === addresses.length && untested[0] && untested.every((detail) => detail === untested[0]) ? `: ${untested[0]}` : '';
+      return `${name}: ${records.length} TLSA record${records.length === 1 ? '' : 's'}, ${auth}${results.length > 0 ? `; ${results.join(', ')}${reason}` : ''}`;
+    });
+  },
+  blocklist(facts) {
+    const summary = isRecord(facts.summary) ? facts.summary : undefined;
+    const lists = Array.isArray(facts.lists) ? facts.lists.length : undefined;
+    if (!summary || lists === undefined) return [];
+    const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter((entry) => isRecord(entry) && entry.notQueried === undefined).length : 0;
+    const count = (key: string, label: string) => {
+      const value = num(summary[key]) ?? 0;
+      return value > 0 ? [`${value} ${label}`] : [];
+    };
+    const outcomes = [
+      `${num(summary.listed) ?? 0} listed`,
+      ...count('policyListed', 'policy-listed'),
+      ...count('refused', 'refused'),
+      ...count('inconclusive', 'inconclusive'),
+    ];
+    const lines = [
+      `${lists} list${lists === 1 ? '' : 's'} asked about ${addresses} address${addresses === 1 ? '' : 'es'} and the domain (${num(summary.queries) ?? 0} queries): ${outcomes.join(', ')}`,
+    ];
+    const unanswered = strings(facts.inconclusiveLists);
+    if (unanswered.length > 0) lines.push(`no answer from: ${unanswered.join(', ')}`);
+    return lines;
+  },
   bimi: (facts) => recordLine('record', facts.record),
 };
+
+/** One address of the tls check: protocol, cipher and certificate expiry, or how the probe ended. */
+function tlsProbeText(address: Record<string, unknown>): string {
+  const session = isRecord(address.tls) ? address.tls : isRecord(address.legacySession) ? address.legacySession : undefined;
+  if (session) {
+    const certificate = isRecord(session.certificate) ? session.certificate : undefined;
+    const days = num(certificate?.daysToExpiry);
+    const expiry =
+      days === undefined ? '' : days < 0 ? `, certificate expired ${-days} day${days === -1 ? '' : 's'} ago` : `, certificate expires in ${days} day${days === 1 ? '' : 's'}`;
+    const only = address.tls === undefined ? ' only' : '';
+    return `${str(session.protocol) ?? '?'}${only} ${str(session.cipher) ?? '?'}${expiry}`;
+  }
+  const state = str(address.state) ?? '?';
+  const text = TLS_STATES[state] ?? state;
+  const error = str(address.error) ?? (isRecord(address.error) ? str(address.error.message) : undefined);
+  return error ? `${text} (${error})` : text;
+}
+
+/** How an SMTP probe without a TLS session ended (src/net/types.ts SmtpProbeState). */
+const TLS_STATES: Readonly<Record<string, string>> = {
+  unreachable: 'unreachable',
+  'smtp-error': 'SMTP error',
+  'starttls-missing': 'no STARTTLS',
+  'starttls-rejected': 'STARTTLS refused',
+  'handshake-failed': 'TLS handshake failed',
+};
+
+/** A zone's DNSSEC state (src/lookups/dnssec.ts ZoneDnssec['state']) in a few words. */
+function zoneStateText(zone: Record<string, unknown>): string {
+  switch (zone.state) {
+    case 'signed':
+      return 'signed and validated';
+    case 'unsigned':
+      return 'unsigned';
+    case 'island':
+      return 'DNSKEY without DS at the parent';
+    case 'insecure':
+      return 'DS published, not validated';
+    case 'unverified':
+      return 'DS published, resolver does not validate';
+    case 'error':
+      return `lookup failed${str(zone.error) ? ` (${str(zone.error)})` : ''}`;
+    default:
+      return str(zone.state) ?? '?';
+  }
+}
+
+/** Seconds as the largest whole unit (604800 → 7 days). */
+function duration(seconds: number): string {
+  const units: Array<[number, string]> = [[86400, 'day'], [3600, 'hour'], [60, 'minute']];
+  for (const [size, unit] of units) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}${seconds / size === 1 ? '' : 's'}`;
+  }
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
+}
 
 /** The summary lines of one check (empty when there is nothing to say). */
 export function summarise(checkId: string, facts: Readonly<Record<string, unknown>>): string[] {
