@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { TYPE_NUMBER } from './dns/wire.js';
+import { parseIp } from './ip.js';
 
 const require = createRequire(import.meta.url);
 const { Packet } = require('dns2') as { Packet: { parse(buffer: Buffer): ParsedQuery } };
@@ -60,23 +62,8 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-const TYPE_NUMBERS: Record<string, number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  SPF: 99,
-  DS: 43,
-  RRSIG: 46,
-  DNSKEY: 48,
-  TLSA: 52,
-  CAA: 257,
-  ANY: 255,
-};
+/** The resolver's type numbers, plus the few a fixture may be asked for that mailcheck never queries. */
+const TYPE_NUMBERS: Record<string, number> = { ...TYPE_NUMBER, SPF: 99, CAA: 257, ANY: 255 };
 const TYPE_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(TYPE_NUMBERS).map(([name, number]) => [number, name]),
 );
@@ -265,13 +252,11 @@ function u32(value: number): Buffer {
   return buffer;
 }
 
-function encodeIpv6(address: string): Buffer {
-  const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array(tail === undefined ? 0 : missing).fill('0'), ...tailGroups];
-  return Buffer.concat(groups.map((group) => u16(parseInt(group || '0', 16))));
+/** An address's 4 or 16 octets; a fixture with a malformed address is a broken fixture. */
+function encodeAddress(text: string, version: 4 | 6): Buffer {
+  const address = parseIp(text);
+  if (!address || address.version !== version) throw new Error(`fixture address ${text} is not IPv${version}`);
+  return Buffer.from(address.bytes);
 }
 
 function encodeSoa(zone: string): Buffer {
@@ -297,9 +282,9 @@ function encodeRdata(type: string, value: RecordValue): Buffer {
   const list = Array.isArray(value) ? value : [value];
   switch (type) {
     case 'A':
-      return Buffer.from(String(value).split('.').map(Number));
+      return encodeAddress(String(value), 4);
     case 'AAAA':
-      return encodeIpv6(String(value));
+      return encodeAddress(String(value), 6);
     case 'CNAME':
     case 'PTR':
     case 'NS':
