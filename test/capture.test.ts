@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureError, captureDns, parseCapture, replayDns, serializeCapture } from '../src/dns/capture.js';
 import { createResolver } from '../src/dns/resolver.js';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
 import { audit } from '../src/run.js';
 import type { Report } from '../src/report/schema.js';
 
-const ZONE = {
+const ZONE: FixtureZone = {
   zone: {
     'capture.test': { MX: [[10, 'mx.capture.test']], TXT: ['v=spf1 mx -all', ['v=other; ', 'split']] },
     'mx.capture.test': { A: ['127.0.0.10'] },

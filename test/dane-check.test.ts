@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daneCheck } from '../src/checks/dane.js';
+import type { CheckDefinition } from '../src/checks/define.js';
 import { tlsCheck } from '../src/checks/tls.js';
 import type { AuditOptions } from '../src/context.js';
 import type { FixtureZone } from '../src/fixture-server.js';
@@ -63,7 +64,7 @@ function zone(
   return { description: name, secure, zone: records };
 }
 
-async function audit(fixtureZone: FixtureZone, options: AuditOptions = {}, checks = [daneCheck]): Promise<CheckResult[]> {
+async function audit(fixtureZone: FixtureZone, options: AuditOptions = {}, checks: CheckDefinition<string>[] = [daneCheck]): Promise<CheckResult[]> {
   const fixture = await startFixture(fixtureZone);
   try {
     const domain = Object.keys(fixtureZone.zone)[0]!;
