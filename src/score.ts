@@ -96,33 +96,46 @@ export function totalScore(checks: ReadonlyArray<Pick<CheckResult, 'id' | 'statu
 }
 
 /**
- * Every fix, ranked by the points it wins back on its own: the total with all
- * findings of that id in that check removed, minus the total now.
+ * Every fix, ranked by the points it wins back on its own. Findings of one
+ * check whose fixes publish the same records are resolved by one change (the
+ * DMARC and SPF checks compose their fixes into one record), so they form one
+ * entry: its points are the total with all of those findings removed, minus
+ * the total now. Ties go to the more severe finding.
  */
 export function rankFixes(checks: ReadonlyArray<CheckResult>): RankedFix[] {
   const now = totalScore(checks).value;
   const ranked: RankedFix[] = [];
-  const seen = new Set<string>();
   for (const check of checks) {
+    const groups = new Map<string, Finding[]>();
     for (const finding of check.findings) {
       if (!finding.fix) continue;
-      const key = `${check.id}\u0000${finding.id}\u0000${JSON.stringify(finding.fix)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const records = finding.fix.records ?? [];
+      const key = records.length > 0 ? JSON.stringify(records) : `${finding.id}\u0000${JSON.stringify(finding.fix)}`;
+      const group = groups.get(key);
+      if (group) group.push(finding);
+      else groups.set(key, [finding]);
+    }
+    for (const group of groups.values()) {
+      const lead = [...group].sort((a, b) => severityOrder(a.severity) - severityOrder(b.severity))[0]!;
+      const resolves = [lead.id, ...new Set(group.map((finding) => finding.id).filter((id) => id !== lead.id))];
       const without = checks.map((other) =>
-        other === check ? { ...other, findings: other.findings.filter((f: Finding) => f.id !== finding.id) } : other,
+        other === check ? { ...other, findings: other.findings.filter((f: Finding) => !resolves.includes(f.id)) } : other,
       );
       ranked.push({
-        findingId: finding.id,
+        findingId: lead.id,
+        resolves,
         checkId: check.id,
-        severity: finding.severity,
+        severity: lead.severity,
         points: Math.max(0, totalScore(without).value - now),
-        fix: finding.fix,
+        fix: lead.fix!,
       });
     }
   }
-  const order = (severity: Severity) => Object.keys(SEVERITY_PENALTY).indexOf(severity);
-  return ranked.sort((a, b) => b.points - a.points || order(a.severity) - order(b.severity));
+  return ranked.sort((a, b) => b.points - a.points || severityOrder(a.severity) - severityOrder(b.severity));
+}
+
+function severityOrder(severity: Severity): number {
+  return Object.keys(SEVERITY_PENALTY).indexOf(severity);
 }
 
 /** Fills each check's score and computes the total and the ranked fixes. */

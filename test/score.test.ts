@@ -185,6 +185,25 @@ describe('rankFixes', () => {
     const fixes = rankFixes(checks);
     expect(fixes.map((f) => f.findingId)).toEqual(['ptr/a', 'mx/a']);
   });
+  it('ranks findings whose fixes publish the same records as one fix, worth their joint removal', () => {
+    const record = { action: 'replace' as const, name: '_dmarc.example.com', type: 'TXT', value: 'v=DMARC1; p=quarantine; rua=mailto:<REPORT-MAILBOX>' };
+    const composed = (id: string, severity: Severity): Finding => ({ ...finding(id, severity), fix: { summary: `fix ${id}`, records: [record] } });
+    const checks = allPass().map((c) =>
+      c.id === 'dmarc' ? check('dmarc', [composed('dmarc/no-reporting', 'low'), composed('dmarc/policy-none', 'high')], 'fail') : c,
+    );
+    const fixes = rankFixes(checks);
+    // now: capped at 79 by the high finding; with both gone: 100.
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]).toMatchObject({
+      findingId: 'dmarc/policy-none',
+      resolves: ['dmarc/policy-none', 'dmarc/no-reporting'],
+      severity: 'high',
+      points: 21,
+    });
+    // The same records in another check are another change.
+    const elsewhere = checks.map((c) => (c.id === 'spf' ? check('spf', [composed('spf/a', 'low')]) : c));
+    expect(rankFixes(elsewhere).map((f) => f.resolves)).toEqual([['dmarc/policy-none', 'dmarc/no-reporting'], ['spf/a']]);
+  });
 });
 
 describe('scoreChecks', () => {

@@ -137,7 +137,7 @@ function domainSection(report: Report, options: FormatOptions): string[] {
   if (report.fixes.length > 0) {
     lines.push('#### Fixes, most points first', '');
     report.fixes.forEach((ranked, index) => {
-      lines.push(`${index + 1}. **${mdText(ranked.fix.summary)}** (+${ranked.points} points, ${mdCode(ranked.findingId)})`);
+      lines.push(`${index + 1}. **${mdText(ranked.fix.summary)}** (+${ranked.points} points, ${ranked.resolves.map(mdCode).join(', ')})`);
       const records = ranked.fix.records ?? [];
       if (records.length > 0) {
         lines.push('');

@@ -89,10 +89,13 @@ export const checkResultSchema = z
 
 export const rankedFixSchema = z
   .object({
-    findingId: z.string(),
+    findingId: z.string().describe('The most severe finding this fix resolves.'),
+    resolves: z
+      .array(z.string())
+      .describe('Every finding id this one change resolves, `findingId` first (findings whose fixes publish the same records).'),
     checkId: z.string(),
     severity: severitySchema,
-    points: z.number().nonnegative().describe('Score points (0–100 scale) this fix wins back on its own.'),
+    points: z.number().nonnegative().describe('Score points (0–100 scale) this fix wins back on its own, with every finding in `resolves` gone.'),
     fix: fixSchema,
   })
   .describe('A fix with the score points it is worth.');

@@ -162,6 +162,10 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
     const room = width - (3 + 1 + 4 + 2 + idWidth + 2);
     const summary = ranked.fix.summary.length > room ? `${ranked.fix.summary.slice(0, Math.max(0, room - 1))}…` : ranked.fix.summary;
     lines.push(`${number} ${style.good(points)}  ${style.severity(ranked.severity)(id)}  ${summary}`);
+    const also = ranked.resolves.slice(1);
+    if (also.length > 0) {
+      for (const line of wrap(`also resolves ${also.join(', ')}`, width - 10, '')) lines.push(style.dim(`${' '.repeat(10)}${line}`));
+    }
   });
   if (report.fixes.length > shown.length) {
     lines.push(style.dim(`    … and ${report.fixes.length - shown.length} more (see the fixes above)`));
