@@ -4,6 +4,7 @@
  * are left out of the comparison, so a DNS timeout today never shows up as
  * "resolved". Pure apart from `readBaseline`, which parses a file's text.
  */
+import { nothingVerified } from './exit-code.js';
 import {
   SCHEMA_VERSION,
   SEVERITIES,
@@ -73,7 +74,8 @@ export function diffReport(current: Report, previous: Report | undefined): Repor
   const resolved = [...old].filter(([key]) => !now.has(key)).map(([, finding]) => finding);
   return {
     baseline: { generatedAt: previous.generatedAt, score: previous.score },
-    scoreDelta: current.score.value - previous.score.value,
+    // With nothing verified in either run its score measures nothing: no delta.
+    scoreDelta: nothingVerified(current) || nothingVerified(previous) ? null : current.score.value - previous.score.value,
     new: added,
     resolved,
     unchanged,

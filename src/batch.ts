@@ -318,7 +318,7 @@ export function reportExitCode(report: Report, rules: { failOn: FailOn; minScore
     // With nothing verified the score is no measure: neither its drop nor --min-score breaches (exit 3).
     const unverified = nothingVerified(report);
     const breached =
-      regressions(unverified ? { ...report.diff, scoreDelta: null } : report.diff, rules.failOn).length > 0 ||
+      regressions(report.diff, rules.failOn).length > 0 ||
       (rules.minScore !== undefined && report.score.value < rules.minScore && !unverified);
     if (breached) return EXIT.breached;
     return exitCodeFor([report], { failOn: 'none' });

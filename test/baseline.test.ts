@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BaselineError, applyBaseline, atOrAbove, diffReport, readBaseline, regressions } from '../src/baseline.js';
+import { renderDiffText } from '../src/report/diff-text.js';
 import { formatNdjson } from '../src/report/ndjson.js';
+import { createStyle } from '../src/report/style.js';
 import { reportSchema } from '../src/report/schema.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
 
@@ -42,6 +44,23 @@ describe('diffReport', () => {
     const diff = diffReport(now, before);
     expect(diff.resolved).toEqual([]);
     expect(diff.notCompared).toEqual(['spf']);
+  });
+
+  it('gives no score delta (and no score regression) when nothing could be verified in one run', () => {
+    const now = report('a.example', [
+      check('mx', [], { status: 'error', error: 'DNS timeout' }),
+      check('spf', [], { status: 'error', error: 'DNS timeout' }),
+      check('dmarc', [], { status: 'error', error: 'DNS timeout' }),
+    ]);
+    expect(now.score).toEqual({ value: 0, grade: 'F', complete: false });
+    const diff = diffReport(now, before);
+    expect(diff.scoreDelta).toBeNull();
+    expect(diff.baseline).toEqual({ generatedAt: before.generatedAt, score: before.score });
+    expect(regressions(diff, 'high')).toEqual([]);
+    expect(diffReport(before, now).scoreDelta).toBeNull();
+    const text = renderDiffText(diff, createStyle(false)).join('\n');
+    expect(text).toContain('Score not compared: nothing could be verified in one of the runs');
+    expect(text).not.toMatch(/Score \d+ →/);
   });
 
   it('leaves out checks present in only one run', () => {

@@ -9,6 +9,8 @@ export function renderDiffText(diff: ReportDiff, style: Style, options: { verbos
   const lines = [style.heading('Compared with the baseline')];
   if (diff.baseline === null) {
     lines.push(style.dim('  Not in the baseline: every finding is new.'));
+  } else if (diff.scoreDelta === null) {
+    lines.push(`  Score not compared: nothing could be verified in one of the runs  ${style.dim(`baseline of ${diff.baseline.generatedAt}`)}`);
   } else {
     const before = diff.baseline.score.value;
     const delta = diff.scoreDelta ?? 0;

@@ -125,7 +125,9 @@ function diffSection(diff: ReportDiff): string {
   const head =
     diff.baseline === null
       ? '<p>Not in the baseline: every finding is new.</p>'
-      : `<p>Score ${diff.baseline.score.value} → ${diff.baseline.score.value + (diff.scoreDelta ?? 0)} (<span class="delta" data-delta="${diff.scoreDelta}">${
+      : diff.scoreDelta === null
+        ? `<p>Score not compared: nothing could be verified in one of the runs. Baseline of ${esc(diff.baseline.generatedAt)}.</p>`
+        : `<p>Score ${diff.baseline.score.value} → ${diff.baseline.score.value + (diff.scoreDelta ?? 0)} (<span class="delta" data-delta="${diff.scoreDelta}">${
           (diff.scoreDelta ?? 0) > 0 ? '+' : ''
         }${diff.scoreDelta}</span>), baseline of ${esc(diff.baseline.generatedAt)}.</p>`;
   const notCompared = diff.notCompared.length

@@ -76,6 +76,8 @@ function diffSection(diff: ReportDiff): string[] {
   const lines: string[] = ['#### Compared with the baseline', ''];
   if (diff.baseline === null) {
     lines.push('Not in the baseline: every finding is new.', '');
+  } else if (diff.scoreDelta === null) {
+    lines.push(`Score not compared: nothing could be verified in one of the runs. Baseline of ${mdText(diff.baseline.generatedAt)}.`, '');
   } else {
     const before = diff.baseline.score.value;
     lines.push(

@@ -138,7 +138,7 @@ export const diffSchema = z
       .number()
       .int()
       .nullable()
-      .describe('Score now minus score in the baseline; null without a baseline report.'),
+      .describe('Score now minus score in the baseline; null without a baseline report, or when nothing could be verified in either run.'),
     new: z.array(diffFindingSchema).describe('Findings now present that the baseline did not have.'),
     resolved: z.array(diffFindingSchema).describe('Findings of the baseline that are gone.'),
     unchanged: z.array(diffFindingSchema).describe('Findings present in both.'),
