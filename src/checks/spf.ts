@@ -4,28 +4,31 @@
  * counts (§4.6.4), loops, the effective "all", deprecated "ptr" (§5.5),
  * record length (§3.4), and, for the sending IPs given with --ip, the
  * check_host() result (§4) for MAIL FROM postmaster@<domain>. Every fixable
- * finding carries the exact record to publish.
+ * finding carries the exact record to publish; the fixes that replace the
+ * domain's own record all propose the same records, with every change applied.
  */
 import type { CheckContext } from '../context.js';
 import type { Fix, FixRecord } from '../report/schema.js';
 import { getMxHosts, type MxLookup } from '../lookups/mx-hosts.js';
 import { recognizeProviders } from '../providers.js';
 import { checkHost, type CheckHostResult } from '../spf/evaluate.js';
+import type { DnsAnswer, DnsClient, RRType, RecordData } from '../dns/types.js';
 import {
   LOOKUP_LIMIT,
   RECORD_OCTET_LIMIT,
-  flattenPolicy,
+  VOID_LOOKUP_LIMIT,
+  composePolicy,
+  ipTerms,
   mergeRecords,
+  redirectChainEnd,
   repairRecord,
-  splitPolicy,
   startingRecord,
   withAll,
-  withIps,
-  withoutTerms,
   type ProposedRecord,
+  type SpfEdit,
 } from '../spf/fix.js';
 import { inNetwork, parseIp, unmapIpv4 } from '../spf/ip.js';
-import { findAll, parseRecord, type ParsedRecord, type Qualifier } from '../spf/parse.js';
+import { findAll, type ParsedRecord, type Qualifier } from '../spf/parse.js';
 import { allNodes, passEveryoneIncludes, walkSpf, type SpfNode, type SpfWalk } from '../spf/walk.js';
 import { defineCheck, type Emit } from './define.js';
 
@@ -144,13 +147,6 @@ function txt(action: FixRecord['action'], name: string, value: string, current?:
   return record;
 }
 
-/** Fix records for a proposed policy: the root replaced (or added), sub-records added. */
-function policyRecords(records: readonly ProposedRecord[], current: string | undefined): FixRecord[] {
-  return records.map((record, index) =>
-    index === 0 ? (current === undefined ? txt('add', record.name, record.value) : txt('replace', record.name, record.value, current)) : txt('add', record.name, record.value),
-  );
-}
-
 /** The parent of `target` in the tree. */
 function parentOf(root: SpfNode, target: SpfNode): SpfNode | undefined {
   for (const node of allNodes(root)) if (node.children.includes(target)) return node;
@@ -180,6 +176,60 @@ function coversKnownSenders(walk: SpfWalk, mx: MxLookup, ips: readonly string[])
   return providers.every((provider) => !provider.spfInclude || included.has(provider.spfInclude));
 }
 
+/** Everything the fixes of the domain's own SPF record share: one target. */
+interface Composition {
+  /** The fix records: the domain's record replaced (or added), others removed, sub-records added. */
+  records: FixRecord[];
+  /** Every change the records make, with the finding that asks for it. */
+  edits: SpfEdit[];
+  /** Lookups before and after (absent for a new record). */
+  lookups?: { before: number; after: number };
+  warnings: string[];
+}
+
+const LOOKUP_NOTE_FIRST = new Set<string>(['spf/too-many-lookups', 'spf/record-too-long', 'spf/multiple-records']);
+
+/**
+ * The fix of one finding among those that replace the domain's SPF record:
+ * the records are the composition's (identical for each, so applying one
+ * applies all), with the finding's own summary and notes, the lookup count of
+ * the composed record, and a note naming what else the record changes.
+ */
+function composedFix(composition: Composition, id: SpfFindingId, summary: string, notes: readonly string[] = []): Fix {
+  const out: string[] = [];
+  const lookups = composition.lookups;
+  const lookupNote = lookups
+    ? `DNS lookups: ${lookups.before} before, ${lookups.after} after (limit ${LOOKUP_LIMIT}, RFC 7208 §4.6.4).`
+    : undefined;
+  if (lookupNote && LOOKUP_NOTE_FIRST.has(id)) out.push(lookupNote);
+  out.push(...notes);
+  out.push(...(composition.edits.find((edit) => edit.id === id)?.notes ?? []));
+  out.push(...composition.warnings);
+  if (lookupNote && !LOOKUP_NOTE_FIRST.has(id) && lookups!.before !== lookups!.after) out.push(lookupNote);
+  const others = composition.edits.filter((edit) => edit.id !== id);
+  if (others.length > 0) out.push(`This record also carries the other SPF changes: ${others.map((edit) => `${edit.change} (${edit.id})`).join('; ')}.`);
+  return { summary, records: composition.records.map((record) => ({ ...record })), ...(out.length > 0 ? { notes: out } : {}) };
+}
+
+/** A DNS client that answers TXT at the proposed names with the proposed records, and asks `dns` for the rest. */
+function withProposed(dns: DnsClient, records: readonly ProposedRecord[]): DnsClient {
+  const proposed = new Map(records.map((record) => [record.name.toLowerCase(), record.value]));
+  return {
+    get log() {
+      return dns.log;
+    },
+    get servers() {
+      return dns.servers;
+    },
+    query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+      const value = type === 'TXT' ? proposed.get(name.toLowerCase().replace(/\.$/, '')) : undefined;
+      if (value === undefined) return dns.query(name, type);
+      const answer: DnsAnswer<RecordData['TXT']> = { status: 'ok', records: [[value]], ttl: 0, ad: false, cnames: [] };
+      return Promise.resolve(answer as DnsAnswer<RecordData[T]>);
+    },
+  };
+}
+
 async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWalk) {
   const findings: ReturnType<Emit<SpfFindingId>>[] = [];
   const root = walk.root;
@@ -192,7 +242,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     lookups: walk.lookups,
     lookupLimit: LOOKUP_LIMIT,
     voidLookups: walk.voidLookups,
-    voidLookupLimit: 2,
+    voidLookupLimit: VOID_LOOKUP_LIMIT,
     all: walk.all?.qualifier ?? null,
     allSource: walk.all?.domain ?? null,
     networks: walk.networks,
@@ -213,11 +263,43 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
   let inconclusive: string | undefined;
   if (walk.dnsErrors.length > 0) inconclusive = `DNS failed while walking the SPF policy: ${walk.dnsErrors.join('; ')}`;
 
-  /** The record the other fixes build on, and what is published now. */
-  let base: { parsed: ParsedRecord; current?: string } | undefined;
+  // Sending IPs (--ip): check_host() for MAIL FROM postmaster@<domain> against what is published.
+  const evaluate = (dns: DnsClient, ip: string) => checkHost(dns, { ip, domain, sender: `postmaster@${domain}`, helo: domain });
+  const results = await Promise.all(ips.map(async (ip) => ({ ip, outcome: await evaluate(ctx.dns, ip) })));
+
+  /**
+   * The one target for the domain's SPF record (composePolicy): every fix that
+   * replaces the record proposes it, so fixes never undo each other.
+   */
+  let composition: Composition | undefined;
+  const compose = async (base: SpfWalk, baseEdits: SpfEdit[], current: readonly string[]): Promise<Composition | undefined> => {
+    const policy = await composePolicy({
+      domain,
+      base,
+      baseEdits,
+      safeAll: coversKnownSenders(base, mx, ips) ? '-' : '~',
+      ips,
+      rewalk: (record) => walkSpf(ctx.dns, domain, { record }),
+      evaluate: (records, ip) => evaluate(withProposed(ctx.dns, records), ip),
+    });
+    if (!policy) return undefined;
+    const [first, ...rest] = policy.records;
+    const records: FixRecord[] = [
+      txt('replace', first!.name, first!.value, current[0]),
+      // RFC 7208 §4.5: one SPF record per name; the others go.
+      ...current.slice(1).map((text) => txt('remove', domain, text, text)),
+      ...rest.map((record) => txt('add', record.name, record.value)),
+    ];
+    return { records, edits: policy.edits, lookups: { before: policy.before, after: policy.after }, warnings: policy.warnings };
+  };
+  const composes = (id: SpfFindingId) => composition?.edits.some((edit) => edit.id === id) ?? false;
 
   if (root.status === 'none' || root.status === 'nxdomain') {
     const start = startingRecord({ mxHosts, nullMx: mx.nullMx, ips });
+    const edits: SpfEdit[] = [{ id: 'spf/missing', change: 'a new record' }];
+    const added = ipTerms(ips);
+    if (added.length > 0) edits.push({ id: 'spf/ip-not-authorized', change: `${added.join(' ')} included` });
+    composition = { records: [txt('add', domain, start.value)], edits, warnings: [] };
     const notes = ['Add the ip4:/include: terms of every other service that sends mail as this domain (newsletters, CRM, invoicing) before publishing.'];
     if (mx.answer.status !== 'ok' && mx.answer.status !== 'nxdomain' && mx.answer.status !== 'nodata') notes.push(`The MX lookup failed (${mx.answer.status}); the record does not cover the MX hosts.`);
     if (start.providers.length > 0) notes.push(`Recognised from the MX hosts: ${start.providers.map((provider) => provider.name).join(', ')}.`);
@@ -225,53 +307,46 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
       emit('spf/missing', {
         message: root.status === 'nxdomain' ? `${domain} does not exist, so it publishes no SPF record` : `${domain} publishes no TXT record starting with v=spf1`,
         evidence: [`${domain} TXT: ${root.status === 'nxdomain' ? 'NXDOMAIN' : 'no v=spf1 record'}`],
-        fix: { summary: `Publish an SPF record at ${domain}`, records: [txt('add', domain, start.value)], notes },
+        fix: composedFix(composition, 'spf/missing', `Publish an SPF record at ${domain}`, notes),
       }),
     );
-    base = { parsed: parseRecord(start.value) };
   } else if (root.status === 'multiple') {
+    // The merged record is the base of every change (RFC 7208 §4.5: only one record may exist).
     const records = root.records ?? [];
-    let merged = mergeRecords(records.map((text) => repairRecord(text) ?? text));
-    const notes = [`Merged ${records.length} records into one.`];
-    let extra: ProposedRecord[] = [];
+    const merged = mergeRecords(records.map((text) => repairRecord(text) ?? text));
     const mergedWalk = await walkSpf(ctx.dns, domain, { record: merged });
     facts.merged = { record: merged, lookups: mergedWalk.lookups };
-    if (mergedWalk.lookups > LOOKUP_LIMIT) {
-      const flat = flattenPolicy(mergedWalk, domain);
-      if (flat) {
-        merged = flat.records[0]!.value;
-        extra = flat.records.slice(1);
-        notes.push(...flat.notes);
-      }
-    }
-    const fixRecords: FixRecord[] = [txt('replace', domain, merged, records[0]), ...records.slice(1).map((text) => txt('remove', domain, text, text)), ...extra.map((record) => txt('add', record.name, record.value))];
+    composition = await compose(mergedWalk, [{ id: 'spf/multiple-records', change: `the ${records.length} records merged into one` }], records);
+    const summary = `Replace the ${records.length} SPF records at ${domain} with one`;
     findings.push(
       emit('spf/multiple-records', {
         message: `${domain} publishes ${records.length} SPF records; receivers return permerror`,
         evidence: records.map((text) => `${domain} TXT "${text}"`),
-        fix: { summary: `Replace the ${records.length} SPF records at ${domain} with one`, records: fixRecords, notes },
+        fix: composition
+          ? composedFix(composition, 'spf/multiple-records', summary, [`Merged ${records.length} records into one: ${merged}`])
+          : { summary, notes: [`Merge them into one record: every mechanism once, one "all" at the end. The merged text does not parse: ${merged}`] },
       }),
     );
-    base = { parsed: parseRecord(merged), current: records[0]! };
   } else {
     const parsed = walk.parsed!;
     const rootHasErrors = parsed.errors.length > 0;
-    base = { parsed, current: root.record! };
     const nodes = allNodes(root);
+    const repaired = rootHasErrors ? repairRecord(root.record!) : null;
+    if (!rootHasErrors) composition = await compose(walk, [], [root.record!]);
+    else if (repaired) {
+      composition = await compose(await walkSpf(ctx.dns, domain, { record: repaired }), [{ id: 'spf/syntax-error', change: `the syntax corrected (${repaired})` }], [root.record!]);
+    }
 
     // Syntax errors (§4.6: any error is a permerror).
     const withErrors = nodes.filter((node) => node.syntaxErrors && node.syntaxErrors.length > 0);
     if (withErrors.length > 0) {
       const evidence = withErrors.flatMap((node) => node.syntaxErrors!.map((error) => `${node.domain}: ${error}`));
       const first = withErrors[0]!;
-      const repaired = rootHasErrors ? repairRecord(root.record!) : null;
       let fix: Fix;
-      if (repaired) {
-        fix = { summary: `Correct the SPF record of ${domain}`, records: [txt('replace', domain, repaired, root.record)] };
-        base = { parsed: parseRecord(repaired), current: root.record! };
+      if (rootHasErrors && composition) {
+        fix = composedFix(composition, 'spf/syntax-error', `Correct the SPF record of ${domain}`);
       } else if (rootHasErrors) {
         fix = { summary: `Correct ${evidence.length === 1 ? 'the term' : 'the terms'} named in the evidence in the SPF record of ${domain}` };
-        base = undefined;
       } else {
         fix = {
           summary: `Ask the owner of ${first.domain} to correct its SPF record, or remove ${first.term ?? 'the include'} from the SPF record of ${domain}`,
@@ -286,14 +361,14 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
       );
     }
 
-    // Loops.
+    // Loops (they run into the §4.6.4 lookup limit).
     const loops = nodes.filter((node) => node.status === 'loop');
     if (loops.length > 0) {
       const rootLevel = loops.filter((node) => root.children.includes(node));
-      const indexes = rootLevel.map((node) => node.termIndex!);
-      const fix: Fix = rootLevel.length > 0 && !rootHasErrors
-        ? { summary: `Remove ${rootLevel.map((node) => node.term).join(', ')} from the SPF record of ${domain}`, records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, indexes))), root.record)] }
-        : { summary: `Break the loop: remove the include or redirect that leads back (${loops[0]!.error})` };
+      const fix: Fix =
+        rootLevel.length > 0 && composition && composes('spf/loop')
+          ? composedFix(composition, 'spf/loop', `Remove ${rootLevel.map((node) => node.term).join(', ')} from the SPF record of ${domain}`)
+          : { summary: `Break the loop: remove the include or redirect that leads back (${loops[0]!.error})` };
       findings.push(
         emit('spf/loop', {
           message: `The SPF policy loops: ${loops.map((node) => node.error).join('; ')}`,
@@ -303,7 +378,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
       );
     }
 
-    // Include/redirect targets without a usable record.
+    // Include/redirect targets without a usable record (§5.2, §6.1: permerror).
     const missing = nodes.filter((node) => node.via !== 'root' && (node.status === 'none' || node.status === 'nxdomain' || node.status === 'invalid-target' || node.status === 'multiple'));
     if (missing.length > 0) {
       const describe = (node: SpfNode) =>
@@ -315,17 +390,15 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
               ? `"${node.domain}" is not a valid domain name`
               : `${node.domain} publishes no SPF record`;
       const rootLevel = missing.filter((node) => root.children.includes(node));
-      let fix: Fix;
-      if (rootLevel.length > 0 && !rootHasErrors) {
-        const indexes = rootLevel.map((node) => node.termIndex!);
-        fix = {
-          summary: `Remove ${rootLevel.map((node) => node.term).join(', ')} from the SPF record of ${domain} (or publish the missing record)`,
-          records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, indexes))), root.record)],
-          notes: ['If the term names a service you use, take the current include from its documentation instead of removing it.'],
-        };
-      } else {
-        fix = { summary: `Ask the owner of ${missing[0]!.domain} to publish one SPF record, or stop including it` };
-      }
+      const fix: Fix =
+        rootLevel.length > 0 && composition && composes('spf/include-missing')
+          ? composedFix(
+              composition,
+              'spf/include-missing',
+              `Remove ${rootLevel.map((node) => node.term).join(', ')} from the SPF record of ${domain} (or publish the missing record)`,
+              ['If the term names a service you use, take the current include from its documentation instead of removing it.'],
+            )
+          : { summary: `Ask the owner of ${missing[0]!.domain} to publish one SPF record, or stop including it` };
       findings.push(
         emit('spf/include-missing', {
           message: missing.map((node) => `${node.term}: ${describe(node)}`).join('; '),
@@ -336,49 +409,51 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     }
 
     // Lookup limit (§4.6.4), including the 10-name limit of mx.
-    const mxOver = nodes.flatMap((node) => node.terms.filter((info) => (info.mxNames ?? 0) > 10).map((info) => `${node.domain}: ${info.term} names ${info.mxNames} MX hosts (limit 10)`));
+    const mxOver = nodes.flatMap((node) =>
+      node.terms.filter((info) => (info.mxNames ?? 0) > LOOKUP_LIMIT).map((info) => ({ node, text: `${node.domain}: ${info.term} names ${info.mxNames} MX hosts (limit ${LOOKUP_LIMIT})` })),
+    );
     if (walk.lookups > LOOKUP_LIMIT || mxOver.length > 0) {
-      const flat = rootHasErrors ? null : flattenPolicy(walk, domain);
-      const fix: Fix = flat
-        ? {
-            summary: flat.within
-              ? `Replace the SPF record of ${domain} with one that needs ${flat.after} DNS lookups`
-              : `Reduce the DNS lookups of the SPF record of ${domain} (${flat.after} remain after flattening)`,
-            records: policyRecords(flat.records, root.record),
-            notes: flat.notes,
-          }
-        : { summary: `Correct the syntax errors first, then reduce the DNS lookups of ${domain} to at most ${LOOKUP_LIMIT}` };
-      if (flat) facts.proposedLookups = flat.after;
+      // The domain's own record can fix a total over the limit, or its own mx; an include's mx is its owner's.
+      const ownProblem = walk.lookups > LOOKUP_LIMIT || mxOver.some(({ node }) => node === root);
+      let fix: Fix;
+      if (ownProblem && composition) {
+        const after = composition.lookups!.after;
+        fix = composedFix(
+          composition,
+          'spf/too-many-lookups',
+          after <= LOOKUP_LIMIT
+            ? `Replace the SPF record of ${domain} with one that needs ${after} DNS lookups`
+            : `Reduce the DNS lookups of the SPF record of ${domain} (${after} remain after flattening)`,
+        );
+      } else if (ownProblem) {
+        fix = { summary: `Correct the syntax errors first, then reduce the DNS lookups of ${domain} to at most ${LOOKUP_LIMIT}` };
+      } else {
+        const owner = mxOver[0]!.node;
+        fix = { summary: `Ask the owner of ${owner.domain} to name at most ${LOOKUP_LIMIT} MX hosts in its SPF record, or remove ${owner.term ?? 'the include'} from the SPF record of ${domain}` };
+      }
       findings.push(
         emit('spf/too-many-lookups', {
           message:
             walk.lookups > LOOKUP_LIMIT
               ? `The SPF policy of ${domain} needs ${walk.lookups} DNS lookups; the limit is ${LOOKUP_LIMIT}`
-              : `${mxOver[0]}`,
-          evidence: [...lookupEvidence(walk), ...mxOver],
+              : `${mxOver[0]!.text}`,
+          evidence: [...lookupEvidence(walk), ...mxOver.map(({ text }) => text)],
           fix,
         }),
       );
-      if (flat && flat.within) base = { parsed: parseRecord(flat.records[0]!.value), current: root.record! };
     }
 
     // Void lookups (§4.6.4).
-    if (walk.voidLookups > 2) {
-      const voids = nodes.flatMap((node) => [
-        ...node.terms.filter((info) => info.void).map((info) => ({ node, info })),
-      ]);
+    if (walk.voidLookups > VOID_LOOKUP_LIMIT) {
+      const voids = nodes.flatMap((node) => [...node.terms.filter((info) => info.void).map((info) => ({ node, info }))]);
       const voidTargets = nodes.filter((node) => node.via !== 'root' && node.voidLookups > 0 && node.terms.length === 0);
-      const rootVoid = voids.filter(({ node }) => node === root).map(({ info }) => info.index);
       const fix: Fix =
-        rootVoid.length > 0 && !rootHasErrors
-          ? {
-              summary: `Remove the terms of ${domain} whose names do not resolve`,
-              records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, rootVoid))), root.record)],
-            }
+        composition && composes('spf/void-lookups')
+          ? composedFix(composition, 'spf/void-lookups', `Remove the terms of ${domain} whose names do not resolve`)
           : { summary: 'Remove the terms whose names do not resolve from the records that hold them' };
       findings.push(
         emit('spf/void-lookups', {
-          message: `The SPF policy of ${domain} makes ${walk.voidLookups} void DNS lookups; receivers may return permerror after 2`,
+          message: `The SPF policy of ${domain} makes ${walk.voidLookups} void DNS lookups; receivers may return permerror after ${VOID_LOOKUP_LIMIT}`,
           evidence: [
             ...voids.map(({ node, info }) => `${node.domain}: ${info.term} resolves to nothing`),
             ...voidTargets.map((node) => `${parentOf(root, node)?.domain ?? domain}: ${node.term} → ${node.domain} does not exist`),
@@ -393,15 +468,15 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
       const chainEnd = redirectChainEnd(root);
       const endParsed = chainEnd ? walk.parsedOf(chainEnd) : undefined;
       const safe: Qualifier = coversKnownSenders(walk, mx, ips) ? '-' : '~';
-      const allFix = (node: SpfNode, nodeParsed: ParsedRecord): Fix => {
-        const value = withAll(nodeParsed, safe);
-        const fix: Fix = {
-          summary: `End the SPF record of ${node.domain} with ${safe}all`,
-          records: [txt('replace', node.domain, value, node.record)],
-        };
-        if (safe === '~') fix.notes = ['Move to -all once every service that sends as this domain is listed.'];
-        if (node !== root) (fix.notes ??= []).push(`${node.domain} is the redirect target of ${domain}; its owner must publish this.`);
-        if (node === root) base = { parsed: parseRecord(value), current: root.record! };
+      const safeNotes = safe === '~' ? ['Move to -all once every service that sends as this domain is listed.'] : [];
+      /** The all of the domain's own record is part of the composition; a redirect target's is its owner's record. */
+      const allFix = (node: SpfNode, nodeParsed: ParsedRecord, id: SpfFindingId, extraNotes: readonly string[] = []): Fix => {
+        const summary = `End the SPF record of ${node.domain} with ${safe}all`;
+        if (node === root && composition && composes(id)) return composedFix(composition, id, summary, [...safeNotes, ...extraNotes]);
+        const fix: Fix = { summary, records: [txt('replace', node.domain, withAll(nodeParsed, safe), node.record)] };
+        const notes = [...safeNotes, ...extraNotes];
+        if (node !== root) notes.push(`${node.domain} is the redirect target of ${domain}; its owner must publish this.`);
+        if (notes.length > 0) fix.notes = notes;
         return fix;
       };
       const all = walk.all;
@@ -418,7 +493,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
             emit('spf/permissive-all', {
               message: `The SPF record of ${all.domain} ends in "${term.text}": every server passes SPF for ${domain}`,
               evidence: [`${all.domain} TXT "${chainEnd.record}"`, ...openEvidence],
-              fix: allFix(chainEnd, endParsed),
+              fix: allFix(chainEnd, endParsed, 'spf/permissive-all', open.length > 0 ? openIncludeNotes(open) : []),
             }),
           );
         } else if (all.qualifier === '?') {
@@ -426,7 +501,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
             emit('spf/neutral-all', {
               message: `The SPF record of ${all.domain} ends in "?all": mail from unlisted servers is neutral`,
               evidence: [`${all.domain} TXT "${chainEnd.record}"`],
-              fix: allFix(chainEnd, endParsed),
+              fix: allFix(chainEnd, endParsed, 'spf/neutral-all'),
             }),
           );
         }
@@ -435,7 +510,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
           emit('spf/no-all', {
             message: `The SPF record of ${chainEnd.domain} has no "all" mechanism and no redirect: unlisted servers get neutral`,
             evidence: [`${chainEnd.domain} TXT "${chainEnd.record}"`],
-            fix: allFix(chainEnd, endParsed),
+            fix: allFix(chainEnd, endParsed, 'spf/no-all'),
           }),
         );
       }
@@ -449,7 +524,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
               })
               .join('; ')}): the include matches every IP, so every server passes SPF for ${domain}`,
             evidence: openEvidence,
-            fix: openIncludeFix(domain, root, parsed, open),
+            fix: openIncludeFix(domain, root, open, composition && composes('spf/permissive-all') ? composition : undefined),
           }),
         );
       }
@@ -458,14 +533,12 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     // Deprecated ptr (§5.5).
     const ptrs = nodes.flatMap((node) => node.terms.filter((info) => /^[+\-~?]?ptr(?::|$)/i.test(info.term)).map((info) => ({ node, info })));
     if (ptrs.length > 0) {
-      const rootPtrs = ptrs.filter(({ node }) => node === root).map(({ info }) => info.index);
+      const rootPtrs = ptrs.filter(({ node }) => node === root);
       const fix: Fix =
-        rootPtrs.length > 0 && !rootHasErrors
-          ? {
-              summary: `Remove ptr from the SPF record of ${domain} and list those hosts with ip4:/ip6: or a:`,
-              records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, rootPtrs))), root.record)],
-              notes: ['Add ip4:/ip6: terms for the hosts ptr was meant to authorise before publishing.'],
-            }
+        rootPtrs.length > 0 && composition && composes('spf/ptr-mechanism')
+          ? composedFix(composition, 'spf/ptr-mechanism', `Remove ptr from the SPF record of ${domain} and list those hosts with ip4:/ip6: or a:`, [
+              'Add ip4:/ip6: terms for the hosts ptr was meant to authorise before publishing (or give their addresses with --ip to have them added).',
+            ])
           : { summary: `Ask the owner of ${ptrs[0]!.node.domain} to replace ptr with ip4:/ip6: or a: terms` };
       findings.push(
         emit('spf/ptr-mechanism', {
@@ -479,15 +552,20 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     // Record length (§3.4).
     const long = nodes.filter((node) => node.record !== undefined && Buffer.byteLength(node.record) > RECORD_OCTET_LIMIT);
     if (long.length > 0) {
-      const rootLong = long.includes(root) && !rootHasErrors ? splitPolicy(walk, domain) : null;
-      const fix: Fix =
-        rootLong && rootLong.records.length > 1
-          ? {
-              summary: `Split the SPF record of ${domain} into records of at most ${RECORD_OCTET_LIMIT} octets`,
-              records: policyRecords(rootLong.records, root.record),
-              notes: rootLong.notes,
-            }
-          : { summary: `Shorten the SPF record of ${long[0]!.domain} to at most ${RECORD_OCTET_LIMIT} octets` };
+      let fix: Fix;
+      if (long.includes(root) && composition) {
+        const split = composition.records.filter((record) => record.action === 'add').length > 0;
+        const length = Buffer.byteLength(composition.records[0]!.value);
+        fix = composedFix(
+          composition,
+          'spf/record-too-long',
+          split
+            ? `Split the SPF record of ${domain} into records of at most ${RECORD_OCTET_LIMIT} octets`
+            : `Replace the SPF record of ${domain} with one of ${length} octets`,
+        );
+      } else {
+        fix = { summary: `Shorten the SPF record of ${long[0]!.domain} to at most ${RECORD_OCTET_LIMIT} octets` };
+      }
       findings.push(
         emit('spf/record-too-long', {
           message: long.map((node) => `The SPF record of ${node.domain} is ${Buffer.byteLength(node.record!)} octets`).join('; '),
@@ -498,11 +576,8 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     }
   }
 
-  // Sending IPs (issue: --ip): check_host() for MAIL FROM postmaster@<domain>.
+  // Sending IPs that do not pass today (RFC 7208 §4).
   if (ips.length > 0) {
-    const results = await Promise.all(
-      ips.map(async (ip) => ({ ip, outcome: await checkHost(ctx.dns, { ip, domain, sender: `postmaster@${domain}`, helo: domain }) })),
-    );
     facts.ipResults = results.map(({ ip, outcome }) => ipFact(ip, outcome));
     const temp = results.filter(({ outcome }) => outcome.result === 'temperror');
     if (temp.length > 0) {
@@ -512,23 +587,18 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     const failing = results.filter(({ outcome }) => outcome.result !== 'pass' && outcome.result !== 'temperror');
     if (failing.length > 0) {
       const failingIps = failing.map(({ ip }) => ip);
+      const many = failingIps.length === 1 ? 'the sending IP' : 'the sending IPs';
       let fix: Fix = { summary: `Authorise ${failingIps.join(', ')} in the SPF record of ${domain}` };
-      if (base) {
-        // Insert before the root-level term that decided against the IP (not before "all": that is the default place).
-        const indexes = failing
-          .map(({ outcome }) => outcome.path[0])
-          .filter((step) => step && step.domain === domain && !/^[+\-~?]?all$/i.test(step.term) && !/^redirect=/i.test(step.term))
-          .map((step) => step!.index);
-        const sameRecord = base.current !== undefined && base.parsed.text === base.current;
-        const value = withIps(base.parsed, failingIps, sameRecord && indexes.length > 0 ? Math.min(...indexes) : undefined);
-        fix = {
-          summary: `Add ${failingIps.length === 1 ? 'the sending IP' : 'the sending IPs'} to the SPF record of ${domain}`,
-          records: [base.current === undefined ? txt('add', domain, value) : txt('replace', domain, value, base.current)],
-        };
-        if (!sameRecord) fix.notes = ['This record also carries the fixes of the other SPF findings.'];
-        if (failing.some(({ outcome }) => outcome.result === 'permerror')) {
-          (fix.notes ??= []).push('The policy is a permerror today: fix the other SPF findings as well, or the IPs still fail.');
-        }
+      if (composition) {
+        fix = composedFix(
+          composition,
+          'spf/ip-not-authorized',
+          composes('spf/ip-not-authorized')
+            ? `Add ${many} to the SPF record of ${domain}`
+            : `Publish the corrected SPF record of ${domain}: it passes ${many}`,
+        );
+      } else if (failing.some(({ outcome }) => outcome.result === 'permerror')) {
+        fix.notes = ['The policy is a permerror today: fix the other SPF findings as well, or the IPs still fail.'];
       }
       findings.push(
         emit('spf/ip-not-authorized', {
@@ -542,9 +612,23 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     }
   }
 
+  // The composed record, when some fix proposes it.
+  if (composition && composition.lookups && findings.some((finding) => finding.fix?.records && JSON.stringify(finding.fix.records) === JSON.stringify(composition!.records))) {
+    facts.proposedLookups = composition.lookups.after;
+  }
+
   const outcome: { findings: typeof findings; facts: Record<string, unknown>; inconclusive?: string } = { findings, facts };
   if (inconclusive) outcome.inconclusive = inconclusive;
   return outcome;
+}
+
+/** What an include that passes everyone costs, and who can fix it. */
+function openIncludeNotes(open: readonly SpfNode[][]): string[] {
+  const owners = [...new Set(open.map((path) => path[path.length - 1]!.domain))];
+  return [
+    `${owners.join(', ')} ${owners.length === 1 ? 'ends its' : 'end their'} SPF record in "+all" (or a bare "all"): only ${owners.length === 1 ? 'its owner' : 'their owners'} can change that to "~all" or "-all". Until then the include authorises every server on the internet.`,
+    'Removing an include drops the servers it authorises: if you send through that service, list its addresses with ip4:/ip6: terms instead, or put the include back once its owner has fixed the record.',
+  ];
 }
 
 /**
@@ -552,41 +636,22 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
  * -all; the domain can only drop the include (its own record's terms that
  * lead there), losing the servers the include authorises.
  */
-function openIncludeFix(domain: string, root: SpfNode, parsed: ParsedRecord, open: readonly SpfNode[][]): Fix {
+function openIncludeFix(domain: string, root: SpfNode, open: readonly SpfNode[][], composition: Composition | undefined): Fix {
   const owners = [...new Set(open.map((path) => path[path.length - 1]!.domain))];
   // The root's own terms that lead to an open record (not those of a redirect target).
-  const rootTerms = [...new Map(open.filter((path) => path[1]!.via === 'include' && root.children.includes(path[1]!)).map((path) => [path[1]!.termIndex!, path[1]!.term!])).entries()];
-  const notes = [
-    `${owners.join(', ')} ${owners.length === 1 ? 'ends its' : 'end their'} SPF record in "+all" (or a bare "all"): only ${owners.length === 1 ? 'its owner' : 'their owners'} can change that to "~all" or "-all". Until then the include authorises every server on the internet.`,
-    'Removing an include drops the servers it authorises: if you send through that service, list its addresses with ip4:/ip6: terms instead, or put the include back once its owner has fixed the record.',
-  ];
-  if (rootTerms.length === 0) {
+  const rootTerms = [...new Set(open.filter((path) => path[1]!.via === 'include' && root.children.includes(path[1]!)).map((path) => path[1]!.term!))];
+  const notes = openIncludeNotes(open);
+  if (rootTerms.length === 0 || !composition) {
     return { summary: `Have the owner of ${owners.join(', ')} end its SPF record in -all or ~all, or stop including it`, notes };
   }
-  return {
-    summary: `Remove ${rootTerms.map(([, term]) => term).join(', ')} from the SPF record of ${domain}, or have the owner of ${owners.join(', ')} end its SPF record in -all or ~all`,
-    records: [txt('replace', domain, finishRecord(parseRecord(withoutTerms(parsed, rootTerms.map(([index]) => index)))), root.record)],
+  return composedFix(
+    composition,
+    'spf/permissive-all',
+    `Remove ${rootTerms.join(', ')} from the SPF record of ${domain}, or have the owner of ${owners.join(', ')} end its SPF record in -all or ~all`,
     notes,
-  };
+  );
 }
 
-/** Adds "~all" to a record that lost its ending (after removing terms), else returns it unchanged. */
-function finishRecord(parsed: ParsedRecord): string {
-  if (findAll(parsed) || parsed.redirect) return parsed.text;
-  return withAll(parsed, '~');
-}
-
-/** Follows followed redirects from the root to the record whose "all" applies. */
-function redirectChainEnd(root: SpfNode): SpfNode | undefined {
-  let node: SpfNode | undefined = root;
-  while (node && node.status === 'ok' && !node.all) {
-    const next: SpfNode | undefined = node.children.find((child) => child.via === 'redirect');
-    if (!next) return node;
-    if (next.status !== 'ok') return undefined;
-    node = next;
-  }
-  return node && node.status === 'ok' ? node : undefined;
-}
 
 function ipFact(ip: string, outcome: CheckHostResult): Record<string, unknown> {
   const fact: Record<string, unknown> = { ip, result: outcome.result, lookups: outcome.lookups, voidLookups: outcome.voidLookups };
