@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { spfCheck } from '../src/checks/spf.js';
 import type { AuditOptions } from '../src/context.js';
+import { loadFixture, type FixtureNode, type FixtureZone } from '../src/fixture-server.js';
 import type { CheckResult, FixRecord } from '../src/report/schema.js';
+import { rankFixes } from '../src/score.js';
+import { checkHost, type SpfResult } from '../src/spf/evaluate.js';
 import type { SpfNode } from '../src/spf/walk.js';
 import { findingIds, runCheck, startFixture } from './helpers/context.js';
 
@@ -455,5 +458,202 @@ describe('spf/ip-not-authorized', () => {
     expect(result.status).toBe('error');
     expect(findingIds(result)).toEqual([]);
     expect((result.facts.ipResults as Array<{ result: string }>)[0]!.result).toBe('temperror');
+  });
+});
+
+/** The fixture with the fix records applied: what the zone holds once they are published. */
+function published(fixture: string, records: readonly FixRecord[]): FixtureZone {
+  const doc = structuredClone(loadFixture(fixture));
+  const text = (value: unknown) => (Array.isArray(value) ? value.join('') : String(value));
+  for (const record of records) {
+    const node = (doc.zone[record.name] ??= {}) as FixtureNode;
+    const txt = ((node.TXT ?? []) as Array<string | string[]>).filter((value) => record.current === undefined || text(value) !== record.current);
+    // One record of several character-strings of at most 255 octets (RFC 7208 §3.3).
+    if (record.action !== 'remove') txt.push(record.value.match(/.{1,255}/g)!);
+    node.TXT = txt;
+  }
+  return doc;
+}
+
+/** check_host() for each IP at `domain` once `records` are published (a real resolver against a local DNS server). */
+async function evaluateWith(fixture: string, domain: string, records: readonly FixRecord[], ips: readonly string[]) {
+  const env = await startFixture(published(fixture, records));
+  try {
+    const outcomes = await Promise.all(ips.map((ip) => checkHost(env.dns, { ip, domain, sender: `postmaster@${domain}`, helo: domain })));
+    const spf = await env.dns.query(domain, 'TXT');
+    const spfRecords = spf.status === 'ok' ? spf.records.map((strings) => strings.join('')).filter((value) => /^v=spf1( |$)/i.test(value)) : [];
+    return { results: Object.fromEntries(ips.map((ip, i) => [ip, outcomes[i]!.result])) as Record<string, SpfResult>, outcomes, spfRecords };
+  } finally {
+    await env.close();
+  }
+}
+
+/** The first address of every network the published policy authorises (facts.networks). */
+function authorisedBefore(result: CheckResult): string[] {
+  const networks = result.facts.networks as { ip4: string[]; ip6: string[] };
+  return [...networks.ip4, ...networks.ip6].map((network) => network.split('/')[0]!);
+}
+
+/** Every fix of the result that carries records, by finding id. */
+function recordsById(result: CheckResult): Record<string, FixRecord[]> {
+  return Object.fromEntries(result.findings.filter((finding) => finding.fix?.records).map((finding) => [finding.id, finding.fix!.records!]));
+}
+
+/** The fix of one finding names every other change the record makes (by finding id), and not its own. */
+function expectNotesNameTheOthers(result: CheckResult, ids: readonly string[]) {
+  for (const finding of result.findings) {
+    const notes = (finding.fix?.notes ?? []).join('\n');
+    for (const other of ids) {
+      if (other === finding.id) expect(notes, finding.id).not.toContain(`(${other})`);
+      else expect(notes, `${finding.id} names ${other}`).toContain(`(${other})`);
+    }
+  }
+}
+
+describe('composed fixes: every fix that replaces the SPF record proposes the same records', () => {
+  it('a dead include, ptr and ?all: one record without the include and ptr, ending in ~all', async () => {
+    const result = await check('spf-composed', 'combo.test');
+    expect(findingIds(result)).toEqual(['spf/include-missing', 'spf/neutral-all', 'spf/ptr-mechanism']);
+    const composed = [
+      replace('combo.test', 'v=spf1 mx include:_spf.mailhost.test ~all', 'v=spf1 ptr include:gone.combo.test mx include:_spf.mailhost.test ?all'),
+    ];
+    expect(recordsById(result)).toEqual({ 'spf/include-missing': composed, 'spf/neutral-all': composed, 'spf/ptr-mechanism': composed });
+    // Each finding keeps its own summary.
+    expect(new Set(result.findings.map((finding) => finding.fix!.summary)).size).toBe(3);
+    expectNotesNameTheOthers(result, ['spf/include-missing', 'spf/neutral-all', 'spf/ptr-mechanism']);
+    expect(result.facts).toMatchObject({ lookups: 4, proposedLookups: 2 });
+    // Ranked as one fix that resolves all three, led by the most severe.
+    const ranked = rankFixes([result]);
+    expect(ranked).toHaveLength(1);
+    expect(ranked[0]).toMatchObject({ findingId: 'spf/include-missing', resolves: ['spf/include-missing', 'spf/neutral-all', 'spf/ptr-mechanism'] });
+
+    // Published, the record passes every network it authorised before and softfails the rest.
+    const before = authorisedBefore(result);
+    expect(before).toEqual(['192.0.2.60', '198.51.100.0']);
+    const { results } = await evaluateWith('spf-composed', 'combo.test', composed, [...before, '203.0.113.99']);
+    expect(results).toEqual({ '192.0.2.60': 'pass', '198.51.100.0': 'pass', '203.0.113.99': 'softfail' });
+  });
+
+  it('the same with three void lookups and 17 lookups: removals first, then flattening and splitting into _spfN sub-records', async () => {
+    const result = await check('spf-composed', 'flat.test');
+    const ids = ['spf/include-missing', 'spf/neutral-all', 'spf/ptr-mechanism', 'spf/too-many-lookups', 'spf/void-lookups'];
+    expect(findingIds(result)).toEqual(ids);
+    expect(result.facts).toMatchObject({ lookups: 17, voidLookups: 3, proposedLookups: 3 });
+    const cloud = (first: number, last: number) => {
+      const terms: string[] = [];
+      for (let i = 1; i <= 10; i++) for (let j = 1; j <= 4; j++) terms.push(`ip4:10.${i}.${j}.0/24`);
+      return terms.slice(first, last).join(' ');
+    };
+    const composed = [
+      replace(
+        'flat.test',
+        'v=spf1 include:_spf1.flat.test include:_spf2.flat.test include:_spf.mailhost.test ~all',
+        'v=spf1 ptr a a:old1.flat.test a:old2.flat.test include:gone.flat.test include:_spf.cloud.test include:_spf.mailhost.test ?all',
+      ),
+      add('_spf1.flat.test', `v=spf1 ip4:192.0.2.70 ${cloud(0, 26)} -all`),
+      add('_spf2.flat.test', `v=spf1 ${cloud(26, 40)} -all`),
+    ];
+    expect(recordsById(result)).toEqual(Object.fromEntries(ids.map((id) => [id, composed])));
+    for (const record of composed) expect(Buffer.byteLength(record.value)).toBeLessThanOrEqual(450);
+    expectNotesNameTheOthers(result, ids);
+    // The lookup count of the composed record, first in the lookup finding's notes.
+    const tooMany = result.findings.find((finding) => finding.id === 'spf/too-many-lookups')!;
+    expect(tooMany.fix!.notes![0]).toContain('17 before, 3 after');
+    // The void-lookup change names only the void a: terms: the dead include is the include-missing change.
+    const voidNotes = result.findings.find((finding) => finding.id === 'spf/include-missing')!.fix!.notes!.join('\n');
+    expect(voidNotes).toContain('a:old1.flat.test, a:old2.flat.test removed (spf/void-lookups)');
+    // One ranked fix, led by the critical finding.
+    expect(rankFixes([result]).map((fix) => fix.resolves)).toEqual([['spf/too-many-lookups', 'spf/include-missing', 'spf/void-lookups', 'spf/neutral-all', 'spf/ptr-mechanism']]);
+
+    const before = authorisedBefore(result);
+    expect(before).toHaveLength(42);
+    const { results, outcomes } = await evaluateWith('spf-composed', 'flat.test', composed, [...before, '203.0.113.99']);
+    expect(Object.entries(results).filter(([, value]) => value !== 'pass').map(([ip]) => ip)).toEqual(['203.0.113.99']);
+    expect(results['203.0.113.99']).toBe('softfail');
+    // Within the limit for every client (RFC 7208 §4.6.4).
+    expect(Math.max(...outcomes.map((outcome) => outcome.lookups))).toBeLessThanOrEqual(3);
+  });
+
+  it('a sending IP joins the composed record (flattened with the other ip4 terms) and every fix carries it', async () => {
+    const result = await check('spf-composed', 'flat.test', { ips: ['203.0.113.200'] });
+    const records = recordsById(result);
+    expect(Object.keys(records).sort()).toEqual([
+      'spf/include-missing',
+      'spf/ip-not-authorized',
+      'spf/neutral-all',
+      'spf/ptr-mechanism',
+      'spf/too-many-lookups',
+      'spf/void-lookups',
+    ]);
+    const composed = records['spf/ip-not-authorized']!;
+    for (const value of Object.values(records)) expect(value).toEqual(composed);
+    expect(composed.map((record) => record.name)).toEqual(['flat.test', '_spf1.flat.test', '_spf2.flat.test']);
+    expect(composed[2]!.value.endsWith(' ip4:203.0.113.200 -all')).toBe(true);
+    expect(rankFixes([result])).toHaveLength(1);
+    const { results } = await evaluateWith('spf-composed', 'flat.test', composed, ['203.0.113.200', '192.0.2.70', '10.10.4.1']);
+    expect(results).toEqual({ '203.0.113.200': 'pass', '192.0.2.70': 'pass', '10.10.4.1': 'pass' });
+  });
+
+  it('over 10 lookups only until the dead include and ptr go: nothing is flattened', async () => {
+    const result = await check('spf-composed', 'slim.test');
+    const ids = ['spf/include-missing', 'spf/ptr-mechanism', 'spf/too-many-lookups'];
+    expect(findingIds(result)).toEqual(ids);
+    const composed = [replace('slim.test', 'v=spf1 include:_spf.nine.test -all', 'v=spf1 ptr include:gone.slim.test include:_spf.nine.test -all')];
+    expect(recordsById(result)).toEqual(Object.fromEntries(ids.map((id) => [id, composed])));
+    expect(result.facts).toMatchObject({ lookups: 11, proposedLookups: 9 });
+    expect(result.findings.find((finding) => finding.id === 'spf/too-many-lookups')!.fix!.notes![0]).toContain('11 before, 9 after');
+    const before = authorisedBefore(result);
+    expect(before).toHaveLength(8);
+    const { results, outcomes } = await evaluateWith('spf-composed', 'slim.test', composed, [...before, '192.0.2.1']);
+    expect(Object.entries(results).filter(([, value]) => value !== 'pass').map(([ip]) => ip)).toEqual(['192.0.2.1']);
+    expect(results['192.0.2.1']).toBe('fail');
+    expect(Math.max(...outcomes.map((outcome) => outcome.lookups))).toBe(9);
+  });
+
+  it('several records: the merged record is the base, cleaned like any other, and the IP fix removes the other record too', async () => {
+    const result = await check('spf-composed', 'multicombo.test', { ips: ['203.0.113.8'] });
+    expect(findingIds(result)).toEqual(['spf/ip-not-authorized', 'spf/multiple-records']);
+    const composed = [
+      replace('multicombo.test', 'v=spf1 ip4:192.0.2.80 ip4:203.0.113.8 ~all', 'v=spf1 ptr include:gone.multicombo.test ~all'),
+      { action: 'remove' as const, name: 'multicombo.test', type: 'TXT', value: 'v=spf1 ip4:192.0.2.80 -all', current: 'v=spf1 ip4:192.0.2.80 -all' },
+    ];
+    expect(recordsById(result)).toEqual({ 'spf/ip-not-authorized': composed, 'spf/multiple-records': composed });
+    expect(result.facts).toMatchObject({ merged: { record: 'v=spf1 ptr include:gone.multicombo.test ip4:192.0.2.80 ~all', lookups: 2 }, proposedLookups: 0 });
+    // The other changes of the merged record are named, though only the merge is a finding here.
+    const notes = result.findings.find((finding) => finding.id === 'spf/multiple-records')!.fix!.notes!.join('\n');
+    expect(notes).toContain('(spf/include-missing)');
+    expect(notes).toContain('(spf/ptr-mechanism)');
+    expect(notes).toContain('(spf/ip-not-authorized)');
+    expect(rankFixes([result])).toHaveLength(1);
+    const { results, spfRecords } = await evaluateWith('spf-composed', 'multicombo.test', composed, ['192.0.2.80', '203.0.113.8', '198.51.100.1']);
+    expect(spfRecords).toEqual(['v=spf1 ip4:192.0.2.80 ip4:203.0.113.8 ~all']);
+    expect(results).toEqual({ '192.0.2.80': 'pass', '203.0.113.8': 'pass', '198.51.100.1': 'softfail' });
+  });
+
+  it('a repairable syntax error is the base: the corrected record without ptr and the dead include', async () => {
+    const result = await check('spf-composed', 'dashcombo.test');
+    const ids = ['spf/include-missing', 'spf/ptr-mechanism', 'spf/syntax-error'];
+    expect(findingIds(result)).toEqual(ids);
+    const composed = [replace('dashcombo.test', 'v=spf1 ip4:192.0.2.1 -all', 'v=spf1 ptr ip4:192.0.2.1 include:gone.dashcombo.test \u2013all')];
+    expect(recordsById(result)).toEqual(Object.fromEntries(ids.map((id) => [id, composed])));
+    expectNotesNameTheOthers(result, ids);
+    const { results } = await evaluateWith('spf-composed', 'dashcombo.test', composed, ['192.0.2.1', '192.0.2.2']);
+    expect(results).toEqual({ '192.0.2.1': 'pass', '192.0.2.2': 'fail' });
+  });
+
+  it('an IP that passes today only through "+all" is added when the composed record ends in ~all', async () => {
+    const result = await check('spf-permissive-all', 'open.test', { ips: ['203.0.113.5'] });
+    // It passes today: no spf/ip-not-authorized, but the fix must not lock it out.
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    const composed = [replace('open.test', 'v=spf1 ip4:192.0.2.0/24 ip4:203.0.113.5 ~all', 'v=spf1 ip4:192.0.2.0/24 +all')];
+    expect(fixOf(result, 'spf/permissive-all')).toEqual(composed);
+    const { results } = await evaluateWith('spf-permissive-all', 'open.test', composed, ['203.0.113.5', '192.0.2.9', '198.51.100.9']);
+    expect(results).toEqual({ '203.0.113.5': 'pass', '192.0.2.9': 'pass', '198.51.100.9': 'softfail' });
+  });
+
+  it('a fix for a record the domain does not publish (a redirect target) stays separate', async () => {
+    const result = await check('spf-permissive-all', 'viaredirect.test', { ips: ['203.0.113.5'] });
+    expect(findingIds(result)).toEqual(['spf/permissive-all']);
+    expect(fixOf(result, 'spf/permissive-all')![0]!.name).toBe('_spf.viaredirect.test');
   });
 });

@@ -182,8 +182,8 @@ interface Composition {
   records: FixRecord[];
   /** Every change the records make, with the finding that asks for it. */
   edits: SpfEdit[];
-  /** Lookups before and after (absent for a new record). */
-  lookups?: { before: number; after: number };
+  /** Lookups of the base record (`label` says which: "before", "in the merged record") and of the composed policy; absent for a new record. */
+  lookups?: { before: number; after: number; label: string };
   warnings: string[];
 }
 
@@ -199,7 +199,7 @@ function composedFix(composition: Composition, id: SpfFindingId, summary: string
   const out: string[] = [];
   const lookups = composition.lookups;
   const lookupNote = lookups
-    ? `DNS lookups: ${lookups.before} before, ${lookups.after} after (limit ${LOOKUP_LIMIT}, RFC 7208 §4.6.4).`
+    ? `DNS lookups: ${lookups.before} ${lookups.label}, ${lookups.after} after (limit ${LOOKUP_LIMIT}, RFC 7208 §4.6.4).`
     : undefined;
   if (lookupNote && LOOKUP_NOTE_FIRST.has(id)) out.push(lookupNote);
   out.push(...notes);
@@ -290,7 +290,8 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
       ...current.slice(1).map((text) => txt('remove', domain, text, text)),
       ...rest.map((record) => txt('add', record.name, record.value)),
     ];
-    return { records, edits: policy.edits, lookups: { before: policy.before, after: policy.after }, warnings: policy.warnings };
+    const label = current.length > 1 ? 'in the merged record' : 'before';
+    return { records, edits: policy.edits, lookups: { before: policy.before, after: policy.after, label }, warnings: policy.warnings };
   };
   const composes = (id: SpfFindingId) => composition?.edits.some((edit) => edit.id === id) ?? false;
 
@@ -334,7 +335,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     const repaired = rootHasErrors ? repairRecord(root.record!) : null;
     if (!rootHasErrors) composition = await compose(walk, [], [root.record!]);
     else if (repaired) {
-      composition = await compose(await walkSpf(ctx.dns, domain, { record: repaired }), [{ id: 'spf/syntax-error', change: `the syntax corrected (${repaired})` }], [root.record!]);
+      composition = await compose(await walkSpf(ctx.dns, domain, { record: repaired }), [{ id: 'spf/syntax-error', change: 'the syntax errors corrected' }], [root.record!]);
     }
 
     // Syntax errors (§4.6: any error is a permerror).

@@ -571,9 +571,10 @@ export async function composePolicy(input: ComposeInput): Promise<ComposedPolicy
   // 1. Terms that cannot work, removed.
   const removedBy = new Map<number, string>();
   const remove = (id: string, indexes: readonly number[]) => {
-    const unique = [...new Set(indexes)].sort((x, y) => x - y);
+    // A term already removed for another finding is named once, under that finding.
+    const unique = [...new Set(indexes)].filter((index) => !removedBy.has(index)).sort((x, y) => x - y);
     if (unique.length === 0) return;
-    for (const index of unique) if (!removedBy.has(index)) removedBy.set(index, id);
+    for (const index of unique) removedBy.set(index, id);
     record(id, `${unique.map((index) => parsed.terms.find((term) => term.index === index)!.text).join(', ')} removed`);
   };
   const children = root.children;
