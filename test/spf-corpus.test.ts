@@ -136,6 +136,27 @@ describe.skipIf(!present)('SPF analysis over the mxmap municipality corpus', () 
     }
   });
 
+  it('proposes one record set for every fix that replaces the domain\'s record, and every proposed record parses', () => {
+    let composedResults = 0;
+    for (const { entry, result } of results) {
+      const replacing = result.findings.filter((finding) => finding.fix?.records?.some((record) => record.name === entry.domain));
+      const sets = new Set(replacing.map((finding) => JSON.stringify(finding.fix!.records)));
+      expect(sets.size, `${entry.domain}: ${replacing.map((finding) => finding.id).join(', ')}`).toBeLessThanOrEqual(1);
+      if (replacing.length > 1) composedResults++;
+      for (const finding of result.findings) {
+        for (const record of finding.fix?.records ?? []) {
+          if (record.action === 'remove') continue;
+          expect(parseRecord(record.value).errors, `${entry.domain} ${finding.id}: ${record.value}`).toEqual([]);
+          // RFC 7208 §3.4: a proposed record stays within 450 octets, unless the published one already was longer.
+          if (Buffer.byteLength(record.value) > 450) expect(Buffer.byteLength(record.value), entry.domain).toBeLessThanOrEqual(Buffer.byteLength(record.current ?? ''));
+        }
+      }
+    }
+    // The corpus has domains with several fixable problems in their own record.
+    expect(composedResults).toBeGreaterThan(0);
+    if (process.env.SPF_CORPUS_STATS) process.stderr.write(`domains whose fixes compose: ${composedResults}\n`);
+  });
+
   it('rejects the entry with an empty domain as a usage error', async () => {
     const empty = entries.find((entry) => entry.domain === '')!;
     const outcome = await spfCommand({ domain: empty.domain, format: 'json', color: false }, fixture.dns);
