@@ -172,6 +172,14 @@ describe('spf/too-many-lookups', () => {
     for (const record of records) expect(Buffer.byteLength(record.value)).toBeLessThanOrEqual(450);
   });
 
+  it('proposes no record when nothing can be flattened (11 exists terms with macros)', async () => {
+    const result = await check('spf-too-many-lookups', 'manyexists.test');
+    expect(findingIds(result)).toEqual(['spf/too-many-lookups']);
+    expect(result.facts.lookups).toBe(11);
+    expect(result.findings[0]!.fix?.records).toBeUndefined();
+    expect(result.facts.proposedLookups).toBeUndefined();
+  });
+
   it('counts an mx term naming more than 10 hosts and resolves every host in the fix', async () => {
     const result = await check('spf-mx-limit', 'manymx.test');
     expect(findingIds(result)).toEqual(['spf/too-many-lookups']);
@@ -358,6 +366,16 @@ describe('spf/ptr-mechanism and spf/record-too-long', () => {
       add('_spf1.long.test', `v=spf1 ${ips(1, 29)} -all`),
       add('_spf2.long.test', `v=spf1 ${ips(30, 30)} -all`),
     ]);
+  });
+});
+
+describe('spf/record-too-long without terms to move', () => {
+  it('proposes no record when the composed record would be the published one', async () => {
+    const result = await check('spf-record-too-long', 'verbose.test');
+    expect(findingIds(result)).toEqual(['spf/record-too-long']);
+    expect(Buffer.byteLength(result.facts.record as string)).toBe(471);
+    expect(result.findings[0]!.fix?.records).toBeUndefined();
+    expect(result.facts.proposedLookups).toBeUndefined();
   });
 });
 

@@ -284,6 +284,8 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     });
     if (!policy) return undefined;
     const [first, ...rest] = policy.records;
+    // Nothing to change (a long record without ip terms to move, say): no record to propose.
+    if (rest.length === 0 && current.length === 1 && first!.value === current[0]) return undefined;
     const records: FixRecord[] = [
       txt('replace', first!.name, first!.value, current[0]),
       // RFC 7208 §4.5: one SPF record per name; the others go.
@@ -426,8 +428,11 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
             ? `Replace the SPF record of ${domain} with one that needs ${after} DNS lookups`
             : `Reduce the DNS lookups of the SPF record of ${domain} (${after} remain after flattening)`,
         );
-      } else if (ownProblem) {
+      } else if (ownProblem && rootHasErrors) {
         fix = { summary: `Correct the syntax errors first, then reduce the DNS lookups of ${domain} to at most ${LOOKUP_LIMIT}` };
+      } else if (ownProblem) {
+        // Nothing can be flattened: exists, macros, ptr or records that could not be read.
+        fix = { summary: `Remove or replace the terms that cost DNS lookups in the SPF record of ${domain} until at most ${LOOKUP_LIMIT} remain` };
       } else {
         const owner = mxOver[0]!.node;
         fix = { summary: `Ask the owner of ${owner.domain} to name at most ${LOOKUP_LIMIT} MX hosts in its SPF record, or remove ${owner.term ?? 'the include'} from the SPF record of ${domain}` };
@@ -554,7 +559,7 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     const long = nodes.filter((node) => node.record !== undefined && Buffer.byteLength(node.record) > RECORD_OCTET_LIMIT);
     if (long.length > 0) {
       let fix: Fix;
-      if (long.includes(root) && composition) {
+      if (long.includes(root) && composition && Buffer.byteLength(composition.records[0]!.value) <= RECORD_OCTET_LIMIT) {
         const split = composition.records.filter((record) => record.action === 'add').length > 0;
         const length = Buffer.byteLength(composition.records[0]!.value);
         fix = composedFix(
@@ -594,9 +599,11 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
         fix = composedFix(
           composition,
           'spf/ip-not-authorized',
-          composes('spf/ip-not-authorized')
-            ? `Add ${many} to the SPF record of ${domain}`
-            : `Publish the corrected SPF record of ${domain}: it passes ${many}`,
+          composition.records[0]!.action === 'add'
+            ? `Publish an SPF record at ${domain} that authorises ${many}`
+            : composes('spf/ip-not-authorized')
+              ? `Add ${many} to the SPF record of ${domain}`
+              : `Publish the corrected SPF record of ${domain}: it passes ${many}`,
         );
       } else if (failing.some(({ outcome }) => outcome.result === 'permerror')) {
         fix.notes = ['The policy is a permerror today: fix the other SPF findings as well, or the IPs still fail.'];

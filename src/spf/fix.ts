@@ -629,7 +629,8 @@ export async function composePolicy(input: ComposeInput): Promise<ComposedPolicy
     }
     if (walk.root.status === 'ok' && Buffer.byteLength(value) > RECORD_OCTET_LIMIT) {
       const split = splitPolicy(walk, domain);
-      if (split && split.records.length > 1) {
+      // A split that leaves the record itself over the limit helps nobody.
+      if (split && split.records.length > 1 && Buffer.byteLength(split.records[0]!.value) <= RECORD_OCTET_LIMIT) {
         const change = `ip4/ip6 terms moved to ${split.records.slice(1).map((sub) => sub.name).join(', ')}`;
         return { records: split.records, after: split.after, edit: { id: 'spf/record-too-long', change, notes: split.notes }, warnings: split.warnings };
       }
