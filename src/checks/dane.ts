@@ -8,7 +8,7 @@
  * and 2; RFC 7672 §3.1). A mismatch means DANE-aware senders do not deliver.
  */
 import { defineCheck } from './define.js';
-import { getMxHosts, getMxList } from '../lookups/mx-hosts.js';
+import { NO_MAIL_SKIP, getMxHosts, getMxList } from '../lookups/mx-hosts.js';
 import { getSmtpProbe, hostAddresses } from '../lookups/smtp-probes.js';
 import { dnssecView, recordAuthentication, type RecordAuthentication, type ZoneDnssec } from '../lookups/dnssec.js';
 import { isDnsFailure, type DnsAnswer, type TlsaData } from '../dns/types.js';
@@ -85,8 +85,8 @@ export const daneCheck = defineCheck({
     // The TLSA names need only the MX host names; addresses are awaited below, for the probes.
     const mx = await getMxList(ctx);
     if (isDnsFailure(mx.answer)) return { findings: [], facts: {}, inconclusive: `MX lookup for ${ctx.domain} failed (${mx.answer.status})` };
-    if (mx.nullMx) return { findings: [], facts: {}, skipped: 'the domain publishes a null MX: it accepts no mail' };
-    if (mx.records.length === 0) return { findings: [], facts: {}, skipped: 'the domain publishes no MX records' };
+    if (mx.nullMx) return { findings: [], facts: {}, skipped: NO_MAIL_SKIP.nullMx };
+    if (mx.records.length === 0) return { findings: [], facts: {}, skipped: NO_MAIL_SKIP.noMx };
 
     const exchanges = mx.records.filter((host, index, all) => all.findIndex((other) => other.exchange === host.exchange) === index);
     const answers = await Promise.all(

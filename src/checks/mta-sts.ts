@@ -9,7 +9,7 @@
  * full policy file, generated from the domain's MX hosts.
  */
 import { defineCheck } from './define.js';
-import { getMxList } from '../lookups/mx-hosts.js';
+import { NO_MAIL_SKIP, getMxList } from '../lookups/mx-hosts.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { Finding, Fix } from '../report/schema.js';
 import { looksLikeStsRecord, parseStsRecord, stsRecordValue } from '../mta-sts/record.js';
@@ -134,8 +134,8 @@ export const mtaStsCheck = defineCheck({
     const facts: Record<string, unknown> = { recordName, policyUrl };
     if (isDnsFailure(txt)) return { findings: [], facts, inconclusive: `TXT lookup for ${recordName} failed (${txt.status})` };
     if (isDnsFailure(mx.answer)) return { findings: [], facts, inconclusive: `MX lookup for ${ctx.domain} failed (${mx.answer.status})` };
-    if (mx.nullMx) return { findings: [], facts, skipped: 'the domain publishes a null MX: it accepts no mail' };
-    if (mx.records.length === 0) return { findings: [], facts, skipped: 'the domain publishes no MX records' };
+    if (mx.nullMx) return { findings: [], facts, skipped: NO_MAIL_SKIP.nullMx };
+    if (mx.records.length === 0) return { findings: [], facts, skipped: NO_MAIL_SKIP.noMx };
 
     const mxHosts = [...new Set(mx.records.map((record) => record.exchange))];
     facts.mxHosts = mxHosts;

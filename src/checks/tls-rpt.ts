@@ -4,7 +4,7 @@
  * destinations where senders deliver their daily TLS failure reports.
  */
 import { defineCheck } from './define.js';
-import { getMxHosts } from '../lookups/mx-hosts.js';
+import { NO_MAIL_SKIP, getMxHosts } from '../lookups/mx-hosts.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { Finding, Fix } from '../report/schema.js';
 
@@ -127,7 +127,7 @@ export const tlsRptCheck = defineCheck({
     const name = `_smtp._tls.${ctx.domain}`;
     const [mx, txt] = await Promise.all([getMxHosts(ctx), ctx.dns.query(name, 'TXT')]);
     const facts: Record<string, unknown> = { recordName: name };
-    if (mx.nullMx) return { findings: [], facts, skipped: 'the domain publishes a null MX: it accepts no mail' };
+    if (mx.nullMx) return { findings: [], facts, skipped: NO_MAIL_SKIP.nullMx };
     if (isDnsFailure(txt)) return { findings: [], facts, inconclusive: `TXT lookup for ${name} failed (${txt.status})` };
 
     const texts = txt.status === 'ok' ? txt.records.map((strings) => strings.join('')) : [];

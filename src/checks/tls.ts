@@ -12,6 +12,7 @@
  */
 import { defineCheck } from './define.js';
 import { getSmtpProbes, type ProbedHost } from '../lookups/smtp-probes.js';
+import { NO_MAIL_SKIP } from '../lookups/mx-hosts.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { Finding } from '../report/schema.js';
 import type { CertificateInfo, SmtpProbeResult, TlsSession } from '../net/types.js';
@@ -141,8 +142,8 @@ export const tlsCheck = defineCheck({
     if (isDnsFailure(mx.answer)) {
       return { findings: [], facts: { port }, inconclusive: `MX lookup for ${ctx.domain} failed (${mx.answer.status})` };
     }
-    if (mx.nullMx) return { findings: [], facts: { port, nullMx: true }, skipped: 'the domain publishes a null MX: it accepts no mail' };
-    if (hosts.length === 0) return { findings: [], facts: { port }, skipped: 'the domain publishes no MX records' };
+    if (mx.nullMx) return { findings: [], facts: { port, nullMx: true }, skipped: NO_MAIL_SKIP.nullMx };
+    if (hosts.length === 0) return { findings: [], facts: { port }, skipped: NO_MAIL_SKIP.noMx };
 
     const now = Date.now();
     const facts = { port, hosts: hosts.map(hostFacts) };

@@ -10,6 +10,13 @@
 import type { CheckContext } from '../context.js';
 import type { DnsAnswer, MxData } from '../dns/types.js';
 
+/** Why a check about receiving mail does not apply to the domain (status skipped). */
+export const NO_MAIL_SKIP = {
+  /** RFC 7505 §3: a null MX says the domain accepts no mail. */
+  nullMx: 'the domain publishes a null MX: it accepts no mail',
+  noMx: 'the domain publishes no MX records',
+} as const;
+
 export interface MxHost {
   /** Exchange name, lower case, no trailing dot. */
   exchange: string;
