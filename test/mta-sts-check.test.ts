@@ -155,6 +155,14 @@ describe('mta-sts check', () => {
       const result = await audit(domain, domain === 'sts-hang.test' ? { probeTimeoutMs: 300 } : {});
       const fix = result.findings[0]!.fix!;
       expect((result.facts.policy as { failure?: string } | undefined)?.failure, domain).toBe(failure);
+      if (failure === 'tls') {
+        // Only the certificate is wrong: no record, no new policy or id that could weaken what is published.
+        expect(fix.records, domain).toBeUndefined();
+        expect(fix.files, domain).toBeUndefined();
+        expect(fix.summary).toBe(`Install a certificate valid for mta-sts.${domain} on its HTTPS server`);
+        expect(fix.notes![0], domain).toContain(observed);
+        continue;
+      }
       const addressRecords = fix.records!.filter((record) => record.type === 'A' || record.type === 'AAAA');
       if (failure === 'no-address') {
         expect(addressRecords).toEqual([{ action: 'add', name: `mta-sts.${domain}`, type: 'A', value: '<POLICY-SERVER-IPV4>' }]);
@@ -165,6 +173,12 @@ describe('mta-sts check', () => {
       }
       if (observed) expect(fix.notes![0], domain).toContain(observed);
     }
+  });
+
+  it('lists an aliased MX host and the host it points to, so the mx fix and this one agree', async () => {
+    const result = await audit('sts-alias.test');
+    const file = result.findings[0]!.fix!.files![0]!;
+    expect(file.content.split('\r\n').filter((line) => line.startsWith('mx:'))).toEqual(['mx: mail.sts-alias.test', 'mx: mx.hosting.test']);
   });
 
   it('does not follow redirects', async () => {

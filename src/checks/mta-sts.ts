@@ -9,7 +9,8 @@
  * full policy file, generated from the domain's MX hosts.
  */
 import { defineCheck } from './define.js';
-import { NO_MAIL_SKIP, getMxList } from '../lookups/mx-hosts.js';
+import { NO_MAIL_SKIP, getMxHosts, getMxList } from '../lookups/mx-hosts.js';
+import type { CheckContext } from '../context.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { Finding, Fix } from '../report/schema.js';
 import { looksLikeStsRecord, parseStsRecord, stsRecordValue } from '../mta-sts/record.js';
@@ -139,6 +140,11 @@ export const mtaStsCheck = defineCheck({
 
     const mxHosts = [...new Set(mx.records.map((record) => record.exchange))];
     facts.mxHosts = mxHosts;
+    // The names a proposed policy lists: every MX exchange, and for an alias also the
+    // canonical host its CNAME ends at. The mx check proposes pointing an aliased MX at
+    // that host (RFC 2181 §10.3), and senders match the MX record's name against the
+    // policy (RFC 8461 §4.1): listing both keeps the policy valid before and after.
+    const policyHosts = await namesForPolicy(ctx, mxHosts);
     const texts = txt.status === 'ok' ? txt.records.map((strings) => strings.join('')) : [];
     // RFC 8461 §3.1: records that do not begin with "v=STSv1" are discarded.
     const candidates = texts.filter(looksLikeStsRecord);
@@ -147,7 +153,7 @@ export const mtaStsCheck = defineCheck({
 
     const findings: Finding[] = [];
     const fixFor = (mode: StsMode, maxAge: number, summary: string, currentRecord: string | undefined, situation: PolicySituation): Fix => {
-      const content = policyText(mode, mxHosts, maxAge);
+      const content = policyText(mode, policyHosts, maxAge);
       const value = stsRecordValue(policyId(content));
       const noAddress = situation.kind === 'no-address';
       return {
@@ -190,7 +196,7 @@ export const mtaStsCheck = defineCheck({
           ? candidates.map((text) => `${recordName} TXT "${text}"`)
           : [`${recordName} TXT "${candidates[0]}"`, ...parsed[0]!.errors];
       // Keep a valid id of the user's where there is one; the policy decides the rest below.
-      const repairedId = parsed.find((record) => record.id !== undefined)?.id ?? policyId(policyText('testing', mxHosts, RECOMMENDED_MAX_AGE));
+      const repairedId = parsed.find((record) => record.id !== undefined)?.id ?? policyId(policyText('testing', policyHosts, RECOMMENDED_MAX_AGE));
       const fix: Fix = {
         summary: candidates.length > 1 ? `Keep a single MTA-STS record at ${recordName}` : `Correct the MTA-STS record at ${recordName}`,
         records: [
@@ -248,8 +254,23 @@ export const mtaStsCheck = defineCheck({
           return unreachable(response.message, evidence, { kind: 'connect', detail: response.message }, `Make the HTTPS server of ${policyHost} reachable and serve the MTA-STS policy at ${policyUrl}`);
         case 'timeout':
           return unreachable(response.message, evidence, { kind: 'timeout', detail: response.message }, `Make the HTTPS server of ${policyHost} answer and serve the MTA-STS policy at ${policyUrl}`);
-        case 'tls-error':
-          return unreachable(response.message, evidence, { kind: 'tls', detail: response.message }, `Install a certificate valid for ${policyHost} on its HTTPS server`);
+        case 'tls-error': {
+          // Only the certificate is wrong: the policy behind it may well be in force (enforce,
+          // say), so the fix is the certificate alone. Never a new policy or id, which could
+          // weaken what is published (RFC 8461 §3.3: the host needs a valid certificate).
+          policyFacts.failure = 'tls';
+          findings.push(
+            emit('mta-sts/policy-unreachable', {
+              message: `The MTA-STS policy at ${policyUrl} cannot be fetched: ${response.message}`,
+              evidence,
+              fix: {
+                summary: `Install a certificate valid for ${policyHost} on its HTTPS server`,
+                notes: [servingNote({ kind: 'tls', detail: response.message }, policyUrl, policyHost), 'Keep the published TXT record and policy as they are: only the certificate changes.'],
+              },
+            }),
+          );
+          return { findings, facts };
+        }
         case 'http-error':
           return unreachable(response.message, evidence, { kind: 'http-error', detail: response.message }, `Serve the MTA-STS policy at ${policyUrl}`);
       }
@@ -339,3 +360,15 @@ export const mtaStsCheck = defineCheck({
     return { findings, facts };
   },
 });
+
+/** The MX exchanges, each followed by the canonical name it is an alias of (if any). */
+async function namesForPolicy(ctx: CheckContext, exchanges: readonly string[]): Promise<string[]> {
+  const { hosts } = await getMxHosts(ctx);
+  const names: string[] = [];
+  for (const exchange of exchanges) {
+    names.push(exchange);
+    const canonical = hosts.find((host) => host.exchange === exchange)?.canonical;
+    if (canonical && !names.includes(canonical) && !exchanges.includes(canonical)) names.push(canonical);
+  }
+  return names;
+}
