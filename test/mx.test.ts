@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { mxCheck } from '../src/checks/mx.js';
 import type { CheckResult } from '../src/report/schema.js';
-import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
+import { findingById, findingIds, runCheck, startFixture, useFixture } from './helpers/context.js';
 
 const FIXTURES = [
   'mx-healthy',
@@ -238,6 +238,25 @@ describe('mx/unresolvable-target', () => {
       },
     ]);
     expect(Object.keys(unresolvable.fix?.placeholders ?? {})).toEqual(['MAIL-SERVER-IPV4']);
+  });
+
+  it('the only MX is corrected, never removed: removing it would leave the domain without MX', async () => {
+    const zone = {
+      zone: {
+        'only-mx-dead.test': { MX: [[10, 'mx.gone-provider.test']] },
+      },
+    };
+    const own = await startFixture(zone, { timeoutMs: 2000, retries: 0 });
+    try {
+      const result = await runCheck(mxCheck, own.ctx('only-mx-dead.test'));
+      const unresolvable = findingById(result, 'mx/unresolvable-target');
+      expect(unresolvable.fix?.records).toEqual([
+        { action: 'replace', name: 'only-mx-dead.test', type: 'MX', value: '10 <MAIL-HOST>', current: '10 mx.gone-provider.test' },
+      ]);
+      expect(Object.keys(unresolvable.fix?.placeholders ?? {})).toEqual(['MAIL-HOST']);
+    } finally {
+      await own.close();
+    }
   });
 
   it('a timed-out host is not unresolvable', async () => {

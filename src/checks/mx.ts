@@ -256,6 +256,18 @@ export const mxCheck = defineCheck({
               current: `${host.preference} ${host.exchange}`,
             },
       );
+      // Removing every MX record would leave the domain with none (mx/missing): when no
+      // other MX host stays, the records are corrected to the right host name instead.
+      const removals = fixRecords.filter((record) => record.action === 'remove');
+      const keepsAnMx = answer.records.length > removals.length;
+      if (!keepsAnMx) {
+        for (const [index, record] of fixRecords.entries()) {
+          if (record.action !== 'remove') continue;
+          const preference = record.value.split(' ')[0]!;
+          fixRecords[index] = { ...record, action: 'replace', value: `${preference} <MAIL-HOST>` };
+        }
+      }
+      const needsHost = !keepsAnMx && removals.length > 0;
       const needsAddress = fixRecords.some((record) => record.action === 'add');
       findings.push(
         emit('mx/unresolvable-target', {
@@ -266,10 +278,17 @@ export const mxCheck = defineCheck({
           fix: {
             summary: needsAddress
               ? 'Publish an address record for each MX host, or remove MX records that name hosts no longer in use'
-              : 'Remove (or correct) the MX records that name hosts without addresses',
+              : needsHost
+                ? 'Correct the MX records to name the host that receives mail for the domain'
+                : 'Remove (or correct) the MX records that name hosts without addresses',
             records: fixRecords,
-            ...(needsAddress
-              ? { placeholders: { 'MAIL-SERVER-IPV4': "the mail server's IPv4 address (use an AAAA record for IPv6)" } }
+            ...(needsAddress || needsHost
+              ? {
+                  placeholders: {
+                    ...(needsAddress ? { 'MAIL-SERVER-IPV4': "the mail server's IPv4 address (use an AAAA record for IPv6)" } : {}),
+                    ...(needsHost ? MAIL_HOST_PLACEHOLDER : {}),
+                  },
+                }
               : {}),
             notes: [
               'Check each exchange name for typos first: a misspelt provider host name is the usual cause.',
