@@ -131,6 +131,48 @@ describe('mark certificate', () => {
     expect(checkMarkCertificate(ca.certPem, ['brand.example']).violations).toContain('the file holds only CA certificates, no mark certificate');
   });
 
+  it('accepts an embedded logo whose hash holds and which is the served SVG', () => {
+    const pem = issueMarkCertificate(ca, { domains: ['brand.example'] });
+    expect(checkMarkCertificate(pem, ['brand.example'], new Date(), Buffer.from(VALID_SVG)).violations).toEqual([]);
+  });
+
+  it('reports a served SVG that is not the embedded logo', () => {
+    const pem = issueMarkCertificate(ca, { domains: ['brand.example'] });
+    expect(checkMarkCertificate(pem, ['brand.example'], new Date(), Buffer.from(`${VALID_SVG}\n`)).violations).toEqual([
+      'the SVG served at l= is not the logo embedded in the mark certificate',
+    ]);
+  });
+
+  it('reports a logotype hash that does not match the embedded logo', () => {
+    const pem = issueMarkCertificate(ca, { domains: ['brand.example'], logotype: { svg: VALID_SVG, hash: '00'.repeat(32) } });
+    expect(checkMarkCertificate(pem, ['brand.example']).violations).toEqual([
+      'the logo embedded in the mark certificate does not match its sha256 hash',
+    ]);
+  });
+
+  it('reports a mark certificate without a logotype extension', () => {
+    const pem = issueMarkCertificate(ca, { domains: ['brand.example'], logotype: null });
+    expect(checkMarkCertificate(pem, ['brand.example']).violations).toEqual([
+      'the mark certificate has no logotype extension (RFC 3709): it vouches for no logo',
+    ]);
+  });
+
+  it('checks the chain up to the issuer the file carries', () => {
+    const other = createTestCa('other CA');
+    const wrongIssuer = issueMarkCertificate(ca, { domains: ['brand.example'], servedIssuerPem: other.certPem });
+    expect(checkMarkCertificate(wrongIssuer, ['brand.example']).violations[0]).toMatch(/^the mark certificate is not issued by the certificate after it in the file/);
+    // Same issuer name, another key: the names chain but the signature does not verify.
+    const lookalike = createTestCa('mark CA');
+    const forged = issueMarkCertificate(ca, { domains: ['brand.example'], servedIssuerPem: lookalike.certPem });
+    expect(checkMarkCertificate(forged, ['brand.example']).violations).toEqual([
+      "the signature of the mark certificate does not verify with its issuer's key",
+    ]);
+    const leafOnly = issueMarkCertificate(ca, { domains: ['brand.example'], servedIssuerPem: '' });
+    expect(checkMarkCertificate(leafOnly, ['brand.example']).violations).toEqual([
+      'the file holds no issuer certificate after the mark certificate, so its signature cannot be checked',
+    ]);
+  });
+
   it('checks validity against the clock it is given', () => {
     const pem = issueMarkCertificate(ca, { domains: ['brand.example'] });
     expect(checkMarkCertificate(pem, ['brand.example'], daysFromNow(800)).violations[0]).toMatch(/^the mark certificate expired on /);

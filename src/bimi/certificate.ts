@@ -5,11 +5,15 @@
  *
  * What is checked: the file holds X.509 certificates that parse; the mark
  * certificate is within its validity period; its subjectAltName names the
- * domain; its extended key usage is the BIMI one. Chain validation to a mark
- * verifying authority's root and the logo embedded in the certificate
- * (RFC 3709 logotype) are not checked.
+ * domain; its extended key usage is the BIMI one; each certificate of the
+ * file is issued and signed by the next one (the chain up to the mark
+ * certificate's issuer, as the file carries it); the logo embedded in the
+ * certificate (RFC 3709 logotype) holds its hash and is the SVG served at
+ * `l=`. Whether the chain's root is a recognised mark verifying authority,
+ * and revocation, are not checked.
  */
 import { X509Certificate } from 'node:crypto';
+import { logotypeViolations } from './logotype.js';
 
 /** id-kp-BrandIndicatorforMessageIdentification: the extended key usage of mark certificates. */
 export const BIMI_EKU = '1.3.6.1.5.5.7.3.31';
@@ -66,7 +70,13 @@ function describe(certificate: X509Certificate): MarkCertificateInfo {
  * record was found there, its Organizational Domain): the mark certificate
  * must name one of them.
  */
-export function checkMarkCertificate(pem: Buffer | string, domains: readonly string[], now: Date = new Date()): CertificateCheck {
+export function checkMarkCertificate(
+  pem: Buffer | string,
+  domains: readonly string[],
+  now: Date = new Date(),
+  /** The SVG served at the record's l= URL, when it was fetched: compared with the embedded logo. */
+  servedLogo?: Buffer,
+): CertificateCheck {
   const text = typeof pem === 'string' ? pem : pem.toString('utf8');
   const blocks = text.match(PEM_BLOCK) ?? [];
   const violations: string[] = [];
@@ -75,9 +85,12 @@ export function checkMarkCertificate(pem: Buffer | string, domains: readonly str
     return { certificates: [], violations };
   }
   const certificates: MarkCertificateInfo[] = [];
+  const parsed: X509Certificate[] = [];
   for (const [index, block] of blocks.entries()) {
     try {
-      certificates.push(describe(new X509Certificate(block)));
+      const certificate = new X509Certificate(block);
+      parsed.push(certificate);
+      certificates.push(describe(certificate));
     } catch (error) {
       violations.push(`certificate ${index + 1} does not parse: ${error instanceof Error ? error.message : String(error)}`);
       return { certificates, violations };
@@ -102,5 +115,26 @@ export function checkMarkCertificate(pem: Buffer | string, domains: readonly str
         (leaf.extendedKeyUsage.length > 0 ? `; it has ${leaf.extendedKeyUsage.join(', ')}` : ''),
     );
   }
+  violations.push(...chainViolations(parsed, leafIndex));
+  if (!leaf.ca) violations.push(...logotypeViolations(parsed[leafIndex]!.raw, servedLogo));
   return { certificates, leaf: leafIndex, violations };
+}
+
+/**
+ * The file serves the chain leaf first (BIMI §3.5): each certificate from the
+ * mark certificate on must be issued (names) and signed (signature) by the
+ * one after it. Whether the last one is a trusted mark verifying authority is
+ * not decided here.
+ */
+function chainViolations(chain: readonly X509Certificate[], leafIndex: number): string[] {
+  if (leafIndex >= chain.length - 1) {
+    return ['the file holds no issuer certificate after the mark certificate, so its signature cannot be checked'];
+  }
+  for (let index = leafIndex; index < chain.length - 1; index++) {
+    const [subject, issuer] = [chain[index]!, chain[index + 1]!];
+    const which = index === leafIndex ? 'the mark certificate' : `certificate ${index + 1}`;
+    if (!subject.checkIssued(issuer)) return [`${which} is not issued by the certificate after it in the file (${issuer.subject.replace(/\n/g, ', ')})`];
+    if (!subject.verify(issuer.publicKey)) return [`the signature of ${which} does not verify with its issuer's key`];
+  }
+  return [];
 }

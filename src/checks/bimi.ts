@@ -348,7 +348,8 @@ export const bimiCheck = defineCheck({
           }),
         );
       } else {
-        const check = checkMarkCertificate(certificate.body, domains);
+        const servedLogo = logo?.status === 'ok' && logo.httpStatus === 200 && !logo.truncated ? logo.body : undefined;
+        const check = checkMarkCertificate(certificate.body, domains, new Date(), servedLogo);
         facts.certificate = { url, httpStatus: 200, certificates: check.certificates, leaf: check.leaf ?? null, violations: check.violations };
         if (check.violations.length > 0) {
           findings.push(
