@@ -168,7 +168,7 @@ export async function readZones(files: readonly string[], origin?: string): Prom
   );
 }
 
-async function readReplay(file: string): Promise<CaptureFile> {
+export async function readReplay(file: string): Promise<CaptureFile> {
   const { parseCapture, CaptureError } = await import('./dns/capture.js');
   const text = await readOptionFile('--replay', file);
   try {

@@ -158,6 +158,18 @@ export function optionsNotForSpf(program: Command): string[] {
   return flags;
 }
 
+/** The flags given on the command line among the program's options that a subcommand does not use. */
+export function optionsNotFor(program: Command, used: ReadonlySet<string>): string[] {
+  const flags: string[] = [];
+  for (const option of program.options) {
+    const key = option.attributeName();
+    if (used.has(key) || program.getOptionValueSource(key) !== 'cli') continue;
+    const flag = option.long ?? option.short ?? key;
+    if (!flags.includes(flag)) flags.push(flag);
+  }
+  return flags;
+}
+
 /** Builds the commander program. `done` receives the exit code of the command that ran. */
 export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('mailcheck')
@@ -226,6 +238,48 @@ Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
       }
       const { runSpf } = await import('./cli-run.js');
       done(await runSpf(domain, command.optsWithGlobals(), io));
+    });
+
+  program
+    .command('message')
+    .description('audit one message (.eml) as a receiver sees it: SPF, DKIM, DMARC, ARC, unsubscribe and format rules, joined with the DNS checks')
+    .argument('<file>', 'the message (RFC 5322, CRLF or LF, mbox From line allowed); - reads stdin')
+    // --ip, --resolver, --timeout, --retries, --format, -o, --fail-on, --min-score, --zone, --offline,
+    // --save-dns, --replay, --color and -v are the program's options, usable here too.
+    .option('--mail-from <address>', 'envelope sender (MAIL FROM) for SPF; "<>" for the null sender (default: Return-Path)')
+    .option('--helo <name>', 'HELO/EHLO name of the sending server (default: from the receiver\'s Received field)')
+    .addHelpText(
+      'after',
+      `
+Also: --ip <addr> (the connecting IP; default: from the receiver's Received field),
+--resolver, --timeout, --retries, --format text|json, -o <file>, --fail-on, --min-score,
+--zone/--offline, --save-dns/--replay, --color/--no-color, -v.
+
+Examples:
+  $ mailcheck message message.eml
+  $ mailcheck message - --ip 192.0.2.10 --mail-from bounce@example.com < message.eml
+  $ mailcheck message message.eml --format json --fail-on medium
+
+Exit codes: 0 no message finding at or above --fail-on (default high); 1 one is;
+  2 usage error or not a message; 3 a DNS lookup failed and nothing breached.
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'message';
+      throw error;
+    })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
+    })
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const { runMessage, MESSAGE_PROGRAM_OPTIONS } = await import('./message/cli.js');
+      const ignored = optionsNotFor(program, MESSAGE_PROGRAM_OPTIONS);
+      if (ignored.length > 0) {
+        throw new UsageError(`${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck message. Run "mailcheck message --help" for its options`);
+      }
+      done(await runMessage(file, command.optsWithGlobals(), io));
     });
   return program;
 }

@@ -19,6 +19,8 @@ export interface AuditOptions {
   skip?: string[];
   /** Extra DKIM selectors to probe. */
   dkimSelectors?: string[];
+  /** Probe only `dkimSelectors` (the selectors a message was signed with), no provider or generic ones. */
+  dkimSelectorsOnly?: boolean;
   /** Probe SMTP (port 25) at all; false with --no-smtp. */
   smtp?: boolean;
   /** SMTP port to probe (testing). Default 25. */

@@ -107,11 +107,11 @@ export const dkimCheck = defineCheck({
     // The MX hosts and SPF includes only order the selectors and name the
     // providers; which selectors are probed does not depend on them, so every
     // probe goes out now, alongside the MX and TXT queries.
-    const early = probeSelectors(ctx.dns, domain, planSelectors(ctx.options.dkimSelectors, [], []).selectors);
+    const early = probeSelectors(ctx.dns, domain, planSelectors(ctx.options.dkimSelectors, [], [], ctx.options.dkimSelectorsOnly).selectors);
     const [mx, txt, earlyProbes] = await Promise.all([getMxList(ctx), ctx.dns.query(domain, 'TXT'), early]);
     const mxHosts = mx.records.map((record) => record.exchange);
     const spfIncludes = txt.status === 'ok' ? spfIncludeTargets(txt.records.map((strings) => strings.join(''))) : [];
-    const plan = planSelectors(ctx.options.dkimSelectors, mxHosts, spfIncludes);
+    const plan = planSelectors(ctx.options.dkimSelectors, mxHosts, spfIncludes, ctx.options.dkimSelectorsOnly);
     const probes = await orderProbes(ctx.dns, domain, plan.selectors, earlyProbes);
 
     const found = probes.filter((probe): probe is Probed => probe.found && probe.record !== undefined);

@@ -67,6 +67,7 @@ export function planSelectors(
   userSelectors: readonly string[] | undefined,
   mxHosts: readonly string[],
   spfIncludes: readonly string[],
+  only = false,
 ): SelectorPlan {
   const { selectors: given, invalid } = normalizeSelectors(userSelectors);
   const byMx = recognizeProviders(mxHosts, []);
@@ -86,6 +87,7 @@ export function planSelectors(
     selectors.push(selector);
   };
   for (const selector of given) add(selector, 'option');
+  if (only) return { selectors, sources, providers, invalid };
   for (const provider of recognized) for (const selector of provider.dkimSelectors) add(selector, `provider:${provider.id}`);
   for (const selector of GENERIC_DKIM_SELECTORS) add(selector, 'generic');
   for (const provider of PROVIDERS) for (const selector of provider.dkimSelectors) add(selector, `provider:${provider.id}`);

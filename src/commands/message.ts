@@ -1,0 +1,168 @@
+/**
+ * `mailcheck message <file.eml|->`: audits one message as a receiver sees it.
+ * read (bounded) → header section and envelope → SPF, DKIM, ARC, DMARC and
+ * the domain checks of the domains the message names, concurrently over one
+ * resolver → judge (pure) → links to DNS findings and fixes → MessageResult.
+ */
+import { addressParser } from 'postal-mime';
+import type { AuditOptions } from '../context.js';
+import type { DnsClient } from '../dns/types.js';
+import { createNetClient } from '../net/client.js';
+import type { Finding, Severity } from '../report/schema.js';
+import { tool } from '../run.js';
+import { SEVERITY_CAP, checkScore, gradeFor } from '../score.js';
+import { atOrAbove, EXIT, type Thresholds } from '../exit-code.js';
+import { authenticateDkimAndArc, authenticateDmarc, authenticateSpf, domainOf, parseDkimTags } from '../message/authenticate.js';
+import { findUnsubscribeLink } from '../message/body.js';
+import { createContexts, linkFindings, runDomainChecks, type JoinPlan } from '../message/dns-join.js';
+import { resolveEnvelope } from '../message/envelope.js';
+import { decodeUnstructured, firstValue, parseHeaderSection } from '../message/headers.js';
+import type { RawMessage } from '../message/read.js';
+import { judgeMessage, requirementsOf } from '../message/rules.js';
+import { MESSAGE_SCHEMA_VERSION, type MessageFinding, type MessageResult } from '../message/schema.js';
+
+/** What the command line gives besides the message. */
+export interface MessageAuditInput {
+  ip?: string;
+  helo?: string;
+  mailFrom?: string;
+  /** Verification time (DKIM x=); default now. */
+  now?: Date;
+}
+
+/** Every address of the From fields (group members included). */
+export function fromAddresses(values: readonly string[]): string[] {
+  const addresses: string[] = [];
+  for (const value of values) {
+    let parsed: ReturnType<typeof addressParser>;
+    try {
+      parsed = addressParser(value);
+    } catch {
+      continue;
+    }
+    for (const entry of parsed) {
+      if ('group' in entry && Array.isArray(entry.group)) {
+        for (const member of entry.group) if (member.address) addresses.push(member.address);
+      } else if ('address' in entry && entry.address) {
+        addresses.push(entry.address);
+      }
+    }
+  }
+  return addresses.filter((address) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address));
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Audits one prepared message over `dns`. */
+export async function auditMessage(
+  raw: RawMessage,
+  input: MessageAuditInput,
+  options: Readonly<AuditOptions>,
+  dns: DnsClient,
+): Promise<MessageResult> {
+  const now = input.now ?? new Date();
+  const section = parseHeaderSection(raw.data);
+  const fromValues = section.fields.filter((field) => field.key === 'from').map((field) => field.value);
+  const addresses = fromAddresses(fromValues);
+  // DMARC needs exactly one From domain (RFC 9989 §4.8).
+  const fromDomains = [...new Set(addresses.map(domainOf))];
+  const fromDomain = fromDomains.length === 1 ? fromDomains[0]! : null;
+  const envelope = resolveEnvelope(section.fields, {
+    ...(input.ip !== undefined ? { ip: input.ip } : {}),
+    ...(input.helo !== undefined ? { helo: input.helo } : {}),
+    ...(input.mailFrom !== undefined ? { mailFrom: input.mailFrom } : {}),
+  });
+  const dkimPlan = new Map<string, string[]>();
+  for (const field of section.fields.filter((candidate) => candidate.key === 'dkim-signature')) {
+    const { tags } = parseDkimTags(field.value);
+    const domain = (tags.d ?? '').toLowerCase();
+    const selector = (tags.s ?? '').toLowerCase();
+    if (!domain || !selector) continue;
+    const list = dkimPlan.get(domain) ?? [];
+    if (!list.includes(selector)) list.push(selector);
+    dkimPlan.set(domain, list);
+  }
+  const mailFromDomain = envelope.mailFrom ? domainOf(envelope.mailFrom) : null;
+  const plan: JoinPlan = { fromDomain, mailFromDomain, ip: envelope.ip, dkim: dkimPlan };
+  const net = createNetClient(dns, { ...options, offline: true });
+  const { contextFor, roles } = createContexts(plan, options, dns, net);
+
+  const [spf, { dkim, arc }, domains, unsubscribeLink] = await Promise.all([
+    authenticateSpf(dns, envelope),
+    authenticateDkimAndArc(raw.data, section.fields, dns, now),
+    runDomainChecks(roles, contextFor, plan, options),
+    firstValue(section, 'list-unsubscribe') !== undefined ? findUnsubscribeLink(raw.data, firstValue(section, 'list-unsubscribe')!) : Promise.resolve(null),
+  ]);
+  const dmarc = await authenticateDmarc(fromDomain, spf, dkim, contextFor);
+  const authentication = { spf, dkim, dmarc, arc };
+  const hop = envelope.hop;
+  const judgeInput = {
+    section,
+    fromAddresses: addresses,
+    authentication,
+    unsubscribeLink,
+    tls: hop ? hop.tls : null,
+    tlsEvidence: hop ? `Received #${hop.index}: from ${hop.helo ?? '?'} [${hop.ip}] by ${hop.by ?? '?'} with ${hop.protocol ?? '?'}` : null,
+  };
+  const judged: MessageFinding[] = judgeMessage(judgeInput);
+  const findings = linkFindings(judged, domains, { fromDomain, spfDomain: spf.domain, ip: envelope.ip, dkim }).sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
+  const requirements = requirementsOf(judgeInput, findings);
+  const complete = spf.result !== 'temperror' && dmarc.result !== 'temperror' && !dkim.some((sig) => sig.result === 'temperror');
+  const subject = firstValue(section, 'subject');
+  return {
+    schemaVersion: MESSAGE_SCHEMA_VERSION,
+    kind: 'message',
+    tool: tool(),
+    input: raw.source.name,
+    generatedAt: new Date().toISOString(),
+    message: {
+      from: addresses[0] ?? null,
+      fromDomain,
+      mailFrom: envelope.mailFrom,
+      mailFromSource: envelope.mailFromSource,
+      ip: envelope.ip,
+      ipSource: envelope.ipSource,
+      helo: envelope.helo,
+      heloSource: envelope.heloSource,
+      subject: subject !== undefined ? decodeUnstructured(subject) : null,
+      messageId: firstValue(section, 'message-id') ?? null,
+      date: firstValue(section, 'date') ?? null,
+      receivedBy: hop?.by ?? null,
+      tls: hop ? hop.tls : null,
+      tlsVersion: hop?.tlsVersion ?? null,
+      bytes: raw.source.bytes,
+      lineEndings: raw.source.lineEndings,
+      mboxFromLine: raw.source.mboxFromLine,
+    },
+    authentication,
+    requirements,
+    score: messageScore(findings, complete),
+    findings,
+    fixes: findings
+      .filter((finding) => finding.fix !== undefined)
+      .map((finding) => ({ ...finding.fix!, findingIds: [finding.id] })),
+    dns: { domains, queries: dns.log.filter((entry) => !entry.cached).length, servers: [...dns.servers] },
+  };
+}
+
+/** The message's 0–100 score: the findings' penalties (score.ts) and its severity caps. */
+export function messageScore(findings: readonly Finding[], complete: boolean): MessageResult['score'] {
+  const share = checkScore({ status: 'pass', findings: [...findings] }) ?? 0;
+  let value = Math.round(100 * share);
+  for (const finding of findings) {
+    const cap = SEVERITY_CAP[finding.severity];
+    if (cap !== undefined) value = Math.min(value, cap);
+  }
+  return { value, grade: gradeFor(value), complete };
+}
+
+/** The exit code: 1 on a message finding at or above --fail-on or a score below --min-score, else 3 when incomplete, else 0. */
+export function messageExitCode(result: MessageResult, thresholds: Thresholds): number {
+  const breached =
+    result.findings.some((finding) => atOrAbove(finding.severity, thresholds.failOn)) ||
+    (thresholds.minScore !== undefined && result.score.value < thresholds.minScore);
+  if (breached) return EXIT.breached;
+  return result.score.complete ? EXIT.ok : EXIT.incomplete;
+}

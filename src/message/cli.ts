@@ -1,0 +1,122 @@
+/**
+ * The command line of `mailcheck message`: validates the options (the
+ * audit's own schema for the shared ones), reads the message, builds the DNS
+ * client (resolver, --zone/--offline, --replay, --save-dns), audits, renders
+ * and returns the exit code. Loaded lazily by src/cli.ts.
+ */
+import { promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CHECK_IDS } from '../checks/index.js';
+import { UsageError, type CliIo } from '../cli.js';
+import { parseAuditCliOptions, toAuditOptions } from '../cli-options.js';
+import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli-run.js';
+import { errorCode, readReplay, readZones, trackDnsHealth } from '../batch.js';
+import { createAuditDns } from '../audit-dns.js';
+import { parseIp } from '../ip.js';
+import { formatIp, unmapIpv4 } from '../ip.js';
+import { prepareMessage, readInput } from './read.js';
+import { formatMessageText } from './text.js';
+
+/** The program options `mailcheck message` uses (attribute names); giving any other is a usage error. */
+export const MESSAGE_PROGRAM_OPTIONS: ReadonlySet<string> = new Set([
+  'format',
+  'output',
+  'color',
+  'verbose',
+  'resolver',
+  'timeout',
+  'retries',
+  'ip',
+  'failOn',
+  'minScore',
+  'zone',
+  'offline',
+  'saveDns',
+  'replay',
+  'blocklist',
+  'noBlocklist',
+  'spamhausKey',
+]);
+
+/** `mailcheck message <file|->`: returns the exit code. */
+export async function runMessage(file: string, rawOptions: Record<string, unknown>, io: CliIo, stdin: Readable = process.stdin): Promise<number> {
+  const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
+  if (cli.format !== 'text' && cli.format !== 'json') {
+    throw new UsageError(`mailcheck message prints text or json, not ${cli.format}. Use --format text or --format json`);
+  }
+  if (cli.ip && cli.ip.length > 1) throw new UsageError('mailcheck message evaluates one connecting IP. Give --ip once');
+  if (cli.output && cli.output.pairs.length > 0) throw new UsageError('mailcheck message writes one output. Give -o <file> without a format');
+  if (cli.replay && (cli.zone?.length || cli.resolver?.length)) {
+    throw new UsageError('--replay answers every query from its file: it cannot be combined with --zone or --resolver');
+  }
+  if (cli.offline && !cli.zone?.length && !cli.replay) {
+    throw new UsageError('--offline answers only from zone files. Give the records with --zone <file>');
+  }
+  const mailFrom = typeof rawOptions.mailFrom === 'string' ? rawOptions.mailFrom.trim().replace(/^<(.*)>$/, '$1') : undefined;
+  if (mailFrom !== undefined && mailFrom !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailFrom)) {
+    throw new UsageError(`--mail-from "${mailFrom}" is not an address. Use e.g. --mail-from bounce@example.com, or --mail-from "<>" for the null sender`);
+  }
+  const helo = typeof rawOptions.helo === 'string' ? rawOptions.helo.trim() : undefined;
+  if (helo !== undefined && helo === '') throw new UsageError('--helo needs a host name. Use e.g. --helo mail.example.com');
+  const ipText = cli.ip?.[0];
+  const parsedIp = ipText !== undefined ? parseIp(ipText.trim()) : undefined;
+  if (ipText !== undefined && !parsedIp) throw new UsageError(`--ip "${ipText}" is not an IPv4 or IPv6 address. Use e.g. --ip 192.0.2.10`);
+  const output = cli.output?.file;
+  if (output !== undefined) await assertWritable(output);
+  if (cli.saveDns !== undefined) await assertWritable(cli.saveDns, 'the DNS capture (--save-dns)');
+  const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
+  const replay = cli.replay ? await readReplay(cli.replay) : undefined;
+
+  // The message: every input error before any query.
+  const raw = prepareMessage(file, await readInput(file, stdin));
+
+  const options = toAuditOptions({ ...cli, ip: undefined }, undefined);
+  if (replay) {
+    options.offline = true;
+    options.replay = true;
+  }
+  const health = trackDnsHealth();
+  const dns = await createAuditDns(options, {
+    onQuery: health.record,
+    ...(zones ? { zones } : {}),
+    ...(replay ? { replay } : {}),
+    ...(cli.saveDns ? { capture: true } : {}),
+  });
+  const { auditMessage, messageExitCode } = await import('../commands/message.js');
+  const result = await auditMessage(
+    raw,
+    {
+      ...(parsedIp ? { ip: formatIp(unmapIpv4(parsedIp)) } : {}),
+      ...(helo !== undefined ? { helo } : {}),
+      ...(mailFrom !== undefined ? { mailFrom } : {}),
+    },
+    options,
+    dns,
+  );
+  const reporter = reporterOptionsFor(cli, io, output !== undefined);
+  const text =
+    cli.format === 'json'
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : formatMessageText(result, { color: reporter.color, verbose: reporter.verbose });
+  if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
+  if (output !== undefined) {
+    try {
+      await fs.writeFile(output, text);
+    } catch (error) {
+      throw new UsageError(`cannot write the report to "${output}" (${errorCode(error)}). Check the path and its permissions`);
+    }
+  } else {
+    await new Promise<void>((resolve) => io.stdout.write(text, () => resolve()));
+  }
+  if (cli.saveDns && 'capture' in dns) {
+    const { serializeCapture } = await import('../dns/capture.js');
+    try {
+      await fs.writeFile(cli.saveDns, serializeCapture(dns.capture()));
+    } catch (error) {
+      throw new UsageError(`cannot write --save-dns "${cli.saveDns}" (${errorCode(error)}). Check the path and its permissions`);
+    }
+  }
+  const notice = await health.notice(dns);
+  if (notice) io.stderr.write(notice);
+  return messageExitCode(result, { failOn: cli.failOn, ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}) });
+}
