@@ -147,10 +147,31 @@ export async function auditMessage(
   };
 }
 
-/** The message's 0–100 score: the findings' penalties (score.ts) and its severity caps. */
+/**
+ * How much each part of the message counts in its score (the findings of a
+ * part are scored as a check's are, score.ts): authentication decides
+ * delivery, the bulk-sender unsubscribe rules and the format come next.
+ */
+export const MESSAGE_WEIGHTS = { authentication: 60, unsubscribe: 20, format: 15, transport: 5 } as const;
+
+/** The part of the message a finding id belongs to. */
+export function partOf(id: string): keyof typeof MESSAGE_WEIGHTS {
+  if (/^message\/(spf|dkim|dmarc|arc)-/.test(id)) return 'authentication';
+  if (/^message\/(list-unsubscribe|one-click|unsubscribe)-/.test(id)) return 'unsubscribe';
+  if (id === 'message/no-tls') return 'transport';
+  return 'format';
+}
+
+/** The message's 0–100 score: the weighted parts (penalties as in score.ts), then its severity caps. */
 export function messageScore(findings: readonly Finding[], complete: boolean): MessageResult['score'] {
-  const share = checkScore({ status: 'pass', findings: [...findings] }) ?? 0;
-  let value = Math.round(100 * share);
+  let total = 0;
+  let weights = 0;
+  for (const [part, weight] of Object.entries(MESSAGE_WEIGHTS)) {
+    const own = findings.filter((finding) => partOf(finding.id) === part);
+    total += weight * (checkScore({ status: 'pass', findings: own }) ?? 0);
+    weights += weight;
+  }
+  let value = Math.round((100 * total) / weights);
   for (const finding of findings) {
     const cap = SEVERITY_CAP[finding.severity];
     if (cap !== undefined) value = Math.min(value, cap);
