@@ -3,13 +3,16 @@
  * keys and policies served by the fixture DNS server, verified through the
  * real resolver: SPF, DKIM, DMARC alignment and the links to DNS fixes.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FixtureZone } from '../src/fixture-server.js';
 import { auditMessage } from '../src/commands/message.js';
 import { prepareMessage } from '../src/message/read.js';
 import type { MessageResult } from '../src/message/schema.js';
 import { messageResultSchema } from '../src/message/schema.js';
 import { useFixture } from './helpers/context.js';
-import { baseHeaders, buildMessage, makeKeys, messageZone, sign } from './helpers/messages.js';
+import { baseHeaders, buildMessage, makeKeys, messageZone, seal, sign } from './helpers/messages.js';
 
 const keys = makeKeys();
 const fixture = useFixture(messageZone(keys), { timeoutMs: 5000, retries: 2 });
@@ -200,5 +203,36 @@ describe('message authentication', () => {
     const finding = result.findings.find((candidate) => candidate.id === 'message/dmarc-missing')!;
     expect(finding.related).toEqual([{ domain: 'nodmarc.test', checkId: 'dmarc', findingId: 'dmarc/missing' }]);
     expect(finding.fix?.records?.[0]).toMatchObject({ action: 'add', name: '_dmarc.nodmarc.test', type: 'TXT' });
+  });
+
+  it('an intact ARC chain passes; a body changed after sealing fails it', { timeout: TIMEOUT }, async () => {
+    const sealed = await seal(await signMain(buildMessage()), keys.main);
+    const intact = await audit(sealed);
+    expect(intact.authentication.arc).toMatchObject({ result: 'pass', instances: 1 });
+    const changed = await audit(`${sealed}Footer added later.\r\n`);
+    expect(changed.authentication.arc.result).toBe('fail');
+    expect(ids(changed)).toContain('message/arc-fail');
+  });
+});
+
+describe('the RFC 8463 Appendix A message through mailcheck message', () => {
+  const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'testdata', 'dkim', 'rfc8463-ed25519');
+  const present = ['dns.json', 'signed.eml'].every((file) => existsSync(path.join(DATA, file)));
+  if (!present && process.env.CI) throw new Error(`${DATA} is missing: the RFC 8463 DKIM data must be present in CI`);
+  const zone: FixtureZone = present
+    ? { description: 'RFC 8463 Appendix A keys', zone: JSON.parse(readFileSync(path.join(DATA, 'dns.json'), 'utf8')) }
+    : { zone: {} };
+  const vectors = useFixture(zone, { timeoutMs: 5000, retries: 2 });
+
+  it.skipIf(!present)('verifies both signatures (ed25519-sha256 and rsa-sha256) at the signing time, from an LF file', { timeout: TIMEOUT }, async () => {
+    const raw = prepareMessage('signed.eml', readFileSync(path.join(DATA, 'signed.eml')));
+    expect(raw.source.lineEndings).toBe('lf');
+    const result = await auditMessage(raw, { now: new Date(1528637909 * 1000) }, OPTIONS, vectors.freshDns({ timeoutMs: 5000, retries: 2 }));
+    expect(result.authentication.dkim.map((sig) => [sig.domain, sig.selector, sig.algorithm, sig.keyType, sig.bits, sig.result])).toEqual([
+      ['football.example.com', 'brisbane', 'ed25519-sha256', 'ed25519', 256, 'pass'],
+      ['football.example.com', 'test', 'rsa-sha256', 'rsa', 1024, 'pass'],
+    ]);
+    // No DMARC record is published for the example domain.
+    expect(result.authentication.dmarc.result).toBe('none');
   });
 });

@@ -105,6 +105,19 @@ export async function sign(message: string, options: SignOptions): Promise<strin
   return `${result.signatures}${message}`;
 }
 
+/** Adds an ARC set (RFC 8617) as a forwarder at forwarder.test would, and returns the sealed message. */
+export async function seal(message: string, key: TestKey, cv: 'none' | 'pass' = 'none'): Promise<string> {
+  const { sealMessage } = await import('mailauth/lib/arc/index.js');
+  const headers = await sealMessage(message, {
+    signingDomain: 'forwarder.test',
+    selector: 'arc',
+    privateKey: key.privateKey,
+    authResults: 'mx.forwarder.test; dkim=pass header.d=example.test; spf=pass smtp.mailfrom=example.test',
+    cv,
+  } as never);
+  return `${headers.toString()}${message}`;
+}
+
 /** Keys made once per test file. */
 export interface TestKeys {
   main: TestKey;
@@ -140,6 +153,7 @@ export function messageZone(keys: TestKeys): FixtureZone {
       '_dmarc.relaxed.test': { TXT: ['v=DMARC1; p=reject'] },
       's1._domainkey.relaxed.test': { TXT: [txt(keys.main.record)] },
       'mail.relaxed.test': { TXT: ['v=spf1 -all'] },
+      'arc._domainkey.forwarder.test': { TXT: [txt(keys.main.record)] },
       'nodmarc.test': { TXT: ['v=spf1 ip4:192.0.2.10 -all'] },
       '10.2.0.192.in-addr.arpa': { PTR: ['mail.example.test'] },
       'mail.example.test': { A: ['192.0.2.10'] },
