@@ -17,7 +17,7 @@ const strings = [];
 for (let i = 0; i < record.length; i += 255) strings.push(record.slice(i, i + 255));
 
 const headers = [
-  'Received: from out1.shop.example (out1.shop.example [198.51.100.25]) by mx.receiver.example with ESMTPS id 4fX9k2 (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384); Sun, 6 Dec 2026 09:00:02 +0000',
+  'Received: from out1.shop.example (out1.shop.example [203.0.113.25]) by mx.receiver.example with ESMTPS id 4fX9k2 (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384); Sun, 6 Dec 2026 09:00:02 +0000',
   'Return-Path: <bounces@shop.example>',
   'From: Shop Example <news@shop.example>',
   'To: reader@receiver.example',
@@ -52,14 +52,15 @@ writeFileSync(new URL('../fixtures/demo-message.eml', import.meta.url), `${signe
 
 const zone = {
   description:
-    'Demo message audit: shop.example signs with s2026 and publishes p=reject, but its SPF lists 198.51.100.20 only while the message came from 198.51.100.25.',
+    'Demo message audit: shop.example signs with s2026 and publishes p=reject, but its SPF lists 203.0.113.20 only while the message came from 203.0.113.25.',
   zone: {
-    'shop.example': { TXT: ['v=spf1 ip4:198.51.100.20 -all'], MX: [[10, 'mx.shop.example']] },
-    'mx.shop.example': { A: ['198.51.100.20'] },
+    'shop.example': { TXT: ['v=spf1 ip4:203.0.113.20 -all'], MX: [[10, 'mx.shop.example']] },
+    'mx.shop.example': { A: ['203.0.113.20'] },
     '_dmarc.shop.example': { TXT: ['v=DMARC1; p=reject; rua=mailto:dmarc@shop.example'] },
     's2026._domainkey.shop.example': { TXT: [strings] },
-    'out1.shop.example': { A: ['198.51.100.25'] },
-    '25.100.51.198.in-addr.arpa': { PTR: ['out1.shop.example'] },
+    'out1.shop.example': { A: ['203.0.113.25'] },
+    '25.113.0.203.in-addr.arpa': { PTR: ['out1.shop.example'] },
+    '20.113.0.203.in-addr.arpa': { PTR: ['mx.shop.example'] },
   },
 };
 writeFileSync(new URL('../fixtures/demo-message.json', import.meta.url), `${JSON.stringify(zone, null, 2)}\n`);

@@ -9,6 +9,9 @@
  * - SMTP probing is off (`--no-smtp`): the MX addresses are documentation
  *   ranges that are looked up, never contacted.
  *
+ * - then the bundled message fixtures/demo-message.eml is audited with
+ *   `mailcheck message` against the same server (text output only).
+ *
  * Extra arguments are passed to the CLI: `npm run demo -- --format json`,
  * `npm run demo -- -v`.
  */
@@ -21,8 +24,12 @@ import { EXIT } from './exit-code.js';
 import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './fixture-server.js';
 
 /** The bundled fixtures (fixtures/<name>.json) and the domains they serve. */
-export const DEMO_FIXTURES = ['demo-good', 'demo-broken'] as const;
+export const DEMO_FIXTURES = ['demo-good', 'demo-broken', 'demo-message'] as const;
 export const DEMO_DOMAINS = ['good.example', 'broken.example'] as const;
+
+/** The bundled message audited after the domains (text output only), and the options it passes on. */
+export const DEMO_MESSAGE = path.join(FIXTURES_DIR, 'demo-message.eml');
+const MESSAGE_EXTRA = new Set(['-v', '--verbose', '--color', '--no-color']);
 
 /** Demo TLS material: a CA and a certificate for the healthy domain's MTA-STS host. */
 const TLS_DIR = path.join(FIXTURES_DIR, 'demo-tls');
@@ -91,7 +98,17 @@ export async function runDemo(extra: readonly string[] = [], io: CliIo = process
         `$ mailcheck ${args.map((arg) => (arg === DEMO_CA_FILE ? path.relative(process.cwd(), arg) || arg : arg)).join(' ')}\n\n`,
     );
     const code = await main(args, io);
-    return code === EXIT.usage || code === EXIT.internal ? code : EXIT.ok;
+    if (code === EXIT.usage || code === EXIT.internal) return code;
+    // The message audit joins the text output; JSON and the other formats stay one document.
+    const format = extra.indexOf('--format');
+    if (format >= 0 && extra[format + 1] !== 'text') return EXIT.ok;
+    const relative = path.relative(process.cwd(), DEMO_MESSAGE);
+    const messageFile = relative.startsWith('..') || path.isAbsolute(relative) ? DEMO_MESSAGE : relative;
+    const messageArgs = ['message', messageFile, '--resolver', dns.server, '--timeout', '1000', ...extra.filter((arg) => MESSAGE_EXTRA.has(arg))];
+    io.stderr.write(`\n$ mailcheck ${messageArgs.join(' ')}\n\n`);
+    await new Promise<void>((resolve) => io.stdout.write('\n', () => resolve()));
+    const messageCode = await main(messageArgs, io);
+    return messageCode === EXIT.usage || messageCode === EXIT.internal ? messageCode : EXIT.ok;
   } finally {
     if (https) {
       https.closeAllConnections();

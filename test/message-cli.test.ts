@@ -52,14 +52,14 @@ describe('mailcheck message', () => {
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
-    expect(json.message).toMatchObject({ from: 'news@shop.example', mailFrom: 'bounces@shop.example', ip: '198.51.100.25', ipSource: 'received' });
-    expect(json.authentication.spf).toMatchObject({ result: 'fail', domain: 'shop.example', ip: '198.51.100.25' });
+    expect(json.message).toMatchObject({ from: 'news@shop.example', mailFrom: 'bounces@shop.example', ip: '203.0.113.25', ipSource: 'received' });
+    expect(json.authentication.spf).toMatchObject({ result: 'fail', domain: 'shop.example', ip: '203.0.113.25' });
     expect(json.authentication.dkim).toMatchObject([{ domain: 'shop.example', selector: 's2026', algorithm: 'rsa-sha256', bits: 2048, result: 'pass' }]);
     expect(json.authentication.dmarc).toMatchObject({ result: 'pass', policy: 'reject', disposition: 'none', alignment: { spf: 'none', dkim: 'pass' } });
     expect(json.findings.map((finding: { id: string }) => finding.id)).toEqual(['message/spf-fail', 'message/one-click-unsigned']);
     expect(json.findings[0].related).toEqual([{ domain: 'shop.example', checkId: 'spf', findingId: 'spf/ip-not-authorized' }]);
     expect(json.findings[0].fix.records).toEqual([
-      { action: 'replace', name: 'shop.example', type: 'TXT', value: 'v=spf1 ip4:198.51.100.20 ip4:198.51.100.25 -all', current: 'v=spf1 ip4:198.51.100.20 -all' },
+      { action: 'replace', name: 'shop.example', type: 'TXT', value: 'v=spf1 ip4:203.0.113.20 ip4:203.0.113.25 -all', current: 'v=spf1 ip4:203.0.113.20 -all' },
     ]);
   });
 
@@ -68,7 +68,7 @@ describe('mailcheck message', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('message/spf-fail');
     expect(result.stdout).toContain('spf/ip-not-authorized');
-    expect(result.stdout).toContain('shop.example. 3600 IN TXT "v=spf1 ip4:198.51.100.20 ip4:198.51.100.25 -all"');
+    expect(result.stdout).toContain('shop.example. 3600 IN TXT "v=spf1 ip4:203.0.113.20 ip4:203.0.113.25 -all"');
   });
 
   it('reads the message from stdin with -, in LF form, and takes --ip and --mail-from', { timeout: TIMEOUT }, async () => {
@@ -186,5 +186,24 @@ describe('mailcheck message', () => {
     const json = JSON.parse(result.stdout);
     expect(json.message.bytes).toBeGreaterThan(20 * 1024 * 1024);
     expect(json.authentication.dkim[0].result).toBe('pass');
+  });
+});
+
+describe('npm run demo', () => {
+  it('ends with the audit of the bundled message, offline, and exits 0', { timeout: TIMEOUT }, async () => {
+    const { runDemo } = await import('../src/demo.js');
+    let out = '';
+    let err = '';
+    const io = {
+      stdout: { write: (chunk: string, cb?: () => void) => ((out += chunk), cb?.(), true), isTTY: false },
+      stderr: { write: (chunk: string, cb?: () => void) => ((err += chunk), cb?.(), true), isTTY: false },
+      env: {},
+    };
+    expect(await runDemo([], io)).toBe(0);
+    expect(err).toMatch(/\$ mailcheck message \S*demo-message\.eml --resolver 127\.0\.0\.1:\d+/);
+    expect(out).toContain('message/spf-fail');
+    expect(out).toContain('spf/ip-not-authorized');
+    expect(out).toContain('message/one-click-unsigned');
+    expect(out).not.toContain('inconclusive');
   });
 });
