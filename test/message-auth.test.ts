@@ -205,6 +205,26 @@ describe('message authentication', () => {
     expect(finding.fix?.records?.[0]).toMatchObject({ action: 'add', name: '_dmarc.nodmarc.test', type: 'TXT' });
   });
 
+  it('two From fields: DMARC permerror and message/from-invalid', { timeout: TIMEOUT }, async () => {
+    const result = await audit(await signMain(buildMessage({ headers: [...baseHeaders(), ['From', 'other@other.test']] })));
+    expect(result.authentication.dmarc).toMatchObject({ result: 'permerror', domain: null });
+    expect(result.message.fromDomain).toBeNull();
+    expect(ids(result)).toContain('message/from-invalid');
+    expect(result.requirements.format).toBe('fail');
+  });
+
+  it('a flood of signatures is not verified and asks no key', { timeout: TIMEOUT }, async () => {
+    const signed = await signMain(buildMessage());
+    const signature = signed.slice(0, signed.indexOf('\r\nReceived:') + 2);
+    const flood = `${signature.repeat(25)}${signed.slice(signature.length)}`;
+    const dns = fixture.freshDns({ timeoutMs: 5000, retries: 2 });
+    const result = await auditMessage(prepareMessage('flood.eml', Buffer.from(flood)), {}, OPTIONS, dns);
+    expect(result.authentication.dkim).toHaveLength(25);
+    expect(new Set(result.authentication.dkim.map((sig) => sig.result))).toEqual(new Set(['permerror']));
+    // Only the DNS join asks the key, once, through the cache-sharing resolver.
+    expect(dns.log.filter((entry) => entry.name === 's1._domainkey.example.test' && !entry.cached)).toHaveLength(1);
+  });
+
   it('an intact ARC chain passes; a body changed after sealing fails it', { timeout: TIMEOUT }, async () => {
     const sealed = await seal(await signMain(buildMessage()), keys.main);
     const intact = await audit(sealed);

@@ -12,7 +12,7 @@ import type { Finding, Severity } from '../report/schema.js';
 import { tool } from '../run.js';
 import { SEVERITY_CAP, checkScore, gradeFor } from '../score.js';
 import { atOrAbove, EXIT, type Thresholds } from '../exit-code.js';
-import { authenticateDkimAndArc, authenticateDmarc, authenticateSpf, domainOf, parseDkimTags } from '../message/authenticate.js';
+import { MAX_SIGNATURES, authenticateDkimAndArc, authenticateDmarc, authenticateSpf, domainOf, parseDkimTags } from '../message/authenticate.js';
 import { findUnsubscribeLink } from '../message/body.js';
 import { createContexts, linkFindings, runDomainChecks, type JoinPlan } from '../message/dns-join.js';
 import { resolveEnvelope } from '../message/envelope.js';
@@ -73,7 +73,8 @@ export async function auditMessage(
     ...(input.mailFrom !== undefined ? { mailFrom: input.mailFrom } : {}),
   });
   const dkimPlan = new Map<string, string[]>();
-  for (const field of section.fields.filter((candidate) => candidate.key === 'dkim-signature')) {
+  // As many signatures as are verified (MAX_SIGNATURES), so the DNS join stays as bounded as verification.
+  for (const field of section.fields.filter((candidate) => candidate.key === 'dkim-signature').slice(0, MAX_SIGNATURES)) {
     const { tags } = parseDkimTags(field.value);
     const domain = (tags.d ?? '').toLowerCase();
     const selector = (tags.s ?? '').toLowerCase();

@@ -94,6 +94,9 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Most DKIM-Signature fields verified in one message. */
+export const MAX_SIGNATURES = 20;
+
 /** DKIM and ARC of a CRLF message; `now` is the verification time (x= expiry, RFC 6376 §3.5). */
 export async function authenticateDkimAndArc(
   data: Buffer,
@@ -101,6 +104,18 @@ export async function authenticateDkimAndArc(
   dns: DnsClient,
   now: Date,
 ): Promise<{ dkim: DkimSignatureResult[]; arc: ArcResult }> {
+  const signatures = fields.filter((field) => field.key === 'dkim-signature');
+  if (signatures.length > MAX_SIGNATURES) {
+    // RFC 6376 §6.1: a verifier MAY limit the signatures it verifies; a flood of them must not become a flood of DNS queries.
+    return {
+      dkim: signatures.map((field) => ({
+        ...signatureResult(parseDkimTags(field.value), new Map(), now),
+        result: 'permerror' as const,
+        comment: `not verified: the message carries ${signatures.length} signatures, more than the ${MAX_SIGNATURES} verified`,
+      })),
+      arc: { result: 'none', instances: 0, comment: 'not verified: too many signatures' },
+    };
+  }
   const resolver = toMailauthResolver(dns);
   const [{ dkimVerify }, { arc }] = await Promise.all([import('mailauth/lib/dkim/verify.js'), import('mailauth/lib/arc/index.js')]);
   const verified = await quietly(() => dkimVerify(data, { resolver, curTime: now }));
