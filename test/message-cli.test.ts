@@ -71,6 +71,16 @@ describe('mailcheck message', () => {
     expect(result.stdout).toContain('shop.example. 3600 IN TXT "v=spf1 ip4:203.0.113.20 ip4:203.0.113.25 -all"');
   });
 
+  it('renders markdown and SARIF through the shared reporters', { timeout: TIMEOUT }, async () => {
+    const markdown = await runCli(['message', DEMO_MESSAGE, ...dnsArgs(), '--format', 'markdown']);
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain('`message/spf-fail`');
+    expect(markdown.stdout).toContain('shop.example. 3600 IN TXT "v=spf1 ip4:203.0.113.20 ip4:203.0.113.25 -all"');
+    const sarif = await runCli(['message', DEMO_MESSAGE, ...dnsArgs(), '--format', 'sarif']);
+    const log = JSON.parse(sarif.stdout);
+    expect(log.runs[0].results.map((result: { ruleId: string }) => result.ruleId)).toEqual(['message/spf-fail', 'message/one-click-unsigned']);
+  });
+
   it('reads the message from stdin with -, in LF form, and takes --ip and --mail-from', { timeout: TIMEOUT }, async () => {
     const message = (await sign(buildMessage(), { domain: 'example.test', selector: 's1', key: keys.main })).replace(/\r\n/g, '\n');
     const result = await runCli(['message', '-', ...dnsArgs(), '--ip', '192.0.2.10', '--mail-from', 'bounce@example.test', '--format', 'json'], { input: message });
@@ -142,8 +152,8 @@ describe('mailcheck message', () => {
     const checks = await runCli(['message', DEMO_MESSAGE, '--checks', 'spf']);
     expect(checks.code).toBe(2);
     expect(checks.stderr).toBe('mailcheck: --checks does not apply to mailcheck message. Run "mailcheck message --help" for its options.\n');
-    const sarif = await runCli(['message', DEMO_MESSAGE, '--format', 'sarif']);
-    expect(sarif.code).toBe(2);
+    const format = await runCli(['message', DEMO_MESSAGE, '--format', 'nope']);
+    expect(format.code).toBe(2);
     const ip = await runCli(['message', DEMO_MESSAGE, '--ip', 'not-an-ip']);
     expect(ip.code).toBe(2);
     const missing = await runCli(['message']);

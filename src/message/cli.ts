@@ -16,6 +16,8 @@ import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';
 import { prepareMessage, readInput } from './read.js';
 import { formatMessageText } from './text.js';
+import type { MessageResult } from './schema.js';
+import { getFormat, type FormatName, type ReporterOptions } from '../report/formats.js';
 
 /** The program options `mailcheck message` uses (attribute names); giving any other is a usage error. */
 export const MESSAGE_PROGRAM_OPTIONS: ReadonlySet<string> = new Set([
@@ -38,12 +40,22 @@ export const MESSAGE_PROGRAM_OPTIONS: ReadonlySet<string> = new Set([
   'spamhausKey',
 ]);
 
+/**
+ * Text and JSON are the message's own; ndjson is its JSON on one line; the
+ * other formats go through the shared reporters (as-report.ts).
+ */
+async function render(result: MessageResult, format: FormatName, options: ReporterOptions): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
+  if (format === 'ndjson') return `${JSON.stringify(result)}\n`;
+  if (format === 'text') return formatMessageText(result, { color: options.color, verbose: options.verbose });
+  const { messageAsReport } = await import('./as-report.js');
+  const reporter = await getFormat(format)!.load();
+  return reporter([messageAsReport(result)], options);
+}
+
 /** `mailcheck message <file|->`: returns the exit code. */
 export async function runMessage(file: string, rawOptions: Record<string, unknown>, io: CliIo, stdin: Readable = process.stdin): Promise<number> {
   const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
-  if (cli.format !== 'text' && cli.format !== 'json') {
-    throw new UsageError(`mailcheck message prints text or json, not ${cli.format}. Use --format text or --format json`);
-  }
   if (cli.ip && cli.ip.length > 1) throw new UsageError('mailcheck message evaluates one connecting IP. Give --ip once');
   if (cli.output && cli.output.pairs.length > 0) throw new UsageError('mailcheck message writes one output. Give -o <file> without a format');
   if (cli.replay && (cli.zone?.length || cli.resolver?.length)) {
@@ -94,10 +106,7 @@ export async function runMessage(file: string, rawOptions: Record<string, unknow
     dns,
   );
   const reporter = reporterOptionsFor(cli, io, output !== undefined);
-  const text =
-    cli.format === 'json'
-      ? `${JSON.stringify(result, null, 2)}\n`
-      : formatMessageText(result, { color: reporter.color, verbose: reporter.verbose });
+  const text = await render(result, cli.format, reporter);
   if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
   if (output !== undefined) {
     try {
