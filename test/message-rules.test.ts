@@ -13,6 +13,7 @@ import { prepareMessage } from '../src/message/read.js';
 import { judgeFormat, judgeUnsubscribe, requirementsOf, type JudgeInput } from '../src/message/rules.js';
 import type { DkimSignatureResult } from '../src/message/schema.js';
 import { escapeTerminal } from '../src/message/text.js';
+import { findUnsubscribeLink } from '../src/message/body.js';
 import { baseHeaders, buildMessage } from './helpers/messages.js';
 
 const prepare = (text: string | Buffer) => prepareMessage('m.eml', Buffer.isBuffer(text) ? text : Buffer.from(text));
@@ -181,5 +182,25 @@ describe('score and escaping', () => {
   });
   it('escapes control characters and bidirectional overrides', () => {
     expect(escapeTerminal('a\x1b[31mb\u202ec\r')).toBe('a\\x1b[31mb\\u202ec\\x0d');
+  });
+});
+
+describe('the visible unsubscribe link', () => {
+  const list = '<https://example.test/u/1>, <mailto:u@example.test>';
+  const html = (body: string, encoding: 'base64' | '7bit' = '7bit') =>
+    Buffer.from(
+      buildMessage({
+        headers: baseHeaders({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Transfer-Encoding': encoding }),
+        body: encoding === 'base64' ? `${Buffer.from(body).toString('base64')}\r\n` : body,
+      }),
+    );
+  it('finds a link named unsubscribe in base64-encoded HTML', async () => {
+    expect(await findUnsubscribeLink(html('<p>Bye? <a href="https://example.test/prefs">Unsubscribe</a></p>', 'base64'), list)).toBe(true);
+  });
+  it('finds the List-Unsubscribe URI in the body', async () => {
+    expect(await findUnsubscribeLink(html('<a href="https://example.test/u/1">here</a>'), list)).toBe(true);
+  });
+  it('no such link', async () => {
+    expect(await findUnsubscribeLink(html('<p>Hello <a href="https://example.test/shop">shop</a></p>'), list)).toBe(false);
   });
 });

@@ -5,6 +5,9 @@
 import PostalMime from 'postal-mime';
 import { unsubscribeUris } from './rules.js';
 
+/** Octets of the message decoded to look for the link. */
+export const BODY_SCAN_BYTES = 4 * 1024 * 1024;
+
 /** Words that name an unsubscribe link in the languages bulk mail is most often sent in. */
 const UNSUBSCRIBE_WORDS = /unsubscribe|opt[- ]?out|abmelden|désabonner|desabonner|désinscri|desinscri|darse de baja|cancelar(?: la)? suscripci|annulla(?:re)? l'iscrizione|afmelden|uitschrijven/i;
 
@@ -17,7 +20,8 @@ export async function findUnsubscribeLink(data: Buffer, listUnsubscribe: string)
   let email: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
     // Attachments are not needed: keep them as the parser's raw buffers (no extra copies as strings).
-    email = await PostalMime.parse(data, { attachmentEncoding: 'arraybuffer' });
+    // The text parts come first in practice; decoding a large attachment only to skip it costs memory.
+    email = await PostalMime.parse(data.length > BODY_SCAN_BYTES ? data.subarray(0, BODY_SCAN_BYTES) : data, { attachmentEncoding: 'arraybuffer' });
   } catch {
     return null;
   }
