@@ -94,6 +94,18 @@ describe('mailcheck message', () => {
     expect(json.findings).toEqual([]);
   });
 
+  it('a key lookup that fails is temperror and exit 3 (incomplete), never a failure', { timeout: TIMEOUT }, async () => {
+    const file = write('down.eml', await sign(buildMessage(), { domain: 'example.test', selector: 'down', key: keys.main }));
+    const result = await runCli(['message', file, ...dnsArgs(), '--format', 'json']);
+    expect(result.code).toBe(3);
+    const json = JSON.parse(result.stdout);
+    expect(json.authentication.dkim[0]).toMatchObject({ selector: 'down', result: 'temperror' });
+    // SPF passes aligned: DMARC still passes; the score says the audit is incomplete.
+    expect(json.authentication.dmarc.result).toBe('pass');
+    expect(json.score.complete).toBe(false);
+    expect(json.findings.map((finding: { id: string }) => finding.id)).not.toContain('message/dkim-fail');
+  });
+
   it('8-bit and base64 bodies verify', { timeout: TIMEOUT }, async () => {
     const eightBit = buildMessage({ headers: baseHeaders({ 'Content-Transfer-Encoding': '8bit' }), body: 'Grüße aus Zürich – 20 % Rabatt.\r\nhttps://example.test/unsubscribe?u=1\r\n' });
     const base64 = buildMessage({

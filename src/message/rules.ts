@@ -120,7 +120,11 @@ export function judgeUnsubscribe(input: JudgeInput): Finding[] {
     const covering = input.authentication.dkim.filter(
       (sig) => sig.result === 'pass' && sig.headers.includes('list-unsubscribe') && sig.headers.includes('list-unsubscribe-post'),
     );
-    if (covering.length === 0) {
+    // A covering signature whose key lookup failed leaves the answer open (temperror), not failed.
+    const pending = input.authentication.dkim.some(
+      (sig) => sig.result === 'temperror' && sig.headers.includes('list-unsubscribe') && sig.headers.includes('list-unsubscribe-post'),
+    );
+    if (covering.length === 0 && !pending) {
       const signed = input.authentication.dkim.map((sig) => `d=${sig.domain} s=${sig.selector} ${sig.result}: h=${sig.headers.join(':')}`);
       findings.push(
         messageFinding('message/one-click-unsigned', {
@@ -248,6 +252,7 @@ export function requirementsOf(input: JudgeInput, findings: readonly Finding[]):
     // Absent List-Unsubscribe is a fail here: whether the message is bulk mail is the profile's call.
     oneClickUnsubscribe: word(
       !ids.has('message/list-unsubscribe-missing') && !ids.has('message/one-click-missing') && !ids.has('message/one-click-unsigned'),
+      !dkim.some((sig) => sig.result === 'pass') && dkim.some((sig) => sig.result === 'temperror') && !ids.has('message/list-unsubscribe-missing') && !ids.has('message/one-click-missing'),
     ),
     format: word(![...ids].some((id) => FORMAT_IDS.has(id))),
     tls: input.tls === null ? 'unknown' : word(input.tls),

@@ -154,6 +154,8 @@ export function messageZone(keys: TestKeys): FixtureZone {
       's1._domainkey.relaxed.test': { TXT: [txt(keys.main.record)] },
       'mail.relaxed.test': { TXT: ['v=spf1 -all'] },
       'arc._domainkey.forwarder.test': { TXT: [txt(keys.main.record)] },
+      // The key of selector "down" cannot be fetched: SERVFAIL.
+      'down._domainkey.example.test': 'SERVFAIL',
       'nodmarc.test': { TXT: ['v=spf1 ip4:192.0.2.10 -all'] },
       '10.2.0.192.in-addr.arpa': { PTR: ['mail.example.test'] },
       'mail.example.test': { A: ['192.0.2.10'] },
