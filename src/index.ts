@@ -61,3 +61,11 @@ export type {
   Grade,
   Severity,
 } from './report/schema.js';
+export { auditMessage, messageExitCode } from './commands/message.js';
+export type { MessageAuditInput } from './commands/message.js';
+export { prepareMessage, MAX_MESSAGE_BYTES } from './message/read.js';
+export { messageResultSchema, messageJsonSchema } from './message/schema.js';
+export type { MessageResult, MessageFinding, Requirements, RequirementStatus } from './message/schema.js';
+export { MESSAGE_FINDINGS } from './message/catalogue.js';
+export { formatMessageText } from './message/text.js';
+export { messageAsReport } from './message/as-report.js';

@@ -106,6 +106,17 @@ describe('mailcheck message', () => {
     expect(json.findings.map((finding: { id: string }) => finding.id)).not.toContain('message/dkim-fail');
   });
 
+  it('--save-dns writes the answers, and --replay audits the message again from them without a resolver', { timeout: TIMEOUT }, async () => {
+    const capture = path.join(dir, 'capture.json');
+    const first = await runCli(['message', DEMO_MESSAGE, ...dnsArgs(), '--save-dns', capture, '--format', 'json']);
+    const replayed = await runCli(['message', DEMO_MESSAGE, '--replay', capture, '--no-blocklist', 'all', '--format', 'json']);
+    expect(replayed.code).toBe(first.code);
+    const [a, b] = [JSON.parse(first.stdout), JSON.parse(replayed.stdout)];
+    expect(b.dns.servers).toEqual(['replay']);
+    expect(b.authentication).toEqual(a.authentication);
+    expect(b.findings).toEqual(a.findings);
+  });
+
   it('8-bit and base64 bodies verify', { timeout: TIMEOUT }, async () => {
     const eightBit = buildMessage({ headers: baseHeaders({ 'Content-Transfer-Encoding': '8bit' }), body: 'Grüße aus Zürich – 20 % Rabatt.\r\nhttps://example.test/unsubscribe?u=1\r\n' });
     const base64 = buildMessage({

@@ -38,6 +38,9 @@ export interface RawMessage {
 
 /** Reads `name` (a path, or `-` for `stdin`) completely, refusing more than `limit` octets without reading them all. */
 export async function readInput(name: string, stdin: Readable, limit = MAX_MESSAGE_BYTES): Promise<Buffer> {
+  if (name === '-' && (stdin as { isTTY?: boolean }).isTTY) {
+    throw new InputError('no message on stdin: it is a terminal. Pipe the message in (mailcheck message - < message.eml) or give its file name');
+  }
   const stream: Readable = name === '-' ? stdin : createReadStream(name);
   const chunks: Buffer[] = [];
   let total = 0;
