@@ -158,18 +158,6 @@ export function optionsNotForSpf(program: Command): string[] {
   return flags;
 }
 
-/** The flags given on the command line among the program's options that a subcommand does not use. */
-export function optionsNotFor(program: Command, used: ReadonlySet<string>): string[] {
-  const flags: string[] = [];
-  for (const option of program.options) {
-    const key = option.attributeName();
-    if (used.has(key) || program.getOptionValueSource(key) !== 'cli') continue;
-    const flag = option.long ?? option.short ?? key;
-    if (!flags.includes(flag)) flags.push(flag);
-  }
-  return flags;
-}
-
 /** Builds the commander program. `done` receives the exit code of the command that ran. */
 export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('mailcheck')
@@ -274,8 +262,8 @@ Exit codes: 0 no message finding at or above --fail-on (default high); 1 one is;
       outputError: () => undefined,
     })
     .action(async (file: string, _options: unknown, command: Command) => {
-      const { runMessage, MESSAGE_PROGRAM_OPTIONS } = await import('./message/cli.js');
-      const ignored = optionsNotFor(program, MESSAGE_PROGRAM_OPTIONS);
+      const { runMessage, optionsNotForMessage } = await import('./message/cli.js');
+      const ignored = optionsNotForMessage(program);
       if (ignored.length > 0) {
         throw new UsageError(`${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck message. Run "mailcheck message --help" for its options`);
       }

@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
 import { CHECK_IDS } from '../checks/index.js';
 import { UsageError, type CliIo } from '../cli.js';
 import { parseAuditCliOptions, toAuditOptions } from '../cli-options.js';
@@ -51,6 +52,18 @@ async function render(result: MessageResult, format: FormatName, options: Report
   const { messageAsReport } = await import('./as-report.js');
   const reporter = await getFormat(format)!.load();
   return reporter([messageAsReport(result)], options);
+}
+
+/** The flags given on the command line among the program's options that `mailcheck message` does not use. */
+export function optionsNotForMessage(program: Command): string[] {
+  const flags: string[] = [];
+  for (const option of program.options) {
+    const key = option.attributeName();
+    if (MESSAGE_PROGRAM_OPTIONS.has(key) || program.getOptionValueSource(key) !== 'cli') continue;
+    const flag = option.long ?? option.short ?? key;
+    if (!flags.includes(flag)) flags.push(flag);
+  }
+  return flags;
 }
 
 /** `mailcheck message <file|->`: returns the exit code. */
