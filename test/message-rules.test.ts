@@ -57,6 +57,7 @@ describe('reading a message', () => {
     ['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]), /binary file/],
     ['text that is not a message', Buffer.from('Dear friend,\nthis is a letter.\n'), /does not start with a header field/],
     ['only an mbox From line', Buffer.from('From someone Sun Dec  6 09:00:00 2026'), /only an mbox/],
+    ['a header section over 1 MiB', Buffer.from(`Subject: x\r\n${'X-Filler: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\r\n'.repeat(30_000)}`), /header section larger than 1 MiB/],
   ])('refuses %s with an InputError', (_name, data, message) => {
     expect(() => prepare(data)).toThrow(InputError);
     expect(() => prepare(data)).toThrow(message);

@@ -216,6 +216,7 @@ export async function authenticateDmarc(
   const adkim = policy.parsed?.adkim ?? 'r';
   const aspf = policy.parsed?.aspf ?? 'r';
   for (const sig of dkim) sig.aligned = sig.domain !== '' && aligned(adkim, sig.domain, fromDomain, orgOf);
+  // RFC 9989 §4.4.2: the SPF-authenticated identifier is the MAIL FROM domain; a HELO result never aligns.
   const spfAligned = spf.domain !== null && spf.identity === 'mailfrom' && aligned(aspf, spf.domain, fromDomain, orgOf);
   const alignment: Alignment = {
     spf: spf.result === 'pass' ? (spfAligned ? 'pass' : 'fail') : spf.result === 'needs-input' ? 'unknown' : 'none',

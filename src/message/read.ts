@@ -96,6 +96,11 @@ export function prepareMessage(name: string, input: Buffer): RawMessage {
       `${label(name)} is not an RFC 5322 message: it does not start with a header field. Give the full message with its headers ("show original" / .eml)`,
     );
   }
+  // The header section ends at the first empty line (RFC 5322 §2.1); one without end in sight is not a message.
+  const window = data.subarray(0, Math.min(data.length, MAX_HEADER_BYTES + 4));
+  if (window.indexOf('\n\n') < 0 && window.indexOf('\n\r\n') < 0 && data.length > MAX_HEADER_BYTES) {
+    throw new InputError(`${label(name)} has a header section larger than 1 MiB (no empty line ends it). Give a single RFC 5322 message`);
+  }
   const lineEndings = detectLineEndings(data);
   if (lineEndings === 'lf' || lineEndings === 'mixed') data = toCrlf(data);
   return { source: { name, bytes: input.length, lineEndings, mboxFromLine }, data };
