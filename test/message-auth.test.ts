@@ -179,6 +179,12 @@ describe('message authentication', () => {
     expect(result.authentication.spf).toMatchObject({ result: expected, domain, ip });
   });
 
+  it('the null MAIL FROM is checked with the HELO identity, which never aligns for DMARC', { timeout: TIMEOUT }, async () => {
+    const result = await audit(await signMain(buildMessage()), { ip: '192.0.2.10', mailFrom: '', helo: 'example.test' });
+    expect(result.authentication.spf).toMatchObject({ identity: 'helo', domain: 'example.test', result: 'pass' });
+    expect(result.authentication.dmarc).toMatchObject({ result: 'pass', alignment: { spf: 'none', dkim: 'pass' } });
+  });
+
   it('SPF fail is linked to spf/ip-not-authorized and its record', { timeout: TIMEOUT }, async () => {
     const result = await audit(buildMessage(), { ip: '203.0.113.5' });
     const finding = result.findings.find((candidate) => candidate.id === 'message/spf-fail')!;

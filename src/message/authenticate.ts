@@ -219,7 +219,7 @@ export async function authenticateDmarc(
   // RFC 9989 §4.4.2: the SPF-authenticated identifier is the MAIL FROM domain; a HELO result never aligns.
   const spfAligned = spf.domain !== null && spf.identity === 'mailfrom' && aligned(aspf, spf.domain, fromDomain, orgOf);
   const alignment: Alignment = {
-    spf: spf.result === 'pass' ? (spfAligned ? 'pass' : 'fail') : spf.result === 'needs-input' ? 'unknown' : 'none',
+    spf: spf.result === 'pass' && spf.identity === 'mailfrom' ? (spfAligned ? 'pass' : 'fail') : spf.result === 'needs-input' ? 'unknown' : 'none',
     dkim: dkim.some((sig) => sig.result === 'pass') ? (dkim.some((sig) => sig.result === 'pass' && sig.aligned) ? 'pass' : 'fail') : 'none',
   };
   const base = {

@@ -51,7 +51,9 @@ export const dkimSignatureSchema = z
 
 export const alignmentSchema = z
   .object({
-    spf: z.enum(['pass', 'fail', 'none', 'unknown']).describe('pass: SPF passed for an aligned domain; fail: passed but unaligned; none: SPF did not pass.'),
+    spf: z
+      .enum(['pass', 'fail', 'none', 'unknown'])
+      .describe('pass: SPF passed for an aligned MAIL FROM domain; fail: passed but unaligned; none: SPF did not pass (or only for HELO); unknown: SPF needs input.'),
     dkim: z.enum(['pass', 'fail', 'none']).describe('pass: a passing signature is aligned; fail: only unaligned ones pass; none: no signature passes.'),
   })
   .describe('DMARC identifier alignment (RFC 9989 §4.4).');
