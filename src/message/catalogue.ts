@@ -6,6 +6,7 @@
 import type { FindingSpec } from '../checks/define.js';
 import type { Finding } from '../report/schema.js';
 
+/** The catalogue: finding id → default severity, title and description (README, SARIF rules). */
 export const MESSAGE_FINDINGS = {
   'message/spf-fail': {
     severity: 'high',
