@@ -68,6 +68,8 @@ describe('message authentication', () => {
       oneClickUnsubscribe: 'pass',
       format: 'pass',
       tls: 'pass',
+      // 192.0.2.10 → mail.example.test → 192.0.2.10 in the fixture zone.
+      reverseDns: 'pass',
     });
     // The DNS side ran with the selector the message used, and nothing else.
     const example = result.dns.domains.find((entry) => entry.domain === 'example.test')!;

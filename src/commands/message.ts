@@ -14,7 +14,7 @@ import { SEVERITY_CAP, checkScore, gradeFor } from '../score.js';
 import { atOrAbove, EXIT, type Thresholds } from '../exit-code.js';
 import { MAX_SIGNATURES, authenticateDkimAndArc, authenticateDmarc, authenticateSpf, domainOf, parseDkimTags } from '../message/authenticate.js';
 import { findUnsubscribeLink } from '../message/body.js';
-import { createContexts, linkFindings, runDomainChecks, type JoinPlan } from '../message/dns-join.js';
+import { createContexts, linkFindings, reverseDnsStatus, runDomainChecks, type JoinPlan } from '../message/dns-join.js';
 import { resolveEnvelope } from '../message/envelope.js';
 import { decodeUnstructured, firstValue, parseHeaderSection } from '../message/headers.js';
 import type { RawMessage } from '../message/read.js';
@@ -109,7 +109,7 @@ export async function auditMessage(
   const findings = linkFindings(judged, domains, { fromDomain, spfDomain: spf.domain, ip: envelope.ip, dkim }).sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
   );
-  const requirements = requirementsOf(judgeInput, findings);
+  const requirements = { ...requirementsOf(judgeInput, findings), reverseDns: reverseDnsStatus(domains, envelope.ip) };
   const complete = spf.result !== 'temperror' && dmarc.result !== 'temperror' && !dkim.some((sig) => sig.result === 'temperror');
   const subject = firstValue(section, 'subject');
   return {

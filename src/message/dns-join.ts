@@ -16,7 +16,7 @@ import type { DnsClient } from '../dns/types.js';
 import type { NetClient } from '../net/types.js';
 import type { CheckResult, Finding, Fix } from '../report/schema.js';
 import { runCheck, skippedCheck } from '../run-check.js';
-import type { DkimSignatureResult, DomainChecks, MessageFinding } from './schema.js';
+import type { DkimSignatureResult, DomainChecks, MessageFinding, RequirementStatus } from './schema.js';
 
 /** Which domains the message names, and why. */
 export interface JoinPlan {
@@ -230,4 +230,19 @@ export function linkFindings(
     if (finding) linkSignature(finding, sig, domains);
   }
   return findings;
+}
+
+/** Forward-confirmed reverse DNS of the sending IP, from the joined ptr check's facts. */
+export function reverseDnsStatus(domains: readonly DomainChecks[], ip: string | null): RequirementStatus {
+  if (ip === null) return 'unknown';
+  for (const entry of domains) {
+    const ptr = entry.checks.find((check) => check.id === 'ptr');
+    const addresses = (ptr?.facts.addresses ?? []) as Array<{ ip: string; sending?: boolean; outcome?: string }>;
+    const own = addresses.find((address) => address.sending && address.ip === ip);
+    if (!own) continue;
+    if (own.outcome === 'confirmed') return 'pass';
+    if (own.outcome === 'mismatch' || own.outcome === 'missing') return 'fail';
+    return 'unknown';
+  }
+  return 'unknown';
 }

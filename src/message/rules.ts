@@ -256,5 +256,7 @@ export function requirementsOf(input: JudgeInput, findings: readonly Finding[]):
     ),
     format: word(![...ids].some((id) => FORMAT_IDS.has(id))),
     tls: input.tls === null ? 'unknown' : word(input.tls),
+    // Filled in from the joined ptr check (dns-join.ts), which the judge does not see.
+    reverseDns: 'unknown',
   };
 }

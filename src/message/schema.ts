@@ -125,6 +125,7 @@ export const requirementsSchema = z
     oneClickUnsubscribe: requirementStatusSchema.describe('RFC 8058 one-click unsubscribe, signed by a passing DKIM signature.'),
     format: requirementStatusSchema.describe('RFC 5322 format: one From, Date, Message-ID, no duplicated single fields, lines within 998 octets.'),
     tls: requirementStatusSchema.describe('The receiving hop used TLS.'),
+    reverseDns: requirementStatusSchema.describe('The sending IP has forward-confirmed reverse DNS (from the joined ptr check).'),
   })
   .describe('Message-side requirements as statuses, for provider profiles.');
 
