@@ -30,7 +30,9 @@ export function parseDkimTags(value: string): DkimTags {
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim().toLowerCase();
     if (name === '' || name in tags) continue;
-    tags[name] = part.slice(eq + 1).replace(/\s+/g, name === 'z' ? '' : name === 'b' || name === 'bh' || name === 'h' ? '' : ' ').trim();
+    // RFC 6376 §3.5: b=, bh=, h= and z= may be folded anywhere; white space in them is not part of the value.
+    const folded = name === 'b' || name === 'bh' || name === 'h' || name === 'z';
+    tags[name] = part.slice(eq + 1).replace(/\s+/g, folded ? '' : ' ').trim();
   }
   const headers = (tags.h ?? '').split(':').map((name) => name.trim().toLowerCase()).filter(Boolean);
   return { tags, headers };
