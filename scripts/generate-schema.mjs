@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// Writes schema/report.schema.json from the Report's zod definition
-// (src/report/schema.ts, compiled to dist/). Run with `npm run schema`;
-// test/schema.test.ts fails when the committed file differs from this output.
+// Writes the JSON Schemas under schema/ from their zod definitions (compiled
+// to dist/): report.schema.json (src/report/schema.ts), list.schema.json
+// (src/list/schema.ts), bounces.schema.json (src/bounces/schema.ts). Run with
+// `npm run schema`; the schema tests fail when a committed file differs.
 import { writeFileSync } from 'node:fs';
 import { reportJsonSchema } from '../dist/report/schema.js';
+import { listJsonSchema } from '../dist/list/schema.js';
 
-const target = new URL('../schema/report.schema.json', import.meta.url);
-writeFileSync(target, `${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${target.pathname}`);
+const schemas = [
+  ['report.schema.json', reportJsonSchema],
+  ['list.schema.json', listJsonSchema],
+];
+for (const [file, generate] of schemas) {
+  const target = new URL(`../schema/${file}`, import.meta.url);
+  writeFileSync(target, `${JSON.stringify(generate(), null, 2)}\n`);
+  console.log(`wrote ${target.pathname}`);
+}

@@ -227,6 +227,48 @@ Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
       const { runSpf } = await import('./cli-run.js');
       done(await runSpf(domain, command.optsWithGlobals(), io));
     });
+
+  // mailcheck list / mailcheck bounces: src/cli-list.ts and src/cli-bounces.ts; options shared with the program in src/cli-subcommand.ts.
+  const subcommandOutput = {
+    writeOut: (text: string) => io.stdout.write(text),
+    writeErr: (text: string) => io.stderr.write(text),
+    outputError: () => undefined,
+  };
+  program
+    .command('list')
+    .description('judge every address of a list with DNS only: syntax, domain, mail acceptance, disposable, role, typo, duplicate')
+    .argument('<file>', 'addresses one per line, or a CSV with --column; - reads stdin')
+    .option('--column <name>', 'the input is CSV (RFC 4180) with a header; this column (name or 1-based number) holds the address')
+    .option('--fold', 'count Gmail dots and +tags as the same mailbox when finding duplicates')
+    .option('--valid <file>', 'also write the rows judged ok to <file>, in the input\'s shape')
+    .option('--invalid <file>', 'also write the rows judged invalid to <file>, in the input\'s shape')
+    .option('--no-progress', 'no progress line on a terminal')
+    .addHelpText(
+      'after',
+      `
+Also: --format text|csv|json|ndjson, -o <file>, --resolver, --timeout, --retries,
+--color/--no-color. Never connects to a mail server.
+
+Examples:
+  $ mailcheck list addresses.txt
+  $ mailcheck list contacts.csv --column email --format csv -o checked.csv
+  $ mailcheck list contacts.csv --column email --valid clean.csv --invalid removed.csv --fold
+
+Exit codes: 0 every address judged; 2 usage or input error; 3 DNS did not
+  answer for some domains (their rows are risky, dns-error).
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'list';
+      throw error;
+    })
+    .configureOutput(subcommandOutput)
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const { refuseOtherProgramOptions } = await import('./cli-subcommand.js');
+      refuseOtherProgramOptions(program, 'list');
+      const { runList } = await import('./cli-list.js');
+      done(await runList(file, command.optsWithGlobals(), io));
+    });
   return program;
 }
 
@@ -234,6 +276,12 @@ Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let code: number = EXIT.ok;
   try {
+    // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/versions.ts).
+    if (argv.some((arg) => arg === '-V' || arg === '--version') && argv.some((arg) => arg === '-v' || arg === '--verbose')) {
+      const { versionReport } = await import('./versions.js');
+      io.stdout.write(versionReport());
+      return EXIT.ok;
+    }
     const program = buildProgram(io, (result) => {
       code = result;
     });
