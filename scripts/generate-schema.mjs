@@ -6,10 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { reportJsonSchema } from '../dist/report/schema.js';
 import { listJsonSchema } from '../dist/list/schema.js';
+import { bouncesJsonSchema } from '../dist/bounces/schema.js';
 
 const schemas = [
   ['report.schema.json', reportJsonSchema],
   ['list.schema.json', listJsonSchema],
+  ['bounces.schema.json', bouncesJsonSchema],
 ];
 for (const [file, generate] of schemas) {
   const target = new URL(`../schema/${file}`, import.meta.url);

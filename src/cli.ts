@@ -269,6 +269,40 @@ Exit codes: 0 every address judged; 2 usage or input error; 3 DNS did not
       const { runList } = await import('./cli-list.js');
       done(await runList(file, command.optsWithGlobals(), io));
     });
+  program
+    .command('bounces')
+    .description('explain bounces (RFC 3464 and the common non-standard formats): reason per recipient, what to suppress, what the sender must fix')
+    .argument('<path...>', 'bounce files, folders (recursive, Maildir), mbox files; - reads stdin')
+    .option('--suppress <file.csv>', 'write the hard-bounced addresses (address, reason, status, date, file) to <file.csv>')
+    .option('--audit', 'run the checks that examine each sender-side cause, live, for the sending domain and IPs')
+    .option('--no-progress', 'no progress line on a terminal')
+    .addOption(new Option('--smtp-port <port>', 'SMTP port the tls check probes during --audit (testing)').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Also: --format text|json|ndjson|csv, -o <file>, and with --audit --resolver,
+--timeout, --retries. --color/--no-color.
+
+Examples:
+  $ mailcheck bounces ~/Maildir/.Bounces
+  $ mailcheck bounces bounces.mbox --suppress suppress.csv --format json -o bounces.json
+  $ mailcheck bounces bounces.mbox --audit
+
+Exit codes: 0 read; 1 sender-side problems found (authentication, reverse DNS,
+  blocklisting, TLS, rate); 2 usage error; 3 some files could not be read.
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'bounces';
+      throw error;
+    })
+    .configureOutput(subcommandOutput)
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const { refuseOtherProgramOptions } = await import('./cli-subcommand.js');
+      refuseOtherProgramOptions(program, 'bounces');
+      const { runBounces } = await import('./cli-bounces.js');
+      done(await runBounces(paths, command.optsWithGlobals(), io));
+    });
   return program;
 }
 
