@@ -64,9 +64,10 @@ interface Rule {
 }
 
 /**
- * Ordered: the first matching rule wins. Specific provider texts and the
- * sender-side codes come first, because their status is often a generic
- * 5.7.1 or 5.0.0 that would otherwise read as a policy or unknown failure.
+ * A rule naming the exact status code wins; otherwise the first rule whose
+ * text matches. Specific provider texts and the sender-side causes come
+ * first, because their status is often a generic 5.7.1 or 5.0.0 that would
+ * otherwise read as a policy or unknown failure.
  */
 const RULES: readonly Rule[] = [
   // RFC 7505 §4.2: 556 5.1.10 for a domain publishing a null MX.
@@ -80,7 +81,7 @@ const RULES: readonly Rule[] = [
   { reason: 'authfailure', statuses: ['5.7.26', '4.7.26', '5.7.30', '4.7.30', '5.7.515', '5.7.40'], text: /\bDMARC\b|unauthenticated|not authenticated|requires all senders to authenticate|authentication (?:level|requirements?|check)/i, findingIds: ['spf/ip-not-authorized', 'dkim/not-found', 'dmarc/missing'] },
   // TLS required: Gmail documents 5.7.29; RFC 3207 §4 and the registry's 5.7.10/5.7.11 "encryption needed/required".
   { reason: 'securityerror', statuses: ['5.7.29', '4.7.29', '5.7.10', '5.7.11', '4.7.10'], text: /\bTLS (?:is )?required|must issue a STARTTLS|encryption (?:needed|required)/i, findingIds: ['tls/starttls-missing'] },
-  { reason: 'blocked', text: /\b(?:block|black|deny)-?list(?:ed)?\b|blocked using|listed (?:in|on|at) |spamhaus|spamcop|barracuda|\bSBL\b|\bXBL\b|\bPBL\b|\bRBL\b|\bDNSBL\b|banned sending IP|\bS3150\b|5\.7\.606|5\.7\.511|access denied.*\bIP\b|\bTSS0[49]\b|client host .* blocked|IP address .* (?:blocked|rejected)/i, findingIds: ['blocklist/ip-listed', 'blocklist/domain-listed'] },
+  { reason: 'blocked', text: /\b(?:block|black|deny)-?list(?:ed)?\b|blocked using|(?<!not )listed (?:in|on|at) |spamhaus|spamcop|barracuda|\bSBL\b|\bXBL\b|\bPBL\b|\bRBL\b|\bDNSBL\b|banned sending IP|\bS3150\b|5\.7\.606|5\.7\.511|access denied.*\bIP\b|\bTSS0[49]\b|client host .* blocked|IP address .* (?:blocked|rejected)/i, findingIds: ['blocklist/ip-listed', 'blocklist/domain-listed'] },
   { reason: 'badreputation', text: /reputation|unsolicited mail originating from your IP|unusual rate of unsolicited|likely (?:unsolicited|suspicious)/i },
   { reason: 'speeding', statuses: ['4.7.28', '5.7.28', '4.2.1'], text: /rate limit|sending rate|too many (?:messages|emails|recipients)|rate of traffic|receiving mail at a rate|throttl|\bTS0[1-3]\b|deferred due to user complaints/i },
   { reason: 'toomanyconn', text: /too many (?:concurrent )?(?:connections|sessions|smtp)|connection (?:limit|count) exceeded/i },
@@ -95,7 +96,7 @@ const RULES: readonly Rule[] = [
   { reason: 'suspend', text: /(?:account|mailbox|address|user) (?:is )?(?:disabled|suspended|inactive|deactivated|locked|frozen)|not accepting (?:any )?(?:messages|mail)|mailbox unavailable.*disabled/i },
   { reason: 'mesgtoobig', statuses: ['5.3.4', '4.3.4'], text: /message (?:is )?too (?:big|large)|size (?:limit )?exceed|exceeds (?:the )?(?:maximum )?(?:message )?size/i },
   { reason: 'hostunknown', statuses: ['5.1.2', '5.4.4'], text: /host (?:or domain name )?not found|domain (?:name )?not found|no such domain|unrouteable (?:mail )?(?:address|domain)|couldn't find any host|unknown (?:host|domain)|domain (?:does not|doesn't) exist|no (?:mail|MX) (?:host|record)s? for|name service error/i },
-  { reason: 'userunknown', statuses: ['5.1.1', '5.1.0', '5.1.3', '5.1.10', '4.1.1'], text: /user(?:name)? unknown|unknown user|no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account) (?:does not|doesn't|did not) exist|(?:recipient|user|address) not found|RecipientNotFound|invalid (?:recipient|mailbox|address)|mailbox (?:not found|unavailable)|not a valid (?:mailbox|recipient)|address (?:couldn't|could not) be found|unknown (?:local part|recipient|mailbox)|not listed in .*directory|no mailbox here|recipient address rejected/i },
+  { reason: 'userunknown', statuses: ['5.1.1', '5.1.0', '5.1.3', '4.1.1'], text: /user(?:name)? unknown|unknown user|no such (?:user|mailbox|recipient|address)|(?:user|mailbox|recipient|address|account) (?:does not|doesn't|did not) exist|(?:recipient|user|address) not found|RecipientNotFound|invalid (?:recipient|mailbox|address)|mailbox (?:not found|unavailable)|not a valid (?:mailbox|recipient)|address (?:couldn't|could not) be found|unknown (?:local part|recipient|mailbox)|not listed in .*directory|no mailbox here|recipient address rejected/i },
   { reason: 'expired', statuses: ['4.4.7', '5.4.7'], text: /expired|retry timeout exceeded|too long in (?:the )?queue|giving up|given up|I'm not going to try again|could not be delivered within/i },
   { reason: 'policyviolation', statuses: ['5.7.9'], text: /\bpolicy\b|not accepted for policy reasons|header error|prohibited/i },
   { reason: 'networkerror', text: /connection (?:timed out|refused|reset|lost)|timed out while|no route to host|network (?:is )?unreachable|lost connection|DNS (?:lookup )?(?:failure|error)|Host not reachable/i },
@@ -169,14 +170,13 @@ export function classifyReason(input: ReasonInput): ReasonResult {
   const temporary = input.action === 'delayed' || status?.startsWith('4.') === true || (input.reply !== undefined && input.reply < 500);
   let reason: BounceReason | undefined;
   let findingIds: readonly string[] = [];
-  for (const rule of RULES) {
-    const byStatus = status !== undefined && rule.statuses?.includes(status) === true;
-    const byText = rule.text !== undefined && rule.text.test(text);
-    if (byStatus || byText) {
-      reason = rule.reason;
-      findingIds = rule.findingIds ?? [];
-      break;
-    }
+  // An exact enhanced status code a rule names is the most specific evidence; then the texts, in order.
+  const rule =
+    (status !== undefined ? RULES.find((candidate) => candidate.statuses?.includes(status) === true) : undefined) ??
+    RULES.find((candidate) => candidate.text !== undefined && candidate.text.test(text));
+  if (rule) {
+    reason = rule.reason;
+    findingIds = rule.findingIds ?? [];
   }
   if (!reason && input.diagnosticType === 'x-unix') reason = 'mailererror';
   if (!reason && status) reason = byStatusClass(status);
