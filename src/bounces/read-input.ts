@@ -31,7 +31,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
 }
 
 /** Splits a byte stream into messages: an mbox when it starts with "From ", else one message. */
-export async function* readStream(chunks: AsyncIterable<Buffer | string>, file: string): AsyncGenerator<InputMessage> {
+export async function* readStream(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, file: string): AsyncGenerator<InputMessage> {
   let mbox: boolean | undefined;
   let carry = '';
   let skipLf = false;
