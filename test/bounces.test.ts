@@ -16,6 +16,7 @@ import { bouncesJsonSchema } from '../src/bounces/schema.js';
 import { bounceRows } from '../src/commands/bounces.js';
 import * as samples from './helpers/bounce-samples.js';
 import { ROOT, runCli } from './helpers/cli.js';
+import { useFixture } from './helpers/context.js';
 
 async function rowsOf(raw: string) {
   const message = await classifyMessage(Buffer.from(raw));
@@ -228,6 +229,29 @@ describe('mailcheck bounces (CLI)', () => {
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   }, 60_000);
+});
+
+describe('mailcheck bounces --audit (fixture DNS)', () => {
+  const fixture = useFixture('bounces-sender');
+
+  it('runs spf, dkim and dmarc for the sending domain and shows their findings', async () => {
+    const { code, stdout, stderr } = await runCli(
+      ['bounces', '-', '--audit', '--format', 'json', '--resolver', fixture.server.server, '--timeout', '1500', '--retries', '1'],
+      { input: samples.GMAIL_UNAUTHENTICATED },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const [sender] = JSON.parse(stdout).senders;
+    expect(sender).toMatchObject({ sendingDomain: 'sender.example', ips: ['192.0.2.25'], checks: ['spf', 'dkim', 'dmarc'] });
+    const ids = sender.audit.findings.map((finding: { id: string }) => finding.id);
+    expect(ids).toEqual(expect.arrayContaining(['spf/missing', 'dmarc/missing', 'dkim/not-found']));
+    expect(sender.audit.inconclusive).toEqual([]);
+    expect(sender.audit.findings.find((finding: { id: string }) => finding.id === 'spf/missing').fix.records[0]).toMatchObject({
+      action: 'add',
+      name: 'sender.example',
+      type: 'TXT',
+    });
+  }, 120_000);
 });
 
 describe('schema/bounces.schema.json', () => {

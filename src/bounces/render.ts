@@ -5,6 +5,7 @@
 import { escapeTerminal } from '../report/escape-terminal.js';
 import type { Style } from '../report/style.js';
 import { csvRecord } from '../list/records.js';
+import { fixRecordLines } from '../report/zone.js';
 import type { BounceRow, BouncesResult } from './schema.js';
 
 const CSV_COLUMNS = ['file', 'recipient', 'action', 'status', 'reply', 'reason', 'hard', 'sender_side', 'remote_mta', 'diagnostic', 'finding_id'] as const;
@@ -71,9 +72,7 @@ export function bouncesTextSummary(result: Omit<BouncesResult, 'bounces'>, style
           lines.push(`    ${style.severity(finding.severity)(finding.severity.toUpperCase().padEnd(8))} ${style.code(finding.id)} ${escapeTerminal(finding.message)}`);
           if (finding.fix) {
             lines.push(`      Fix: ${escapeTerminal(finding.fix.summary)}`);
-            for (const record of finding.fix.records ?? []) {
-              lines.push(`        ${record.action} ${escapeTerminal(record.name)} ${record.type} ${escapeTerminal(record.value)}`);
-            }
+            for (const record of finding.fix.records ?? []) for (const line of fixRecordLines(record)) lines.push(`        ${escapeTerminal(line)}`);
           }
         }
         if (issue.audit.inconclusive.length > 0) lines.push(`    ${style.warning('inconclusive')}: ${issue.audit.inconclusive.join(', ')}`);
