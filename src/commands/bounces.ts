@@ -97,7 +97,8 @@ export async function bouncesCommand(input: BouncesCommandInput): Promise<{ resu
   const messages: BouncesResult['messages'] = { total: 0, bounces: 0, delivered: 0, autoReplies: 0, feedback: 0, other: 0 };
   const summary: BouncesResult['summary'] = { recipients: 0, hard: 0, soft: 0, reasons: {}, receivingDomains: {}, suppressed: 0 };
   const senders = new Map<string, { ips: Set<string>; reasons: Record<string, number>; findingIds: Set<string>; checks: Set<string> }>();
-  const suppress = new Map<string, BounceRow>();
+  /** Hard addresses to suppress (lower case) → the fields the CSV needs, kept small for large inputs. */
+  const suppress = new Map<string, [reason: string, status: string, date: string | undefined, file: string]>();
   const complaints: Complaint[] = [];
   const errors: BouncesResult['errors'] = [];
   let firstRow = true;
@@ -144,7 +145,7 @@ export async function bouncesCommand(input: BouncesCommandInput): Promise<{ resu
       reasonCounts[row.hard ? 'hard' : 'soft']++;
       const domainCounts = (summary.receivingDomains[row.receivingDomain] ??= { hard: 0, soft: 0 });
       domainCounts[row.hard ? 'hard' : 'soft']++;
-      if (row.hard && !suppress.has(row.recipient.toLowerCase())) suppress.set(row.recipient.toLowerCase(), row);
+      if (row.hard && !suppress.has(row.recipient.toLowerCase())) suppress.set(row.recipient.toLowerCase(), [row.reason, row.status ?? '', row.date, row.file]);
       if (row.senderSide) {
         const key = row.sendingDomain ?? 'unknown';
         let group = senders.get(key);
@@ -195,8 +196,8 @@ export async function bouncesCommand(input: BouncesCommandInput): Promise<{ resu
   if (input.suppress) {
     const writer = bufferedWriter(input.suppress);
     writer.write(csvRecord(['address', 'reason', 'status', 'date', 'file']));
-    for (const [address, row] of suppress) {
-      const wait = writer.write(csvRecord([address, row.reason, row.status ?? '', (row.date ?? input.today).slice(0, 10), row.file]));
+    for (const [address, [reason, status, date, file]] of suppress) {
+      const wait = writer.write(csvRecord([address, reason, status, (date ?? input.today).slice(0, 10), file]));
       if (wait) await wait;
     }
     await writer.flush();
