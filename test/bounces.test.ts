@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { parseDeliveryStatus } from '../src/bounces/dsn.js';
 import { classifyMessage } from '../src/bounces/message.js';
-import { classifyReason } from '../src/bounces/reason.js';
+import { BOUNCE_REASONS, HARD_REASONS, SENDER_REASONS, bounceRuleFindingIds, classifyReason } from '../src/bounces/reason.js';
+import { CHECKS } from '../src/checks/index.js';
 import { readStream } from '../src/bounces/read-input.js';
 import { bouncesJsonSchema } from '../src/bounces/schema.js';
 import { bounceRows } from '../src/commands/bounces.js';
@@ -257,5 +258,32 @@ describe('mailcheck bounces --audit (fixture DNS)', () => {
 describe('schema/bounces.schema.json', () => {
   it('equals the schema generated from src/bounces/schema.ts (run `npm run schema` after changing it)', () => {
     expect(readFileSync(path.join(ROOT, 'schema', 'bounces.schema.json'), 'utf8')).toBe(`${JSON.stringify(bouncesJsonSchema(), null, 2)}\n`);
+  });
+});
+
+describe('README: mailcheck bounces', () => {
+  const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const rows = README.split('\n').filter((line) => line.startsWith('| `'));
+
+  it.each(BOUNCE_REASONS.map((reason) => [reason]))('documents the reason %s with hard and sender-side as the code has them', (reason) => {
+    const row = rows.find((line) => line.startsWith(`| \`${reason}\` |`));
+    expect(row, reason).toBeDefined();
+    const cells = row!.split('|').map((cell) => cell.trim());
+    expect(cells[2], `${reason} hard`).toBe(HARD_REASONS.has(reason) ? 'yes' : 'no');
+    expect(cells[3], `${reason} sender-side`).toBe(SENDER_REASONS.has(reason) ? 'yes' : 'no');
+  });
+
+  it('documents every long option that `mailcheck bounces --help` prints', async () => {
+    const { code, stdout } = await runCli(['bounces', '--help']);
+    expect(code).toBe(0);
+    const options = [...stdout.matchAll(/^\s{2}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((match) => match[1]!);
+    expect(options).toEqual(expect.arrayContaining(['--suppress', '--audit']));
+    expect(options.filter((option) => !README.includes(`\`${option}`))).toEqual([]);
+  }, 60_000);
+
+  it('names only finding ids that exist in the catalogue', () => {
+    const known = new Set(CHECKS.flatMap((check) => Object.keys(check.findings)));
+    const named = new Set(bounceRuleFindingIds());
+    expect([...named].filter((id) => !known.has(id))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { duplicateKey, parseAddress } from '../src/list/address.js';
-import { judgeRow, typoSuggestion, isDisposableDomain } from '../src/list/judge.js';
+import { INVALID_REASONS, LIST_REASONS, judgeRow, typoSuggestion, isDisposableDomain } from '../src/list/judge.js';
 import { csvRecord, neutraliseFormula, readRecords } from '../src/list/records.js';
 import { listJsonSchema } from '../src/list/schema.js';
 import { ROOT, runCli } from './helpers/cli.js';
@@ -286,4 +286,24 @@ describe('schema/list.schema.json', () => {
   it('equals the schema generated from src/list/schema.ts (run `npm run schema` after changing it)', () => {
     expect(readFileSync(path.join(ROOT, 'schema', 'list.schema.json'), 'utf8')).toBe(`${JSON.stringify(listJsonSchema(), null, 2)}\n`);
   });
+});
+
+describe('README: mailcheck list', () => {
+  const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const rows = README.split('\n').filter((line) => line.startsWith('| `'));
+
+  it.each(LIST_REASONS.map((reason) => [reason]))('documents the reason %s with its verdict', (reason) => {
+    const row = rows.find((line) => line.startsWith(`| \`${reason}\` |`));
+    expect(row, reason).toBeDefined();
+    const verdict = (INVALID_REASONS as readonly string[]).includes(reason) ? 'invalid' : 'risky';
+    expect(row!.split('|')[2]!.trim()).toBe(verdict);
+  });
+
+  it('documents every long option that `mailcheck list --help` prints', async () => {
+    const { code, stdout } = await runCli(['list', '--help']);
+    expect(code).toBe(0);
+    const options = [...stdout.matchAll(/^\s{2}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((match) => match[1]!);
+    expect(options).toEqual(expect.arrayContaining(['--column', '--fold', '--valid', '--invalid']));
+    expect(options.filter((option) => !README.includes(`\`${option}`))).toEqual([]);
+  }, 60_000);
 });

@@ -189,3 +189,8 @@ export function classifyReason(input: ReasonInput): ReasonResult {
     findingIds: [...findingIds],
   };
 }
+
+/** Every finding id the rules point at (the tests check each is in a check's catalogue). */
+export function bounceRuleFindingIds(): string[] {
+  return [...new Set(RULES.flatMap((rule) => rule.findingIds ?? []))];
+}
