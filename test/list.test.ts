@@ -288,6 +288,17 @@ describe('schema/list.schema.json', () => {
   });
 });
 
+describe('mailcheck --version --verbose', () => {
+  it('names the installed versions of the data packages', async () => {
+    const { code, stdout } = await runCli(['--version', '--verbose']);
+    expect(code).toBe(0);
+    const version = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+    expect(stdout).toContain(`mailchecker ${version('mailchecker')}`);
+    expect(stdout).toContain(`@zootools/email-spell-checker ${version('@zootools/email-spell-checker')}`);
+    expect(stdout).toContain(`postal-mime ${version('postal-mime')}`);
+  }, 60_000);
+});
+
 describe('README: mailcheck list', () => {
   const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const rows = README.split('\n').filter((line) => line.startsWith('| `'));

@@ -11,9 +11,11 @@
  *   indented addresses after "failed:" and "SMTP error from remote mail server".
  * - Sendmail: "----- The following addresses had permanent fatal errors -----".
  * - Microsoft Exchange / Office 365: "Delivery has failed to these recipients",
- *   "Remote Server returned '…'", "Your message to … couldn't be delivered".
+ *   "Remote Server returned '…'", "Your message to … couldn't be delivered",
+ *   "Server at <host> returned '…'".
  * - Gmail: "Delivery to the following recipient failed", "Address not found",
- *   "The response from the remote server was:".
+ *   "The response from the remote server was:", "The error that the other
+ *   server returned was:".
  * - Yahoo: "Sorry, we were unable to deliver your message to the following address".
  * - Courier: "Your message to the following recipients cannot be delivered",
  *   `<<< 550 …` transcript lines.
@@ -235,12 +237,14 @@ const FORMATS: readonly Format[] = [
       const lines = noticePart(text).split('\n');
       const generating = /Generating server:\s*(\S+)/i.exec(text)?.[1]?.toLowerCase();
       for (let i = 0; i < lines.length; i++) {
-        const returned = /Remote Server returned '(.*)'\s*$/i.exec(lines[i]!);
+        // Exchange: "Remote Server returned '…'"; Office 365: "… - Server at <host> returned '…'".
+        const returned = /(?:Remote Server|Server at (\S+)) returned '(.*)'\s*$/i.exec(lines[i]!);
         if (!returned) continue;
+        const host = returned[1]?.toLowerCase() ?? generating;
         for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
           const address = ADDRESS.exec(lines[j]!);
           if (address) {
-            out.set(bareAddress(address[1]!), { recipient: bareAddress(address[1]!), action: 'failed', diagnostic: returned[1]!, ...(generating ? { remoteMta: generating } : {}) });
+            out.set(bareAddress(address[1]!), { recipient: bareAddress(address[1]!), action: 'failed', diagnostic: returned[2]!, ...(host ? { remoteMta: host } : {}) });
             break;
           }
         }
@@ -256,21 +260,23 @@ const FORMATS: readonly Format[] = [
   {
     name: 'gmail',
     parse({ text, from }) {
-      if (!/Delivery to the following recipient(?:s)? failed|Address not found|Message not delivered|Delivery incomplete|The response from the remote server was:/i.test(text)) {
+      if (!/Delivery to the following recipient(?:s)? failed|Address not found|Message not delivered|Delivery incomplete|The response from the remote server was:|The error that the other server returned was:/i.test(text)) {
         return undefined;
       }
-      if (!/google|gmail/i.test(from) && !/The response from the remote server was:/i.test(text)) return undefined;
+      if (!/google|gmail/i.test(from) && !/The response from the remote server was:|The error that the other server returned was:/i.test(text)) return undefined;
       const notice = noticePart(text);
       const address =
         /(?:wasn't delivered to|recipient(?:s)? failed (?:permanently|temporarily):|delivered to)\s*\n?\s*<?([^\s<>]+@[^\s<>]+?)>?(?:\s|$)/i.exec(notice);
       if (!address) return undefined;
-      const response = /The response (?:from the remote server )?was:\s*\n+([\s\S]*?)(?:\n\s*\n|$)/i.exec(notice);
+      const response = /(?:The response (?:from the remote server )?was|The error that the other server returned was):\s*\n+([\s\S]*?)(?:\n\s*\n|$)/i.exec(notice);
+      const remote = /by ([A-Za-z0-9.-]+\.[A-Za-z]{2,})\.? \[/.exec(notice)?.[1];
       const delayed = /Delivery incomplete|temporary problem|will retry/i.test(notice);
       return [
         {
           recipient: bareAddress(address[1]!.replace(/[.,]$/, '')),
           action: delayed ? 'delayed' : 'failed',
           ...(response ? { diagnostic: flatten(response[1]!.split('\n')) } : /Address not found/i.test(notice) ? { diagnostic: 'address not found' } : {}),
+          ...(remote ? { remoteMta: remote.toLowerCase() } : {}),
         },
       ];
     },

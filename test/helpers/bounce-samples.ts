@@ -167,6 +167,34 @@ Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not
 `,
 );
 
+export const OFFICE365_TEXT = plain(
+  ['From: Microsoft Outlook <postmaster@contoso.example>', 'To: news@sender.example', 'Subject: Undeliverable: December news'],
+  `Your message to left@contoso.example couldn't be delivered.
+left wasn't found at contoso.example.
+
+Diagnostic information for administrators:
+
+Generating server: DM6PR00MB0000.prod.outlook.example
+
+left@contoso.example
+12/4/2026 9:30:00 AM - Server at DM6PR00MB0000.prod.outlook.example returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient left@contoso.example not found by SMTP address lookup'
+`,
+);
+
+export const GMAIL_OLD_TEXT = plain(
+  ['From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>', 'To: news@sender.example', 'Subject: Delivery Status Notification (Failure)'],
+  `Delivery to the following recipient failed permanently:
+
+     oldstyle@receiver.example
+
+Technical details of permanent failure:
+Google tried to deliver your message, but it was rejected by the server for the recipient domain receiver.example by mx.receiver.example. [198.51.100.7].
+
+The error that the other server returned was:
+550 5.1.1 <oldstyle@receiver.example>: Recipient address rejected: User unknown in local recipient table
+`,
+);
+
 export const GMAIL_TEXT = plain(
   ['From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>', 'To: news@sender.example', 'Subject: Delivery Status Notification (Failure)'],
   `** Address not found **
