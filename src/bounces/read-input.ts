@@ -20,13 +20,19 @@ export type InputMessage = { file: string; raw: Buffer } | { file: string; error
 /** Files in a Maildir or mail folder that are not messages. */
 const NOT_MESSAGES = /^(?:maildirfolder|maildirsize|subscriptions|dovecot[.-].*|courierimap.*|\..*)$/;
 
-/** Every regular file under `dir`, sorted, without following symbolic links. */
-async function* walk(dir: string): AsyncGenerator<string> {
-  const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Every regular file under `dir`, sorted, without following symbolic links; a folder that cannot be read is an error entry. */
+async function* walk(dir: string): AsyncGenerator<{ file: string; error?: string }> {
+  let entries;
+  try {
+    entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    yield { file: dir, error: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return;
+  }
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile() && !NOT_MESSAGES.test(entry.name)) yield full;
+    else if (entry.isFile() && !NOT_MESSAGES.test(entry.name)) yield { file: full };
   }
 }
 
@@ -124,8 +130,12 @@ export async function* readMessages(paths: readonly string[], stdin: AsyncIterab
       yield { file: input, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
       continue;
     }
-    const files = stat.isDirectory() ? walk(input) : (async function* () { yield input; })();
-    for await (const file of files) {
+    const files = stat.isDirectory() ? walk(input) : (async function* () { yield { file: input } as { file: string; error?: string }; })();
+    for await (const { file, error } of files) {
+      if (error !== undefined) {
+        yield { file, error };
+        continue;
+      }
       try {
         yield* readStream(createReadStream(file, { highWaterMark: 256 * 1024 }), file);
       } catch (error) {

@@ -21,7 +21,7 @@ import type { DnsClient } from '../dns/types.js';
 import type { Style } from '../report/style.js';
 
 /** Rows waiting for their domain's answer before reading pauses. */
-const WINDOW = 20_000;
+const WINDOW = 4_096;
 
 export type ListFormat = 'text' | 'csv' | 'json' | 'ndjson';
 
@@ -84,7 +84,8 @@ export async function listCommand(input: ListCommandInput, dns: DnsClient): Prom
   const csv = input.column !== undefined;
   const facts = new Map<string, Promise<DomainFacts>>();
   const traits = new Map<string, DomainTraits>();
-  const seen = new Set<string>();
+  /** Local parts seen, per domain: the domain is stored once, not once per address (a million rows stay in tens of MB). */
+  const seen = new Map<string, Set<string>>();
   const summary: ListSummary = { rows: 0, verdicts: { ok: 0, risky: 0, invalid: 0 }, reasons: {}, domains: 0, dnsQueries: 0 };
   let header: string[] | undefined;
   let columnIndex = 0;
@@ -159,8 +160,14 @@ export async function listCommand(input: ListCommandInput, dns: DnsClient): Prom
     const item: Pending = { record, raw, parsed, duplicate: false };
     if (parsed.ok) {
       const key = duplicateKey(parsed.value, input.fold);
-      item.duplicate = seen.has(key);
-      seen.add(key);
+      const at = key.lastIndexOf('@');
+      const keyDomain = key.slice(at + 1);
+      // A fresh copy of the local part, so the set does not keep the whole input line alive through a sliced string.
+      const local = Buffer.from(key.slice(0, at), 'utf8').toString('utf8');
+      let locals = seen.get(keyDomain);
+      if (!locals) seen.set(keyDomain, (locals = new Set()));
+      item.duplicate = locals.has(local);
+      locals.add(local);
       const domain = parsed.value.domain;
       if (!parsed.value.literal) {
         let lookup = facts.get(domain);
