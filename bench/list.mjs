@@ -47,8 +47,10 @@ await new Promise((resolve, reject) => {
   const write = () => {
     let ok = true;
     while (i < ROWS && ok) {
-      // Every 25th row repeats an earlier one; every 50th is not an address.
-      const row = i % 50 === 49 ? `broken-${i}` : i % 25 === 24 ? `user${i - 1}@d${(i - 1) % DOMAINS}.bench.test` : `user${i}@d${i % DOMAINS}.bench.test`;
+      // Every 25th row repeats the one before; every 50th is not an address. The domain index shifts by one
+      // on each pass over the domains, so that every domain appears although those rows have none of their own.
+      const domain = (n) => (n + Math.floor(n / DOMAINS)) % DOMAINS;
+      const row = i % 50 === 49 ? `broken-${i}` : i % 25 === 24 ? `user${i - 1}@d${domain(i - 1)}.bench.test` : `user${i}@d${domain(i)}.bench.test`;
       ok = out.write(`${row}\n`);
       i++;
     }
@@ -88,6 +90,7 @@ const result = {
   maxRssMb: Math.round(usage.maxRssBytes / 1024 / 1024),
   cpuSeconds: Number(((usage.userMs + usage.systemMs) / 1000).toFixed(1)),
   verdicts: summary.verdicts,
+  domainsLookedUp: summary.domains,
   dnsQueries: summary.dnsQueries,
   outputRows: lines.length - 1,
 };
