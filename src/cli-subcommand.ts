@@ -107,7 +107,10 @@ export async function openTextInput(file: string, what: string): Promise<AsyncIt
 /** A file to write as a stream, checked writable first. */
 export async function openOutputFile(file: string, what: string): Promise<WriteStream> {
   await assertWritable(file, what);
-  return createWriteStream(file);
+  const stream = createWriteStream(file);
+  // Write errors reach the writer through each write's callback; without a listener an 'error' event would end the process.
+  stream.on('error', () => undefined);
+  return stream;
 }
 
 /** Ends a file stream and waits until it is written. */

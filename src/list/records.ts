@@ -67,7 +67,8 @@ export async function* readRecords(chunks: AsyncIterable<string>, mode: 'csv' | 
           quoteSeen = true;
           continue;
         } else {
-          if (char === '\n' || char === '\r') line++;
+          // A line break inside quotes: LF, or a CR not followed by LF, ends a physical line.
+          if (char === '\n' || (char === '\r' && chunk[i + 1] !== '\n')) line++;
           field += char;
           if (++size > MAX_RECORD_CHARS) throw tooLong(source, recordLine);
           continue;
