@@ -8,7 +8,9 @@ import {
   chooseFormat,
   closeStream,
   openOutputFile,
-  openTextInput,
+  countingChunks,
+  openTextInputSized,
+  progressBar,
   outputFile,
   progressCounter,
   styleFor,
@@ -36,7 +38,9 @@ export async function runList(file: string, options: ListCliOptions, io: CliIo):
   const files = [output, options.valid, options.invalid].filter((name): name is string => name !== undefined);
   if (new Set(files).size !== files.length) throw new UsageError('-o, --valid and --invalid must name different files');
 
-  const chunks = await openTextInput(file, 'the list');
+  const input = await openTextInputSized(file, 'the list');
+  let read = 0;
+  const chunks = input.size !== undefined ? countingChunks(input.chunks, (characters) => (read += characters)) : input.chunks;
   const streams: WriteStream[] = [];
   const open = async (name: string | undefined, what: string) => {
     if (name === undefined) return undefined;
@@ -65,7 +69,10 @@ export async function runList(file: string, options: ListCliOptions, io: CliIo):
         out: out ?? io.stdout,
         ...(valid ? { valid } : {}),
         ...(invalid ? { invalid } : {}),
-        onRow: (done, domains) => progress.update(`list: ${done} rows, ${domains} domains, ${queries} DNS queries`),
+        onRow: (done, domains) =>
+          progress.update(
+            `${input.size !== undefined ? `${progressBar(read, input.size)} ` : ''}list: ${done} rows, ${domains} domains, ${queries} DNS queries`,
+          ),
         tool: tool(),
         queryCount: () => queries,
       },

@@ -88,20 +88,22 @@ export function styleFor(options: SubcommandOptions, io: CliIo, toFile: boolean)
   return createStyle(color);
 }
 
-/** Reads a file (or stdin for `-`) as UTF-8 text chunks; a missing file is a usage error. */
-export async function openTextInput(file: string, what: string): Promise<AsyncIterable<string>> {
+/** Reads a file (or stdin for `-`) as UTF-8 text chunks, with the file's size in bytes (undefined for stdin); a missing file is a usage error. */
+export async function openTextInputSized(file: string, what: string): Promise<{ chunks: AsyncIterable<string>; size?: number }> {
   if (file === '-') {
     process.stdin.setEncoding('utf8');
-    return process.stdin as AsyncIterable<string>;
+    return { chunks: process.stdin as AsyncIterable<string> };
   }
+  let size: number;
   try {
     const stat = await fs.stat(file);
     if (stat.isDirectory()) throw new UsageError(`${what} "${file}" is a directory. Give a file`);
+    size = stat.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${what} "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'}). Check the path`);
   }
-  return createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  return { chunks: createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 }), size };
 }
 
 /** A file to write as a stream, checked writable first. */
@@ -120,6 +122,23 @@ export function closeStream(stream: WriteStream | undefined): Promise<void> {
     stream.on('error', reject);
     stream.end(() => resolve());
   });
+}
+
+/** A progress bar of `done` out of `total` (any unit), `width` characters wide. */
+export function progressBar(done: number, total: number, width = 24): string {
+  const share = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(share * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%`;
+}
+
+/** Counts the characters that pass through (for progress over a file of known size). */
+export function countingChunks(chunks: AsyncIterable<string>, onChunk: (characters: number) => void): AsyncIterable<string> {
+  return (async function* () {
+    for await (const chunk of chunks) {
+      onChunk(chunk.length);
+      yield chunk;
+    }
+  })();
 }
 
 /** A one-line progress counter on a terminal's stderr, redrawn at most five times a second. */
