@@ -166,6 +166,29 @@ describe('reading mbox, Maildir and stdin', () => {
   });
 });
 
+describe('reading: line ends and size bounds', () => {
+  it('splits an mbox written with CRLF line ends', async () => {
+    const raw = samples.mbox([samples.POSTFIX_TEXT, samples.QMAIL_TEXT]).replace(/\n/g, '\r\n');
+    const messages = [];
+    for await (const item of readStream([Buffer.from(raw)], 'crlf.mbox')) messages.push(item);
+    expect(messages.map((item) => item.file)).toEqual(['crlf.mbox#1', 'crlf.mbox#2']);
+    const rows = await rowsOf(('raw' in messages[1]! ? messages[1].raw : Buffer.alloc(0)).toString('latin1'));
+    expect(rows.rows.map((row) => [row.recipient, row.reason])).toEqual([['lost@nohost.example', 'hostunknown']]);
+  });
+
+  it('skips a message larger than the bound with an error entry and goes on with the next', async () => {
+    const big = `Subject: big\n\n${'x'.repeat(1023)}\n`;
+    async function* chunks() {
+      yield Buffer.from(`From a Fri Dec  4 09:30:00 2026\n${big}`);
+      for (let i = 0; i < 17 * 1024; i++) yield Buffer.from(`${'x'.repeat(1023)}\n`);
+      yield Buffer.from(`\nFrom b Fri Dec  4 09:30:00 2026\n${samples.POSTFIX_TEXT}`);
+    }
+    const messages = [];
+    for await (const item of readStream(chunks(), 'big.mbox')) messages.push(item);
+    expect(messages.map((item) => ('error' in item ? `error ${item.file}` : item.file))).toEqual(['error big.mbox#1', 'big.mbox#2']);
+  });
+});
+
 describe('mailcheck bounces (CLI)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'mailcheck-bounces-'));
 

@@ -245,6 +245,16 @@ describe('mailcheck list (CLI, fixture DNS)', () => {
     expect(readFileSync(invalid, 'utf8')).toBe('Name,E-mail,Note\r\n"\'=HYPERLINK(""http://x"")",carol@null-mx.test,-3\r\n');
   }, 60_000);
 
+  it('--fold counts Gmail dots and +tags as the same mailbox', async () => {
+    const input = 'jdoe@mail-ok.test\nJ.Doe+news@mail-ok.test\njdoe+x@mail-ok.test\n';
+    const plain = await runCli(['list', '-', '--format', 'ndjson', ...dnsArgs()], { input });
+    const folded = await runCli(['list', '-', '--format', 'ndjson', '--fold', ...dnsArgs()], { input });
+    const reasons = (stdout: string) => rowsOf(stdout).slice(0, -1).map((row) => row.reasons);
+    expect(reasons(plain.stdout)).toEqual([[], [], []]);
+    // Dots are folded only for gmail.com; +tags everywhere.
+    expect(reasons(folded.stdout)).toEqual([[], [], ['duplicate']]);
+  }, 60_000);
+
   it('reads stdin with -, and writes JSON valid against schema/list.schema.json', async () => {
     const { code, stdout } = await runCli(['list', '-', '--format', 'json', ...dnsArgs()], { input: 'alice@mail-ok.test\r\nbad\r\n' });
     expect(code).toBe(0);
