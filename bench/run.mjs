@@ -31,6 +31,11 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `npm run bench -- list` and `npm run bench -- bounces`: their own benchmarks (bench/list.mjs, bench/bounces.mjs).
+if (process.argv[2] === 'list' || process.argv[2] === 'bounces') {
+  await import(`./${process.argv[2]}.mjs`);
+  process.exit(0);
+}
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'testdata', 'corpus', 'mxmap-municipalities-spf-mx.json');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// Writes schema/report.schema.json from the Report's zod definition
-// (src/report/schema.ts, compiled to dist/), and schema/message.schema.json
-// from the message result's (src/message/schema.ts). Run with `npm run schema`;
-// test/schema.test.ts and test/message-cli.test.ts fail when a committed file
-// differs from this output.
+// Writes the JSON Schemas under schema/ from their zod definitions (compiled
+// to dist/): report.schema.json (src/report/schema.ts), message.schema.json
+// (src/message/schema.ts), list.schema.json (src/list/schema.ts),
+// bounces.schema.json (src/bounces/schema.ts). Run with `npm run schema`; the
+// schema tests fail when a committed file differs from this output.
 import { writeFileSync } from 'node:fs';
 import { reportJsonSchema } from '../dist/report/schema.js';
 import { messageJsonSchema } from '../dist/message/schema.js';
+import { listJsonSchema } from '../dist/list/schema.js';
+import { bouncesJsonSchema } from '../dist/bounces/schema.js';
 
-for (const [file, schema] of [
-  ['report.schema.json', reportJsonSchema()],
-  ['message.schema.json', messageJsonSchema()],
-]) {
+const schemas = [
+  ['report.schema.json', reportJsonSchema],
+  ['message.schema.json', messageJsonSchema],
+  ['list.schema.json', listJsonSchema],
+  ['bounces.schema.json', bouncesJsonSchema],
+];
+for (const [file, generate] of schemas) {
   const target = new URL(`../schema/${file}`, import.meta.url);
-  writeFileSync(target, `${JSON.stringify(schema, null, 2)}\n`);
+  writeFileSync(target, `${JSON.stringify(generate(), null, 2)}\n`);
   console.log(`wrote ${target.pathname}`);
 }

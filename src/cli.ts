@@ -269,6 +269,81 @@ Exit codes: 0 no message finding at or above --fail-on (default high); 1 one is;
       }
       done(await runMessage(file, command.optsWithGlobals(), io));
     });
+  // mailcheck list / mailcheck bounces: src/cli-list.ts and src/cli-bounces.ts; options shared with the program in src/cli-subcommand.ts.
+  const subcommandOutput = {
+    writeOut: (text: string) => io.stdout.write(text),
+    writeErr: (text: string) => io.stderr.write(text),
+    outputError: () => undefined,
+  };
+  program
+    .command('list')
+    .description('judge every address of a list with DNS only: syntax, domain, mail acceptance, disposable, role, typo, duplicate')
+    .argument('<file>', 'addresses one per line, or a CSV with --column; - reads stdin')
+    .option('--column <name>', 'the input is CSV (RFC 4180) with a header; this column (name or 1-based number) holds the address')
+    .option('--fold', 'count Gmail dots and +tags as the same mailbox when finding duplicates')
+    .option('--valid <file>', 'also write the rows judged ok to <file>, in the input\'s shape')
+    .option('--invalid <file>', 'also write the rows judged invalid to <file>, in the input\'s shape')
+    .option('--no-progress', 'no progress line on a terminal')
+    .addHelpText(
+      'after',
+      `
+Also: --format text|csv|json|ndjson, -o <file>, --resolver, --timeout, --retries,
+--color/--no-color. Never connects to a mail server.
+
+Examples:
+  $ mailcheck list addresses.txt
+  $ mailcheck list contacts.csv --column email --format csv -o checked.csv
+  $ mailcheck list contacts.csv --column email --valid clean.csv --invalid removed.csv --fold
+
+Exit codes: 0 every address judged; 2 usage or input error; 3 DNS did not
+  answer for some domains (their rows are risky, dns-error).
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'list';
+      throw error;
+    })
+    .configureOutput(subcommandOutput)
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const { refuseOtherProgramOptions } = await import('./cli-subcommand.js');
+      refuseOtherProgramOptions(program, 'list');
+      const { runList } = await import('./cli-list.js');
+      done(await runList(file, command.optsWithGlobals(), io));
+    });
+  program
+    .command('bounces')
+    .description('explain bounces (RFC 3464 and the common non-standard formats): reason per recipient, what to suppress, what the sender must fix')
+    .argument('<path...>', 'bounce files, folders (recursive, Maildir), mbox files; - reads stdin')
+    .option('--suppress <file.csv>', 'write the hard-bounced addresses (address, reason, status, date, file) to <file.csv>')
+    .option('--audit', 'run the checks that examine each sender-side cause, live, for the sending domain and IPs')
+    .option('--no-progress', 'no progress line on a terminal')
+    .addOption(new Option('--smtp-port <port>', 'SMTP port the tls check probes during --audit (testing)').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Also: --format text|json|ndjson|csv, -o <file>, and with --audit --resolver,
+--timeout, --retries. --color/--no-color.
+
+Examples:
+  $ mailcheck bounces ~/Maildir/.Bounces
+  $ mailcheck bounces bounces.mbox --suppress suppress.csv --format json -o bounces.json
+  $ mailcheck bounces bounces.mbox --audit
+
+Exit codes: 0 read; 1 sender-side problems found (authentication, reverse DNS,
+  blocklisting, TLS, rate); 2 usage error; 3 some files could not be read.
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'bounces';
+      throw error;
+    })
+    .configureOutput(subcommandOutput)
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const { refuseOtherProgramOptions } = await import('./cli-subcommand.js');
+      refuseOtherProgramOptions(program, 'bounces');
+      const { runBounces } = await import('./cli-bounces.js');
+      done(await runBounces(paths, command.optsWithGlobals(), io));
+    });
   return program;
 }
 
@@ -276,6 +351,12 @@ Exit codes: 0 no message finding at or above --fail-on (default high); 1 one is;
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let code: number = EXIT.ok;
   try {
+    // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/versions.ts).
+    if (argv.some((arg) => arg === '-V' || arg === '--version') && argv.some((arg) => arg === '-v' || arg === '--verbose')) {
+      const { versionReport } = await import('./versions.js');
+      io.stdout.write(versionReport());
+      return EXIT.ok;
+    }
     const program = buildProgram(io, (result) => {
       code = result;
     });
