@@ -13,6 +13,7 @@ import { FORMAT_NAMES, type FormatName } from './report/formats.js';
 import { UsageError } from './cli.js';
 import { parseOutputSpecs } from './batch.js';
 import { DEFAULT_BLOCKLISTS } from './blocklist/lists.js';
+import { PROFILE_IDS } from './profiles/table.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -200,6 +201,25 @@ export function auditCliSchema(checkIds: readonly string[]) {
     offline: z.boolean().optional(),
     saveDns: z.string().min(1).optional(),
     replay: z.string().min(1).optional(),
+    profile: z
+      .array(z.string())
+      .transform((values, ctx) => {
+        const ids = splitList(values).map((id) => id.toLowerCase());
+        if (ids.includes('all')) return [...PROFILE_IDS];
+        for (const id of ids) {
+          if (!PROFILE_IDS.includes(id)) {
+            ctx.addIssue({ code: 'custom', input: id, message: `--profile: unknown profile "${id}". Valid profiles: ${PROFILE_IDS.join(', ')}, all` });
+            return z.NEVER;
+          }
+        }
+        if (ids.length === 0) {
+          ctx.addIssue({ code: 'custom', input: values, message: '--profile needs at least one profile id. Use e.g. --profile gmail-bulk,yahoo-bulk' });
+          return z.NEVER;
+        }
+        return [...new Set(ids)];
+      })
+      .optional(),
+    parked: z.boolean().optional(),
   });
 }
 
@@ -269,5 +289,7 @@ export function toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditO
   if (cli.spamhausKey !== undefined) options.spamhausKey = cli.spamhausKey;
   if (cli.bimiSelector !== undefined) options.bimiSelector = cli.bimiSelector;
   if (cli.offline) options.offline = true;
+  if (cli.profile && cli.profile.length > 0) options.profiles = cli.profile;
+  if (cli.parked) options.parked = true;
   return options;
 }

@@ -14,6 +14,7 @@
  * Every usage or input error is one line on stderr, `mailcheck: <what is
  * wrong>. <how to fix>`, and exit code 2; never a stack trace.
  */
+import { PROFILE_IDS } from './profiles/table.js';
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from './domain.js';
@@ -129,6 +130,9 @@ export function defineAuditOptions(command: Command): Command {
       .option('--offline', 'with --zone: every other name does not exist, network probes are skipped')
       .option('--save-dns <file>', 'write every DNS answer of the run to <file>')
       .option('--replay <file>', 'answer DNS from a --save-dns file, without any network')
+      .optionsGroup('Mailbox providers:')
+      .option('--profile <ids>', `judge these mailbox-provider profiles and exit 1 when one fails: ${PROFILE_IDS.join(', ')} or all (comma-separated, repeatable)`, collect)
+      .option('--parked', 'the domain must be parked (sends and receives no mail): exit 1 with a finding for each missing piece')
       // Testing: hidden from --help.
       .optionsGroup('Testing:')
       .addOption(new Option('--https-port <port>', 'port for MTA-STS and BIMI HTTPS fetches (testing)').hideHelp())

@@ -51,6 +51,10 @@ export interface AuditOptions {
    * that only ask DNS (blocklist) run from the captured answers.
    */
   replay?: boolean;
+  /** Mailbox-provider profile ids to judge and enforce (--profile); a failing one fails the run. */
+  profiles?: string[];
+  /** The domain must be parked (--parked): each missing piece is a finding. */
+  parked?: boolean;
 }
 
 export interface CheckContext {

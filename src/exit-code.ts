@@ -3,7 +3,6 @@
  * plays no part). Documented in the README's exit-codes section.
  */
 import type { Report, Severity } from './report/schema.js';
-import { CHECK_WEIGHTS, checkScore } from './score.js';
 
 /**
  * Severities, most severe first: the order of SEVERITIES in report/schema.ts
@@ -46,7 +45,12 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
  * domain. Counted as score.ts counts: a check with a score and a weight.
  */
 export function nothingVerified(report: Report): boolean {
-  return !report.score.complete && report.checks.every((check) => checkScore(check) === null || !CHECK_WEIGHTS[check.id]);
+  return !report.score.complete && !report.score.verified;
+}
+
+/** Receiving security: nothing it counts could be verified (errored or skipped), so it is shown as "—". */
+export function receivingUnverified(report: Report): boolean {
+  return !report.receiving.verified;
 }
 
 /** What breached the thresholds in one report (empty when nothing did). */
@@ -57,6 +61,10 @@ export function breaches(report: Report, thresholds: Thresholds): string[] {
     for (const finding of check.findings) {
       if (atOrAbove(finding.severity, thresholds.failOn)) reasons.push(finding.id);
     }
+  }
+  // A profile chosen with --profile (or --parked) whose verdict is fail breaches like a threshold.
+  for (const profile of report.profiles ?? []) {
+    if (profile.selected && profile.verdict === 'fail') reasons.push(`profile ${profile.id}`);
   }
   // A score of nothing verified is no measure of the domain: the run is incomplete (3), not breached.
   if (thresholds.minScore !== undefined && report.score.value < thresholds.minScore && !nothingVerified(report)) {

@@ -18,6 +18,8 @@ import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './zone-file.js';
 import { dispatchesQueries, queryScope } from './dns/query-scope.js';
+import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
+import { parkedAssertion } from './profiles/parked.js';
 
 /**
  * Checks that need DNS beyond the audited zone: skipped offline (`--zone
@@ -114,12 +116,23 @@ export async function auditDomain(
     shared: createSharedMemo(),
   };
   const selection = selectChecks(deps.checks ?? CHECKS, options);
+  // A name that does not exist has nothing else to judge: one finding, every check skipped.
+  const existence = await runCheck(domainCheck, ctx, deps.checkTimeoutMs);
+  const missing = existence.findings.length > 0;
   const results: CheckResult[] = await Promise.all(
     selection.map(({ check, skipReason }) =>
-      skipReason !== undefined ? Promise.resolve(skippedCheck(check, skipReason)) : runCheck(check, ctx, deps.checkTimeoutMs),
+      missing || skipReason !== undefined
+        ? Promise.resolve(skippedCheck(check, missing ? NOT_FOUND_SKIP : skipReason!))
+        : runCheck(check, ctx, deps.checkTimeoutMs),
     ),
   );
-  const scored = scoreChecks(results);
+  if (missing) results.unshift(existence);
+  else if (options.parked) results.push(parkedAssertion(target.domain, results));
+  const selected = [...(options.profiles ?? []), ...(options.parked && !missing ? ['parked'] : [])];
+  const scored = scoreChecks(results, {
+    ...(options.ips && options.ips.length > 0 ? { sendingIps: options.ips } : {}),
+    selected: [...new Set(selected)],
+  });
   // Keys in schema order, so JSON reads the same for every check.
   const checks = scored.checks.map((check): CheckResult => ({
     id: check.id,
@@ -139,6 +152,9 @@ export async function auditDomain(
     ...(target.input !== undefined && target.input !== target.domain ? { input: target.input } : {}),
     generatedAt: new Date().toISOString(),
     score: scored.score,
+    receiving: scored.receiving,
+    parked: scored.parked,
+    profiles: scored.profiles,
     checks,
     fixes: scored.fixes,
     dns: { queries: dns.wireQueries(), servers: [...deps.dns.servers] },

@@ -1,26 +1,49 @@
 /**
- * Scoring: a pure function of the check results. One weights table for all
- * checks, one penalty per severity, grade bands, caps for critical and high
- * findings, and the points each fix wins back. The README's scoring section
- * documents exactly these tables.
+ * Scoring: pure functions of the check results. Two scores, from one table of
+ * weights:
+ * - deliverability (`score`): will mail from this domain be delivered — the
+ *   sending-side checks (SPF, DKIM, DMARC, reverse DNS and blocklists of the
+ *   sending IPs, BIMI), capped at F when the big mailbox providers would
+ *   reject the domain's mail (./profiles);
+ * - receiving security (`receiving`): is mail sent to this domain delivered
+ *   safely — MX, STARTTLS, MTA-STS, TLS-RPT, DNSSEC, DANE.
+ * Each is a weighted mean of the check scores, then the severity caps. Fixes
+ * are ranked in sequence: the best first, then the best once it is applied.
+ * The README's scoring section documents exactly these tables.
  */
-import type { CheckResult, Finding, Grade, RankedFix, Score, Severity } from './report/schema.js';
+import type { CheckResult, Finding, Grade, ProfileResult, RankedFix, Score, Severity } from './report/schema.js';
+import { evaluateProfiles, isParked, lowerParkedFindings, shownProfiles, type ProfileInputs } from './profiles/evaluate.js';
+import { PROVIDER_PROFILE_IDS } from './profiles/table.js';
+import { statusFromFindings } from './run-check.js';
 
-/** How much each check counts in the total. A check not listed counts 0. */
-export const CHECK_WEIGHTS: Readonly<Record<string, number>> = {
-  mx: 15,
-  spf: 20,
-  dmarc: 20,
-  dkim: 15,
-  ptr: 5,
-  tls: 10,
-  'mta-sts': 3,
-  'tls-rpt': 2,
-  dnssec: 3,
-  dane: 3,
-  blocklist: 10,
-  bimi: 1,
+/** Which score a check counts in. */
+export type ScoreArea = 'sending' | 'receiving';
+
+/** The one weights table: each check's score and weight in it. A check not listed counts in neither. */
+export const SCORE_TABLE: Readonly<Record<string, { area: ScoreArea; weight: number }>> = {
+  spf: { area: 'sending', weight: 25 },
+  dkim: { area: 'sending', weight: 25 },
+  dmarc: { area: 'sending', weight: 25 },
+  ptr: { area: 'sending', weight: 10 },
+  blocklist: { area: 'sending', weight: 14 },
+  bimi: { area: 'sending', weight: 1 },
+  mx: { area: 'receiving', weight: 30 },
+  tls: { area: 'receiving', weight: 30 },
+  'mta-sts': { area: 'receiving', weight: 10 },
+  'tls-rpt': { area: 'receiving', weight: 5 },
+  dnssec: { area: 'receiving', weight: 15 },
+  dane: { area: 'receiving', weight: 10 },
 };
+
+/** Each check's weight (from SCORE_TABLE). A check not listed counts 0. */
+export const CHECK_WEIGHTS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(SCORE_TABLE).map(([id, { weight }]) => [id, weight]),
+);
+
+/** The score a check's findings count in: its SCORE_TABLE area; checks not listed (domain, parked) count in deliverability. */
+export function areaOf(checkId: string): ScoreArea {
+  return SCORE_TABLE[checkId]?.area ?? 'sending';
+}
 
 /** What one finding takes off its check's 0–1 score. Each finding id counts once per check. */
 export const SEVERITY_PENALTY: Readonly<Record<Severity, number>> = {
@@ -32,14 +55,24 @@ export const SEVERITY_PENALTY: Readonly<Record<Severity, number>> = {
 };
 
 /**
- * The highest total a domain can have while it has a finding of this severity:
- * a critical problem (mail rejected or spoofable) cannot grade above D however
- * good the rest is, a high one not above C.
+ * The highest score a domain can have while it has a finding of this severity
+ * in that score's checks: a critical problem cannot grade above D however good
+ * the rest is, a high one not above C.
  */
 export const SEVERITY_CAP: Readonly<Partial<Record<Severity, number>>> = {
   critical: 59,
   high: 79,
 };
+
+/**
+ * The highest deliverability score while a mailbox provider would reject the
+ * domain's mail (a failing requirement of a provider profile that the
+ * provider enforces by rejection): an F.
+ */
+export const REJECTED_CAP = 49;
+
+/** Findings after which nothing else is judged: the deliverability score is 0. */
+export const FATAL_FINDINGS: readonly string[] = ['domain/not-found'];
 
 /** Lowest total for each grade, best first. */
 export const GRADE_BANDS: ReadonlyArray<readonly [Grade, number]> = [
@@ -50,6 +83,8 @@ export const GRADE_BANDS: ReadonlyArray<readonly [Grade, number]> = [
   ['D', 50],
   ['F', 0],
 ];
+
+type Scored = Pick<CheckResult, 'id' | 'status' | 'findings'>;
 
 /** A check's 0–1 score from its findings; null when it errored or was skipped. */
 export function checkScore(check: Pick<CheckResult, 'status' | 'findings'>): number | null {
@@ -69,12 +104,17 @@ export function gradeFor(value: number): Grade {
   return 'F';
 }
 
-/** The 0–100 total: weighted mean of the concluded checks' scores, then the severity caps. */
-export function totalScore(checks: ReadonlyArray<Pick<CheckResult, 'id' | 'status' | 'findings'>>): Score {
+/**
+ * One area's 0–100 score: the weighted mean of its concluded checks' scores,
+ * then the severity caps of its checks' findings. `complete` is false when
+ * one of its checks errored; `verified` is false when none that counts concluded.
+ */
+export function areaScore(checks: readonly Scored[], area: ScoreArea): Score {
+  const mine = checks.filter((check) => areaOf(check.id) === area);
   let weighted = 0;
   let weights = 0;
   let complete = true;
-  for (const check of checks) {
+  for (const check of mine) {
     if (check.status === 'error') complete = false;
     const score = checkScore(check);
     const weight = CHECK_WEIGHTS[check.id] ?? 0;
@@ -82,30 +122,64 @@ export function totalScore(checks: ReadonlyArray<Pick<CheckResult, 'id' | 'statu
     weighted += weight * score;
     weights += weight;
   }
+  const fatal = mine.some((check) => check.findings.some((finding) => FATAL_FINDINGS.includes(finding.id)));
   // Nothing concluded: with an errored check nothing was verified, which must
   // not read as a perfect score; with only skipped checks nothing was wrong.
   let value = weights === 0 ? (complete ? 100 : 0) : Math.round((100 * weighted) / weights);
-  for (const check of checks) {
+  for (const check of mine) {
     if (check.status === 'error' || check.status === 'skipped') continue;
     for (const finding of check.findings) {
       const cap = SEVERITY_CAP[finding.severity];
       if (cap !== undefined) value = Math.min(value, cap);
     }
   }
-  return { value, grade: gradeFor(value), complete };
+  if (fatal) value = 0;
+  return { value, grade: gradeFor(value), complete, verified: weights > 0 || fatal };
 }
 
-/**
- * Every fix, ranked by the points it wins back on its own. Findings of one
- * check whose fixes publish the same records are resolved by one change (the
- * DMARC and SPF checks compose their fixes into one record), so they form one
- * entry: its points are the total with all of those findings removed, minus
- * the total now. Ties go to the more severe finding.
- */
-export function rankFixes(checks: ReadonlyArray<CheckResult>): RankedFix[] {
-  const now = totalScore(checks).value;
-  const ranked: RankedFix[] = [];
+/** True when a provider profile has a failing required requirement that the provider enforces by rejecting mail. */
+export function wouldReject(profile: ProfileResult): boolean {
+  return profile.requirements.some((requirement) => requirement.status === 'fail' && requirement.level === 'required' && requirement.rejects);
+}
+
+/** The deliverability score: the sending area, capped at F when a provider would reject the domain's mail. */
+export function deliverabilityScore(checks: readonly Scored[], providerProfiles: readonly ProfileResult[]): Score {
+  const score = areaScore(checks, 'sending');
+  if (!providerProfiles.some(wouldReject)) return score;
+  const value = Math.min(score.value, REJECTED_CAP);
+  return { ...score, value, grade: gradeFor(value) };
+}
+
+/** The state scoring judges: checks plus what the profiles need. */
+interface Judged {
+  sending: Score;
+  receiving: Score;
+  /** `profile:requirement` of every failing required requirement. */
+  failing: Set<string>;
+}
+
+function judge(checks: readonly CheckResult[], inputs: ProfileInputs, parked: boolean): Judged {
+  const profiles = parked ? [] : evaluateProfiles(PROVIDER_PROFILE_IDS, checks, inputs);
+  const failing = new Set<string>();
+  for (const profile of profiles) {
+    for (const requirement of profile.requirements) {
+      if (requirement.status === 'fail' && requirement.level === 'required') failing.add(`${profile.id}:${requirement.id}`);
+    }
+  }
+  return { sending: deliverabilityScore(checks, profiles), receiving: areaScore(checks, 'receiving'), failing };
+}
+
+interface Candidate {
+  check: CheckResult;
+  lead: Finding;
+  resolves: string[];
+}
+
+/** Fix candidates: findings of one check whose fixes publish the same records are one change (one entry). */
+function candidates(checks: readonly CheckResult[]): Candidate[] {
+  const list: Candidate[] = [];
   for (const check of checks) {
+    if (check.status === 'skipped') continue;
     const groups = new Map<string, Finding[]>();
     for (const finding of check.findings) {
       if (!finding.fix) continue;
@@ -118,34 +192,113 @@ export function rankFixes(checks: ReadonlyArray<CheckResult>): RankedFix[] {
     for (const group of groups.values()) {
       const lead = [...group].sort((a, b) => severityOrder(a.severity) - severityOrder(b.severity))[0]!;
       const resolves = [lead.id, ...new Set(group.map((finding) => finding.id).filter((id) => id !== lead.id))];
-      const without = checks.map((other) =>
-        other === check ? { ...other, findings: other.findings.filter((f: Finding) => !resolves.includes(f.id)) } : other,
-      );
-      ranked.push({
-        findingId: lead.id,
-        resolves,
-        checkId: check.id,
-        severity: lead.severity,
-        points: Math.max(0, totalScore(without).value - now),
-        fix: lead.fix!,
-      });
+      list.push({ check, lead, resolves });
     }
   }
-  return ranked.sort((a, b) => b.points - a.points || severityOrder(a.severity) - severityOrder(b.severity));
+  return list;
+}
+
+function without(checks: readonly CheckResult[], fixes: readonly Candidate[]): CheckResult[] {
+  return checks.map((check) => {
+    const gone = new Set(fixes.filter((fix) => fix.check.id === check.id).flatMap((fix) => fix.resolves));
+    return gone.size === 0 ? check : { ...check, findings: check.findings.filter((finding) => !gone.has(finding.id)) };
+  });
+}
+
+/**
+ * Every fix, ranked in sequence: first the deliverability fixes, the one that
+ * wins most first, then the one that wins most once that one is applied, and
+ * so on (ties go to the fix that makes more provider requirements pass, then
+ * to the more severe finding); then the receiving-security fixes the same way.
+ * Each fix's `points` are what it wins in its own score given those before it,
+ * `scoreAfter` that score once it is applied.
+ */
+export function rankFixes(checks: readonly CheckResult[], inputs: ProfileInputs = {}, parked = false): RankedFix[] {
+  const ranked: RankedFix[] = [];
+  const all = candidates(checks);
+  let applied: Candidate[] = [];
+  let now = judge(checks, inputs, parked);
+  for (const area of ['sending', 'receiving'] as const) {
+    let remaining = all.filter((candidate) => areaOf(candidate.check.id) === area);
+    while (remaining.length > 0) {
+      let best: { candidate: Candidate; after: Judged } | undefined;
+      for (const candidate of remaining) {
+        const after = judge(without(checks, [...applied, candidate]), inputs, parked);
+        if (!best || better(area, candidate, after, best.candidate, best.after)) best = { candidate, after };
+      }
+      const { candidate, after } = best!;
+      const before = area === 'sending' ? now.sending.value : now.receiving.value;
+      const value = area === 'sending' ? after.sending.value : after.receiving.value;
+      const requiredBy = [...new Set([...now.failing].filter((key) => !after.failing.has(key)).map((key) => key.split(':')[0]!))];
+      ranked.push({
+        findingId: candidate.lead.id,
+        resolves: candidate.resolves,
+        checkId: candidate.check.id,
+        severity: candidate.lead.severity,
+        points: Math.max(0, value - before),
+        scoreAfter: value,
+        requiredBy,
+        fix: candidate.lead.fix!,
+      });
+      applied = [...applied, candidate];
+      now = after;
+      remaining = remaining.filter((entry) => entry !== candidate);
+    }
+  }
+  return ranked;
+}
+
+function better(area: ScoreArea, candidate: Candidate, after: Judged, best: Candidate, bestAfter: Judged): boolean {
+  const value = area === 'sending' ? after.sending.value : after.receiving.value;
+  const bestValue = area === 'sending' ? bestAfter.sending.value : bestAfter.receiving.value;
+  if (value !== bestValue) return value > bestValue;
+  if (after.failing.size !== bestAfter.failing.size) return after.failing.size < bestAfter.failing.size;
+  return severityOrder(candidate.lead.severity) < severityOrder(best.lead.severity);
 }
 
 function severityOrder(severity: Severity): number {
   return Object.keys(SEVERITY_PENALTY).indexOf(severity);
 }
 
-/** Fills each check's score and computes the total and the ranked fixes. */
-export function scoreChecks(checks: ReadonlyArray<CheckResult>): {
+/** What scoring adds to a report. */
+export interface ScoredChecks {
   checks: CheckResult[];
   score: Score;
+  receiving: Score;
+  parked: boolean;
+  profiles: ProfileResult[];
   fixes: RankedFix[];
-} {
-  const scored = checks.map((check) => ({ ...check, score: checkScore(check) }));
-  return { checks: scored, score: totalScore(scored), fixes: rankFixes(scored) };
+}
+
+/**
+ * Recognises a parked domain (its expected findings lowered to info), fills
+ * each check's score, computes both scores, judges the profiles shown and
+ * ranks the fixes.
+ */
+export function scoreChecks(checks: ReadonlyArray<CheckResult>, inputs: ProfileInputs = {}): ScoredChecks {
+  const parked = isParked(checks);
+  const judged = parked
+    ? lowerParkedFindings(checks).map((check) =>
+        check.status === 'error' || check.status === 'skipped' ? check : { ...check, status: statusFromFindings(check.findings) },
+      )
+    : [...checks];
+  const scored = judged.map((check) => ({ ...check, score: checkScore(check) }));
+  const state = judge(scored, inputs, parked);
+  // A name that does not exist has no mail setup for a provider to judge.
+  const fatal = scored.some((check) => check.findings.some((finding) => FATAL_FINDINGS.includes(finding.id)));
+  return {
+    checks: scored,
+    score: state.sending,
+    receiving: state.receiving,
+    parked,
+    profiles: fatal ? [] : evaluateProfiles(shownProfiles(inputs.selected ?? [], parked), scored, inputs),
+    fixes: rankFixes(scored, inputs, parked),
+  };
+}
+
+/** Both scores of checks without profiles (tests, tools): deliverability here has no provider cap. */
+export function totalScore(checks: ReadonlyArray<Scored>): Score {
+  return areaScore(checks, 'sending');
 }
 
 function round(value: number, digits: number): number {

@@ -8,8 +8,9 @@ import type { Finding, Fix } from '../report/schema.js';
 import { defineCheck } from './define.js';
 import { getMxList } from '../lookups/mx-hosts.js';
 import { planSelectors, spfIncludeTargets } from '../dkim/selectors.js';
-import { orderProbes, probeSelectors, type SelectorProbe } from '../dkim/probe.js';
+import { probeSelectors, type SelectorProbe } from '../dkim/probe.js';
 import { dkimRecordWith, type DkimKeyRecord } from '../dkim/record.js';
+import { dkimSetupFix } from '../dkim/setup-steps.js';
 
 /** RFC 8301 §3.2: signers MUST use RSA keys of at least 1024 bits. */
 const MIN_RSA_BITS = 1024;
@@ -69,7 +70,14 @@ export const dkimCheck = defineCheck({
     'dkim/not-found': {
       severity: 'high',
       title: 'No DKIM key found',
-      description: 'No probed selector holds a DKIM key. Either the domain does not sign its mail, or it uses a selector mailcheck does not know: pass it with --dkim-selector.',
+      description:
+        'No DKIM key is published: _domainkey.<domain> does not exist (NXDOMAIN, which proves that no selector holds a key, RFC 8020), or no probed selector holds one. Info for a parked domain.',
+    },
+    'dkim/selector-unknown': {
+      severity: 'info',
+      title: 'DKIM selector not known',
+      description:
+        '_domainkey.<domain> exists (keys are published below it, RFC 8020) but none of the selectors tried holds one: pass the selector with --dkim-selector (it is the s= of a message\'s DKIM-Signature, or in DMARC aggregate reports).',
     },
     'dkim/insecure-key': {
       severity: 'high',
@@ -89,7 +97,7 @@ export const dkimCheck = defineCheck({
     'dkim/revoked-key': {
       severity: 'low',
       title: 'Revoked DKIM key',
-      description: 'A selector publishes an empty p=: the key is revoked and signatures made with it fail (fine after a rotation, wrong if still in use).',
+      description: 'A selector publishes an empty p=: the key is revoked and signatures made with it fail (fine after a rotation, wrong if still in use). Info for a parked domain.',
     },
     'dkim/testing-mode': {
       severity: 'low',
@@ -104,20 +112,24 @@ export const dkimCheck = defineCheck({
   },
   async run(ctx, emit) {
     const domain = ctx.domain;
-    // The MX hosts and SPF includes only order the selectors and name the
-    // providers; which selectors are probed does not depend on them, so every
-    // probe goes out now, alongside the MX and TXT queries.
-    const early = probeSelectors(ctx.dns, domain, planSelectors(ctx.options.dkimSelectors, [], [], ctx.options.dkimSelectorsOnly).selectors);
-    const [mx, txt, earlyProbes] = await Promise.all([getMxList(ctx), ctx.dns.query(domain, 'TXT'), early]);
+    // RFC 8020 §2: an NXDOMAIN for _domainkey.<domain> proves that no name
+    // exists below it, so no selector can hold a key and probing is pointless;
+    // NODATA (an empty non-terminal) proves that names exist below it.
+    // It is asked alongside the MX and TXT queries that order the selectors.
+    const [parent, mx, txt] = await Promise.all([ctx.dns.query(`_domainkey.${domain}`, 'TXT'), getMxList(ctx), ctx.dns.query(domain, 'TXT')]);
     const mxHosts = mx.records.map((record) => record.exchange);
     const spfIncludes = txt.status === 'ok' ? spfIncludeTargets(txt.records.map((strings) => strings.join(''))) : [];
     const plan = planSelectors(ctx.options.dkimSelectors, mxHosts, spfIncludes, ctx.options.dkimSelectorsOnly);
-    const probes = await orderProbes(ctx.dns, domain, plan.selectors, earlyProbes);
+    const noneBelow = parent.status === 'nxdomain';
+    // Selectors given with --dkim-selector are still asked: a selector that answers wins (some servers get RFC 8020 wrong).
+    const toProbe = noneBelow ? plan.selectors.filter((selector) => plan.sources[selector] === 'option') : plan.selectors;
+    const probes = await probeSelectors(ctx.dns, domain, toProbe);
 
     const found = probes.filter((probe): probe is Probed => probe.found && probe.record !== undefined);
     const failed = probes.filter((probe) => probe.status === 'servfail' || probe.status === 'refused' || probe.status === 'timeout');
     const facts: Record<string, unknown> = {
-      selectorsProbed: plan.selectors,
+      domainkey: parent.status,
+      selectorsProbed: toProbe,
       selectorSources: plan.sources,
       providers: plan.providers,
       mxHosts,
@@ -157,10 +169,25 @@ export const dkimCheck = defineCheck({
             .join(', ')}${failed.length > 5 ? ', …' : ''})`,
         };
       }
+      if (parent.status === 'nodata' || parent.status === 'ok') {
+        findings.push(
+          emit('dkim/selector-unknown', {
+            message: `_domainkey.${domain} exists, so DKIM keys are published below it, but none of the ${probes.length} selectors tried holds one; pass the selector with --dkim-selector <selector> (the s= of a message's DKIM-Signature header, or the selector in DMARC aggregate reports)`,
+            evidence: [`TXT _domainkey.${domain}: ${parent.status.toUpperCase()}`, `selectors probed: ${toProbe.join(', ')}`],
+          }),
+        );
+        return { findings, facts };
+      }
       findings.push(
         emit('dkim/not-found', {
-          message: `No DKIM key at any of the ${probes.length} selectors probed; if the domain signs with another selector, pass it with --dkim-selector <selector>`,
-          evidence: [`selectors probed: ${plan.selectors.join(', ')}`],
+          message: noneBelow
+            ? `_domainkey.${domain} does not exist (NXDOMAIN): no DKIM key is published under any selector, so no mail from the domain is DKIM-signed with its own domain`
+            : `No DKIM key at any of the ${probes.length} selectors probed; if the domain signs with another selector, pass it with --dkim-selector <selector>`,
+          evidence: [
+            `TXT _domainkey.${domain}: ${parent.status.toUpperCase()}`,
+            ...(toProbe.length > 0 ? [`selectors probed: ${toProbe.join(', ')}`] : []),
+          ],
+          fix: dkimSetupFix(plan.providers),
         }),
       );
       return { findings, facts };

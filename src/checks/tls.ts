@@ -124,6 +124,12 @@ export const tlsCheck = defineCheck({
       description:
         'The MX host still negotiates TLS 1.0 or 1.1, deprecated by RFC 8996. Raised to high when it cannot negotiate TLS 1.2 or newer at all: senders that require TLS 1.2 cannot use encryption with it.',
     },
+    'tls/connection-refused': {
+      severity: 'high',
+      title: 'Every MX host refuses connections',
+      description:
+        'Every address of every MX host actively refused the SMTP connection (TCP reset, "connection refused"): no server listens, so mail to the domain cannot be delivered and bounces (RFC 5321 §5.1). A refusal is an answer, unlike a timeout, which a blocked outbound port also causes.',
+    },
     'tls/unreachable': {
       severity: 'info',
       title: 'MX host not reachable for testing',
@@ -334,6 +340,30 @@ export const tlsCheck = defineCheck({
     }
 
     if (testable === 0) {
+      const probes = hosts.flatMap((host) => host.probes);
+      const refused = probes.filter((probe) => probe.error?.stage === 'connect' && probe.error.code === 'ECONNREFUSED');
+      if (probes.length > 0 && refused.length === probes.length) {
+        findings.push(
+          emit('tls/connection-refused', {
+            message: `Every MX address refused the connection on port ${port} (${probes.length} address(es)): mail to ${ctx.domain} cannot be delivered`,
+            evidence: refused.map((probe) => `${where(probe)}: ${probe.error?.message ?? 'connection refused'}`),
+            fix: {
+              summary: `Run an SMTP server on port ${port} of every MX host, or point the MX records at hosts that accept mail`,
+              notes: ['If the domain receives no mail on purpose, publish a null MX ("0 .", RFC 7505) instead.'],
+            },
+          }),
+        );
+        return { findings: findings.filter((finding) => finding.id !== 'tls/unreachable'), facts };
+      }
+      // A timeout is no answer: outbound port 25 is often blocked where mailcheck runs.
+      const timedOut = probes.filter((probe) => probe.error?.code === 'ETIMEDOUT');
+      if (timedOut.length > 0) {
+        return {
+          findings,
+          facts,
+          inconclusive: `no MX host could be reached on port ${port} (${timedOut.length} of ${probes.length} address(es) timed out): ${unreachableHint(port)}`,
+        };
+      }
       const probed = lists.unreachable.length;
       return {
         findings,

@@ -1,13 +1,17 @@
 /**
  * csv: one row per domain (RFC 4180): domain, score, grade, whether the score
  * is complete, each check's status (one column per registered check, empty when
- * the check was not selected), the finding ids, and with a baseline the score
+ * the check was not selected), the finding ids, the receiving-security score
+ * and grade, whether the domain is parked, each mailbox-provider profile's
+ * verdict (empty when not judged), and with a baseline the score
  * delta and the new and resolved finding ids. Lines end in CRLF; fields holding
  * a comma, a double quote or a line break are quoted, quotes doubled.
  */
 import { CHECK_IDS } from '../checks/index.js';
 import { findingsOf, type FormatOptions } from './common.js';
 import type { Report } from './schema.js';
+import { PROFILE_IDS } from '../profiles/table.js';
+import { scoreGrade, scoreValue } from './verdicts.js';
 
 export interface CsvOptions extends FormatOptions {
   /** Add the baseline columns (default: when any report has a diff). */
@@ -29,7 +33,18 @@ const uniqueIds = (ids: string[]) => [...new Set(ids)].join(' ');
 
 /** The header line. */
 export function csvHeader(options: CsvOptions = {}): string {
-  const columns = ['domain', 'score', 'grade', 'complete', ...CHECK_IDS, 'findings'];
+  const columns = [
+    'domain',
+    'score',
+    'grade',
+    'complete',
+    ...CHECK_IDS,
+    'findings',
+    'receiving_score',
+    'receiving_grade',
+    'parked',
+    ...PROFILE_IDS.map((id) => `profile_${id}`),
+  ];
   if (options.diffColumns) columns.push('score_delta', 'new_findings', 'resolved_findings');
   return csvLine(columns);
 }
@@ -39,11 +54,17 @@ export function csvRow(report: Report, options: CsvOptions = {}): string {
   const status = new Map(report.checks.map((check) => [check.id, check.status]));
   const fields: Array<string | number | boolean | null> = [
     report.domain,
-    report.score.value,
-    report.score.grade,
+    // "—" where nothing the score counts could be verified, as every format shows it.
+    scoreValue(report.score),
+    scoreGrade(report.score),
     report.score.complete,
     ...CHECK_IDS.map((id) => status.get(id) ?? ''),
     uniqueIds(findingsOf(report).map(({ finding }) => finding.id)),
+    scoreValue(report.receiving),
+    scoreGrade(report.receiving),
+    report.parked,
+    // A profile's verdict, empty when the report did not judge it.
+    ...PROFILE_IDS.map((id) => report.profiles.find((profile) => profile.id === id)?.verdict ?? ''),
   ];
   if (options.diffColumns) {
     const diff = report.diff;

@@ -6,7 +6,8 @@
  */
 import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
-import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff } from './schema.js';
+import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff, type Score } from './schema.js';
+import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 
 /** Escapes text for HTML content and double- or single-quoted attributes. */
 export function htmlEscape(text: string): string {
@@ -43,17 +44,40 @@ function anchor(domain: string): string {
 }
 
 /** An SVG ring filled to `value` percent in the grade's colour. */
-function gauge(report: Report): string {
+function gauge(score: Score, label: string): string {
   const radius = 52;
   const circumference = 2 * Math.PI * radius;
-  const filled = (circumference * report.score.value) / 100;
-  const color = GRADE_COLOR[report.score.grade];
-  return `<svg class="gauge" viewBox="0 0 128 128" width="128" height="128" role="img" aria-label="Score ${report.score.value} of 100, grade ${esc(report.score.grade)}" data-score="${report.score.value}" data-grade="${esc(report.score.grade)}">
+  // Nothing verified: an empty ring and "—", never 0 / F.
+  const filled = score.verified ? (circumference * score.value) / 100 : 0;
+  const color = score.verified ? GRADE_COLOR[score.grade] : '#59636e';
+  const aria = score.verified ? `${label} ${score.value} of 100, grade ${esc(score.grade)}` : `${label}: nothing could be verified`;
+  return `<svg class="gauge" viewBox="0 0 128 128" width="128" height="128" role="img" aria-label="${aria}" data-score="${scoreValue(score)}" data-grade="${esc(scoreGrade(score))}">
 <circle cx="64" cy="64" r="${radius}" fill="none" stroke="#d0d7de" stroke-width="14"/>
 <circle class="gauge-arc" cx="64" cy="64" r="${radius}" fill="none" stroke="${color}" stroke-width="14" stroke-linecap="butt" stroke-dasharray="${filled.toFixed(2)} ${circumference.toFixed(2)}" transform="rotate(-90 64 64)"/>
-<text x="64" y="58" text-anchor="middle" class="gauge-value">${report.score.value}</text>
-<text x="64" y="94" text-anchor="middle" class="gauge-grade" fill="${color}">${esc(report.score.grade)}</text>
+<text x="64" y="58" text-anchor="middle" class="gauge-value">${scoreValue(score)}</text>
+<text x="64" y="94" text-anchor="middle" class="gauge-grade" fill="${color}">${esc(scoreGrade(score))}</text>
 </svg>`;
+}
+
+function profilesSection(report: Report, options: FormatOptions): string {
+  if (report.profiles.length === 0) return '';
+  const items = report.profiles
+    .map((profile) => {
+      const requirements =
+        profile.selected || options.verbose
+          ? `<ul class="requirements">${profile.requirements
+              .map(
+                (requirement) =>
+                  `<li data-requirement="${esc(requirement.id)}" data-status="${esc(requirement.status)}"><code>${esc(requirement.id)}</code> ${esc(requirement.status)}: ${esc(requirement.summary)}${
+                    requirement.needs ? ` (give ${esc(requirement.needs)})` : ''
+                  } <a href="${esc(requirement.source)}">source</a> (read ${esc(requirement.sourceRead)})</li>`,
+              )
+              .join('')}</ul>`
+          : '';
+      return `<li class="profile" data-profile="${esc(profile.id)}" data-verdict="${esc(profile.verdict)}">${esc(profileLine(profile))}${requirements}</li>`;
+    })
+    .join('\n');
+  return `<h3>Mailbox providers</h3><ul class="profiles">${items}</ul>`;
 }
 
 function copyBlock(lines: string[], label: string): string {
@@ -102,12 +126,13 @@ function fixesSection(report: Report): string {
         ([name, meaning]) => `<li><code>&lt;${esc(name)}&gt;</code>: ${esc(meaning)}</li>`,
       );
       const notes = (ranked.fix.notes ?? []).map((note) => `<li>${esc(note)}</li>`);
-      return `<li class="fix" data-finding="${esc(ranked.findingId)}"><p><strong>${esc(ranked.fix.summary)}</strong> <span class="points">+${ranked.points} points</span> <code class="fid">${esc(ranked.findingId)}</code></p>${recordBlocks.join('')}${files.join('')}${
+      return `<li class="fix" data-finding="${esc(ranked.findingId)}"><p><strong>${esc(ranked.fix.summary)}</strong> <span class="points">${esc(pointsText(ranked))} → ${ranked.scoreAfter}</span> <code class="fid">${esc(ranked.findingId)}</code></p>${recordBlocks.join('')}${files.join('')}${
         placeholders.length ? `<ul class="placeholders">${placeholders.join('')}</ul>` : ''
       }${notes.length ? `<ul class="notes">${notes.join('')}</ul>` : ''}</li>`;
     })
     .join('\n');
-  return `<h3>Fix first</h3><ol class="fixes">${items}</ol>`;
+  const together = togetherLine(report);
+  return `<h3>Fix first</h3>${together ? `<p class="together">${esc(together)}</p>` : ''}<ol class="fixes">${items}</ol>`;
 }
 
 function diffSection(diff: ReportDiff): string {
@@ -145,10 +170,11 @@ function domainSection(report: Report, options: FormatOptions): string {
     ? ''
     : '<p class="note incomplete">Incomplete: some checks could not conclude; the score rests on the others.</p>';
   const findingCount = findingsOf(report).length;
-  return `<section class="domain" id="${anchor(report.domain)}" data-domain="${esc(report.domain)}" data-score="${report.score.value}" data-grade="${esc(report.score.grade)}">
-<header class="domain-head">${gauge(report)}<div><h2>${esc(report.domain)}</h2>${report.input ? `<p class="input">Input: ${esc(report.input)}</p>` : ''}<p>${findingCount} finding${findingCount === 1 ? '' : 's'} ${chips}</p>${incomplete}<p class="meta">${report.dns.queries} DNS queries via ${esc(report.dns.servers.join(', ') || 'system resolvers')} · ${esc(report.generatedAt)}</p></div></header>
+  return `<section class="domain" id="${anchor(report.domain)}" data-domain="${esc(report.domain)}" data-score="${scoreValue(report.score)}" data-grade="${esc(scoreGrade(report.score))}" data-receiving="${scoreValue(report.receiving)}">
+<header class="domain-head">${gauge(report.score, 'Deliverability')}${gauge(report.receiving, 'Receiving security')}<div><h2>${esc(report.domain)}</h2><p>Deliverability ${esc(scoreText(report.score))} · receiving security ${esc(scoreText(report.receiving))}${report.parked ? ' · parked: sends and receives no mail' : ''}</p>${report.input ? `<p class="input">Input: ${esc(report.input)}</p>` : ''}<p>${findingCount} finding${findingCount === 1 ? '' : 's'} ${chips}</p>${incomplete}<p class="meta">${report.dns.queries} DNS queries via ${esc(report.dns.servers.join(', ') || 'system resolvers')} · ${esc(report.generatedAt)}</p></div></header>
 <h3>Checks</h3>
 <div class="checks">${report.checks.map((check) => checkSection(report, check, options.failOn)).join('\n')}</div>
+${profilesSection(report, options)}
 ${fixesSection(report)}
 ${report.diff ? diffSection(report.diff) : ''}
 </section>`;
@@ -160,13 +186,13 @@ function summaryTable(reports: readonly Report[]): string {
     .map((report) => {
       const counts = severityCounts(report);
       const delta = report.diff?.scoreDelta;
-      return `<tr><td><a href="#${anchor(report.domain)}">${esc(report.domain)}</a></td><td class="num">${report.score.value}</td><td><span class="grade" style="color:${GRADE_COLOR[report.score.grade]}">${esc(report.score.grade)}</span></td>${SEVERITIES.map(
+      return `<tr><td><a href="#${anchor(report.domain)}">${esc(report.domain)}</a></td><td class="num">${scoreValue(report.score)}</td><td><span class="grade" style="color:${report.score.verified ? GRADE_COLOR[report.score.grade] : 'inherit'}">${esc(scoreGrade(report.score))}</span></td><td class="num">${esc(scoreText(report.receiving))}</td>${SEVERITIES.map(
         (severity) => `<td class="num">${counts[severity]}</td>`,
       ).join('')}${reports.some((r) => r.diff) ? `<td class="num">${delta === undefined || delta === null ? '–' : (delta > 0 ? '+' : '') + delta}</td>` : ''}</tr>`;
     })
     .join('\n');
   const diffHead = reports.some((r) => r.diff) ? '<th>Δ</th>' : '';
-  return `<table class="summary"><thead><tr><th>Domain</th><th>Score</th><th>Grade</th>${SEVERITIES.map((s) => `<th>${s}</th>`).join('')}${diffHead}</tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="summary"><thead><tr><th>Domain</th><th>Score</th><th>Grade</th><th>Receiving</th>${SEVERITIES.map((s) => `<th>${s}</th>`).join('')}${diffHead}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const STYLE = `
@@ -221,7 +247,7 @@ export const HTML_CSP =
 
 export function formatHtml(reports: readonly Report[], options: FormatOptions = {}): string {
   const title =
-    reports.length === 1 ? `mailcheck: ${reports[0]!.domain} ${reports[0]!.score.value}/100` : `mailcheck: ${reports.length} domains`;
+    reports.length === 1 ? `mailcheck: ${reports[0]!.domain} ${scoreText(reports[0]!.score)}` : `mailcheck: ${reports.length} domains`;
   const tool = reports[0]?.tool;
   return `<!DOCTYPE html>
 <html lang="en">

@@ -8,7 +8,8 @@
  */
 import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, severityRank, zoneLines, type FormatOptions } from './common.js';
-import type { CheckResult, Finding, Report } from './schema.js';
+import type { CheckResult, Finding, ProfileResult, Report } from './schema.js';
+import { profileLine, scoreGrade, scoreValue } from './verdicts.js';
 
 /** Escapes text for XML content and attribute values; drops characters XML 1.0 forbids. */
 export function xmlEscape(text: string): string {
@@ -84,13 +85,40 @@ function testcase(report: Report, check: CheckResult, options: FormatOptions, co
   return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
 }
 
+/**
+ * One test case per mailbox-provider profile (`profile:<id>`): a failure when
+ * it was chosen with --profile (or --parked) and fails, as the exit code
+ * counts it; otherwise the verdict and requirements go to <system-out>.
+ */
+function profileCase(report: Report, profile: ProfileResult, counts: Counts): string {
+  counts.tests++;
+  const open = `    <testcase${attrs({ name: `profile:${profile.id}`, classname: `mailcheck.${report.domain}`, time: '0.000' })}`;
+  const detail = [
+    profileLine(profile),
+    ...profile.requirements.map(
+      (requirement) => `  ${requirement.id}: ${requirement.status}, ${requirement.summary}${requirement.needs ? ` (give ${requirement.needs})` : ''} [${requirement.source}, read ${requirement.sourceRead}]`,
+    ),
+  ].join('\n');
+  if (profile.selected && profile.verdict === 'fail') {
+    counts.failures++;
+    const failing = profile.requirements.filter((requirement) => requirement.status === 'fail' && requirement.level === 'required');
+    return `${open}>\n      <failure${attrs({ message: failing.map((requirement) => requirement.id).join(' '), type: 'profile' })}>${xmlEscape(detail)}</failure>\n    </testcase>`;
+  }
+  return `${open}>\n      <system-out>${xmlEscape(detail)}</system-out>\n    </testcase>`;
+}
+
 function testsuite(report: Report, options: FormatOptions, total: Counts): string {
   const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const cases = report.checks.map((check) => testcase(report, check, options, counts));
+  for (const profile of report.profiles) cases.push(profileCase(report, profile, counts));
   if (options.minScore !== undefined) {
     counts.tests++;
     const open = `    <testcase${attrs({ name: 'score', classname: `mailcheck.${report.domain}`, time: '0.000' })}`;
-    if (report.score.value < options.minScore) {
+    if (!report.score.verified) {
+      // Nothing verified: no score to compare (shown as "—"), as the exit code treats it.
+      counts.skipped++;
+      cases.push(`${open}>\n      <skipped${attrs({ message: 'nothing could be verified: no score' })}/>\n    </testcase>`);
+    } else if (report.score.value < options.minScore) {
       counts.failures++;
       cases.push(
         `${open}>\n      <failure${attrs({
@@ -105,9 +133,12 @@ function testsuite(report: Report, options: FormatOptions, total: Counts): strin
   for (const key of Object.keys(total) as Array<keyof Counts>) total[key] += counts[key];
   const time = report.checks.reduce((max, check) => Math.max(max, check.durationMs), 0);
   const properties = [
-    ['score', String(report.score.value)],
-    ['grade', report.score.grade],
+    ['score', scoreValue(report.score)],
+    ['grade', scoreGrade(report.score)],
     ['complete', String(report.score.complete)],
+    ['receiving.score', scoreValue(report.receiving)],
+    ['receiving.grade', scoreGrade(report.receiving)],
+    ['parked', String(report.parked)],
     ['dns.queries', String(report.dns.queries)],
   ];
   if (report.diff?.scoreDelta !== undefined && report.diff.scoreDelta !== null) {

@@ -6,6 +6,7 @@
 import { findingsOf, severityCounts, zoneLines, DEFAULT_FAIL_ON, type FormatOptions } from './common.js';
 import { atOrAbove } from '../baseline.js';
 import { SEVERITIES, type CheckStatus, type Report, type ReportDiff } from './schema.js';
+import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 
 const STATUS_MARK: Record<CheckStatus, string> = {
   pass: '✅ pass',
@@ -47,16 +48,17 @@ function signed(value: number): string {
 
 function scoreTable(reports: readonly Report[]): string[] {
   const withDiff = reports.some((report) => report.diff !== undefined);
-  const head = ['Domain', 'Score', 'Grade', ...SEVERITIES.map((s) => s[0]!.toUpperCase() + s.slice(1))];
+  const head = ['Domain', 'Score', 'Grade', 'Receiving', ...SEVERITIES.map((s) => s[0]!.toUpperCase() + s.slice(1))];
   if (withDiff) head.push('Δ score', 'New', 'Resolved');
-  const align = ['---', '---:', ':---:', ...SEVERITIES.map(() => '---:')];
+  const align = ['---', '---:', ':---:', '---:', ...SEVERITIES.map(() => '---:')];
   if (withDiff) align.push('---:', '---:', '---:');
   const rows = reports.map((report) => {
     const counts = severityCounts(report);
     const cells = [
       mdText(report.domain),
-      `${report.score.value}${report.score.complete ? '' : ' (incomplete)'}`,
-      report.score.grade,
+      `${scoreValue(report.score)}${report.score.complete ? '' : ' (incomplete)'}`,
+      scoreGrade(report.score),
+      scoreText(report.receiving),
       ...SEVERITIES.map((severity) => String(counts[severity])),
     ];
     if (withDiff) {
@@ -106,7 +108,8 @@ function diffSection(diff: ReportDiff): string[] {
 function domainSection(report: Report, options: FormatOptions): string[] {
   const failOn = options.failOn ?? DEFAULT_FAIL_ON;
   const lines: string[] = [];
-  lines.push(`### ${mdText(report.domain)}: ${report.score.value}/100 (${report.score.grade})`, '');
+  lines.push(`### ${mdText(report.domain)}: deliverability ${scoreText(report.score)}, receiving security ${scoreText(report.receiving)}`, '');
+  if (report.parked) lines.push('Parked: the domain declares that it sends and receives no mail.', '');
   if (!report.score.complete) {
     const errored = report.checks.filter((check) => check.status === 'error').map((check) => mdCode(check.id));
     lines.push(`> Incomplete: ${errored.join(', ')} could not conclude; the score rests on the other checks.`, '');
@@ -136,10 +139,28 @@ function domainSection(report: Report, options: FormatOptions): string[] {
     }
   }
 
+  if (report.profiles.length > 0) {
+    lines.push('#### Mailbox providers', '');
+    for (const profile of report.profiles) {
+      lines.push(`- ${profile.verdict === 'fail' ? '❌' : profile.verdict === 'pass' ? '✅' : '❔'} ${mdText(profileLine(profile))}`);
+      if (!profile.selected && !options.verbose) continue;
+      for (const requirement of profile.requirements) {
+        const needs = requirement.needs ? ` (give ${mdText(requirement.needs)})` : '';
+        lines.push(`  - ${mdCode(requirement.id)} ${requirement.status}: ${mdText(requirement.summary)}${needs}`);
+      }
+    }
+    lines.push('');
+  }
+
   if (report.fixes.length > 0) {
-    lines.push('#### Fixes, most points first', '');
+    lines.push('#### Fixes, in order', '');
+    const together = togetherLine(report);
+    if (together) lines.push(`Deliverability with fixes ${mdText(together)}.`, '');
     report.fixes.forEach((ranked, index) => {
-      lines.push(`${index + 1}. **${mdText(ranked.fix.summary)}** (+${ranked.points} points, ${ranked.resolves.map(mdCode).join(', ')})`);
+      const required = ranked.requiredBy.length > 0 ? `, required by ${ranked.requiredBy.map(mdCode).join(', ')}` : '';
+      lines.push(
+        `${index + 1}. **${mdText(ranked.fix.summary)}** (${pointsText(ranked)} → ${ranked.scoreAfter}${required}, ${ranked.resolves.map(mdCode).join(', ')})`,
+      );
       const records = ranked.fix.records ?? [];
       if (records.length > 0) {
         lines.push('');

@@ -12,6 +12,8 @@ import { CHECKS } from '../checks/index.js';
 import type { FindingSpec } from '../checks/define.js';
 import { recordOf, type FormatOptions } from './common.js';
 import type { Report, Severity } from './schema.js';
+import { profileLine, scoreText } from './verdicts.js';
+import { PROFILES } from '../profiles/table.js';
 
 export interface SarifOptions extends FormatOptions {
   /** A repository-relative path to attach to every result as its physical location. */
@@ -164,6 +166,35 @@ export function formatSarif(reports: readonly Report[], options: SarifOptions = 
     }
   }
 
+  // Mailbox-provider profiles: one result each, a failure (error) when chosen with --profile and failing.
+  for (const report of reports) {
+    for (const profile of report.profiles) {
+      const ruleId = `profile/${profile.id}`;
+      if (!ruleIndex.has(ruleId)) {
+        ruleIndex.set(ruleId, rules.length);
+        const definition = PROFILES.find((entry) => entry.id === profile.id);
+        rules.push(
+          makeRule('profile', ruleId, {
+            severity: 'high',
+            title: `Mailbox provider: ${profile.title}`,
+            description: `The published sender requirements of ${definition?.provider ?? profile.title}, judged from DNS (sources: ${[...new Set(profile.requirements.map((requirement) => requirement.source))].join(', ')}).`,
+          }),
+        );
+      }
+      const kind = profile.verdict === 'fail' ? 'fail' : profile.verdict === 'pass' ? 'pass' : 'review';
+      const level = profile.verdict === 'fail' ? (profile.selected ? 'error' : 'warning') : profile.verdict === 'pass' ? 'none' : 'note';
+      results.push({
+        ruleId,
+        ruleIndex: ruleIndex.get(ruleId),
+        level,
+        kind,
+        message: { text: `${report.domain}: ${profileLine(profile)}` },
+        locations: [{ logicalLocations: [{ fullyQualifiedName: report.domain }], message: { text: report.domain } }],
+        properties: { domain: report.domain, profile: profile.id, verdict: profile.verdict, selected: profile.selected, requirements: profile.requirements },
+      });
+    }
+  }
+
   const tool = reports[0]?.tool;
   const driver: Record<string, unknown> = {
     name: tool?.name ?? 'mailcheck',
@@ -184,7 +215,14 @@ export function formatSarif(reports: readonly Report[], options: SarifOptions = 
         logicalLocations,
         results,
         properties: {
-          scores: reports.map((report) => ({ domain: report.domain, ...report.score })),
+          // `deliverability` and `receiving` as reports show them: "—" when nothing could be verified.
+          scores: reports.map((report) => ({
+            domain: report.domain,
+            ...report.score,
+            deliverability: scoreText(report.score),
+            receiving: scoreText(report.receiving),
+            parked: report.parked,
+          })),
         },
       },
     ],

@@ -5,8 +5,13 @@
  */
 import { z } from 'zod';
 
-/** Bumped on any incompatible change to the Report's shape. */
-export const SCHEMA_VERSION = 1 as const;
+/**
+ * Bumped on any incompatible change to the Report's shape or meaning.
+ * 2: `score` is the deliverability score (sending checks and the mailbox
+ * providers' requirements); `receiving`, `profiles` and `parked` are new;
+ * each ranked fix's `points` count in sequence (`scoreAfter`).
+ */
+export const SCHEMA_VERSION = 2 as const;
 
 export const severitySchema = z
   .enum(['critical', 'high', 'medium', 'low', 'info'])
@@ -95,7 +100,14 @@ export const rankedFixSchema = z
       .describe('Every finding id this one change resolves, `findingId` first (findings whose fixes publish the same records).'),
     checkId: z.string(),
     severity: severitySchema,
-    points: z.number().nonnegative().describe('Score points (0–100 scale) this fix wins back on its own, with every finding in `resolves` gone.'),
+    points: z
+      .number()
+      .nonnegative()
+      .describe('Deliverability points (0–100 scale) this fix wins once every fix ranked before it is applied, with every finding in `resolves` gone.'),
+    scoreAfter: z.number().int().min(0).max(100).describe('The deliverability score once this fix and every fix ranked before it are applied.'),
+    requiredBy: z
+      .array(z.string())
+      .describe('Ids of the mailbox-provider profiles with a failing requirement this fix (with those ranked before it) makes pass.'),
     fix: fixSchema,
   })
   .describe('A fix with the score points it is worth.');
@@ -106,7 +118,43 @@ export const scoreSchema = z.object({
   value: z.number().int().min(0).max(100),
   grade: gradeSchema,
   complete: z.boolean().describe('false when a check errored: the score then rests on the checks that concluded.'),
+  verified: z
+    .boolean()
+    .describe('false when nothing this score counts could be verified (every such check errored): `value` is then no measure and reports show "—".'),
 });
+
+export const requirementStatusSchema = z
+  .enum(['pass', 'fail', 'needs-input', 'not-checkable', 'inconclusive'])
+  .describe(
+    'pass: met as far as mailcheck can see; fail: not met; needs-input: mailcheck needs something the user can give (see `needs`); ' +
+      'not-checkable: only the provider can see it; inconclusive: a DNS lookup or check failed.',
+  );
+
+export const profileRequirementResultSchema = z
+  .object({
+    id: z.string().describe('Requirement id (spf-and-dkim, dmarc-published, …); public API.'),
+    status: requirementStatusSchema,
+    level: z.enum(['required', 'recommended']).describe('A failing recommended requirement does not fail the profile.'),
+    rejects: z.boolean().describe('The provider rejects mail that fails this requirement.'),
+    summary: z.string().describe('What was seen, in one sentence.'),
+    source: z.string().describe('The provider\'s page that states the requirement.'),
+    sourceRead: z.string().describe('The day that page was read (YYYY-MM-DD).'),
+    needs: z.string().optional().describe('With needs-input: what to give mailcheck (an option or a sample message).'),
+    findings: z.array(z.string()).describe('Ids of the findings that decided the status.'),
+  })
+  .describe('One requirement of a mailbox-provider profile, judged.');
+
+export const profileResultSchema = z
+  .object({
+    id: z.string().describe('Profile id: gmail, gmail-bulk, yahoo, yahoo-bulk, outlook-bulk, apple-bulk, parked.'),
+    title: z.string(),
+    verdict: z
+      .enum(['pass', 'fail', 'incomplete'])
+      .describe('fail: a required requirement fails; incomplete: none fails but some need input or were inconclusive; pass: every one passes or only the provider can check it.'),
+    selected: z.boolean().describe('Chosen with --profile or --parked: a failing verdict then fails the run (exit 1).'),
+    requirements: z.array(profileRequirementResultSchema),
+  })
+  .describe('A mailbox provider\'s published sender requirements, judged for this domain.');
 
 export const dnsSummarySchema = z.object({
   queries: z.number().int().nonnegative().describe('DNS queries sent on the wire for this domain (cache hits excluded).'),
@@ -155,9 +203,12 @@ export const reportSchema = z
     domain: z.string().describe('The audited domain as an A-label, lower case, without trailing dot.'),
     input: z.string().optional().describe('What the user typed, when it differs from `domain` (an address, a U-label).'),
     generatedAt: z.string().describe('ISO 8601 time the audit finished.'),
-    score: scoreSchema,
+    score: scoreSchema.describe('Deliverability: will mail from this domain be delivered (SPF, DKIM, DMARC, sending IPs, the mailbox providers\' requirements).'),
+    receiving: scoreSchema.describe('Receiving security: mail sent to this domain (MX, STARTTLS, MTA-STS, TLS-RPT, DNSSEC, DANE).'),
+    parked: z.boolean().describe('The domain is parked: it declares that it sends and receives no mail (null MX, v=spf1 -all, DMARC p=reject, no active DKIM key).'),
+    profiles: z.array(profileResultSchema).describe('Mailbox-provider profiles: those chosen with --profile, else the bulk-sender ones (or parked, for a parked domain).'),
     checks: z.array(checkResultSchema),
-    fixes: z.array(rankedFixSchema).describe('Every fix, most points first.'),
+    fixes: z.array(rankedFixSchema).describe('Every fix, ranked in sequence: the best first, then the best once that one is applied, and so on.'),
     dns: dnsSummarySchema,
     diff: diffSchema.optional().describe('With --baseline: findings new, resolved and unchanged, and the score delta.'),
   })
@@ -173,6 +224,9 @@ export type RankedFix = z.infer<typeof rankedFixSchema>;
 export type Grade = z.infer<typeof gradeSchema>;
 export type Score = z.infer<typeof scoreSchema>;
 export type Report = z.infer<typeof reportSchema>;
+export type RequirementStatus = z.infer<typeof requirementStatusSchema>;
+export type ProfileRequirementResult = z.infer<typeof profileRequirementResultSchema>;
+export type ProfileResult = z.infer<typeof profileResultSchema>;
 export type DiffFinding = z.infer<typeof diffFindingSchema>;
 export type ReportDiff = z.infer<typeof diffSchema>;
 

@@ -12,6 +12,8 @@ import { summarise } from './summaries.js';
 import { fixRecordLines } from './zone.js';
 import { renderDiffText } from './diff-text.js';
 import { nothingVerified } from '../exit-code.js';
+import { pointsText, profileLine, REQUIREMENT_MARK, scoreText, togetherLine } from './verdicts.js';
+import { areaOf } from '../score.js';
 
 const GLYPHS: Record<CheckStatus, string> = {
   pass: '✓',
@@ -43,11 +45,11 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   const checks = `${errored} check${errored === 1 ? '' : 's'}`;
   if (nothingRan(report)) {
     // The JSON keeps 100 (nothing was wrong); a person reads that nothing was checked.
-    lines.push(`Score ${style.warning('—')}  ${style.warning('(no check ran)')}`);
+    lines.push(`Deliverability ${style.warning("—")}  ${style.warning("(no check ran)")}`);
     lines.push(style.warning('Every check was skipped (see why below), so there is no score.'));
   } else if (nothingVerified(report)) {
     // The JSON keeps 0/F (score.ts); a person reads "no score", not a grade the domain did not earn.
-    lines.push(`Score ${style.warning('—')}  ${style.warning('(nothing could be verified)')}`);
+    lines.push(`Deliverability ${style.warning("—")}  ${style.warning("(nothing could be verified)")}`);
     const why =
       ran === errored
         ? ran === 1
@@ -56,15 +58,18 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
         : `${checks} could not conclude and no other check is scored`;
     lines.push(style.warning(`Incomplete: ${why}, so there is no score.`));
   } else {
-    lines.push(`Score ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}`);
+    lines.push(`Deliverability ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}${report.parked ? style.dim('  (parked: sends no mail)') : ''}`);
     if (!score.complete) lines.push(style.warning(`Incomplete: ${checks} could not conclude; the score rests on the others.`));
   }
+  const receiving = report.receiving.verified ? style.grade(report.receiving.grade)(scoreText(report.receiving)) : style.warning('—');
+  lines.push(`Receiving security ${receiving}${report.receiving.verified && !report.receiving.complete ? style.warning(' (incomplete)') : ''}`);
   lines.push(style.dim('─'.repeat(width)));
 
   const titleWidth = Math.min(30, Math.max(...report.checks.map((check) => check.title.length), 4));
   for (const check of report.checks) lines.push(...renderCheck(check, style, width, titleWidth, options));
 
   lines.push('');
+  lines.push(...renderProfiles(report, style, width, options));
   lines.push(...renderFixFirst(report, style, width));
   if (report.diff) lines.push(...renderDiffText(report.diff, style, options));
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
@@ -156,21 +161,52 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
   const idWidth = Math.min(32, Math.max(...shown.map((fix) => fix.findingId.length)));
   shown.forEach((ranked, index) => {
     const number = `${index + 1}.`.padStart(3);
-    const points = `+${ranked.points}`.padStart(4);
+    const points = pointsText(ranked).padStart(8);
     const id = ranked.findingId.padEnd(idWidth);
     // One line per fix: the full summary and records are under the finding above.
-    const room = width - (3 + 1 + 4 + 2 + idWidth + 2);
+    const room = width - (3 + 1 + 8 + 2 + idWidth + 2);
     const summary = ranked.fix.summary.length > room ? `${ranked.fix.summary.slice(0, Math.max(0, room - 1))}…` : ranked.fix.summary;
     lines.push(`${number} ${style.good(points)}  ${style.severity(ranked.severity)(id)}  ${summary}`);
     const also = ranked.resolves.slice(1);
     if (also.length > 0) {
-      for (const line of wrap(`also resolves ${also.join(', ')}`, width - 10, '')) lines.push(style.dim(`${' '.repeat(10)}${line}`));
+      for (const line of wrap(`also resolves ${also.join(', ')}`, width - 14, '')) lines.push(style.dim(`${' '.repeat(14)}${line}`));
     }
+    const area = areaOf(ranked.checkId) === 'sending' ? 'deliverability' : 'receiving security';
+    const required = ranked.requiredBy.length > 0 ? `; required by ${ranked.requiredBy.join(', ')}` : '';
+    lines.push(style.dim(`${' '.repeat(14)}${area} → ${ranked.scoreAfter}${required}`));
   });
+  const together = togetherLine(report);
+  if (together) lines.push(style.good(`    ${together}`));
   if (report.fixes.length > shown.length) {
     lines.push(style.dim(`    … and ${report.fixes.length - shown.length} more (see the fixes above)`));
   }
-  lines.push(style.dim('    Points: what the score gains when that fix alone is applied.'));
+  lines.push(style.dim('    Points: what the score gains when that fix is applied after the ones above it.'));
+  lines.push('');
+  return lines;
+}
+
+/**
+ * "Mailbox providers": one line a profile; the requirements of each profile
+ * chosen with --profile (or all with --verbose) below it.
+ */
+function renderProfiles(report: Report, style: Style, width: number, options: ReporterOptions): string[] {
+  if (report.profiles.length === 0) return [];
+  const lines = [style.heading('Mailbox providers')];
+  for (const profile of report.profiles) {
+    const paint = profile.verdict === 'fail' ? style.severity('high') : profile.verdict === 'pass' ? style.good : (text: string) => text;
+    const glyph = profile.verdict === 'fail' ? '✗' : profile.verdict === 'pass' ? '✓' : '?';
+    lines.push(...wrap(`${paint(glyph)} ${profileLine(profile)}`, width, '  ', '      '));
+    if (!profile.selected && !options.verbose) continue;
+    for (const requirement of profile.requirements) {
+      const level = requirement.level === 'recommended' ? ' (recommended)' : '';
+      const needs = requirement.needs ? ` — give ${requirement.needs}` : '';
+      lines.push(
+        ...wrap(`${REQUIREMENT_MARK[requirement.status] ?? '?'} ${requirement.id}${level}: ${requirement.status}, ${requirement.summary}${needs}`, width, '      ', '        ').map(
+          style.dim,
+        ),
+      );
+    }
+  }
   lines.push('');
   return lines;
 }
@@ -186,7 +222,9 @@ function renderSummary(reports: readonly Report[], style: Style): string {
       continue;
     }
     const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
-    lines.push(`  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade)}${incomplete}`);
+    lines.push(
+      `  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade)}${incomplete}  ${style.dim(`receiving ${scoreText(report.receiving)}`)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
