@@ -4,16 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT, SEVERITY_ORDER, atOrAbove, breaches, exitCodeFor } from '../src/exit-code.js';
-import { SEVERITIES } from '../src/report/schema.js';
+import { SCHEMA_VERSION, SEVERITIES } from '../src/report/schema.js';
 import type { CheckResult, Report, Severity } from '../src/report/schema.js';
 
 function report(checks: Array<Omit<Partial<CheckResult>, 'findings'> & { findings?: Severity[] }>, score = 100): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'mailcheck-cli', version: '0.0.0' },
     domain: 'example.test',
     generatedAt: '2026-01-01T00:00:00.000Z',
-    score: { value: score, grade: 'A+', complete: true },
+    score: { value: score, grade: 'A+', complete: true, verified: true },
+    receiving: { value: 100, grade: 'A+', complete: true, verified: true },
+    parked: false,
+    profiles: [],
     checks: checks.map((c, i) => ({
       id: c.id ?? `c${i}`,
       title: 'x',

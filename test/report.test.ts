@@ -10,7 +10,7 @@ import { FORMATS, FORMAT_NAMES } from '../src/report/formats.js';
 import { fixRecordLines, presentValue, splitTxt, txtPresentation, zoneLine } from '../src/report/zone.js';
 import { createStyle, shouldColor } from '../src/report/style.js';
 import { scoreChecks } from '../src/score.js';
-import { reportSchema, type CheckResult, type Report } from '../src/report/schema.js';
+import { SCHEMA_VERSION, reportSchema, type CheckResult, type Report } from '../src/report/schema.js';
 
 const ANSI = /\x1b\[[0-9;]*m/;
 const options = { color: false, verbose: false, failOn: 'high' as const };
@@ -77,11 +77,14 @@ function makeReport(domain = 'broken.test'): Report {
   ];
   const scored = scoreChecks(checks);
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'mailcheck-cli', version: '0.0.0' },
     domain,
     generatedAt: '2026-01-01T00:00:00.000Z',
     score: scored.score,
+    receiving: scored.receiving,
+    parked: scored.parked,
+    profiles: scored.profiles,
     checks: scored.checks,
     fixes: scored.fixes,
     dns: { queries: 12, servers: ['127.0.0.1:5353'] },
@@ -199,7 +202,7 @@ describe('text reporter', () => {
   });
 
   it('says there is nothing to fix when there is nothing', () => {
-    const clean: Report = { ...makeReport(), checks: [], fixes: [], score: { value: 100, grade: 'A+', complete: true } };
+    const clean: Report = { ...makeReport(), checks: [], fixes: [], score: { value: 100, grade: 'A+', complete: true, verified: true } };
     expect(renderText([clean], options)).toContain('Nothing to fix.');
   });
 

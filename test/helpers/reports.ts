@@ -3,7 +3,7 @@
  * they carry consistent scores and ranked fixes.
  */
 import { scoreChecks } from '../../src/score.js';
-import { reportSchema, type CheckResult, type Finding, type Report } from '../../src/report/schema.js';
+import { SCHEMA_VERSION, reportSchema, type CheckResult, type Finding, type Report } from '../../src/report/schema.js';
 
 export function check(id: string, findings: Finding[] = [], extra: Partial<CheckResult> = {}): CheckResult {
   const worst = findings.some((f) => f.severity === 'critical' || f.severity === 'high')
@@ -30,11 +30,14 @@ export function finding(id: string, severity: Finding['severity'], extra: Partia
 export function report(domain: string, checks: CheckResult[], extra: Partial<Report> = {}): Report {
   const scored = scoreChecks(checks);
   const value: Report = {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: 'mailcheck', version: '0.1.0' },
     domain,
     generatedAt: '2026-05-01T10:00:00.000Z',
     score: scored.score,
+    receiving: scored.receiving,
+    parked: scored.parked,
+    profiles: scored.profiles,
     checks: scored.checks,
     fixes: scored.fixes,
     dns: { queries: 17, servers: ['127.0.0.1:5353'] },
