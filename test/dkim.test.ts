@@ -2,6 +2,7 @@
  * The dkim check against fixture zones, through the real resolver and the
  * local fixture DNS server.
  */
+import { dkimSetupFix } from '../src/dkim/setup-steps.js';
 import { describe, expect, it } from 'vitest';
 import { dkimCheck } from '../src/checks/dkim.js';
 import { loadFixture } from '../src/fixture-server.js';
@@ -44,8 +45,10 @@ describe('dkim: finding ids per scenario', () => {
     ['revoked.dkim.test', ['dkim/revoked-key']],
     ['flags.dkim.test', ['dkim/sha1-only', 'dkim/testing-mode']],
     ['invalid.dkim.test', ['dkim/invalid-record']],
-    ['wild.dkim.test', ['dkim/not-found']],
-    ['none.dkim.test', ['dkim/not-found']],
+    // A wildcard or a key at an unknown selector makes _domainkey an empty non-terminal (RFC 8020): keys exist below it.
+    ['wild.dkim.test', ['dkim/selector-unknown']],
+    ['none.dkim.test', ['dkim/selector-unknown']],
+    ['absent.dkim.test', ['dkim/not-found']],
   ])('%s → %j', async (domain, ids) => {
     const result = await run(domain);
     expect(result.error).toBeUndefined();
@@ -54,7 +57,7 @@ describe('dkim: finding ids per scenario', () => {
 
   it('gives the catalogue severities', async () => {
     const severities = new Map<string, string>();
-    for (const domain of ['weak.dkim.test', 'insecure.dkim.test', 'revoked.dkim.test', 'flags.dkim.test', 'invalid.dkim.test', 'none.dkim.test']) {
+    for (const domain of ['weak.dkim.test', 'insecure.dkim.test', 'revoked.dkim.test', 'flags.dkim.test', 'invalid.dkim.test', 'none.dkim.test', 'absent.dkim.test']) {
       for (const item of (await run(domain)).findings) severities.set(item.id, item.severity);
     }
     expect(Object.fromEntries(severities)).toEqual({
@@ -65,6 +68,7 @@ describe('dkim: finding ids per scenario', () => {
       'dkim/testing-mode': 'low',
       'dkim/invalid-record': 'high',
       'dkim/not-found': 'high',
+      'dkim/selector-unknown': 'info',
     });
   });
 });
@@ -118,11 +122,34 @@ describe('dkim: keys and facts', () => {
     expect(keys(result).map((key) => key.selector)).toEqual(['custom2024']);
   });
 
-  it('not-found lists every selector probed', async () => {
+  it('selector-unknown (never not-found) when _domainkey exists but no selector tried answers, listing every selector probed', async () => {
     const result = await run('none.dkim.test');
     const probed = result.facts.selectorsProbed as string[];
     expect(probed.length).toBeGreaterThan(40);
-    expect(findingById(result, 'dkim/not-found').evidence).toEqual([`selectors probed: ${probed.join(', ')}`]);
+    expect(result.facts.domainkey).toBe('nodata');
+    expect(findingIds(result)).not.toContain('dkim/not-found');
+    expect(findingById(result, 'dkim/selector-unknown').evidence).toEqual(['TXT _domainkey.none.dkim.test: NODATA', `selectors probed: ${probed.join(', ')}`]);
+  });
+
+  it('not-found without probing when _domainkey is NXDOMAIN (RFC 8020), with a fix naming where to turn signing on', async () => {
+    const result = await run('absent.dkim.test');
+    expect(result.facts.domainkey).toBe('nxdomain');
+    expect(result.facts.selectorsProbed).toEqual([]);
+    const notFound = findingById(result, 'dkim/not-found');
+    expect(notFound.evidence).toEqual(['TXT _domainkey.absent.dkim.test: NXDOMAIN']);
+    expect(notFound.fix?.summary).toBe('Set up DKIM signing at your sending service');
+    expect(notFound.fix?.records).toBeUndefined();
+  });
+
+  it('still asks a selector given with --dkim-selector when _domainkey is NXDOMAIN: a selector that answers wins', async () => {
+    const result = await run('absent.dkim.test', { dkimSelectors: ['custom2024'] });
+    expect(result.facts.selectorsProbed).toEqual(['custom2024']);
+    expect(findingIds(result)).toEqual(['dkim/not-found']);
+  });
+
+  it('names the provider-specific steps of the providers recognised from MX and SPF', async () => {
+    expect(dkimSetupFix([{ id: 'google', name: 'Google Workspace' }]).notes![0]).toMatch(/^Google Workspace: Admin console/);
+    expect(dkimSetupFix([]).notes![0]).toMatch(/each service that sends mail/);
   });
 
   it('ignores TXT data that is not a DKIM record (a wildcard SPF)', async () => {

@@ -45,8 +45,10 @@ describe('tls check', () => {
     ['tls-partial.test', ['tls/unreachable'], 'pass'],
     ['tls-dual.test', ['tls/unreachable'], 'pass'],
     ['tls-mixed.test', ['tls/expired-certificate', 'tls/starttls-missing', 'tls/unreachable'], 'fail'],
-    ['tls-closed.test', ['tls/unreachable'], 'skipped'],
-    ['tls-unreachable.test', ['tls/unreachable'], 'skipped'],
+    // Every address refuses the connection: mail to the domain cannot be delivered.
+    ['tls-closed.test', ['tls/connection-refused'], 'fail'],
+    // Refused, silent (timed out) and 554: a timeout is no answer, so the check is inconclusive.
+    ['tls-unreachable.test', ['tls/unreachable'], 'error'],
   ];
 
   it.each(table)('%s → %j (%s)', async (domain, ids, status) => {
@@ -90,7 +92,7 @@ describe('tls check', () => {
     const result = await audit('tls-unreachable.test');
     const unreachable = result.findings.find((finding) => finding.id === 'tls/unreachable')!;
     expect(result.facts.port).toBe(lab.port);
-    for (const text of [result.skipReason!, unreachable.message]) {
+    for (const text of [result.error!, unreachable.message]) {
       expect(text).toContain(`port ${lab.port}`);
       expect(text).not.toMatch(/port 25\b/);
     }
@@ -166,6 +168,14 @@ describe('tls check', () => {
     expect((result.facts as Facts).hosts.map((host) => host.host)).toEqual(['good.tls-lab.test']);
   });
 
+  it('reports a refused connection on every MX address as a high finding, visible without --verbose', async () => {
+    const result = await audit('tls-closed.test');
+    const refused = result.findings.find((finding) => finding.id === 'tls/connection-refused')!;
+    expect(refused.severity).toBe('high');
+    expect(refused.evidence.every((line) => line.includes('ECONNREFUSED'))).toBe(true);
+    expect(result.status).toBe('fail');
+  });
+
   it('lists every affected host in one finding per id', async () => {
     const result = await audit('tls-mixed.test');
     const unreachable = result.findings.find((finding) => finding.id === 'tls/unreachable')!;
@@ -177,7 +187,7 @@ describe('tls check', () => {
   it('does not let a silent host stall the audit', async () => {
     const started = Date.now();
     const result = await audit('tls-unreachable.test', { probeTimeoutMs: 500 });
-    expect(result.status).toBe('skipped');
+    expect(result.status).toBe('error');
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
