@@ -40,12 +40,12 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
 }
 
 /**
- * True when no check that counts concluded and some errored (the resolver did
- * not answer, say): the score (0, F, incomplete) then says nothing about the
- * domain. Counted as score.ts counts: a check with a score and a weight.
+ * True when no check the deliverability score counts concluded (the resolver
+ * did not answer, say, or they were not run): the score then says nothing
+ * about the domain and every format shows "—" (score.ts sets `verified`).
  */
 export function nothingVerified(report: Report): boolean {
-  return !report.score.complete && !report.score.verified;
+  return !report.score.verified;
 }
 
 /** Receiving security: nothing it counts could be verified (errored or skipped), so it is shown as "—". */

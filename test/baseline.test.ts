@@ -52,7 +52,7 @@ describe('diffReport', () => {
       check('spf', [], { status: 'error', error: 'DNS timeout' }),
       check('dmarc', [], { status: 'error', error: 'DNS timeout' }),
     ]);
-    expect(now.score).toEqual({ value: 0, grade: 'F', complete: false });
+    expect(now.score).toEqual({ value: 0, grade: 'F', complete: false, verified: false });
     const diff = diffReport(now, before);
     expect(diff.scoreDelta).toBeNull();
     expect(diff.baseline).toEqual({ generatedAt: before.generatedAt, score: before.score });
@@ -125,7 +125,7 @@ describe('readBaseline', () => {
     expect(() => readBaseline('')).toThrow(BaselineError);
     expect(() => readBaseline('{"not": "a report"}')).toThrow(BaselineError);
     expect(() => readBaseline('{ broken json\n')).toThrow(/line 1/);
-    expect(() => readBaseline(JSON.stringify({ ...a, schemaVersion: 2 }))).toThrow(/schemaVersion/);
+    expect(() => readBaseline(JSON.stringify({ ...a, schemaVersion: 1 }))).toThrow(/schemaVersion/);
   });
 
   it('says what it found instead of a report, without schema paths for what is no report at all', () => {
@@ -142,8 +142,8 @@ describe('readBaseline', () => {
     expect(found(JSON.stringify([a, 'x']))).toBe('b.json: expected a mailcheck report, found a JSON string (entry 2)');
     const { checks: _checks, ...noChecks } = a;
     expect(found(JSON.stringify(noChecks))).toBe('b.json: expected a mailcheck report, found a report of a.example without checks');
-    expect(found(JSON.stringify({ ...a, schemaVersion: 2 }))).toBe(
-      'b.json: expected a mailcheck report, found a report of schemaVersion 2 (this mailcheck reads schemaVersion 1)',
+    expect(found(JSON.stringify({ ...a, schemaVersion: 1 }))).toBe(
+      'b.json: expected a mailcheck report, found a report of schemaVersion 1 (this mailcheck reads schemaVersion 2)',
     );
     const badStatus = { ...a, checks: [{ ...a.checks[0]!, status: 'bogus' }] };
     expect(found(JSON.stringify(badStatus))).toBe('b.json: expected a mailcheck report, found a report of a.example whose checks[0].status is not valid');

@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { CHECKS, CHECK_IDS } from '../src/checks/index.js';
 import { formatNdjson, ndjsonLine } from '../src/report/ndjson.js';
+import { PROFILE_IDS } from '../src/profiles/table.js';
 import { csvField, csvHeader, csvRow, formatCsv } from '../src/report/csv.js';
 import { formatMarkdown, mdCode, mdText } from '../src/report/markdown.js';
 import { formatSarif, sarifLevel } from '../src/report/sarif.js';
@@ -79,7 +80,18 @@ describe('csv (RFC 4180)', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(['domain', 'score', 'grade', 'complete', ...CHECK_IDS, 'findings']);
+    expect(rows[0]).toEqual([
+      'domain',
+      'score',
+      'grade',
+      'complete',
+      ...CHECK_IDS,
+      'findings',
+      'receiving_score',
+      'receiving_grade',
+      'parked',
+      ...PROFILE_IDS.map((id) => `profile_${id}`),
+    ]);
     expect(rows).toHaveLength(3);
     const header = rows[0]!;
     const broken = Object.fromEntries(header.map((name, index) => [name, rows[1]![index]]));
@@ -94,6 +106,9 @@ describe('csv (RFC 4180)', () => {
     const healthy = Object.fromEntries(header.map((name, index) => [name, rows[2]![index]]));
     expect(healthy.findings).toBe('');
     expect(healthy.complete).toBe('true');
+    expect(healthy.receiving_score).toBe(String(reports[1]!.receiving.value));
+    expect(healthy['profile_gmail-bulk']).toBe(reports[1]!.profiles.find((p) => p.id === 'gmail-bulk')!.verdict);
+    expect(healthy.profile_gmail).toBe('');
   });
 
   it('round-trips a domain-like value that needs quoting, and adds baseline columns', () => {
@@ -116,10 +131,13 @@ describe('markdown', () => {
     const reports = [brokenReport(), healthyReport()];
     const text = formatMarkdown(reports);
     const lines = text.split('\n');
-    const tableStart = lines.indexOf('| Domain | Score | Grade | Critical | High | Medium | Low | Info |');
+    const tableStart = lines.indexOf('| Domain | Score | Grade | Receiving | Critical | High | Medium | Low | Info |');
     expect(tableStart).toBeGreaterThan(-1);
-    expect(lines[tableStart + 2]).toBe(`| broken.example | ${reports[0]!.score.value} (incomplete) | ${reports[0]!.score.grade} | 0 | 1 | 1 | 0 | 1 |`);
-    expect(lines[tableStart + 3]).toBe(`| healthy.example | 100 | A+ | 0 | 0 | 0 | 0 | 0 |`);
+    const receiving = (index: number) => `${reports[index]!.receiving.value}/100 ${reports[index]!.receiving.grade}`;
+    expect(lines[tableStart + 2]).toBe(
+      `| broken.example | ${reports[0]!.score.value} (incomplete) | ${reports[0]!.score.grade} | ${receiving(0)} | 0 | 1 | 1 | 0 | 1 |`,
+    );
+    expect(lines[tableStart + 3]).toBe(`| healthy.example | ${reports[1]!.score.value} | ${reports[1]!.score.grade} | ${receiving(1)} | 0 | 0 | 0 | 0 | 0 |`);
     // Severity groups in order, high before medium before info.
     const high = lines.indexOf('**High** (at or above --fail-on)');
     const medium = lines.indexOf('**Medium**');
@@ -141,7 +159,7 @@ describe('markdown', () => {
     const before = report('a.example', [check('spf'), check('dmarc', [finding('dmarc/policy-none', 'medium')])]);
     const now = report('a.example', [check('spf', [finding('spf/too-many-lookups', 'high')]), check('dmarc')]);
     const text = formatMarkdown([{ ...now, diff: diffReport(now, before) }]);
-    expect(text).toContain('| Domain | Score | Grade | Critical | High | Medium | Low | Info | Δ score | New | Resolved |');
+    expect(text).toContain('| Domain | Score | Grade | Receiving | Critical | High | Medium | Low | Info | Δ score | New | Resolved |');
     expect(text).toMatch(/\*\*New\*\*\n\n- high `spf\/too-many-lookups`/);
     expect(text).toMatch(/\*\*Resolved\*\*\n\n- medium `dmarc\/policy-none`/);
   });
@@ -196,7 +214,9 @@ describe('sarif 2.1.0', () => {
         expect(rule.help.text.length).toBeGreaterThan(0);
       }
     }
-    const results = run.results as Array<{ ruleId: string; ruleIndex: number; level: string; locations: any[] }>;
+    const all = run.results as Array<{ ruleId: string; ruleIndex: number; level: string; locations: any[] }>;
+    // Mailbox-provider profiles are results of their own (see below).
+    const results = all.filter((result) => !result.ruleId.startsWith('profile/'));
     expect(results.map((result) => [result.ruleId, result.level])).toEqual([
       ['mx/no-ipv6', 'note'],
       ['spf/too-many-lookups', 'error'],
@@ -230,8 +250,10 @@ describe('junit', () => {
     const doc = parse(formatJunit(reports, { failOn: 'high' }));
     expect(doc.testsuite.map((suite: { name: string }) => suite.name)).toEqual(['broken.example', 'healthy.example']);
     const broken = doc.testsuite[0];
-    expect(broken.testcase.map((tc: { name: string }) => tc.name)).toEqual(['mx', 'spf', 'dmarc', 'dkim', 'tls']);
-    expect([broken.tests, broken.failures, broken.errors, broken.skipped]).toEqual(['5', '1', '1', '1']);
+    const profiles = reports[0]!.profiles.map((profile) => `profile:${profile.id}`);
+    expect(broken.testcase.map((tc: { name: string }) => tc.name)).toEqual(['mx', 'spf', 'dmarc', 'dkim', 'tls', ...profiles]);
+    // Profiles not chosen with --profile never fail the suite.
+    expect([broken.tests, broken.failures, broken.errors, broken.skipped]).toEqual([String(5 + profiles.length), '1', '1', '1']);
     const byName = Object.fromEntries(broken.testcase.map((tc: { name: string }) => [tc.name, tc]));
     expect(byName.spf.failure.message).toBe('spf/too-many-lookups');
     expect(byName.spf.failure['#text']).toContain('"limit"');
@@ -240,7 +262,8 @@ describe('junit', () => {
     expect(byName.dkim.error.message).toBe('DNS timeout for default._domainkey');
     expect(byName.tls.skipped.message).toBe('offline: network probes are skipped');
     expect(broken.properties.property).toContainEqual({ name: 'score', value: String(reports[0]!.score.value) });
-    expect([doc.tests, doc.failures, doc.errors, doc.skipped]).toEqual(['9', '1', '1', '1']);
+    const healthyProfiles = reports[1]!.profiles.length;
+    expect([doc.tests, doc.failures, doc.errors, doc.skipped]).toEqual([String(9 + profiles.length + healthyProfiles), '1', '1', '1']);
   });
 
   it('follows --fail-on and --min-score', () => {

@@ -138,7 +138,8 @@ describe('text reporter', () => {
     const text = renderText([report], options);
     const lines = text.split('\n');
     expect(lines[0]).toBe('broken.test');
-    expect(lines[1]).toBe(`Score ${report.score.value}/100  Grade ${report.score.grade}`);
+    expect(lines[1]).toBe(`Deliverability ${report.score.value}/100  Grade ${report.score.grade}`);
+    expect(lines[2]).toBe(`Receiving security ${report.receiving.value}/100 ${report.receiving.grade}`);
     expect(text).toMatch(/^Incomplete: 1 check could not conclude/m);
     expect(text).toMatch(/^✓ MX records +pass/m);
     expect(text).toMatch(/^✗ DMARC +fail/m);
@@ -198,7 +199,7 @@ describe('text reporter', () => {
   it('prints several reports one after another, then a summary', () => {
     const text = renderText([report, makeReport('other.test')], options);
     expect(text.indexOf('broken.test')).toBeLessThan(text.indexOf('\nother.test\n'));
-    expect(text).toMatch(new RegExp(`^Summary\\n  broken\\.test +${report.score.value} +${report.score.grade.replace('+', '\\+')} \\(incomplete\\)$`, 'm'));
+    expect(text).toMatch(new RegExp(`^Summary\\n  broken\\.test +${report.score.value} +${report.score.grade.replace('+', '\\+')} \\(incomplete\\) +receiving ${report.receiving.value}/100`, 'm'));
   });
 
   it('says there is nothing to fix when there is nothing', () => {
@@ -307,7 +308,7 @@ describe('a report where nothing concluded', () => {
   const skippedCheck = (id: string): CheckResult => ({ id, title: id.toUpperCase(), status: 'skipped', score: null, findings: [], facts: {}, skipReason: 'not selected (--checks)', durationMs: 0 });
   const build = (checks: CheckResult[]): Report => {
     const scored = scoreChecks(checks);
-    return { ...makeReport('none.test'), checks: scored.checks, fixes: scored.fixes, score: scored.score };
+    return { ...makeReport('none.test'), checks: scored.checks, fixes: scored.fixes, score: scored.score, receiving: scored.receiving, profiles: scored.profiles };
   };
 
   it('the only check run errored: no score, no "rests on the others", no "Nothing to fix."', () => {
@@ -317,7 +318,8 @@ describe('a report where nothing concluded', () => {
       skippedCheck('dmarc'),
     ]);
     const text = renderText([report], options);
-    expect(text.split('\n')[1]).toBe('Score —  (nothing could be verified)');
+    expect(text.split('\n')[1]).toBe('Deliverability —  (nothing could be verified)');
+    expect(text.split('\n')[2]).toBe('Receiving security —');
     expect(text).toMatch(/^Incomplete: the only check run could not conclude, so there is no score\.$/m);
     expect(text).not.toMatch(/the others|none other|Nothing to fix/);
     expect(text).toMatch(/^Nothing could be verified, so no fix is known/m);
@@ -333,7 +335,7 @@ describe('a report where nothing concluded', () => {
   it('every check skipped: no score of 100, no "Nothing to fix."', () => {
     const report = build([skippedCheck('mx'), { ...skippedCheck('tls'), skipReason: 'SMTP probing is disabled (--no-smtp)' }]);
     const text = renderText([report, report], options);
-    expect(text.split('\n')[1]).toBe('Score —  (no check ran)');
+    expect(text.split('\n')[1]).toBe('Deliverability —  (no check ran)');
     expect(text).not.toMatch(/100\/100|Nothing to fix/);
     expect(text).toMatch(/^Nothing was checked, so nothing to fix\.$/m);
     expect(text).toMatch(/^ {2}none\.test +— +— {2}\(no check ran\)$/m);

@@ -46,7 +46,7 @@ describe('mailcheck --format json', () => {
     const report = JSON.parse(result.stdout);
     expect(Array.isArray(report)).toBe(false);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.tool).toEqual({ name: 'mailcheck-cli', version: JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
     expect(report.domain).toBe('broken.example');
     expect(report.dns.servers).toEqual([server.server]);

@@ -43,26 +43,31 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   const errored = report.checks.filter((check) => check.status === 'error').length;
   const ran = report.checks.filter((check) => check.status !== 'skipped').length;
   const checks = `${errored} check${errored === 1 ? '' : 's'}`;
+  // Both scores first, then why a score is missing or incomplete.
+  const notes: string[] = [];
   if (nothingRan(report)) {
     // The JSON keeps 100 (nothing was wrong); a person reads that nothing was checked.
-    lines.push(`Deliverability ${style.warning("—")}  ${style.warning("(no check ran)")}`);
-    lines.push(style.warning('Every check was skipped (see why below), so there is no score.'));
+    lines.push(`Deliverability ${style.warning('—')}  ${style.warning('(no check ran)')}`);
+    notes.push(style.warning('Every check was skipped (see why below), so there is no score.'));
   } else if (nothingVerified(report)) {
-    // The JSON keeps 0/F (score.ts); a person reads "no score", not a grade the domain did not earn.
-    lines.push(`Deliverability ${style.warning("—")}  ${style.warning("(nothing could be verified)")}`);
+    // A person reads "no score", not a grade the domain did not earn.
+    lines.push(`Deliverability ${style.warning('—')}  ${style.warning('(nothing could be verified)')}`);
     const why =
-      ran === errored
-        ? ran === 1
-          ? 'the only check run could not conclude'
-          : `none of the ${ran} checks run could conclude`
-        : `${checks} could not conclude and no other check is scored`;
-    lines.push(style.warning(`Incomplete: ${why}, so there is no score.`));
+      errored === 0
+        ? 'no check it counts was run'
+        : ran === errored
+          ? ran === 1
+            ? 'the only check run could not conclude'
+            : `none of the ${ran} checks run could conclude`
+          : `${checks} could not conclude and no other check is scored`;
+    notes.push(style.warning(`Incomplete: ${why}, so there is no score.`));
   } else {
     lines.push(`Deliverability ${grade(`${score.value}/100`)}  Grade ${grade(score.grade)}${report.parked ? style.dim('  (parked: sends no mail)') : ''}`);
-    if (!score.complete) lines.push(style.warning(`Incomplete: ${checks} could not conclude; the score rests on the others.`));
+    if (!score.complete) notes.push(style.warning(`Incomplete: ${checks} could not conclude; the score rests on the others.`));
   }
   const receiving = report.receiving.verified ? style.grade(report.receiving.grade)(scoreText(report.receiving)) : style.warning('—');
   lines.push(`Receiving security ${receiving}${report.receiving.verified && !report.receiving.complete ? style.warning(' (incomplete)') : ''}`);
+  lines.push(...notes);
   lines.push(style.dim('─'.repeat(width)));
 
   const titleWidth = Math.min(30, Math.max(...report.checks.map((check) => check.title.length), 4));
@@ -180,7 +185,7 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
   if (report.fixes.length > shown.length) {
     lines.push(style.dim(`    … and ${report.fixes.length - shown.length} more (see the fixes above)`));
   }
-  lines.push(style.dim('    Points: what the score gains when that fix is applied after the ones above it.'));
+  lines.push(style.dim('    Points: what the score gains applied after the fixes above.'));
   lines.push('');
   return lines;
 }
