@@ -61,9 +61,12 @@ describe('npm run demo', () => {
     const io = captureIo();
     expect(await runDemo([], io)).toBe(0);
     expect(io.err()).toMatch(/^mailcheck demo: a DNS server on 127\.0\.0\.1:\d+ serves good\.example and broken\.example/);
-    expect(io.out()).toMatch(/^good\.example\nScore \d+\/100 {2}Grade A/);
-    expect(io.out()).toMatch(/^broken\.example\nScore \d+\/100 {2}Grade [D-F]/m);
+    expect(io.out()).toMatch(/^good\.example\nDeliverability \d+\/100 {2}Grade A/);
+    expect(io.out()).toMatch(/^broken\.example\nDeliverability \d+\/100 {2}Grade [D-F]\nReceiving security \d+\/100 [A-F]/m);
     expect(io.out()).toContain('Fix first');
+    // The providers section: the broken domain's SPF include is gone, so the bulk senders' providers reject.
+    expect(io.out()).toMatch(/^Mailbox providers\n {2}\? Gmail \(bulk senders, 5,000\+ a day\): no rejection seen in DNS/m);
+    expect(io.out().replace(/\n +/g, ' ')).toContain('✗ Gmail (bulk senders, 5,000+ a day): would reject — SPF is broken (spf/include-missing)');
     expect(demoArguments('127.0.0.1:1', 4430)).toContain('--no-smtp');
   });
 

@@ -92,6 +92,9 @@ const AUTH_TEXT: Record<AuthState, string> = {
 
 const bad = (state: AuthState) => state === 'missing' || state === 'broken';
 
+/** " (spf/include-missing)": the findings that broke a record that exists. */
+const because = (auth: { state: AuthState; findings: string[] }) => (auth.state === 'broken' && auth.findings.length > 0 ? ` (${auth.findings.join(', ')})` : '');
+
 function undecided(name: string, state: AuthState, findings: string[]): Judgement {
   if (state === 'unknown') {
     return { status: 'needs-input', summary: `${name} ${AUTH_TEXT.unknown}`, findings, needs: '--dkim-selector <selector>' };
@@ -129,8 +132,8 @@ const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs, profile: 
         findings,
       };
     }
-    if (bad(spf.state)) return { status: 'fail', summary: `SPF ${AUTH_TEXT[spf.state]}`, findings };
-    if (bad(dkim.state)) return { status: 'fail', summary: `DKIM ${AUTH_TEXT[dkim.state]}`, findings };
+    if (bad(spf.state)) return { status: 'fail', summary: `SPF ${AUTH_TEXT[spf.state]}${because(spf)}`, findings };
+    if (bad(dkim.state)) return { status: 'fail', summary: `DKIM ${AUTH_TEXT[dkim.state]}${because(dkim)}`, findings };
     return spf.state === 'ok' ? undecided('DKIM', dkim.state, findings) : undecided('SPF', spf.state, findings);
   },
   'dmarc-published'(f) {

@@ -35,7 +35,10 @@ export function verdictWords(profile: ProfileResult): string {
   }
   const inconclusive = profile.requirements.filter((requirement) => requirement.status === 'inconclusive');
   if (inconclusive.length > 0) return `could not be judged — ${unique(inconclusive.map((requirement) => requirement.summary)).join('; ')}`;
-  const needs = unique(profile.requirements.flatMap((requirement) => (requirement.status === 'needs-input' && requirement.needs ? [requirement.needs] : [])));
+  // Options first (--ip, --dkim-selector), then a sample message.
+  const needs = unique(profile.requirements.flatMap((requirement) => (requirement.status === 'needs-input' && requirement.needs ? [requirement.needs] : []))).sort(
+    (a, b) => Number(!a.startsWith('--')) - Number(!b.startsWith('--')),
+  );
   if (profile.id === 'parked') return needs.length > 0 ? `parked as far as DNS shows; to be sure, give ${needs.join(', ')}` : 'parked: sends and receives no mail';
   if (needs.length > 0) return `no rejection seen in DNS; to check the rest, give ${needs.join(', ')}`;
   return 'meets every requirement mailcheck can check';
