@@ -39,7 +39,7 @@ describe('judged like the receivers do', () => {
       ['apple-bulk', 'fail'],
     ]);
     // One line a provider (wrapped to the width): joined back to compare.
-    const text = renderText([report], { color: false }).replace(/\n +/g, ' ');
+    const text = renderText([report], { color: false, verbose: false, failOn: 'high' }).replace(/\n +/g, ' ');
     for (const title of ['Gmail (all senders)', 'Yahoo (all senders)', 'Outlook.com, Hotmail, Live (5,000+ a day)', 'iCloud Mail (bulk senders)']) {
       expect(text).toContain(`${title}: would reject — neither SPF nor DKIM is set up`);
     }
@@ -152,7 +152,7 @@ describe('"—" wherever nothing could be verified, in every format', () => {
   });
 
   it.each([
-    ['text', (r: Report) => renderText([r], { color: false })],
+    ['text', (r: Report) => renderText([r], { color: false, verbose: false, failOn: 'high' })],
     ['markdown', (r: Report) => formatMarkdown([r])],
     ['html', (r: Report) => formatHtml([r])],
     ['junit', (r: Report) => formatJunit([r], { minScore: 80 })],

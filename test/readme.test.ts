@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS, CHECK_IDS } from '../src/checks/index.js';
 import { GENERIC_DKIM_SELECTORS, PROVIDERS } from '../src/providers.js';
 import { DEFAULT_BLOCKLISTS } from '../src/blocklist/lists.js';
-import { CHECK_WEIGHTS, GRADE_BANDS, SEVERITY_CAP, SEVERITY_PENALTY } from '../src/score.js';
+import { GRADE_BANDS, SCORE_TABLE, SEVERITY_CAP, SEVERITY_PENALTY } from '../src/score.js';
+import { PROFILES, PROFILE_IDS, SOURCES_READ } from '../src/profiles/table.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -172,12 +173,21 @@ describe('README: tables copied from the code', () => {
     expect(codes(ids![1]!)).toEqual([...CHECK_IDS]);
   });
 
-  it('gives every check its weight from CHECK_WEIGHTS, and the total', () => {
-    const rows = table('check', 'weight', 'share when all run');
-    const weights = Object.fromEntries(rows.filter((row) => row[0]!.startsWith('`')).map((row) => [codes(row[0]!)[0], Number(row[1])]));
-    expect(weights).toEqual(Object.fromEntries(CHECK_IDS.map((id) => [id, CHECK_WEIGHTS[id]])));
-    const total = rows.find((row) => row[0] === 'total');
-    expect(Number(total?.[1])).toBe(CHECK_IDS.reduce((sum, id) => sum + (CHECK_WEIGHTS[id] ?? 0), 0));
+  it('gives every check its score and weight from SCORE_TABLE', () => {
+    const rows = table('check', 'score', 'weight');
+    const names: Record<string, string> = { deliverability: 'sending', 'receiving security': 'receiving' };
+    const entries = Object.fromEntries(rows.map((row) => [codes(row[0]!)[0], { area: names[row[1]!], weight: Number(row[2]) }]));
+    expect(entries).toEqual(Object.fromEntries(CHECK_IDS.map((id) => [id, SCORE_TABLE[id]])));
+  });
+
+  it('lists every mailbox-provider profile, each requirement and each source with the day it was read', () => {
+    const profiles = table('profile', 'who it is for').map((row) => codes(row[0]!)[0]);
+    expect(profiles).toEqual([...PROFILE_IDS]);
+    const requirements = table('requirement', 'gmail', 'gmail-bulk').flatMap((row) => codes(row[0]!).filter((code) => !code.includes('/')));
+    for (const profile of PROFILES) for (const requirement of profile.requirements) expect(requirements).toContain(requirement.id);
+    const sources = table('profile', 'source').map((row) => row[1]!).join(' ');
+    for (const profile of PROFILES) for (const requirement of profile.requirements) expect(sources).toContain(requirement.source.url);
+    expect(README).toContain(`read on ${SOURCES_READ}`);
   });
 
   it('gives the penalty of every severity', () => {

@@ -178,7 +178,7 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
     }
     const area = areaOf(ranked.checkId) === 'sending' ? 'deliverability' : 'receiving security';
     const required = ranked.requiredBy.length > 0 ? `; required by ${ranked.requiredBy.join(', ')}` : '';
-    lines.push(style.dim(`${' '.repeat(14)}${area} → ${ranked.scoreAfter}${required}`));
+    for (const line of wrap(`${area} → ${ranked.scoreAfter}${required}`, width, ' '.repeat(14), ' '.repeat(16))) lines.push(style.dim(line));
   });
   const together = togetherLine(report);
   if (together) lines.push(style.good(`    ${together}`));
