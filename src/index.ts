@@ -21,6 +21,11 @@ export { exitCodeFor, breaches, atOrAbove, EXIT } from './exit-code.js';
 export type { FailOn, Thresholds } from './exit-code.js';
 export { CHECKS, CHECK_IDS } from './checks/index.js';
 export { CHECK_WEIGHTS, SEVERITY_PENALTY, SEVERITY_CAP, GRADE_BANDS, scoreChecks } from './score.js';
+export { SCORE_TABLE, REJECTED_CAP, areaScore, deliverabilityScore, rankFixes } from './score.js';
+export { PROFILES, PROFILE_IDS, SOURCES_READ } from './profiles/table.js';
+export type { ProfileDefinition, ProfileRequirement, RequirementId } from './profiles/table.js';
+export { evaluateProfile, evaluateProfiles, isParked } from './profiles/evaluate.js';
+export type { ProfileInputs, CheckView } from './profiles/evaluate.js';
 export { FORMATS, FORMAT_NAMES, getFormat } from './report/formats.js';
 export type { Reporter, ReporterOptions, FormatSpec, FormatName } from './report/formats.js';
 export {
@@ -60,6 +65,9 @@ export type {
   Score,
   Grade,
   Severity,
+  ProfileResult,
+  ProfileRequirementResult,
+  RequirementStatus,
 } from './report/schema.js';
 export { auditMessage, messageExitCode } from './commands/message.js';
 export type { MessageAuditInput } from './commands/message.js';

@@ -18,6 +18,7 @@ import type { Finding } from '../report/schema.js';
 import type { CertificateInfo, SmtpProbeResult, TlsSession } from '../net/types.js';
 import { NET_DEFAULTS } from '../net/client.js';
 import { TIME_ERRORS } from '../net/certificates.js';
+import { hostFacts } from './tls-facts.js';
 
 /** Certificates expiring within this many days are reported (RFC 5280 §4.1.2.5 notAfter). */
 export const EXPIRY_WARNING_DAYS = 14;
@@ -385,65 +386,3 @@ export const tlsCheck = defineCheck({
     return { findings, facts };
   },
 });
-
-/** The facts of one MX host: what each address showed. */
-function hostFacts(host: ProbedHost): Record<string, unknown> {
-  return {
-    host: host.host,
-    preference: host.preference,
-    ...(host.dnsProblem ? { dnsProblem: host.dnsProblem } : {}),
-    addresses: host.probes.map(probeFacts),
-  };
-}
-
-function sessionFacts(session: TlsSession): Record<string, unknown> {
-  const leaf = session.chain[0];
-  return {
-    protocol: session.protocol,
-    cipher: session.cipher,
-    trusted: session.authorized,
-    chainTrusted: session.chainTrusted,
-    ...(session.authorizationError ? { verifyError: session.authorizationError } : {}),
-    hostnameMatch: session.hostnameMatch,
-    ...(session.hostnameError ? { hostnameError: session.hostnameError } : {}),
-    ...(leaf
-      ? {
-          certificate: {
-            subject: leaf.subject,
-            issuer: leaf.issuer,
-            subjectAltNames: leaf.subjectAltNames,
-            serialNumber: leaf.serialNumber,
-            validFrom: leaf.validFrom,
-            validTo: leaf.validTo,
-            daysToExpiry: leaf.daysToExpiry,
-            sha256: leaf.sha256,
-            spkiSha256: leaf.spkiSha256,
-          },
-        }
-      : {}),
-    chain: session.chain.map((certificate) => ({ subject: certificate.subject, issuer: certificate.issuer, validTo: certificate.validTo })),
-  };
-}
-
-export function probeFacts(probe: SmtpProbeResult): Record<string, unknown> {
-  return {
-    address: probe.address,
-    state: probe.state,
-    ...(probe.error ? { error: probe.error } : {}),
-    ...(probe.banner !== undefined ? { banner: probe.banner.split('\n')[0] } : {}),
-    starttls: probe.starttlsOffered,
-    ...(probe.session ? { tls: sessionFacts(probe.session) } : {}),
-    ...(probe.legacy
-      ? {
-          legacyTls: {
-            result: probe.legacy.result,
-            ...(probe.legacy.protocol ? { protocol: probe.legacy.protocol } : {}),
-            ...(probe.legacy.error ? { error: probe.legacy.error } : {}),
-          },
-        }
-      : {}),
-    ...(!probe.session && probe.legacy?.session ? { legacySession: sessionFacts(probe.legacy.session) } : {}),
-    durationMs: probe.durationMs,
-    transcript: probe.transcript,
-  };
-}
