@@ -19,6 +19,22 @@ import {
   scoreChecks,
 } from '../src/score.js';
 import { CHECK_IDS } from '../src/checks/index.js';
+import { breaches } from '../src/exit-code.js';
+import { SCHEMA_VERSION, type Report } from '../src/report/schema.js';
+
+const fakeReport = (): Report => ({
+  schemaVersion: SCHEMA_VERSION,
+  tool: { name: 'mailcheck-cli', version: '0.0.0' },
+  domain: 'refused.example',
+  generatedAt: '2026-12-06T00:00:00.000Z',
+  score: { value: 100, grade: 'A+', complete: true, verified: true },
+  receiving: { value: 100, grade: 'A+', complete: true, verified: true },
+  parked: false,
+  profiles: [],
+  checks: [],
+  fixes: [],
+  dns: { queries: 0, servers: [] },
+});
 import type { CheckResult, Finding, Severity } from '../src/report/schema.js';
 
 function finding(id: string, severity: Severity, withFix = true): Finding {
@@ -138,6 +154,21 @@ describe('areaScore', () => {
     const checks = [check('domain', [finding('domain/not-found', 'critical', false)], 'fail'), ...CHECK_IDS.map((id) => check(id, [], 'skipped'))];
     expect(sending(checks)).toEqual({ value: 0, grade: 'F', complete: true, verified: true });
     expect(receiving(checks).verified).toBe(false);
+  });
+});
+
+describe('an MX that refuses every connection', () => {
+  it('is never A: the high finding holds receiving security at C, and fails the run at the default --fail-on', () => {
+    const checks = replace('tls', check('tls', [finding('tls/connection-refused', 'high')], 'fail'));
+    const result = scoreChecks(checks);
+    expect(result.receiving).toMatchObject({ value: 79, grade: 'C' });
+    const report = { ...fakeReport(), ...result, checks: result.checks };
+    expect(breaches(report, { failOn: 'high' })).toEqual(['tls/connection-refused']);
+  });
+
+  it('timeouts make the STARTTLS check inconclusive: receiving security is incomplete, not failed', () => {
+    const result = scoreChecks(replace('tls', check('tls', [finding('tls/unreachable', 'info', false)], 'error')));
+    expect(result.receiving).toMatchObject({ value: 100, complete: false, verified: true });
   });
 });
 

@@ -159,7 +159,7 @@ function domainSection(report: Report, options: FormatOptions): string[] {
     report.fixes.forEach((ranked, index) => {
       const required = ranked.requiredBy.length > 0 ? `, required by ${ranked.requiredBy.map(mdCode).join(', ')}` : '';
       lines.push(
-        `${index + 1}. **${mdText(ranked.fix.summary)}** (${pointsText(ranked)} → ${ranked.scoreAfter}${required}, ${ranked.resolves.map(mdCode).join(', ')})`,
+        `${index + 1}. **${mdText(ranked.fix.summary)}** (${pointsText(ranked)} → ${ranked.scoreAfter}${required}; resolves ${ranked.resolves.map(mdCode).join(', ')})`,
       );
       const records = ranked.fix.records ?? [];
       if (records.length > 0) {
