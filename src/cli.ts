@@ -57,6 +57,8 @@ Examples:
   $ mailcheck --file domains.txt --baseline last-night.json --fail-on-regression
   $ mailcheck example.com --zone example.com.zone --offline
   $ mailcheck example.com --resolver https://dns.example/dns-query --save-dns capture.json
+  $ mailcheck example.com --profile gmail-bulk,yahoo-bulk --ip 192.0.2.10
+  $ mailcheck old-brand.example --parked
 
 Check ids: ${HELP_CHECK_IDS}.
 

@@ -116,16 +116,19 @@ export async function auditDomain(
     shared: createSharedMemo(),
   };
   const selection = selectChecks(deps.checks ?? CHECKS, options);
-  // A name that does not exist has nothing else to judge: one finding, every check skipped.
-  const existence = await runCheck(domainCheck, ctx, deps.checkTimeoutMs);
-  const missing = existence.findings.length > 0;
-  const results: CheckResult[] = await Promise.all(
-    selection.map(({ check, skipReason }) =>
-      missing || skipReason !== undefined
-        ? Promise.resolve(skippedCheck(check, missing ? NOT_FOUND_SKIP : skipReason!))
-        : runCheck(check, ctx, deps.checkTimeoutMs),
+  // A name that does not exist has nothing else to judge: one finding, every
+  // check skipped. The existence question runs alongside the checks, so that
+  // no check waits for it (the checks' queries leave at once).
+  const [existence, ran] = await Promise.all([
+    runCheck(domainCheck, ctx, deps.checkTimeoutMs),
+    Promise.all(
+      selection.map(({ check, skipReason }) =>
+        skipReason !== undefined ? Promise.resolve(skippedCheck(check, skipReason)) : runCheck(check, ctx, deps.checkTimeoutMs),
+      ),
     ),
-  );
+  ]);
+  const missing = existence.findings.length > 0;
+  const results: CheckResult[] = missing ? selection.map(({ check }) => skippedCheck(check, NOT_FOUND_SKIP)) : ran;
   if (missing) results.unshift(existence);
   else if (options.parked) results.push(parkedAssertion(target.domain, results));
   const selected = [...(options.profiles ?? []), ...(options.parked && !missing ? ['parked'] : [])];

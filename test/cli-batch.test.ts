@@ -131,7 +131,11 @@ describe('formats and outputs', () => {
     const sarif = JSON.parse(readFileSync(out('r.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     const brokenIds = reports[1]!.checks.flatMap((check) => check.findings.map((finding) => finding.id));
-    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual([...brokenIds, ...reports[0]!.checks.flatMap((c) => c.findings.map((f) => f.id))].sort());
+    // One result per finding, and one per mailbox-provider profile shown.
+    const profileRules = reports.flatMap((report) => report.profiles.map((profile) => `profile/${profile.id}`));
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual(
+      [...brokenIds, ...reports[0]!.checks.flatMap((c) => c.findings.map((f) => f.id)), ...profileRules].sort(),
+    );
     expect(XMLValidator.validate(readFileSync(out('r.xml'), 'utf8'))).toBe(true);
     expect(readFileSync(out('r.md'), 'utf8')).toContain('| broken.example |');
     expect(readFileSync(out('r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);

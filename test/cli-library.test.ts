@@ -111,9 +111,10 @@ describe('auditDomain isolates checks', () => {
     expect(byId.spf!.status).toBe('error');
     expect(byId.spf!.error).toContain('boom');
     expect(byId.dmarc!.status).toBe('error');
-    expect(report.score.complete).toBe(false);
-    // Only mx counted: 0.7 → 70.
-    expect(report.score.value).toBe(70);
+    // Deliverability: spf and dmarc errored, so nothing it counts was verified.
+    expect(report.score).toMatchObject({ complete: false, verified: false });
+    // Receiving security: only mx counted: 0.7 → 70.
+    expect(report.receiving).toMatchObject({ value: 70, complete: true, verified: true });
     expect(report.fixes).toEqual([]);
   });
 });

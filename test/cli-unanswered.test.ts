@@ -41,19 +41,21 @@ describe('a DNS server that does not answer', () => {
     // mx (MX), spf (TXT), dmarc (TXT _dmarc): at least those three timed out.
     expect(Number(match![1])).toBeGreaterThanOrEqual(3);
     const [, score] = result.stdout.split('\n');
-    expect(score).toBe('Score —  (nothing could be verified)');
+    expect(score).toBe('Deliverability —  (nothing could be verified)');
     expect(result.stdout).not.toMatch(/Grade F|0\/100/);
     expect(result.stdout).not.toContain('Nothing to fix');
     // The line is about the run, not the domain: never in the report.
     expect(result.stdout).not.toContain('did not answer (');
   });
 
-  it('json: the score stays 0/F incomplete; --min-score does not turn 3 into 1', async () => {
+  it('json: both scores are unverified (shown as —); --min-score does not turn 3 into 1', async () => {
     const result = await runCli(['example.test', '--checks', 'mx', '--resolver', silentServer, ...fast, '--format', 'json', '--min-score', '50']);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(NOTICE);
     const report = JSON.parse(result.stdout) as Report;
-    expect(report.score).toEqual({ value: 0, grade: 'F', complete: false });
+    // Only mx ran (receiving security) and it errored: nothing either score counts was verified.
+    expect(report.score.verified).toBe(false);
+    expect(report.receiving).toEqual({ value: 0, grade: 'F', complete: false, verified: false });
     expect(report.checks.filter((check) => check.status !== 'skipped').map((check) => [check.id, check.status])).toEqual([['mx', 'error']]);
   });
 
@@ -74,7 +76,7 @@ describe('a DNS server that does not answer', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('');
     // Nothing concluded here either: the header says so.
-    expect(result.stdout.split('\n')[1]).toBe('Score —  (nothing could be verified)');
+    expect(result.stdout.split('\n')[1]).toBe('Deliverability —  (nothing could be verified)');
   });
 
   it('mailcheck spf gives the same line (exit 3, temperror)', async () => {

@@ -65,10 +65,11 @@ describe('exit codes', () => {
   });
 
   it('1: a score below --min-score, even with --fail-on none', async () => {
-    const { code, reports } = await json(['broken.example', '--checks', 'mx', '--fail-on', 'none', '--min-score', '95']);
+    // --min-score applies to the deliverability score: a sending-side check must run.
+    const { code, reports } = await json(['broken.example', '--checks', 'dmarc', '--fail-on', 'none', '--min-score', '95']);
     expect(reports[0]!.score.value).toBeLessThan(95);
     expect(code).toBe(1);
-    const passing = await runCli(['broken.example', '--checks', 'mx', '--fail-on', 'none', '--min-score', String(reports[0]!.score.value), ...dns()]);
+    const passing = await runCli(['broken.example', '--checks', 'dmarc', '--fail-on', 'none', '--min-score', String(reports[0]!.score.value), ...dns()]);
     expect(passing.code).toBe(0);
   });
 
@@ -150,13 +151,13 @@ describe('bad input: exit 2, one line on stderr, no stack trace, nothing audited
 
 describe('domains', () => {
   it('audits several domains concurrently: text one after another, then a summary', async () => {
-    const result = await runCli(['good.example', 'broken.example', '--checks', 'mx', ...dns()]);
+    const result = await runCli(['good.example', 'broken.example', '--checks', 'mx,spf', ...dns()]);
     const lines = result.stdout.split('\n');
     const good = lines.indexOf('good.example');
     const broken = lines.indexOf('broken.example');
     expect(good).toBe(0);
     expect(broken).toBeGreaterThan(good);
-    expect(result.stdout).toMatch(/^Summary\n {2}good\.example +100 +A\+\n {2}broken\.example +\d+ +[A-F]/m);
+    expect(result.stdout).toMatch(/^Summary\n {2}good\.example +100 +A\+ +receiving \d+\/100 [A-F]\+?\n {2}broken\.example +\d+ +[A-F]/m);
   });
 
   it('audits a duplicate once and normalises case, trailing dot, addresses and IDNs', async () => {

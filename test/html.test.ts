@@ -143,8 +143,9 @@ describe.skipIf(!chromium)('html report in headless Chromium', () => {
   it('draws the score gauge in the grade colour, filled to the score', async () => {
     const shots: Record<string, number> = {};
     const cases = [
-      ['full', healthyReport()],
-      ['half', report('half.example', [check('spf', [finding('spf/too-many-lookups', 'critical')]), check('dmarc')])],
+      // Sending-side checks only: the receiving-security gauge beside it stays empty (nothing verified), so one ring is coloured.
+      ['full', report('full.example', [check('spf'), check('dkim'), check('dmarc')])],
+      ['half', report('half.example', [check('spf'), check('dmarc', [finding('dmarc/policy-none', 'critical')])])],
     ] as const;
     for (const [name, value] of cases) {
       const path = join(work, `${name}.png`);

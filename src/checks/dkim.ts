@@ -8,7 +8,7 @@ import type { Finding, Fix } from '../report/schema.js';
 import { defineCheck } from './define.js';
 import { getMxList } from '../lookups/mx-hosts.js';
 import { planSelectors, spfIncludeTargets } from '../dkim/selectors.js';
-import { probeSelectors, type SelectorProbe } from '../dkim/probe.js';
+import { orderProbes, probeSelectors, type SelectorProbe } from '../dkim/probe.js';
 import { dkimRecordWith, type DkimKeyRecord } from '../dkim/record.js';
 import { dkimSetupFix } from '../dkim/setup-steps.js';
 
@@ -115,15 +115,24 @@ export const dkimCheck = defineCheck({
     // RFC 8020 §2: an NXDOMAIN for _domainkey.<domain> proves that no name
     // exists below it, so no selector can hold a key and probing is pointless;
     // NODATA (an empty non-terminal) proves that names exist below it.
-    // It is asked alongside the MX and TXT queries that order the selectors.
-    const [parent, mx, txt] = await Promise.all([ctx.dns.query(`_domainkey.${domain}`, 'TXT'), getMxList(ctx), ctx.dns.query(domain, 'TXT')]);
+    // The MX hosts and SPF includes only order the selectors and name the
+    // providers; which selectors are probed does not depend on them, so the
+    // probes go out as soon as _domainkey has answered, alongside the MX and TXT queries.
+    const given = (plan: { selectors: string[]; sources: Record<string, string> }) =>
+      plan.selectors.filter((selector) => plan.sources[selector] === 'option');
+    const parentQuery = ctx.dns.query(`_domainkey.${domain}`, 'TXT');
+    const early = parentQuery.then((answer) => {
+      const all = planSelectors(ctx.options.dkimSelectors, [], []);
+      // Selectors given with --dkim-selector are still asked: a selector that answers wins (some servers get RFC 8020 wrong).
+      return probeSelectors(ctx.dns, domain, answer.status === 'nxdomain' ? given(all) : all.selectors);
+    });
+    const [parent, mx, txt, earlyProbes] = await Promise.all([parentQuery, getMxList(ctx), ctx.dns.query(domain, 'TXT'), early]);
     const mxHosts = mx.records.map((record) => record.exchange);
     const spfIncludes = txt.status === 'ok' ? spfIncludeTargets(txt.records.map((strings) => strings.join(''))) : [];
     const plan = planSelectors(ctx.options.dkimSelectors, mxHosts, spfIncludes, ctx.options.dkimSelectorsOnly);
     const noneBelow = parent.status === 'nxdomain';
-    // Selectors given with --dkim-selector are still asked: a selector that answers wins (some servers get RFC 8020 wrong).
-    const toProbe = noneBelow ? plan.selectors.filter((selector) => plan.sources[selector] === 'option') : plan.selectors;
-    const probes = await probeSelectors(ctx.dns, domain, toProbe);
+    const toProbe = noneBelow ? given(plan) : plan.selectors;
+    const probes = await orderProbes(ctx.dns, domain, toProbe, earlyProbes);
 
     const found = probes.filter((probe): probe is Probed => probe.found && probe.record !== undefined);
     const failed = probes.filter((probe) => probe.status === 'servfail' || probe.status === 'refused' || probe.status === 'timeout');
