@@ -178,7 +178,10 @@ export const dkimCheck = defineCheck({
             .join(', ')}${failed.length > 5 ? ', …' : ''})`,
         };
       }
-      if (parent.status === 'nodata' || parent.status === 'ok') {
+      // A wildcard (*._domainkey or *.<domain>) makes every name exist and answers every
+      // selector alike (RFC 4592): then the existence of _domainkey proves nothing.
+      const synthesized = probes.length > 0 && probes.every((probe) => probe.status === 'ok');
+      if ((parent.status === 'nodata' || parent.status === 'ok') && !synthesized) {
         findings.push(
           emit('dkim/selector-unknown', {
             message: `_domainkey.${domain} exists, so DKIM keys are published below it, but none of the ${probes.length} selectors tried holds one; pass the selector with --dkim-selector <selector> (the s= of a message's DKIM-Signature header, or the selector in DMARC aggregate reports)`,
