@@ -12,7 +12,7 @@
  * The README's scoring section documents exactly these tables.
  */
 import type { CheckResult, Finding, Grade, ProfileResult, RankedFix, Score, Severity } from './report/schema.js';
-import { evaluateProfiles, isParked, lowerParkedFindings, shownProfiles, type ProfileInputs } from './profiles/evaluate.js';
+import { evaluateProfiles, failingRequirements, isParked, lowerParkedFindings, shownProfiles, type ProfileInputs } from './profiles/evaluate.js';
 import { PROVIDER_PROFILE_IDS } from './profiles/table.js';
 import { statusFromFindings } from './run-check.js';
 
@@ -144,10 +144,7 @@ export function wouldReject(profile: ProfileResult): boolean {
 
 /** The deliverability score: the sending area, capped at F when a provider would reject the domain's mail. */
 export function deliverabilityScore(checks: readonly Scored[], providerProfiles: readonly ProfileResult[]): Score {
-  const score = areaScore(checks, 'sending');
-  if (!providerProfiles.some(wouldReject)) return score;
-  const value = Math.min(score.value, REJECTED_CAP);
-  return { ...score, value, grade: gradeFor(value) };
+  return capRejected(areaScore(checks, 'sending'), providerProfiles.some(wouldReject));
 }
 
 /** The state scoring judges: checks plus what the profiles need. */
@@ -156,17 +153,37 @@ interface Judged {
   receiving: Score;
   /** `profile:requirement` of every failing required requirement. */
   failing: Set<string>;
+  /** A provider would reject the domain's mail. */
+  rejected: boolean;
 }
 
-function judge(checks: readonly CheckResult[], inputs: ProfileInputs, parked: boolean): Judged {
-  const profiles = parked ? [] : evaluateProfiles(PROVIDER_PROFILE_IDS, checks, inputs);
-  const failing = new Set<string>();
-  for (const profile of profiles) {
-    for (const requirement of profile.requirements) {
-      if (requirement.status === 'fail' && requirement.level === 'required') failing.add(`${profile.id}:${requirement.id}`);
-    }
+/** The checks whose findings the provider requirements read (src/profiles/evaluate.ts). */
+const PROFILE_CHECKS: ReadonlySet<string> = new Set(['spf', 'dkim', 'dmarc', 'ptr']);
+
+/**
+ * Judges checks. With `previous` (the state before `changed` lost findings),
+ * what `changed` cannot affect is taken from it: the profiles read only
+ * PROFILE_CHECKS, and each score only its own area. Ranking fixes judges the
+ * checks once per candidate and step, so this keeps it cheap.
+ */
+function judge(checks: readonly CheckResult[], inputs: ProfileInputs, parked: boolean, previous?: Judged, changed?: string): Judged {
+  let failing: Set<string>;
+  let rejected: boolean;
+  if (previous && changed !== undefined && !PROFILE_CHECKS.has(changed)) {
+    ({ failing, rejected } = previous);
+  } else {
+    ({ failing, rejected } = parked ? { failing: new Set<string>(), rejected: false } : failingRequirements(PROVIDER_PROFILE_IDS, checks, inputs));
   }
-  return { sending: deliverabilityScore(checks, profiles), receiving: areaScore(checks, 'receiving'), failing };
+  const area = changed !== undefined ? areaOf(changed) : undefined;
+  const sending = previous && area === 'receiving' ? previous.sending : capRejected(areaScore(checks, 'sending'), rejected);
+  const receiving = previous && area === 'sending' ? previous.receiving : areaScore(checks, 'receiving');
+  return { sending, receiving, failing, rejected };
+}
+
+function capRejected(score: Score, rejected: boolean): Score {
+  if (!rejected) return score;
+  const value = Math.min(score.value, REJECTED_CAP);
+  return { ...score, value, grade: gradeFor(value) };
 }
 
 interface Candidate {
@@ -199,9 +216,15 @@ function candidates(checks: readonly CheckResult[]): Candidate[] {
 }
 
 function without(checks: readonly CheckResult[], fixes: readonly Candidate[]): CheckResult[] {
+  const gone = new Map<string, Set<string>>();
+  for (const fix of fixes) {
+    let ids = gone.get(fix.check.id);
+    if (!ids) gone.set(fix.check.id, (ids = new Set()));
+    for (const id of fix.resolves) ids.add(id);
+  }
   return checks.map((check) => {
-    const gone = new Set(fixes.filter((fix) => fix.check.id === check.id).flatMap((fix) => fix.resolves));
-    return gone.size === 0 ? check : { ...check, findings: check.findings.filter((finding) => !gone.has(finding.id)) };
+    const ids = gone.get(check.id);
+    return ids === undefined ? check : { ...check, findings: check.findings.filter((finding) => !ids.has(finding.id)) };
   });
 }
 
@@ -223,7 +246,7 @@ export function rankFixes(checks: readonly CheckResult[], inputs: ProfileInputs 
     while (remaining.length > 0) {
       let best: { candidate: Candidate; after: Judged } | undefined;
       for (const candidate of remaining) {
-        const after = judge(without(checks, [...applied, candidate]), inputs, parked);
+        const after = judge(without(checks, [...applied, candidate]), inputs, parked, now, candidate.check.id);
         if (!best || better(area, candidate, after, best.candidate, best.after)) best = { candidate, after };
       }
       const { candidate, after } = best!;

@@ -103,7 +103,7 @@ function undecided(name: string, state: AuthState, findings: string[]): Judgemen
 }
 
 /** One judge per requirement id. */
-const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs, profile: ProfileDefinition) => Judgement> = {
+const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Judgement> = {
   'spf-or-dkim'(f) {
     const spf = spfState(f);
     const dkim = dkimState(f);
@@ -229,19 +229,60 @@ const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs, profile: 
 
 /** Judges one profile. */
 export function evaluateProfile(profile: ProfileDefinition, checks: readonly CheckView[], inputs: ProfileInputs = {}): ProfileResult {
+  return judgeProfile(profile, finder(checks), inputs, new Map());
+}
+
+/** Judges the profiles of `ids`, in table order; a requirement shared by several profiles is judged once. */
+export function evaluateProfiles(ids: readonly string[], checks: readonly CheckView[], inputs: ProfileInputs = {}): ProfileResult[] {
   const f = finder(checks);
+  const judged = new Map<RequirementId, Judgement>();
+  return PROFILES.filter((profile) => ids.includes(profile.id)).map((profile) => judgeProfile(profile, f, inputs, judged));
+}
+
+/**
+ * Only what scoring needs, without building the results: `profile:requirement`
+ * of every failing required requirement, and whether a provider would reject
+ * (a failing one it enforces by rejection). Ranking fixes asks this many times.
+ */
+export function failingRequirements(ids: readonly string[], checks: readonly CheckView[], inputs: ProfileInputs = {}): { failing: Set<string>; rejected: boolean } {
+  const f = finder(checks);
+  const judged = new Map<RequirementId, RequirementStatus>();
+  const failing = new Set<string>();
+  let rejected = false;
+  for (const profile of PROFILES) {
+    if (!ids.includes(profile.id)) continue;
+    for (const requirement of profile.requirements) {
+      if (requirement.level !== 'required') continue;
+      let status = judged.get(requirement.id);
+      if (status === undefined) {
+        status = JUDGES[requirement.id](f, inputs).status;
+        judged.set(requirement.id, status);
+      }
+      if (status !== 'fail') continue;
+      failing.add(`${profile.id}:${requirement.id}`);
+      if (requirement.rejects) rejected = true;
+    }
+  }
+  return { failing, rejected };
+}
+
+function judgeProfile(profile: ProfileDefinition, f: Finder, inputs: ProfileInputs, judged: Map<RequirementId, Judgement>): ProfileResult {
   const requirements: ProfileRequirementResult[] = profile.requirements.map((requirement) => {
-    const judged = JUDGES[requirement.id](f, inputs, profile);
+    let judgement = judged.get(requirement.id);
+    if (!judgement) {
+      judgement = JUDGES[requirement.id](f, inputs);
+      judged.set(requirement.id, judgement);
+    }
     return {
       id: requirement.id,
-      status: judged.status,
+      status: judgement.status,
       level: requirement.level,
       rejects: requirement.rejects,
-      summary: judged.summary,
+      summary: judgement.summary,
       source: requirement.source.url,
       sourceRead: requirement.source.read,
-      ...(judged.needs !== undefined ? { needs: judged.needs } : {}),
-      findings: [...new Set(judged.findings ?? [])],
+      ...(judgement.needs !== undefined ? { needs: judgement.needs } : {}),
+      findings: [...new Set(judgement.findings ?? [])],
     };
   });
   const required = requirements.filter((requirement) => requirement.level === 'required');
@@ -251,11 +292,6 @@ export function evaluateProfile(profile: ProfileDefinition, checks: readonly Che
       ? 'incomplete'
       : 'pass';
   return { id: profile.id, title: profile.title, verdict, selected: inputs.selected?.includes(profile.id) ?? false, requirements };
-}
-
-/** Judges the profiles of `ids`, in table order. */
-export function evaluateProfiles(ids: readonly string[], checks: readonly CheckView[], inputs: ProfileInputs = {}): ProfileResult[] {
-  return PROFILES.filter((profile) => ids.includes(profile.id)).map((profile) => evaluateProfile(profile, checks, inputs));
 }
 
 /** A domain is parked when every requirement of the parked profile passes (M3AAWG parked-domain practice, RFC 7505). */
