@@ -67,7 +67,7 @@ export type {
   Severity,
   ProfileResult,
   ProfileRequirementResult,
-  RequirementStatus,
+  RequirementStatus as ProfileRequirementStatus,
 } from './report/schema.js';
 export { auditMessage, messageExitCode } from './commands/message.js';
 export type { MessageAuditInput } from './commands/message.js';

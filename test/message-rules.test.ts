@@ -177,7 +177,7 @@ describe('unsubscribe rules (RFC 8058)', () => {
 
 describe('score and escaping', () => {
   it('a message without findings scores 100; a high finding caps it at 79', () => {
-    expect(messageScore([], true)).toEqual({ value: 100, grade: 'A+', complete: true });
+    expect(messageScore([], true)).toEqual({ value: 100, grade: 'A+', complete: true, verified: true });
     const high = { id: 'message/one-click-unsigned', severity: 'high' as const, title: '', message: '', evidence: [] };
     expect(messageScore([high], true).value).toBeLessThanOrEqual(79);
   });

@@ -122,7 +122,7 @@ export const dkimCheck = defineCheck({
       plan.selectors.filter((selector) => plan.sources[selector] === 'option');
     const parentQuery = ctx.dns.query(`_domainkey.${domain}`, 'TXT');
     const early = parentQuery.then((answer) => {
-      const all = planSelectors(ctx.options.dkimSelectors, [], []);
+      const all = planSelectors(ctx.options.dkimSelectors, [], [], ctx.options.dkimSelectorsOnly);
       // Selectors given with --dkim-selector are still asked: a selector that answers wins (some servers get RFC 8020 wrong).
       return probeSelectors(ctx.dns, domain, answer.status === 'nxdomain' ? given(all) : all.selectors);
     });
@@ -181,7 +181,8 @@ export const dkimCheck = defineCheck({
       // A wildcard (*._domainkey or *.<domain>) makes every name exist and answers every
       // selector alike (RFC 4592): then the existence of _domainkey proves nothing.
       const synthesized = probes.length > 0 && probes.every((probe) => probe.status === 'ok');
-      if ((parent.status === 'nodata' || parent.status === 'ok') && !synthesized) {
+      // With dkimSelectorsOnly the selectors were chosen on purpose (a message's s=): a missing key there is not-found.
+      if ((parent.status === 'nodata' || parent.status === 'ok') && !synthesized && !ctx.options.dkimSelectorsOnly) {
         findings.push(
           emit('dkim/selector-unknown', {
             message: `_domainkey.${domain} exists, so DKIM keys are published below it, but none of the ${probes.length} selectors tried holds one; pass the selector with --dkim-selector <selector> (the s= of a message's DKIM-Signature header, or the selector in DMARC aggregate reports)`,

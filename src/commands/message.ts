@@ -177,7 +177,8 @@ export function messageScore(findings: readonly Finding[], complete: boolean): M
     const cap = SEVERITY_CAP[finding.severity];
     if (cap !== undefined) value = Math.min(value, cap);
   }
-  return { value, grade: gradeFor(value), complete };
+  // The message itself was read: the score always rests on something verified.
+  return { value, grade: gradeFor(value), complete, verified: true };
 }
 
 /** The exit code: 1 on a message finding at or above --fail-on or a score below --min-score, else 3 when incomplete, else 0. */

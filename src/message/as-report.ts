@@ -6,7 +6,7 @@
  * decide the exit code either); their findings are named in each message
  * finding's evidence.
  */
-import type { CheckResult, RankedFix, Report } from '../report/schema.js';
+import { SCHEMA_VERSION, type CheckResult, type RankedFix, type Report } from '../report/schema.js';
 import { statusFromFindings } from '../run-check.js';
 import { checkScore } from '../score.js';
 import type { MessageResult } from './schema.js';
@@ -37,16 +37,29 @@ export function messageAsReport(result: MessageResult): Report {
     const finding = result.findings.find((candidate) => candidate.id === findingIds[0])!;
     // What the score gains when that fix alone is applied, as for the domain audit's fixes.
     const without = messageScore(result.findings.filter((candidate) => !findingIds.includes(candidate.id)), complete).value;
-    return { findingId: finding.id, resolves: findingIds, checkId: 'message', severity: finding.severity, points: Math.max(0, without - result.score.value), fix };
+    return {
+      findingId: finding.id,
+      resolves: findingIds,
+      checkId: 'message',
+      severity: finding.severity,
+      points: Math.max(0, without - result.score.value),
+      scoreAfter: Math.max(without, result.score.value),
+      requiredBy: [],
+      fix,
+    };
     })
     .sort((a, b) => b.points - a.points);
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: result.tool,
     domain: result.message.fromDomain ?? result.input,
     input: result.input,
     generatedAt: result.generatedAt,
     score: result.score,
+    // A message says nothing about mail sent to its domain, and no provider profile is judged from it yet.
+    receiving: { value: 100, grade: 'A+', complete: true, verified: false },
+    parked: false,
+    profiles: [],
     checks: [check],
     fixes,
     dns: { queries: result.dns.queries, servers: result.dns.servers },

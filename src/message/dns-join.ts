@@ -130,7 +130,8 @@ function linkSignature(finding: MessageFinding, sig: DkimSignatureResult, domain
   const dnsSide = dnsFinding(dkim, ['dkim/not-found', 'dkim/invalid-record', 'dkim/revoked-key', 'dkim/insecure-key', 'dkim/sha1-only']);
   if (dkim) finding.related = [{ domain: sig.domain, checkId: 'dkim', ...(dnsSide ? { findingId: dnsSide.id } : {}) }];
   const keyType = sig.keyType === 'ed25519' ? 'ed25519' : 'rsa';
-  if (dnsSide?.fix) {
+  // dkim/not-found's own fix is a step at the sending service; for a signature that names its selector the key record is known.
+  if (dnsSide?.fix && dnsSide.id !== 'dkim/not-found') {
     finding.fix = dnsSide.fix;
   } else if (sig.comment === 'no key' || dnsSide?.id === 'dkim/not-found') {
     finding.fix = keyFix(`Publish the DKIM key for selector ${sig.selector} at ${name}`, name, keyType, null, [
