@@ -144,7 +144,11 @@ export const mtaStsCheck = defineCheck({
     // canonical host its CNAME ends at. The mx check proposes pointing an aliased MX at
     // that host (RFC 2181 §10.3), and senders match the MX record's name against the
     // policy (RFC 8461 §4.1): listing both keeps the policy valid before and after.
-    const policyHosts = await namesForPolicy(ctx, mxHosts);
+    // Their addresses are resolved by the mx check anyway; asked now, the policy fetch below
+    // does not wait for them (only a fix built before the fetch does).
+    const policyHostsPromise = namesForPolicy(ctx, mxHosts);
+    policyHostsPromise.catch(() => undefined);
+    let policyHosts = mxHosts;
     const texts = txt.status === 'ok' ? txt.records.map((strings) => strings.join('')) : [];
     // RFC 8461 §3.1: records that do not begin with "v=STSv1" are discarded.
     const candidates = texts.filter(looksLikeStsRecord);
@@ -178,6 +182,7 @@ export const mtaStsCheck = defineCheck({
     };
 
     if (candidates.length === 0) {
+      policyHosts = await policyHostsPromise;
       findings.push(
         emit('mta-sts/missing', {
           message: `No MTA-STS record at ${recordName}${texts.length > 0 ? ` (${texts.length} other TXT record(s) there)` : ''}`,
@@ -187,6 +192,12 @@ export const mtaStsCheck = defineCheck({
       );
       return { findings, facts };
     }
+
+    // RFC 8461 §3.3: HTTPS GET, certificate valid for the mta-sts host, no redirects, bounded size and time.
+    // Started here, so that it runs beside the lookups the proposed policy needs.
+    const fetching = ctx.options.offline ? undefined : ctx.net.fetchHttps(policyUrl, { maxBytes: POLICY_MAX_BYTES });
+    fetching?.catch(() => undefined);
+    policyHosts = await policyHostsPromise;
 
     // The record a policy fix replaces (with several records, the invalid-record fix removes the rest).
     const current = candidates[0];
@@ -220,13 +231,12 @@ export const mtaStsCheck = defineCheck({
       );
     }
 
-    if (ctx.options.offline) {
+    if (!fetching) {
       facts.policy = { fetched: false, reason: 'offline' };
       return { findings, facts };
     }
 
-    // RFC 8461 §3.3: HTTPS GET, certificate valid for the mta-sts host, no redirects, bounded size and time.
-    const response = await ctx.net.fetchHttps(policyUrl, { maxBytes: POLICY_MAX_BYTES });
+    const response = await fetching;
     const policyFacts: Record<string, unknown> = { fetch: response.status };
     facts.policy = policyFacts;
     if (response.status === 'dns-error' && DNS_FAILURES.has(response.dnsStatus)) {
