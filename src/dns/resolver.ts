@@ -21,7 +21,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
-import { createLimiter, exchange, type ExchangeResult } from './transport.js';
+import { createLimiter, createTransport, exchange, type ExchangeResult } from './transport.js';
 import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
@@ -61,7 +61,7 @@ export interface ResolverOptions {
   overrides?: DnsOverride;
   /** Called with each log entry when its query completes (a live `--verbose` transcript). */
   onQuery?: (entry: QueryLogEntry) => void;
-  /** At most this many sockets open at once (large batches); default 256. */
+  /** At most this many queries in flight at once (large batches); default 256. */
   maxInFlight?: number;
   /** Set the EDNS DO bit (RFC 3225); default true. */
   dnssecOk?: boolean;
@@ -112,6 +112,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
   const dnssecOk = options.dnssecOk ?? true;
   const limiter = createLimiter(options.maxInFlight ?? 256);
+  // The resolver's own sockets: a few UDP sockets and kept-open TCP connections per server.
+  const transport = createTransport();
   const created = performance.now();
 
   /** (name, type) → the promise of that question's single-hop result. */
@@ -155,7 +157,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
         if (failed.has(server)) continue;
         const result: ExchangeResult = server.doh
           ? await dohExchange(server.doh, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, ...(options.extraCa ? { ca: options.extraCa } : {}) })
-          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter });
+          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, transport });
         if (result.kind === 'timeout') {
           last = { status: 'timeout', server: server.label, tcp: result.tcp };
           continue;
