@@ -4,11 +4,11 @@
  * runner's AuditOptions. Every message is a complete sentence pair
  * "<what is wrong>. <how to fix>", printed after `mailcheck: `.
  */
-import { isIP } from 'node:net';
-import { z } from 'zod';
+import { isIp as isIP } from './is-ip.js';
+import * as z from 'zod';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
-import { SEVERITIES } from './report/schema.js';
+import { SEVERITIES } from './report/constants.js';
 import { FORMAT_NAMES, type FormatName } from './report/formats.js';
 import { UsageError } from './cli.js';
 import { parseOutputSpecs } from './batch.js';

@@ -11,7 +11,8 @@ import { createSharedMemo, type AuditOptions, type CheckContext } from './contex
 import { normaliseDomain } from './domain.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './dns/types.js';
 import type { NetClient } from './net/types.js';
-import { SCHEMA_VERSION, type CheckResult, type Report } from './report/schema.js';
+import { SCHEMA_VERSION } from './report/constants.js';
+import type { CheckResult, Report } from './report/schema.js';
 import { runCheck, skippedCheck } from './run-check.js';
 import { scoreChecks } from './score.js';
 import { applyBaseline, type Baseline } from './baseline.js';

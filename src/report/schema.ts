@@ -3,17 +3,15 @@
  * completes it, reporters only read it. `schema/report.schema.json` is
  * generated from these definitions (`npm run schema`); a test keeps the two equal.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { SCHEMA_VERSION, SEVERITIES } from './constants.js';
 
-/** Bumped on any incompatible change to the Report's shape. */
-export const SCHEMA_VERSION = 1 as const;
+export { SCHEMA_VERSION, SEVERITIES };
 
 export const severitySchema = z
-  .enum(['critical', 'high', 'medium', 'low', 'info'])
+  .enum(SEVERITIES)
   .describe('How much the finding hurts deliverability or security, most severe first.');
 
-/** Severities ordered from most to least severe. */
-export const SEVERITIES = severitySchema.options;
 
 export const checkStatusSchema = z
   .enum(['pass', 'warn', 'fail', 'error', 'skipped'])

@@ -1,0 +1,10 @@
+/**
+ * The Report's constants, apart from its zod schema (./schema.ts) so that the
+ * code that runs an audit does not build the whole schema to read them.
+ */
+
+/** Bumped on any incompatible change to the Report's shape. */
+export const SCHEMA_VERSION = 1 as const;
+
+/** Severities ordered from most to least severe. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
