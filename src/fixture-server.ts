@@ -423,7 +423,8 @@ async function bindBoth(tcp: net.Server, host: string, wanted?: number): Promise
         resolve((tcp.address() as net.AddressInfo).port);
       });
     });
-    const udp = dgram.createSocket('udp4');
+    // Bursts of queries (batches, load tests) must not overflow the default receive buffer (about 200 KB).
+    const udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     const ok = await new Promise<boolean>((resolve) => {
       const onError = () => resolve(false);
       udp.once('error', onError);

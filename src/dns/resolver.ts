@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
 import { createLimiter, createTransport, exchange, type ExchangeResult } from './transport.js';
 import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
+import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
 
@@ -75,6 +76,12 @@ export interface ResolverOptions {
   cacheLimit?: number;
   /** Keep the query log (default true). False for large batches: `onQuery` still sees every entry, `log` stays empty. */
   keepLog?: boolean;
+  /**
+   * At most this many queries per second to each server, with back-off on
+   * bursts of REFUSED/SERVFAIL (./pacer.ts). 0: no limit. Default: no limit
+   * for servers on this machine (127.0.0.0/8, ::1), DEFAULT_RATE for others.
+   */
+  rate?: number;
 }
 
 /** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
@@ -115,6 +122,12 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   // The resolver's own sockets: a few UDP sockets and kept-open TCP connections per server.
   const transport = createTransport();
   const created = performance.now();
+  /** One pacer per server that is paced (server label → pacer). */
+  const pacers = new Map<string, Pacer>();
+  for (const server of servers) {
+    const rate = options.rate ?? (isLoopbackHost(server.host) ? 0 : DEFAULT_RATE);
+    if (rate > 0) pacers.set(server.label, createPacer(rate));
+  }
 
   /** (name, type) → the promise of that question's single-hop result. */
   const cache = new Map<string, Promise<HopResult>>();
@@ -155,6 +168,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     for (let attempt = 0; attempt <= retries && failed.size < servers.length; attempt++) {
       for (const server of servers) {
         if (failed.has(server)) continue;
+        const pacer = pacers.get(server.label);
+        if (pacer) await pacer.acquire();
         const result: ExchangeResult = server.doh
           ? await dohExchange(server.doh, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, ...(options.extraCa ? { ca: options.extraCa } : {}) })
           : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, transport });
@@ -163,6 +178,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
           continue;
         }
         const { message } = result;
+        pacer?.record(message.rcode === RCODE.REFUSED || message.rcode === RCODE.SERVFAIL ? 'refusal' : 'answer');
         if (message.rcode === RCODE.NOERROR || message.rcode === RCODE.NXDOMAIN) {
           return { hop: readReply(message, name, type), server: server.label, ms: performance.now() - started, tcp: result.tcp };
         }

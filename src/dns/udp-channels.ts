@@ -89,7 +89,8 @@ export function createUdpChannels(server: ServerAddress, settings: UdpSettings =
   };
 
   const openChannel = (): Channel => {
-    const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
+    // A larger receive buffer: the replies to a socket's queries may arrive in one burst.
+    const socket = dgram.createSocket({ type: server.family === 6 ? 'udp6' : 'udp4', recvBufferSize: 1 << 20 });
     const channel: Channel = { socket, waiting: new Map(), sent: 0, backlog: [], retired: false, closed: false, lastUsed: performance.now() };
     socket.on('message', (buffer: Buffer) => {
       if (buffer.length < 12) return;
