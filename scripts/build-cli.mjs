@@ -23,6 +23,8 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Packages bundled into the CLI: the ones every run loads. */
+const BUNDLED = new Set(['commander', 'chalk', 'zod']);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 
@@ -45,8 +47,24 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Dependencies are bundled too (zod alone is about 100 files, most of them
-  // never used here). Their licence texts go to dist/cli.bundle.licenses.txt.
+  // The dependencies every run loads are bundled too (zod alone is about 100
+  // files, most of them never used here); their licence texts go to
+  // dist/cli.bundle.licenses.txt. Every other package stays in node_modules,
+  // loaded by Node as usual when the code that needs it runs: bundling
+  // CommonJS packages that find their own files through __dirname would break
+  // them.
+  plugins: [
+    {
+      name: 'bundle-only-startup-dependencies',
+      setup(builder) {
+        builder.onResolve({ filter: /^[^./#]/ }, (args) => {
+          if (args.path.startsWith('node:')) return { path: args.path, external: true };
+          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+          return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
+        });
+      },
+    },
+  ],
   metafile: true,
   // Bundled CommonJS dependencies call require() for Node's modules.
   banner: { js: "import { createRequire as __mailcheckRequire } from 'node:module'; const require = __mailcheckRequire(import.meta.url);" },
