@@ -18,7 +18,7 @@ import { scoreChecks } from './score.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './zone-file.js';
-import { dispatchesQueries, queryScope } from './dns/query-scope.js';
+import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scope.js';
 
 /**
  * Checks that need DNS beyond the audited zone: skipped offline (`--zone
@@ -211,6 +211,9 @@ const queryKey = (name: string, type: string) => `${name.toLowerCase().replace(/
 function scopeDns(shared: DnsClient): ScopedDns {
   if (dispatchesQueries(shared)) {
     // The resolver hands each entry to the asking context: count without any log.
+    // A resolver without overrides takes the listener along with the query;
+    // otherwise (an override may query again) the asynchronous context carries it.
+    const listening = listeningClient(shared);
     let wire = 0;
     const own: QueryLogEntry[] = [];
     const listener = (entry: QueryLogEntry) => {
@@ -220,7 +223,7 @@ function scopeDns(shared: DnsClient): ScopedDns {
     };
     return {
       query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
-        return queryScope.run(listener, () => shared.query(name, type));
+        return listening ? listening.query(name, type, listener) : queryScope.run(listener, () => shared.query(name, type));
       },
       get log(): readonly QueryLogEntry[] {
         return own;

@@ -26,6 +26,7 @@ import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.
 import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
+import { markTakesListener, type QueryListener } from './query-scope.js';
 
 export { parseServerSpec, type ServerAddress } from './server-spec.js';
 
@@ -234,7 +235,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
    * Resolves (name, type), following CNAMEs the server left unresolved.
    * `seen` holds every name of the chain so far (loop detection).
    */
-  async function resolve(name: string, type: RRType, seen: ReadonlySet<string>): Promise<AnyAnswer> {
+  async function resolve(name: string, type: RRType, seen: ReadonlySet<string>, listener?: QueryListener): Promise<AnyAnswer> {
     const order = asked++;
     const startedAt = Math.round(performance.now() - created);
     const { result, cached } = hop(name, type);
@@ -248,28 +249,27 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
         // RFC 1034 §3.6.2: CNAME loops are an error; so is a chain longer than we follow.
         answer = { status: 'servfail' };
       } else {
-        const rest = await resolve(target, type, new Set([...seen, ...step.cnames]));
+        const rest = await resolve(target, type, new Set([...seen, ...step.cnames]), listener);
         answer = prependChain(step, rest);
       }
     }
-    publish(
-      {
-        name,
-        type,
-        status: answer.status,
-        ms: cached ? 0 : Math.round(ms),
-        server,
-        cached,
-        ...(tcp && !cached ? { tcp: true } : {}),
-        startedAt,
-      },
-      order,
-    );
+    const entry: QueryLogEntry = {
+      name,
+      type,
+      status: answer.status,
+      ms: cached ? 0 : Math.round(ms),
+      server,
+      cached,
+      ...(tcp && !cached ? { tcp: true } : {}),
+      startedAt,
+    };
+    publish(entry, order);
+    listener?.(entry);
     return answer;
   }
 
-  return {
-    query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+  const client = {
+    query<T extends RRType>(name: string, type: T, listener?: QueryListener): Promise<DnsAnswer<RecordData[T]>> {
       let canonical: string;
       try {
         if (!QUERY_TYPES.has(type)) throw new Error(`unsupported DNS record type: ${type}`);
@@ -277,13 +277,16 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       } catch (error) {
         return Promise.reject(error);
       }
-      return resolve(canonical, type, new Set([canonical])) as Promise<DnsAnswer<RecordData[T]>>;
+      return resolve(canonical, type, new Set([canonical]), listener) as Promise<DnsAnswer<RecordData[T]>>;
     },
     get log(): readonly QueryLogEntry[] {
       return log;
     },
     servers: servers.map((server) => server.label),
   };
+  // Without overrides every entry of a query comes from that query itself,
+  // so a listener passed along sees them all (./query-scope.ts).
+  return options.overrides ? client : markTakesListener(client);
 }
 
 /** Joins the CNAMEs of a redirect hop with the answer for its target. */
