@@ -62,6 +62,7 @@ export async function createAuditDns(
       ...(options.resolvers && options.resolvers.length > 0 ? { servers: [...options.resolvers] } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
+      ...(options.rate !== undefined ? { rate: options.rate } : {}),
       ...(options.extraCa && options.extraCa.length > 0 ? { extraCa: [...options.extraCa] } : {}),
       ...(overrides ? { overrides } : {}),
       onQuery: (entry) => {

@@ -12,6 +12,7 @@ import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
 import type { AuditCliOptions } from './cli-options.js';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
+import { selectShard } from './shard.js';
 import { createAuditDns } from './audit-dns.js';
 import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
@@ -383,7 +384,8 @@ export interface BatchHelpers {
 export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptions, io: CliIo, helpers: BatchHelpers): Promise<number> {
   // Inputs first: every usage error before any query.
   const listed = cli.file && cli.file.length > 0 ? await readDomainLists(cli.file) : [];
-  const inputs = mergeDomains(rawDomains, listed);
+  // --shard: this machine's stable share of the list (src/shard.ts).
+  const inputs = selectShard(mergeDomains(rawDomains, listed), cli.shard);
   const outputs = cli.output ?? { pairs: [] };
   if (cli.replay && (cli.zone?.length || cli.resolver?.length)) {
     throw new UsageError('--replay answers every query from its file: it cannot be combined with --zone or --resolver');

@@ -4,16 +4,17 @@
  * runner's AuditOptions. Every message is a complete sentence pair
  * "<what is wrong>. <how to fix>", printed after `mailcheck: `.
  */
-import { isIP } from 'node:net';
-import { z } from 'zod';
+import { isIp as isIP } from './is-ip.js';
+import * as z from 'zod';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
-import { SEVERITIES } from './report/schema.js';
+import { SEVERITIES } from './report/constants.js';
 import { FORMAT_NAMES, type FormatName } from './report/formats.js';
 import { UsageError } from './cli.js';
 import { parseOutputSpecs } from './batch.js';
 import { DEFAULT_BLOCKLISTS } from './blocklist/lists.js';
 import { PROFILE_IDS } from './profiles/table.js';
+import { parseShard } from './shard.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -195,6 +196,17 @@ export function auditCliSchema(checkIds: readonly string[]) {
     caFile: z.array(z.string().min(1)).optional(),
     file: z.array(z.string().min(1)).optional(),
     concurrency: wholeNumber('--concurrency', 1, 1024, 'a whole number', 16).optional(),
+    rate: wholeNumber('--rate', 0, 1_000_000, 'a number of queries per second (0: no limit)', 100).optional(),
+    shard: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return parseShard(text);
+        } catch (error) {
+          return issue(ctx, text, (error as Error).message);
+        }
+      })
+      .optional(),
     baseline: z.string().min(1).optional(),
     failOnRegression: z.boolean().optional(),
     zone: z.array(z.string().min(1)).optional(),
@@ -275,6 +287,7 @@ export function toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditO
   if (cli.resolver && cli.resolver.length > 0) options.resolvers = cli.resolver;
   if (cli.timeout !== undefined) options.timeoutMs = cli.timeout;
   if (cli.retries !== undefined) options.retries = cli.retries;
+  if (cli.rate !== undefined) options.rate = cli.rate;
   if (cli.checks) options.checks = cli.checks;
   if (cli.skip) options.skip = cli.skip;
   if (cli.dkimSelector && cli.dkimSelector.length > 0) options.dkimSelectors = [...new Set(cli.dkimSelector)];

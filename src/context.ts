@@ -13,6 +13,8 @@ export interface AuditOptions {
   timeoutMs?: number;
   /** DNS retries per server after a timeout. */
   retries?: number;
+  /** Queries per second to each DNS server (0: no limit); default: none for loopback servers, 200 for others. */
+  rate?: number;
   /** Only run these checks (ids). */
   checks?: string[];
   /** Do not run these checks (ids). */

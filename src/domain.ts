@@ -6,7 +6,7 @@
  * Everything else is rejected with a one-line message saying what is wrong
  * and how to fix it.
  */
-import { isIP } from 'node:net';
+import { isIp as isIP } from './is-ip.js';
 import { domainToASCII } from 'node:url';
 
 export type DomainParseResult =

@@ -1,7 +1,7 @@
 /**
  * A small authoritative-style DNS server that serves fixture zones from data,
  * over UDP and TCP on one port of 127.0.0.1. It powers the test suite and the
- * offline demo (`npm run demo`). Queries are decoded with dns2's packet codec;
+ * offline demo (`npm run demo`). Queries are decoded with ./dns/wire.ts;
  * answers are encoded here so every record type and header flag (TC, AD) is
  * under the fixture's control. Negative answers (NXDOMAIN, NODATA) carry the
  * zone's SOA in the authority section, as real servers' do (RFC 2308 §3).
@@ -11,18 +11,8 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { TYPE_NUMBER } from './dns/wire.js';
+import { decodeMessage, TYPE_NUMBER, type WireMessage } from './dns/wire.js';
 import { parseIp } from './ip.js';
-
-const require = createRequire(import.meta.url);
-const { Packet } = require('dns2') as { Packet: { parse(buffer: Buffer): ParsedQuery } };
-
-interface ParsedQuery {
-  header: { id: number; rd: number; opcode: number };
-  questions: { name: string; type: number; class: number }[];
-  additionals: { type: number; class: number; doFlag?: boolean }[];
-}
 
 /** A name or a single type that does not answer normally. */
 export type FixtureFailure = 'TIMEOUT' | 'SERVFAIL' | 'REFUSED';
@@ -314,13 +304,13 @@ function encodeRecord(record: WireRecord): Buffer {
 }
 
 /** Builds the reply to one (parsed) query, or null for "no reply". */
-function respond(zone: ZoneData, query: ParsedQuery, transport: 'udp' | 'tcp', udpMaxSize?: number): Buffer | null {
-  const question = query.questions?.[0];
+function respond(zone: ZoneData, query: WireMessage, transport: 'udp' | 'tcp', udpMaxSize?: number): Buffer | null {
+  const question = query.questions[0];
   if (!question) return null;
-  const opt = (query.additionals ?? []).find((record) => record && record.type === 41);
+  const opt = query.opt;
   const answer = zone.answer(question.name, question.type);
   if (answer.silent) return null;
-  const dnssecOk = Boolean(opt?.doFlag);
+  const dnssecOk = Boolean(opt?.dnssecOk);
   const ad = dnssecOk && answer.authenticated && answer.rcode !== RCODE.SERVFAIL;
   const optRecord = opt
     ? Buffer.concat([Buffer.from([0]), u16(41), u16(1232), u32(dnssecOk ? 0x8000 : 0), u16(0)])
@@ -331,12 +321,12 @@ function respond(zone: ZoneData, query: ParsedQuery, transport: 'udp' | 'tcp', u
       0x8000 | // QR
       0x0400 | // AA
       (truncated ? 0x0200 : 0) |
-      (query.header.rd ? 0x0100 : 0) |
+      (query.rd ? 0x0100 : 0) |
       0x0080 | // RA
       (ad ? 0x0020 : 0) |
       answer.rcode;
     const nameservers = truncated ? [] : authority;
-    const header = Buffer.concat([u16(query.header.id), u16(flags), u16(1), u16(records.length), u16(nameservers.length), u16(opt ? 1 : 0)]);
+    const header = Buffer.concat([u16(query.id), u16(flags), u16(1), u16(records.length), u16(nameservers.length), u16(opt ? 1 : 0)]);
     return Buffer.concat([
       header,
       encodeQuestion(question.name, question.type, question.class),
@@ -348,7 +338,7 @@ function respond(zone: ZoneData, query: ParsedQuery, transport: 'udp' | 'tcp', u
   const full = build(answer.records, false);
   if (transport === 'udp') {
     // RFC 1035 §4.2.1 / RFC 6891 §7: a reply that does not fit is sent truncated, TC set.
-    const limit = Math.min(udpMaxSize ?? Infinity, opt ? Math.max(512, opt.class || 512) : 512);
+    const limit = Math.min(udpMaxSize ?? Infinity, opt ? Math.max(512, opt.udpPayloadSize || 512) : 512);
     if (full.length > limit) return build([], true);
   }
   return full;
@@ -364,13 +354,13 @@ export async function startFixtureDnsServer(
   const log: string[] = [];
   const delay = options.delayMs ?? 0;
   const handle = (message: Buffer, transport: 'udp' | 'tcp', reply: (buffer: Buffer) => void) => {
-    let query: ParsedQuery;
+    let query: WireMessage;
     try {
-      query = Packet.parse(message);
+      query = decodeMessage(message);
     } catch {
       return; // Unparsable: no reply.
     }
-    const question = query.questions?.[0];
+    const question = query.questions[0];
     if (question) log.push(`${normalizeName(question.name)} ${TYPE_NAMES[question.type] ?? question.type}`);
     const send = () => {
       const response = respond(zone, query, transport, options.udpMaxSize);
@@ -380,7 +370,10 @@ export async function startFixtureDnsServer(
     else send();
   };
 
+  const connections = new Set<net.Socket>();
   const tcp = net.createServer((socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
     let pending = Buffer.alloc(0);
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk) => {
@@ -414,8 +407,8 @@ export async function startFixtureDnsServer(
         const done = () => (--open === 0 ? resolve() : undefined);
         udp.close(done);
         tcp.close(done);
-        // Drop idle keep-alive connections so close() does not wait on them.
-        (tcp as net.Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+        // Clients keep connections open for more queries (RFC 7766 §6.2.1): end them, or close() waits.
+        for (const socket of connections) socket.destroy();
       }),
   };
 }
@@ -430,7 +423,8 @@ async function bindBoth(tcp: net.Server, host: string, wanted?: number): Promise
         resolve((tcp.address() as net.AddressInfo).port);
       });
     });
-    const udp = dgram.createSocket('udp4');
+    // Bursts of queries (batches, load tests) must not overflow the default receive buffer (about 200 KB).
+    const udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     const ok = await new Promise<boolean>((resolve) => {
       const onError = () => resolve(false);
       udp.once('error', onError);

@@ -102,7 +102,8 @@ export function parseIp(text: string, options: ParseIpOptions = {}): IpAddress |
 
 /** Canonical text: dotted quad for IPv4; RFC 5952 §4 for IPv6 (lower case, no leading zeros, `::` for the longest zero run). */
 export function formatIp(address: IpAddress): string {
-  if (address.version === 4) return Array.from(address.bytes).join('.');
+  // Every A record of every reply passes here: no intermediate array.
+  if (address.version === 4) return `${address.bytes[0]}.${address.bytes[1]}.${address.bytes[2]}.${address.bytes[3]}`;
   const groups: number[] = [];
   for (let index = 0; index < 16; index += 2) groups.push((address.bytes[index]! << 8) | address.bytes[index + 1]!);
   // RFC 5952 §4.2.2/§4.2.3: compress the longest run of two or more zero groups, the first one on ties.

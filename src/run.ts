@@ -11,13 +11,14 @@ import { createSharedMemo, type AuditOptions, type CheckContext } from './contex
 import { normaliseDomain } from './domain.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './dns/types.js';
 import type { NetClient } from './net/types.js';
-import { SCHEMA_VERSION, type CheckResult, type Report } from './report/schema.js';
+import { SCHEMA_VERSION } from './report/constants.js';
+import type { CheckResult, Report } from './report/schema.js';
 import { runCheck, skippedCheck } from './run-check.js';
 import { scoreChecks } from './score.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './zone-file.js';
-import { dispatchesQueries, queryScope } from './dns/query-scope.js';
+import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scope.js';
 import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
 
@@ -229,6 +230,9 @@ const queryKey = (name: string, type: string) => `${name.toLowerCase().replace(/
 function scopeDns(shared: DnsClient): ScopedDns {
   if (dispatchesQueries(shared)) {
     // The resolver hands each entry to the asking context: count without any log.
+    // A resolver without overrides takes the listener along with the query;
+    // otherwise (an override may query again) the asynchronous context carries it.
+    const listening = listeningClient(shared);
     let wire = 0;
     const own: QueryLogEntry[] = [];
     const listener = (entry: QueryLogEntry) => {
@@ -238,7 +242,7 @@ function scopeDns(shared: DnsClient): ScopedDns {
     };
     return {
       query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
-        return queryScope.run(listener, () => shared.query(name, type));
+        return listening ? listening.query(name, type, listener) : queryScope.run(listener, () => shared.query(name, type));
       },
       get log(): readonly QueryLogEntry[] {
         return own;

@@ -4,7 +4,7 @@
  * included); `--replay <file>` serves a run from such a file without any
  * network, so a user's bug report becomes a test fixture.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 
 export const CAPTURE_FORMAT = 'mailcheck-dns-capture';

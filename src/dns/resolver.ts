@@ -21,10 +21,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import dns from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
-import { createLimiter, exchange, type ExchangeResult } from './transport.js';
+import { createLimiter, createTransport, exchange, type ExchangeResult } from './transport.js';
 import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
+import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
+import { markTakesListener, type QueryListener } from './query-scope.js';
 
 export { parseServerSpec, type ServerAddress } from './server-spec.js';
 
@@ -61,7 +63,7 @@ export interface ResolverOptions {
   overrides?: DnsOverride;
   /** Called with each log entry when its query completes (a live `--verbose` transcript). */
   onQuery?: (entry: QueryLogEntry) => void;
-  /** At most this many sockets open at once (large batches); default 256. */
+  /** At most this many queries in flight at once (large batches); default 256. */
   maxInFlight?: number;
   /** Set the EDNS DO bit (RFC 3225); default true. */
   dnssecOk?: boolean;
@@ -75,6 +77,12 @@ export interface ResolverOptions {
   cacheLimit?: number;
   /** Keep the query log (default true). False for large batches: `onQuery` still sees every entry, `log` stays empty. */
   keepLog?: boolean;
+  /**
+   * At most this many queries per second to each server, with back-off on
+   * bursts of REFUSED/SERVFAIL (./pacer.ts). 0: no limit. Default: no limit
+   * for servers on this machine (127.0.0.0/8, ::1), DEFAULT_RATE for others.
+   */
+  rate?: number;
 }
 
 /** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
@@ -112,7 +120,15 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
   const dnssecOk = options.dnssecOk ?? true;
   const limiter = createLimiter(options.maxInFlight ?? 256);
+  // The resolver's own sockets: a few UDP sockets and kept-open TCP connections per server.
+  const transport = createTransport();
   const created = performance.now();
+  /** One pacer per server that is paced (server label → pacer). */
+  const pacers = new Map<string, Pacer>();
+  for (const server of servers) {
+    const rate = options.rate ?? (isLoopbackHost(server.host) ? 0 : DEFAULT_RATE);
+    if (rate > 0) pacers.set(server.label, createPacer(rate));
+  }
 
   /** (name, type) → the promise of that question's single-hop result. */
   const cache = new Map<string, Promise<HopResult>>();
@@ -153,14 +169,17 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     for (let attempt = 0; attempt <= retries && failed.size < servers.length; attempt++) {
       for (const server of servers) {
         if (failed.has(server)) continue;
+        const pacer = pacers.get(server.label);
+        if (pacer) await pacer.acquire();
         const result: ExchangeResult = server.doh
           ? await dohExchange(server.doh, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, ...(options.extraCa ? { ca: options.extraCa } : {}) })
-          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter });
+          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, transport });
         if (result.kind === 'timeout') {
           last = { status: 'timeout', server: server.label, tcp: result.tcp };
           continue;
         }
         const { message } = result;
+        pacer?.record(message.rcode === RCODE.REFUSED || message.rcode === RCODE.SERVFAIL ? 'refusal' : 'answer');
         if (message.rcode === RCODE.NOERROR || message.rcode === RCODE.NXDOMAIN) {
           return { hop: readReply(message, name, type), server: server.label, ms: performance.now() - started, tcp: result.tcp };
         }
@@ -216,7 +235,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
    * Resolves (name, type), following CNAMEs the server left unresolved.
    * `seen` holds every name of the chain so far (loop detection).
    */
-  async function resolve(name: string, type: RRType, seen: ReadonlySet<string>): Promise<AnyAnswer> {
+  async function resolve(name: string, type: RRType, seen: ReadonlySet<string>, listener?: QueryListener): Promise<AnyAnswer> {
     const order = asked++;
     const startedAt = Math.round(performance.now() - created);
     const { result, cached } = hop(name, type);
@@ -230,28 +249,27 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
         // RFC 1034 §3.6.2: CNAME loops are an error; so is a chain longer than we follow.
         answer = { status: 'servfail' };
       } else {
-        const rest = await resolve(target, type, new Set([...seen, ...step.cnames]));
+        const rest = await resolve(target, type, new Set([...seen, ...step.cnames]), listener);
         answer = prependChain(step, rest);
       }
     }
-    publish(
-      {
-        name,
-        type,
-        status: answer.status,
-        ms: cached ? 0 : Math.round(ms),
-        server,
-        cached,
-        ...(tcp && !cached ? { tcp: true } : {}),
-        startedAt,
-      },
-      order,
-    );
+    const entry: QueryLogEntry = {
+      name,
+      type,
+      status: answer.status,
+      ms: cached ? 0 : Math.round(ms),
+      server,
+      cached,
+      ...(tcp && !cached ? { tcp: true } : {}),
+      startedAt,
+    };
+    publish(entry, order);
+    listener?.(entry);
     return answer;
   }
 
-  return {
-    query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+  const client = {
+    query<T extends RRType>(name: string, type: T, listener?: QueryListener): Promise<DnsAnswer<RecordData[T]>> {
       let canonical: string;
       try {
         if (!QUERY_TYPES.has(type)) throw new Error(`unsupported DNS record type: ${type}`);
@@ -259,13 +277,16 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       } catch (error) {
         return Promise.reject(error);
       }
-      return resolve(canonical, type, new Set([canonical])) as Promise<DnsAnswer<RecordData[T]>>;
+      return resolve(canonical, type, new Set([canonical]), listener) as Promise<DnsAnswer<RecordData[T]>>;
     },
     get log(): readonly QueryLogEntry[] {
       return log;
     },
     servers: servers.map((server) => server.label),
   };
+  // Without overrides every entry of a query comes from that query itself,
+  // so a listener passed along sees them all (./query-scope.ts).
+  return options.overrides ? client : markTakesListener(client);
 }
 
 /** Joins the CNAMEs of a redirect hop with the answer for its target. */

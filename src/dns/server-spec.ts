@@ -3,7 +3,7 @@
  * `[v6]` or a bare IPv6 address (as `dns.getServers()` returns them). The port
  * defaults to 53 (RFC 1035 §4.2).
  */
-import net from 'node:net';
+import { isIp } from '../is-ip.js';
 
 export interface ServerAddress {
   /** The IP address, without brackets. */
@@ -30,8 +30,8 @@ export function parseServerSpec(spec: string): ServerAddress {
   if (bracketed) {
     host = bracketed[1]!;
     portText = bracketed[2];
-    if (!net.isIPv6(host)) throw new Error(`invalid DNS server "${spec}": "${host}" is not an IPv6 address`);
-  } else if (net.isIPv6(text)) {
+    if (isIp(host) !== 6) throw new Error(`invalid DNS server "${spec}": "${host}" is not an IPv6 address`);
+  } else if (isIp(text) === 6) {
     // A bare IPv6 address has no port: `::1:53` is an address, not ::1 port 53.
     host = text;
   } else {
@@ -39,7 +39,7 @@ export function parseServerSpec(spec: string): ServerAddress {
     host = colon === -1 ? text : text.slice(0, colon);
     portText = colon === -1 ? undefined : text.slice(colon + 1);
     if (host.includes(':')) throw new Error(`invalid DNS server "${spec}": write IPv6 addresses with a port as [address]:port`);
-    if (!net.isIPv4(host)) throw new Error(`invalid DNS server "${spec}": "${host}" is not an IP address`);
+    if (isIp(host) !== 4) throw new Error(`invalid DNS server "${spec}": "${host}" is not an IP address`);
   }
   let port = DNS_PORT;
   if (portText !== undefined) {
@@ -48,6 +48,6 @@ export function parseServerSpec(spec: string): ServerAddress {
     }
     port = Number(portText);
   }
-  const family = net.isIPv6(host) ? 6 : 4;
+  const family = isIp(host) === 6 ? 6 : 4;
   return { host, port, family, label: family === 6 ? `[${host}]:${port}` : `${host}:${port}` };
 }

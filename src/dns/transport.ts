@@ -2,28 +2,30 @@
  * One DNS exchange with one server: a query over UDP, retried over TCP when
  * the reply is truncated, with a deadline and strict reply matching.
  *
- * - UDP (RFC 1035 §4.2.1): a fresh socket per query (a random source port on
- *   top of the random id, RFC 5452 §9.2), connected to the server so the kernel
- *   drops datagrams from anyone else.
- * - TCP (RFC 1035 §4.2.2, RFC 7766 §8): each message is prefixed with its
- *   length as two octets; used when a UDP reply has TC=1.
+ * - UDP (RFC 1035 §4.2.1): a few connected sockets per server carry the
+ *   queries (./udp-channels.ts), each query with a random id, the sockets
+ *   replaced as they age so the random source port keeps changing
+ *   (RFC 5452 §9.2).
+ * - TCP (RFC 1035 §4.2.2, RFC 7766): used when a UDP reply has TC=1, over a
+ *   connection kept open for the next truncated reply (./tcp-channels.ts).
  * - A reply is accepted only if its id, QR bit, opcode and question match the
  *   query (RFC 5452 §9.1); anything else is ignored and the wait goes on, so a
  *   spoofed or stale datagram cannot end the query.
  */
-import { randomInt } from 'node:crypto';
-import dgram from 'node:dgram';
-import net from 'node:net';
 import type { ServerAddress } from './server-spec.js';
-import { canonicalName, decodeMessage, encodeQuery, peekId, RCODE, type WireMessage } from './wire.js';
+import { createTcpChannels, type TcpChannels, type TcpSettings } from './tcp-channels.js';
+import { createUdpChannels, type UdpChannels, type UdpSettings } from './udp-channels.js';
+import { canonicalName, encodeQuery, RCODE, type WireMessage } from './wire.js';
 
 export interface ExchangeOptions {
   /** How long to wait for each reply (UDP, then TCP if truncated), ms. */
   timeoutMs: number;
   /** Set the EDNS DO bit (RFC 3225). */
   dnssecOk: boolean;
-  /** Limits how many sockets are open at once (shared by one resolver). */
+  /** Limits how many queries are in flight at once (shared by one resolver). */
   limiter: Limiter;
+  /** The sockets to use (one Transport per resolver); default: one shared by the process. */
+  transport?: Transport;
 }
 
 export type ExchangeResult =
@@ -31,22 +33,64 @@ export type ExchangeResult =
   /** No acceptable reply before the deadline (or the server could not be reached). */
   | { kind: 'timeout'; tcp: boolean };
 
+/** The UDP sockets and TCP connections of one resolver, per server. */
+export interface Transport {
+  udp(server: ServerAddress): UdpChannels;
+  tcp(server: ServerAddress): TcpChannels;
+  /** Closes every socket now (queries still waiting end as timeouts). Idle sockets also close by themselves. */
+  close(): void;
+}
+
+export interface TransportSettings {
+  udp?: Partial<UdpSettings>;
+  tcp?: Partial<TcpSettings>;
+}
+
+export function createTransport(settings: TransportSettings = {}): Transport {
+  const udp = new Map<string, UdpChannels>();
+  const tcp = new Map<string, TcpChannels>();
+  return {
+    udp(server) {
+      let channels = udp.get(server.label);
+      if (!channels) {
+        channels = createUdpChannels(server, { socketsPerServer: 4, queriesPerSocket: 128, idleMs: 2000, ...settings.udp });
+        udp.set(server.label, channels);
+      }
+      return channels;
+    },
+    tcp(server) {
+      let channels = tcp.get(server.label);
+      if (!channels) {
+        channels = createTcpChannels(server, { connectionsPerServer: 2, pipelined: 32, idleMs: 2000, ...settings.tcp });
+        tcp.set(server.label, channels);
+      }
+      return channels;
+    },
+    close() {
+      for (const channels of [...udp.values(), ...tcp.values()]) channels.close();
+    },
+  };
+}
+
+let shared: Transport | undefined;
+
 /**
  * Asks `server` one question. Returns the reply (any RCODE) or `timeout`.
  * Each transport step gets its own `timeoutMs`.
  */
 export async function exchange(server: ServerAddress, name: string, type: number, options: ExchangeOptions): Promise<ExchangeResult> {
+  const transport = options.transport ?? (shared ??= createTransport());
+  const qname = canonicalName(name);
   let edns = true;
   for (;;) {
-    const id = randomInt(0x10000);
-    const query = encodeQuery({ id, name, type, edns, dnssecOk: options.dnssecOk });
-    const accept = (message: WireMessage) => matches(message, id, name, type);
-    let message = await options.limiter.run(() => udpExchange(server, query, accept, options.timeoutMs));
+    const build = (id: number) => encodeQuery({ id, name, type, edns, dnssecOk: options.dnssecOk });
+    const accept = (message: WireMessage, id: number) => matches(message, id, qname, type);
+    let message = await options.limiter.run(() => transport.udp(server).exchange(build, accept, options.timeoutMs));
     let tcp = false;
     if (message?.tc) {
       // RFC 1035 §4.2.1 / RFC 7766 §5: a truncated UDP reply means "ask again over TCP".
       tcp = true;
-      message = await options.limiter.run(() => tcpExchange(server, query, accept, options.timeoutMs));
+      message = await options.limiter.run(() => transport.tcp(server).exchange(build, accept, options.timeoutMs));
     }
     if (!message) return { kind: 'timeout', tcp };
     // RFC 6891 §7: a server that does not know EDNS answers FORMERR without an
@@ -59,8 +103,8 @@ export async function exchange(server: ServerAddress, name: string, type: number
   }
 }
 
-/** RFC 5452 §9.1: accept only a response to this very question. */
-function matches(message: WireMessage, id: number, name: string, type: number): boolean {
+/** RFC 5452 §9.1: accept only a response to this very question (`qname` canonical). */
+function matches(message: WireMessage, id: number, qname: string, type: number): boolean {
   if (message.id !== id || message.qr !== 1 || message.opcode !== 0) return false;
   const question = message.questions[0];
   if (!question) {
@@ -68,104 +112,7 @@ function matches(message: WireMessage, id: number, name: string, type: number): 
     // answer without it cannot be tied to our question, so only errors pass.
     return message.questions.length === 0 && message.rcode !== RCODE.NOERROR && message.rcode !== RCODE.NXDOMAIN;
   }
-  return message.questions.length === 1 && question.name === canonicalName(name) && question.type === type && question.class === 1;
-}
-
-function udpExchange(
-  server: ServerAddress,
-  query: Buffer,
-  accept: (message: WireMessage) => boolean,
-  timeoutMs: number,
-): Promise<WireMessage | undefined> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(server.family === 6 ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (message: WireMessage | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      try {
-        socket.close();
-      } catch {
-        // Already closed.
-      }
-      resolve(message);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    const expectedId = query.readUInt16BE(0);
-    socket.on('message', (buffer: Buffer) => {
-      if (peekId(buffer) !== expectedId) return;
-      let message: WireMessage;
-      try {
-        message = decodeMessage(buffer);
-      } catch {
-        return; // Malformed: keep waiting for a proper reply.
-      }
-      if (accept(message)) finish(message);
-    });
-    // ICMP "port unreachable" on a connected socket, or a local send error: no answer will come.
-    socket.on('error', () => finish(undefined));
-    try {
-      socket.connect(server.port, server.host, () => {
-        if (done) return;
-        socket.send(query, (error) => {
-          if (error) finish(undefined);
-        });
-      });
-    } catch (error) {
-      // Invalid arguments (or the test suite's network guard): not a DNS outcome.
-      finish(undefined);
-      reject(error);
-    }
-  });
-}
-
-function tcpExchange(
-  server: ServerAddress,
-  query: Buffer,
-  accept: (message: WireMessage) => boolean,
-  timeoutMs: number,
-): Promise<WireMessage | undefined> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    let pending = Buffer.alloc(0);
-    const socket = new net.Socket();
-    const finish = (message: WireMessage | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(message);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    socket.on('error', () => finish(undefined));
-    socket.on('close', () => finish(undefined));
-    socket.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      // RFC 1035 §4.2.2: two-octet length, then the message; several may follow.
-      while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
-        const frame = pending.subarray(2, 2 + pending.readUInt16BE(0));
-        pending = pending.subarray(2 + frame.length);
-        try {
-          const message = decodeMessage(frame);
-          if (accept(message)) return finish(message);
-        } catch {
-          // Malformed frame: wait for the next one.
-        }
-      }
-    });
-    try {
-      socket.connect({ host: server.host, port: server.port }, () => {
-        socket.setNoDelay(true);
-        const length = Buffer.alloc(2);
-        length.writeUInt16BE(query.length);
-        socket.write(Buffer.concat([length, query]));
-      });
-    } catch (error) {
-      finish(undefined);
-      reject(error);
-    }
-  });
+  return message.questions.length === 1 && question.name === qname && question.type === type && question.class === 1;
 }
 
 /** A counting semaphore: at most `max` tasks run at once, the rest wait in order. */

@@ -1,34 +1,18 @@
 /**
  * DNS messages on the wire: building a query and reading a reply.
  *
- * Encoding uses dns2's `Packet` codec (header, question, EDNS0 OPT record).
- * Decoding uses dns2's header and name decoders (the latter handles message
- * compression, RFC 1035 §4.1.4), but walks the resource records itself:
- * dns2's `Packet.parse` silently drops records it cannot decode, dispatches on
- * a shared mutable type table, and knows nothing of TLSA or DS. Here every
- * record keeps its exact RDATA bounds, and the RDATA of each type mailcheck
- * asks for is decoded into the shapes of ./types.ts.
+ * Both directions are written here, octet by octet, because they sit on the
+ * hot path of every query (a batch sends hundreds of thousands): a query is
+ * a fixed header, one question and an optional OPT record (RFC 1035 §4.1,
+ * RFC 6891 §6.1.2), built straight into one Buffer. The reply decoder walks
+ * the header, names (with message compression, RFC 1035 §4.1.4) and resource
+ * records itself, keeping each record's exact RDATA bounds, and decodes the
+ * RDATA of each type mailcheck asks for into the shapes of ./types.ts. The
+ * output equals dns2's packet codec (the fixture server's); a test checks
+ * the two against each other.
  */
-import { Packet as Dns2Packet } from 'dns2';
 import { formatIp } from '../ip.js';
 import type { RecordData, RRType } from './types.js';
-
-/** The part of dns2's Packet API used here (its shipped typings are narrower than the runtime). */
-interface PacketCodec {
-  new (): {
-    header: Record<string, number>;
-    questions: { name: string; type: number; class: number }[];
-    additionals: unknown[];
-    toBuffer(): Buffer;
-  };
-  TYPE: Record<string, number>;
-  Header: { parse(buffer: Buffer): Record<string, number> };
-  Name: { decode(reader: unknown): string };
-  Reader: new (buffer: Buffer, offsetBits?: number) => { offset: number };
-  Resource: { EDNS(rdata: unknown[], options: { udpPayloadSize?: number; doFlag?: boolean }): unknown };
-}
-
-const Packet = Dns2Packet as unknown as PacketCodec;
 
 /** RR type numbers (RFC 1035 §3.2.2, RFC 3596, RFC 4034, RFC 6698). */
 export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = {
@@ -46,13 +30,6 @@ export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = {
   TLSA: 52,
   OPT: 41,
 };
-
-// dns2 has no numbers for DS, RRSIG or TLSA: a type name it does not know is
-// encoded as type 0. Register them, so any code that hands dns2 a type name
-// (the fixture server, a future caller) gets the right number.
-for (const name of ['DS', 'RRSIG', 'DNSKEY', 'TLSA'] as const) {
-  if (Packet.TYPE[name] === undefined) Packet.TYPE[name] = TYPE_NUMBER[name];
-}
 
 /** RCODE values (RFC 1035 §4.1.1). */
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -73,15 +50,45 @@ export interface QueryOptions {
 
 /** Encodes a recursive query (RD=1) for one question of class IN. */
 export function encodeQuery(options: QueryOptions): Buffer {
-  const packet = new Packet();
-  packet.header = { id: options.id, rd: 1 };
-  packet.questions.push({ name: options.name, type: options.type, class: 1 });
-  if (options.edns) {
-    // RFC 6891 §6.1.2: OPT's CLASS carries our UDP payload size, its TTL the
-    // extended RCODE, version 0 and the DO bit (RFC 3225 §3).
-    packet.additionals.push(Packet.Resource.EDNS([], { udpPayloadSize: EDNS_UDP_SIZE, doFlag: options.dnssecOk }));
+  const name = options.name.endsWith('.') ? options.name.slice(0, -1) : options.name;
+  // RFC 1035 §3.1: each label is a length octet and that many octets; the root ends the name.
+  const nameLength = name === '' ? 1 : name.length + 2;
+  const size = 12 + nameLength + 4 + (options.edns ? 11 : 0);
+  const buffer = Buffer.allocUnsafe(size);
+  // RFC 1035 §4.1.1: id, flags (only RD set), QDCOUNT 1, ANCOUNT 0, NSCOUNT 0, ARCOUNT.
+  buffer.writeUInt16BE(options.id & 0xffff, 0);
+  buffer.writeUInt16BE(0x0100, 2);
+  buffer.writeUInt16BE(1, 4);
+  buffer.writeUInt32BE(0, 6);
+  buffer.writeUInt16BE(options.edns ? 1 : 0, 10);
+  let at = 12;
+  if (name !== '') {
+    let labelStart = 0;
+    for (;;) {
+      const dot = name.indexOf('.', labelStart);
+      const label = dot === -1 ? name.slice(labelStart) : name.slice(labelStart, dot);
+      if (label.length === 0 || label.length > 63) throw new Error(`cannot encode DNS name "${options.name}": label of ${label.length} octets`);
+      buffer[at++] = label.length;
+      at += buffer.write(label, at, 'latin1');
+      if (dot === -1) break;
+      labelStart = dot + 1;
+    }
   }
-  return packet.toBuffer();
+  buffer[at++] = 0;
+  if (at > 12 + 255) throw new Error(`cannot encode DNS name "${options.name}": longer than 255 octets`);
+  buffer.writeUInt16BE(options.type, at);
+  buffer.writeUInt16BE(1, at + 2);
+  at += 4;
+  if (options.edns) {
+    // RFC 6891 §6.1.2: OPT owned by the root; its CLASS carries our UDP payload
+    // size, its TTL the extended RCODE (0), version 0 and the DO bit (RFC 3225 §3).
+    buffer[at] = 0;
+    buffer.writeUInt16BE(TYPE_NUMBER.OPT, at + 1);
+    buffer.writeUInt16BE(EDNS_UDP_SIZE, at + 3);
+    buffer.writeUInt32BE(options.dnssecOk ? 0x8000 : 0, at + 5);
+    buffer.writeUInt16BE(0, at + 9);
+  }
+  return buffer;
 }
 
 /** One resource record of a reply. `data` is decoded for the types mailcheck asks for, raw RDATA otherwise. */
@@ -99,6 +106,8 @@ export interface WireMessage {
   /** QR: 1 for a response. */
   qr: number;
   opcode: number;
+  /** RD: recursion desired (RFC 1035 §4.1.1); the fixture server copies it into its reply. */
+  rd?: boolean;
   /** TC: the reply was truncated (RFC 1035 §4.1.1). */
   tc: boolean;
   /** AD: the answer was validated with DNSSEC by the resolver (RFC 4035 §3.2.3). */
@@ -110,6 +119,8 @@ export interface WireMessage {
   authorities: WireRecord[];
   /** The reply carried an OPT record (the server speaks EDNS). */
   edns: boolean;
+  /** The OPT record's UDP payload size and DO bit (RFC 6891 §6.1.2, RFC 3225 §3), when there is one. */
+  opt?: { udpPayloadSize: number; dnssecOk: boolean };
 }
 
 /** Lower case, no trailing dot: how names are compared and cached (RFC 4343: names are case-insensitive). */
@@ -125,17 +136,30 @@ export function peekId(buffer: Buffer): number | undefined {
 /** Decodes a reply. Throws on a malformed message (caller drops it). */
 export function decodeMessage(buffer: Buffer): WireMessage {
   if (buffer.length < 12) throw new Error('DNS message shorter than its header');
-  const header = Packet.Header.parse(buffer.subarray(0, 12));
+  // RFC 1035 §4.1.1: id; QR, opcode, AA, TC, RD; RA, Z, AD, CD (RFC 4035 §3.2.3), RCODE; four counts.
+  const flags = buffer.readUInt16BE(2);
+  const header = {
+    id: buffer.readUInt16BE(0),
+    qr: flags >>> 15,
+    opcode: (flags >>> 11) & 0xf,
+    tc: (flags >>> 9) & 1,
+    rd: (flags >>> 8) & 1,
+    ad: (flags >>> 5) & 1,
+    rcode: flags & 0xf,
+    qdcount: buffer.readUInt16BE(4),
+    ancount: buffer.readUInt16BE(6),
+    nscount: buffer.readUInt16BE(8),
+    arcount: buffer.readUInt16BE(10),
+  };
   let offset = 12;
 
   const readName = (at: number): { name: string; next: number } => {
-    const reader = new Packet.Reader(buffer, at * 8);
-    const name = Packet.Name.decode(reader);
-    return { name: canonicalName(name), next: reader.offset / 8 };
+    const { name, next } = decodeName(buffer, at);
+    return { name: canonicalName(name), next };
   };
 
   const questions: WireMessage['questions'] = [];
-  for (let index = 0; index < header.qdcount!; index++) {
+  for (let index = 0; index < header.qdcount; index++) {
     const { name, next } = readName(offset);
     need(buffer, next + 4);
     questions.push({ name, type: buffer.readUInt16BE(next), class: buffer.readUInt16BE(next + 2) });
@@ -143,8 +167,8 @@ export function decodeMessage(buffer: Buffer): WireMessage {
   }
 
   const sections: WireRecord[][] = [[], [], []];
-  const counts = [header.ancount!, header.nscount!, header.arcount!];
-  let edns = false;
+  const counts = [header.ancount, header.nscount, header.arcount];
+  let opt: WireMessage['opt'];
   let extendedRcode = 0;
   for (let section = 0; section < 3; section++) {
     for (let index = 0; index < counts[section]!; index++) {
@@ -158,7 +182,7 @@ export function decodeMessage(buffer: Buffer): WireMessage {
       need(buffer, start + length);
       if (type === TYPE_NUMBER.OPT) {
         // RFC 6891 §6.1.3: the OPT TTL's high byte extends the header RCODE.
-        edns = true;
+        opt = { udpPayloadSize: klass, dnssecOk: (ttl & 0x8000) !== 0 };
         extendedRcode = ttl >>> 24;
       } else {
         sections[section]!.push({
@@ -178,17 +202,57 @@ export function decodeMessage(buffer: Buffer): WireMessage {
   }
 
   return {
-    id: header.id!,
-    qr: header.qr!,
-    opcode: header.opcode!,
+    id: header.id,
+    qr: header.qr,
+    opcode: header.opcode,
+    rd: header.rd === 1,
     tc: header.tc === 1,
     ad: header.ad === 1,
-    rcode: (extendedRcode << 4) | (header.rcode! & 0xf),
+    rcode: (extendedRcode << 4) | header.rcode,
     questions,
     answers: sections[0]!,
     authorities: sections[1]!,
-    edns,
+    edns: opt !== undefined,
+    ...(opt ? { opt } : {}),
   };
+}
+
+/**
+ * Reads the domain name at `at` (RFC 1035 §3.1, §4.1.4): labels, each a length
+ * octet and that many octets, ending with the root or a pointer (two octets,
+ * the top bits set) to a name earlier in the message. Labels are read as
+ * Latin-1 (one character per octet). Throws on a reserved label type, a
+ * pointer loop or a name longer than 255 octets (RFC 1035 §2.3.4). `next` is
+ * the offset after the name where it first appears.
+ */
+export function decodeName(buffer: Buffer, at: number): { name: string; next: number } {
+  let name = '';
+  let next = -1;
+  let octets = 1;
+  let jumps = 0;
+  for (;;) {
+    need(buffer, at + 1);
+    const length = buffer[at]!;
+    if (length === 0) {
+      if (next === -1) next = at + 1;
+      return { name, next };
+    }
+    if ((length & 0xc0) === 0xc0) {
+      need(buffer, at + 2);
+      // A name has at most 127 labels: more jumps than that can only be a loop.
+      if (++jumps > 127) throw new Error('DNS name compression loop');
+      if (next === -1) next = at + 2;
+      at = ((length & 0x3f) << 8) | buffer[at + 1]!;
+      continue;
+    }
+    if ((length & 0xc0) !== 0) throw new Error(`DNS label type 0x${length.toString(16)} is reserved`);
+    octets += length + 1;
+    if (octets > 255) throw new Error('DNS name longer than 255 octets');
+    need(buffer, at + 1 + length);
+    const label = buffer.toString('latin1', at + 1, at + 1 + length);
+    name = name === '' ? label : `${name}.${label}`;
+    at += 1 + length;
+  }
 }
 
 function need(buffer: Buffer, end: number): void {

@@ -6,8 +6,8 @@
  * has a deadline.
  */
 import https from 'node:https';
-import net from 'node:net';
 import tls from 'node:tls';
+import { isIp } from '../is-ip.js';
 import type { IncomingMessage } from 'node:http';
 import type { DnsClient, DnsStatus } from '../dns/types.js';
 import { derToPem } from './certificates.js';
@@ -30,7 +30,7 @@ const DNS_RANK: Record<DnsStatus, number> = { ok: 0, nodata: 1, nxdomain: 2, ref
 
 /** Addresses of `host` from mailcheck's resolver, IPv4 first. */
 async function resolveHost(dns: DnsClient, host: string): Promise<{ addresses: string[]; worst: DnsStatus; detail: string }> {
-  if (net.isIP(host)) return { addresses: [host], worst: 'ok', detail: '' };
+  if (isIp(host)) return { addresses: [host], worst: 'ok', detail: '' };
   const [a, aaaa] = await Promise.all([dns.query(host, 'A'), dns.query(host, 'AAAA')]);
   const addresses = [...(a.status === 'ok' ? a.records : []), ...(aaaa.status === 'ok' ? aaaa.records : [])];
   const worst = DNS_RANK[a.status] >= DNS_RANK[aaaa.status] ? a.status : aaaa.status;
@@ -63,7 +63,7 @@ function requestOnce(
       path: `${url.pathname}${url.search}`,
       method: 'GET',
       // SNI and certificate verification use the URL's host name, not the address connected to.
-      ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}),
+      ...(isIp(hostname) === 0 ? { servername: hostname } : {}),
       headers: { host: url.port ? `${url.hostname}:${url.port}` : url.hostname, 'user-agent': 'mailcheck', accept: 'text/plain, */*' },
       agent: false,
       rejectUnauthorized: true,

@@ -12,6 +12,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { isIp } from '../is-ip.js';
 import type { Duplex } from 'node:stream';
 import { chainsToTrustedRoot, hostnameError, peerChain, TIME_ERRORS } from './certificates.js';
 import type { LegacyTlsProbe, SmtpProbeResult, TlsSession } from './types.js';
@@ -217,7 +218,7 @@ function upgrade(socket: net.Socket, options: TlsUpgradeOptions): Promise<{ tlsS
       socket,
       rejectUnauthorized: false,
       // RFC 6066 §3: SNI carries a host name, never an IP literal.
-      ...(net.isIP(options.host) === 0 ? { servername: options.host } : {}),
+      ...(isIp(options.host) === 0 ? { servername: options.host } : {}),
       ...(options.ca ? { ca: options.ca } : {}),
       ...(options.minVersion ? { minVersion: options.minVersion } : {}),
       ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),

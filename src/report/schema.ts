@@ -3,22 +3,15 @@
  * completes it, reporters only read it. `schema/report.schema.json` is
  * generated from these definitions (`npm run schema`); a test keeps the two equal.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { SCHEMA_VERSION, SEVERITIES } from './constants.js';
 
-/**
- * Bumped on any incompatible change to the Report's shape or meaning.
- * 2: `score` is the deliverability score (sending checks and the mailbox
- * providers' requirements); `receiving`, `profiles` and `parked` are new;
- * each ranked fix's `points` count in sequence (`scoreAfter`).
- */
-export const SCHEMA_VERSION = 2 as const;
+export { SCHEMA_VERSION, SEVERITIES };
 
 export const severitySchema = z
-  .enum(['critical', 'high', 'medium', 'low', 'info'])
+  .enum(SEVERITIES)
   .describe('How much the finding hurts deliverability or security, most severe first.');
 
-/** Severities ordered from most to least severe. */
-export const SEVERITIES = severitySchema.options;
 
 export const checkStatusSchema = z
   .enum(['pass', 'warn', 'fail', 'error', 'skipped'])

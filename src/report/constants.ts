@@ -1,0 +1,15 @@
+/**
+ * The Report's constants, apart from its zod schema (./schema.ts) so that the
+ * code that runs an audit does not build the whole schema to read them.
+ */
+
+/**
+ * Bumped on any incompatible change to the Report's shape or meaning.
+ * 2: `score` is the deliverability score (sending checks and the mailbox
+ * providers' requirements); `receiving`, `profiles` and `parked` are new;
+ * each ranked fix's `points` count in sequence (`scoreAfter`).
+ */
+export const SCHEMA_VERSION = 2 as const;
+
+/** Severities ordered from most to least severe. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
