@@ -350,6 +350,50 @@ Exit codes: 0 read; 1 sender-side problems found (authentication, reverse DNS,
       const { runBounces } = await import('./cli-bounces.js');
       done(await runBounces(paths, command.optsWithGlobals(), io));
     });
+  // mailcheck reports <path...>: DMARC aggregate, DMARC failure and TLS-RPT reports (src/reports/).
+  program
+    .command('reports')
+    .description('read DMARC aggregate and failure reports and TLS-RPT reports: pass rates, sources, enforcement readiness')
+    .argument('[path...]', 'report files or folders: .xml, .xml.gz, .zip, .json, .eml, mbox, Maildir')
+    .option('--domain <d>', 'keep only this domain (and its subdomains)')
+    .option('--since <date>', 'keep reports whose period ends on or after this date (YYYY-MM-DD or ISO 8601)')
+    .option('--until <date>', 'keep reports whose period starts on or before this date (YYYY-MM-DD: the whole day)')
+    .option('--no-dns', 'no DNS at all: no reverse DNS of sources, no current DMARC or SPF records')
+    .addHelpText(
+      'after',
+      `
+Also: --format text|json|csv|html|markdown, -o <file>, --resolver, --timeout,
+--retries, --color/--no-color, -v. The other options of mailcheck are refused.
+
+Examples:
+  $ mailcheck reports ~/Maildir/.dmarc --domain example.com --since 2026-11-01
+  $ mailcheck reports reports/ --format json -o summary.json
+  $ mailcheck reports google.com!example.com!1764547200!1764633599.zip
+
+Exit codes: 0 every input was read; 3 some inputs could not be read;
+  2 none could (or a usage error).
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'reports';
+      throw error;
+    })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
+    })
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const allowed = new Set(['format', 'output', 'color', 'verbose', 'resolver', 'timeout', 'retries']);
+      const ignored = program.options
+        .filter((option) => !allowed.has(option.attributeName()) && program.getOptionValueSource(option.attributeName()) === 'cli')
+        .map((option) => option.long ?? option.attributeName());
+      if (ignored.length > 0) {
+        throw new UsageError(`${[...new Set(ignored)].join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck reports. Run "mailcheck reports --help" for its options`);
+      }
+      const { runReports } = await import('./reports/cli.js');
+      done(await runReports(paths, command.optsWithGlobals(), io));
+    });
   return program;
 }
 
