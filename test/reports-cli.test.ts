@@ -150,3 +150,144 @@ describe('mailcheck reports: containers', () => {
     ]);
   }, TIMEOUT);
 });
+
+describe('mailcheck reports: errors per file', () => {
+  it('names every input it cannot read, goes on with the rest and exits 3', async () => {
+    const good = write('bad/good.xml', rfc7489Xml({ rows: ROWS, reportId: 'good' }));
+    const inputs = [
+      good,
+      write('bad/notes.txt', 'just some notes\n'),
+      write('bad/broken.xml', '<feedback><report_metadata><org_name>x</org_name>'),
+      write('bad/latin1.xml', Buffer.concat([Buffer.from('<feedback><report_metadata><org_name>'), Buffer.from([0xe9, 0xff]), Buffer.from('</org_name></report_metadata></feedback>')])),
+      write('bad/other.json', '{"hello": "world"}'),
+      write('bad/other-root.xml', '<?xml version="1.0"?><rss><channel/></rss>'),
+      write('bad/entities.xml', '<?xml version="1.0"?><!DOCTYPE feedback [<!ENTITY a "aaaaaaaaaa">]><feedback>&a;</feedback>'),
+      write('bad/bomb.zip', makeZip([{ name: 'bomb.xml', content: 'x'.repeat(1000), declaredSize: 10 * 1024 ** 3 }])),
+      write('bad/entry-bomb.zip', makeZip([{ name: 'big.xml', content: 'x'.repeat(1000), declaredSize: 100 * 1024 ** 2 }, { name: 'ok.xml', content: rfc7489Xml({ rows: ROWS, reportId: 'in-zip' }) }])),
+      write('bad/bad-ip.xml', rfc7489Xml({ rows: [{ ip: 'not-an-ip', count: 1, dkim: 'pass', spf: 'pass' }], reportId: 'ip' })),
+      write('bad/no-report.eml', 'From: a@b.test\r\nSubject: hi\r\n\r\nno attachment\r\n'),
+      file('bad/missing.xml'),
+    ];
+    const { code, stdout, stderr } = await runCli(['reports', ...inputs, '--no-dns', '--format', 'json']);
+    expect(code).toBe(3);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+    const result = json(stdout);
+    expect(result.reports).toMatchObject({ read: 2, failed: 11 });
+    const messages = Object.fromEntries(result.errors.map((error: { file: string; message: string }) => [path.basename(error.file), error.message]));
+    expect(Object.keys(messages).sort()).toEqual(
+      ['notes.txt', 'broken.xml', 'latin1.xml', 'other.json', 'other-root.xml', 'entities.xml', 'bomb.zip', 'entry-bomb.zip!big.xml', 'bad-ip.xml', 'no-report.eml', 'missing.xml'].sort(),
+    );
+    expect(messages['notes.txt']).toMatch(/^not a report/);
+    expect(messages['broken.xml']).toMatch(/^invalid XML/);
+    expect(messages['latin1.xml']).toBe('invalid UTF-8');
+    expect(messages['other.json']).toMatch(/^unknown schema/);
+    expect(messages['other-root.xml']).toMatch(/^not a DMARC aggregate report/);
+    expect(messages['entities.xml']).toMatch(/DOCTYPE/);
+    expect(messages['bomb.zip']).toMatch(/^refused: the zip archive declares 10240 MiB/);
+    expect(messages['entry-bomb.zip!big.xml']).toMatch(/^refused: the entry inflates to 100 MiB/);
+    expect(messages['bad-ip.xml']).toMatch(/source_ip/);
+    expect(messages['missing.xml']).toBe('cannot read (ENOENT)');
+    expect(result.domains[0].messages).toBe(2 * 148);
+  }, TIMEOUT);
+
+  it('exits 2 with one line on stderr when nothing could be read', async () => {
+    const { code, stdout, stderr } = await runCli(['reports', write('none/a.txt', 'nothing'), '--no-dns']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('mailcheck: none of the 1 input could be read as a report.\n');
+    expect(stdout).toContain('not a report');
+  }, TIMEOUT);
+
+  it('refuses a gzip bomb without inflating it past the limit', async () => {
+    // 80 MiB of zeros: more than one report may hold once inflated.
+    const bomb = write('gzbomb/big.xml.gz', gzip(Buffer.alloc(80 * 1024 * 1024)));
+    const { code, stdout } = await runCli(['reports', bomb, '--no-dns', '--format', 'json']);
+    expect(code).toBe(2);
+    expect(json(stdout).errors[0].message).toMatch(/^refused: the gzip data inflates to more than 64 MiB/);
+  }, TIMEOUT);
+
+  it('refuses usage errors with one line and exit 2', async () => {
+    for (const args of [
+      ['reports', '--no-dns'],
+      ['reports', 'x', '--since', 'yesterday'],
+      ['reports', 'x', '--format', 'sarif'],
+      ['reports', 'x', '--checks', 'spf'],
+      ['reports', 'x', '--domain', 'not a domain'],
+    ]) {
+      const { code, stderr } = await runCli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(stderr).toMatch(/^mailcheck: /);
+    }
+  }, TIMEOUT);
+});
+
+describe('mailcheck reports: filters and duplicates', () => {
+  it('keeps one domain and one period, and counts a report delivered twice once', async () => {
+    const inputs = [
+      write('filter/a.xml', rfc7489Xml({ rows: ROWS, reportId: 'f1' })),
+      write('filter/a-again.xml.gz', gzip(rfc7489Xml({ rows: ROWS, reportId: 'f1' }))),
+      write('filter/later.xml', rfc7489Xml({ rows: ROWS, reportId: 'f2', begin: DAY1 + 10 * DAY, end: DAY1 + 11 * DAY - 1 })),
+      write('filter/other.xml', rfc7489Xml({ rows: ROWS, reportId: 'f3', domain: 'other.test' })),
+    ];
+    const all = json((await runCli(['reports', ...inputs, '--no-dns', '--format', 'json'])).stdout);
+    expect(all.reports).toMatchObject({ read: 4, duplicates: 1 });
+    expect(all.domains.map((domain: { domain: string }) => domain.domain).sort()).toEqual(['example.test', 'other.test']);
+    const { code, stdout } = await runCli(['reports', ...inputs, '--no-dns', '--format', 'json', '--domain', 'example.test', '--since', '2026-11-05', '--until', '2026-11-30']);
+    expect(code).toBe(0);
+    const result = json(stdout);
+    expect(result.filters).toEqual({ domain: 'example.test', since: '2026-11-05T00:00:00Z', until: '2026-11-30T23:59:59Z' });
+    expect(result.reports).toMatchObject({ read: 4, duplicates: 1, filtered: 2 });
+    expect(result.domains).toHaveLength(1);
+    expect(result.domains[0]).toMatchObject({ domain: 'example.test', reports: 1, begin: '2026-11-11T00:00:00Z' });
+  }, TIMEOUT);
+});
+
+describe('mailcheck reports: output formats', () => {
+  let inputs: string[];
+  beforeAll(() => {
+    const hostile = { rows: ROWS, reportId: 'h1', org: 'evil\u202egro\u0085x' };
+    inputs = [
+      write('fmt/a.xml', rfc7489Xml(hostile)),
+      write('fmt/b.json', aggregateJson({ rows: [{ ip: '192.0.2.99', count: 2, dkim: 'fail', spf: 'fail', spfAuth: [{ domain: '=cmd|calc', result: 'pass' }] }], reportId: 'h2', org: 'ansi\u001b[31mred' })),
+      write('fmt/tls.json', tlsRptJson([{ type: 'sts', domain: 'example.test', success: 5, failures: [{ type: 'certificate-expired', count: 1 }] }])),
+    ];
+  });
+
+  it('prints JSON that validates against schema/reports.schema.json', async () => {
+    const { code, stdout } = await runCli(['reports', ...inputs, '--no-dns', '--format', 'json']);
+    expect(code).toBe(0);
+    const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schema', 'reports.schema.json'), 'utf8')));
+    const result = json(stdout);
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+    expect(Object.keys(result)).toEqual(['schemaVersion', 'reports', 'filters', 'domains', 'tlsrpt', 'errors']);
+  }, TIMEOUT);
+
+  it('escapes control characters in text, neutralises formulas in CSV, escapes HTML and Markdown', async () => {
+    const text = (await runCli(['reports', ...inputs, '--no-dns'])).stdout;
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain('evil\\u202egro\\x85x');
+    expect(text).toContain('ansi\\x1b[31mred');
+    const csv = (await runCli(['reports', ...inputs, '--no-dns', '--format', 'csv'])).stdout;
+    expect(csv.split('\r\n')[0]).toBe('kind,domain,begin,end,ip,ptr,service,group,messages,dmarc_pass,dmarc_fail,spf_aligned,dkim_aligned,forwarded,verdict,legitimate,blocking,detail');
+    expect(csv).toContain(",'=cmd|calc,");
+    expect(csv).toContain('tlsrpt,example.test,,,,,,sts,1,,,,,,,,,certificate-expired tls/expired-certificate');
+    const html = (await runCli(['reports', ...inputs, '--no-dns', '--format', 'html'])).stdout;
+    expect(html).toContain("Content-Security-Policy");
+    expect(html).toContain('<svg class="chart"');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('ansi\\x1b[31mred');
+    const markdown = (await runCli(['reports', ...inputs, '--no-dns', '--format', 'markdown'])).stdout;
+    expect(markdown).toContain('## example.test');
+    expect(markdown).toContain('ansi\\\\x1b\\[31mred');
+  }, TIMEOUT);
+
+  it('writes to -o', async () => {
+    const output = file('fmt/out.json');
+    const { code, stdout } = await runCli(['reports', inputs[0]!, '--no-dns', '--format', 'json', '-o', output]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(json(readFileSync(output, 'utf8')).reports.read).toBe(1);
+  }, TIMEOUT);
+});

@@ -87,7 +87,8 @@ async function sourceFixes(domain: string, group: string, members: readonly Sour
     if (dkimDomains.length > 0) notes.push(`Today it signs as ${dkimDomains.join(', ')}, which is not aligned.`);
     if (provider && provider.dkimSelectors.length > 0) notes.push(`${provider.name} gives the key records to publish, usually under the selectors ${provider.dkimSelectors.join(', ')}.`);
     if (dkimAligned > 0) notes.push(`${messages - dkimAligned} of ${messages} messages were sent without an aligned signature.`);
-    fixes.push({ summary: `Turn on DKIM signing with ${domain} ${where}`, notes });
+    const summary = provider && dkimAligned === 0 ? `Turn on DKIM signing with ${domain} ${where}` : `Sign all mail from ${group} with DKIM d=${domain}`;
+    fixes.push({ summary, notes });
   }
   // SPF: a MAIL FROM inside the domain whose record does not list the IPs gets them (or the service's include).
   const failedInside = [...new Set(members.flatMap((member) => member.spf.failedDomains))].filter((name) => withinDomain(name, domain));
