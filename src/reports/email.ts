@@ -53,7 +53,7 @@ export function feedbackFields(text: string): Map<string, string> {
   let last: string | undefined;
   for (const line of text.split(/\r?\n/)) {
     if (/^[ \t]/.test(line) && last) {
-      fields.set(last, `${fields.get(last)} ${line.trim()}`);
+      fields.set(last, `${fields.get(last)} ${line.trim()}`.trim());
       continue;
     }
     const match = /^([!-9;-~]+):\s*(.*)$/.exec(line);

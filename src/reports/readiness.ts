@@ -77,7 +77,9 @@ export async function assessReadiness(input: ReadinessInput): Promise<Readiness>
 /** The fixes that make one source pass aligned SPF or DKIM (either suffices, RFC 7489 §3.1). */
 async function sourceFixes(domain: string, group: string, members: readonly SourceResult[], spfRecord: SpfRecordLookup): Promise<Fix[]> {
   const provider = PROVIDERS.find((candidate) => candidate.id === members[0]!.service);
-  const where = provider ? `at ${provider.name}` : `on ${group}`;
+  // The domain's own servers are named by their addresses: "sign all mail from example.com" says nothing.
+  const label = withinDomain(group, domain) ? members.map((member) => member.ip).slice(0, 5).join(', ') : group;
+  const where = provider ? `at ${provider.name}` : `on ${label}`;
   const fixes: Fix[] = [];
   const dkimAligned = members.reduce((sum, member) => sum + member.dkim.aligned, 0);
   const messages = members.reduce((sum, member) => sum + member.messages, 0);
@@ -87,7 +89,7 @@ async function sourceFixes(domain: string, group: string, members: readonly Sour
     if (dkimDomains.length > 0) notes.push(`Today it signs as ${dkimDomains.join(', ')}, which is not aligned.`);
     if (provider && provider.dkimSelectors.length > 0) notes.push(`${provider.name} gives the key records to publish, usually under the selectors ${provider.dkimSelectors.join(', ')}.`);
     if (dkimAligned > 0) notes.push(`${messages - dkimAligned} of ${messages} messages were sent without an aligned signature.`);
-    const summary = provider && dkimAligned === 0 ? `Turn on DKIM signing with ${domain} ${where}` : `Sign all mail from ${group} with DKIM d=${domain}`;
+    const summary = provider && dkimAligned === 0 ? `Turn on DKIM signing with ${domain} ${where}` : `Sign all mail from ${label} with DKIM d=${domain}`;
     fixes.push({ summary, notes });
   }
   // SPF: a MAIL FROM inside the domain whose record does not list the IPs gets them (or the service's include).

@@ -1,0 +1,105 @@
+/**
+ * `mailcheck reports` with DNS (a fixture server on 127.0.0.1): sources
+ * grouped by forward-confirmed reverse DNS and recognised as services, the
+ * next DMARC record composed from the published one as the dmarc check
+ * composes it, and the SPF record each blocking source needs.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dmarcCheck } from '../src/checks/dmarc.js';
+import type { CheckDefinition } from '../src/checks/define.js';
+import { runCli } from './helpers/cli.js';
+import { useFixture } from './helpers/context.js';
+import { rfc7489Xml, type SampleRow } from './helpers/report-samples.js';
+import { runCheck } from '../src/run-check.js';
+
+const TIMEOUT = 60_000;
+const fixture = useFixture('reports-sources');
+let dir: string;
+
+const ROWS: SampleRow[] = [
+  { ip: '127.0.9.10', count: 200, dkim: 'pass', spf: 'pass', dkimAuth: [{ domain: 'reports.test', selector: 'mail2026', result: 'pass' }], spfAuth: [{ domain: 'reports.test', result: 'pass' }] },
+  // SendGrid's server, signing as sendgrid.net and bouncing to it: SPF passes only for the unaligned MAIL FROM.
+  { ip: '127.0.9.7', count: 50, dkim: 'fail', spf: 'fail', dkimAuth: [{ domain: 'sendgrid.net', selector: 's1', result: 'pass' }], spfAuth: [{ domain: 'sendgrid.net', result: 'pass' }] },
+  // Claims a SendGrid name that does not resolve back: not recognised, and authenticates nowhere.
+  { ip: '127.0.9.66', count: 9, dkim: 'fail', spf: 'fail', spfAuth: [{ domain: 'reports.test', result: 'fail' }] },
+  // A server of the domain that signs but is missing from SPF, and sometimes does not sign.
+  { ip: '127.0.9.30', count: 20, dkim: 'pass', spf: 'fail', dkimAuth: [{ domain: 'reports.test', selector: 'mail2026', result: 'pass' }], spfAuth: [{ domain: 'reports.test', result: 'softfail' }] },
+  { ip: '127.0.9.30', count: 2, dkim: 'fail', spf: 'fail', spfAuth: [{ domain: 'reports.test', result: 'softfail' }] },
+  { ip: '127.0.9.99', count: 1, dkim: 'pass', spf: 'pass', dkimAuth: [{ domain: 'reports.test', selector: 'mail2026', result: 'pass' }] },
+];
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-reports-dns-'));
+  writeFileSync(path.join(dir, 'a.xml'), rfc7489Xml({ rows: ROWS, domain: 'reports.test', reportId: 'dns-1' }));
+  writeFileSync(path.join(dir, 'enforced.xml'), rfc7489Xml({ rows: ROWS.slice(0, 1).map((row) => ({ ...row, dkimAuth: [{ domain: 'enforced.test', result: 'pass' }] })), domain: 'enforced.test', reportId: 'dns-2', p: 'quarantine', pct: 50 }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...extra: string[]) {
+  const result = await runCli(['reports', dir, '--resolver', fixture.server.server, '--timeout', '1500', '--retries', '0', '--format', 'json', ...extra]);
+  return { ...result, json: JSON.parse(result.stdout) as Record<string, any> };
+}
+
+describe('mailcheck reports with DNS', () => {
+  it('names each source by forward-confirmed reverse DNS and recognises SendGrid by it', async () => {
+    const { code, json } = await run();
+    expect(code).toBe(0);
+    const domain = json.domains.find((entry: { domain: string }) => entry.domain === 'reports.test');
+    const byIp = Object.fromEntries(domain.sources.map((source: { ip: string }) => [source.ip, source]));
+    expect(byIp['127.0.9.10']).toMatchObject({ ptr: 'mail.reports.test', ptrStatus: 'confirmed', group: 'reports.test', verdict: 'authorised' });
+    expect(byIp['127.0.9.7']).toMatchObject({ ptr: 'o1.ptr123.sendgrid.net', ptrStatus: 'confirmed', service: 'sendgrid', group: 'sendgrid', verdict: 'service' });
+    expect(byIp['127.0.9.66']).toMatchObject({ ptr: null, ptrStatus: 'mismatch', service: null, verdict: 'spoofing', legitimate: false });
+    expect(byIp['127.0.9.30']).toMatchObject({ ptrStatus: 'missing', verdict: 'authorised', dmarc: { pass: 20, fail: 2 } });
+    // A reverse look-up that times out is inconclusive, never "missing".
+    expect(byIp['127.0.9.99']).toMatchObject({ ptrStatus: 'inconclusive', ptr: null });
+  }, TIMEOUT);
+
+  it('is not ready while legitimate sources fail, with the fix of each and the next record', async () => {
+    const { json } = await run();
+    const readiness = json.domains.find((entry: { domain: string }) => entry.domain === 'reports.test').readiness;
+    expect(readiness).toMatchObject({ ready: false, current: 'none', target: 'quarantine' });
+    expect(readiness.blocking.map((source: { group: string }) => source.group)).toEqual(['sendgrid', 'reports.test']);
+    const [sendgrid, own] = readiness.blocking;
+    expect(sendgrid.fixes.map((fix: { summary: string }) => fix.summary)).toEqual([
+      'Turn on DKIM signing with reports.test at SendGrid',
+      'Set a custom return-path (MAIL FROM) under reports.test at SendGrid',
+    ]);
+    expect(own.fixes[0].summary).toBe('Sign all mail from 127.0.9.30 with DKIM d=reports.test');
+    expect(own.fixes[1].records).toEqual([
+      { action: 'replace', name: 'reports.test', type: 'TXT', value: 'v=spf1 ip4:127.0.9.10 ip4:127.0.9.30 -all', current: 'v=spf1 ip4:127.0.9.10 -all' },
+    ]);
+    expect(readiness.nextRecord).toEqual({
+      name: '_dmarc.reports.test',
+      value: 'v=DMARC1; p=quarantine; rua=mailto:dmarc@reports.test; fo=1',
+      current: 'v=DMARC1; p=none; rua=mailto:dmarc@reports.test; fo=1',
+    });
+  }, TIMEOUT);
+
+  it('proposes the record the domain audit proposes for dmarc/policy-none', async () => {
+    const { json } = await run();
+    const readiness = json.domains.find((entry: { domain: string }) => entry.domain === 'reports.test').readiness;
+    const audit = await runCheck(dmarcCheck as unknown as CheckDefinition, fixture.ctx('reports.test'));
+    const fix = audit.findings.find((finding) => finding.id === 'dmarc/policy-none')?.fix;
+    expect(fix?.records?.[0]?.value).toBe(readiness.nextRecord.value);
+  }, TIMEOUT);
+
+  it('is ready when every legitimate source passes, and proposes p=reject after quarantine', async () => {
+    const { json } = await run('--domain', 'enforced.test');
+    expect(json.domains).toHaveLength(1);
+    expect(json.domains[0].readiness).toEqual({
+      ready: true,
+      current: 'quarantine',
+      target: 'reject',
+      blocking: [],
+      nextRecord: {
+        name: '_dmarc.enforced.test',
+        value: 'v=DMARC1; p=reject; rua=mailto:dmarc@enforced.test',
+        current: 'v=DMARC1; p=quarantine; pct=50; rua=mailto:dmarc@enforced.test',
+      },
+      notes: [],
+    });
+  }, TIMEOUT);
+});
