@@ -193,7 +193,12 @@ export function recognizeProviders(mxHosts: readonly string[], spfIncludes: read
  * boundary against `senderDomains`, then `spfIncludes`). Undefined when none.
  */
 export function recognizeSender(names: readonly string[]): Provider | undefined {
+  const hosts = names.map((name) => name.toLowerCase().replace(/\.$/, ''));
   return PROVIDERS.find((provider) =>
-    names.some((name) => [...(provider.senderDomains ?? []), ...provider.spfIncludes].some((suffix) => matchesSuffix(name, suffix))),
+    SENDER_SUFFIXES.get(provider)!.some((suffix) => hosts.some((host) => host === suffix || host.endsWith(`.${suffix}`))),
   );
 }
+
+const SENDER_SUFFIXES = new Map(
+  PROVIDERS.map((provider) => [provider, [...(provider.senderDomains ?? []), ...provider.spfIncludes].map((suffix) => suffix.toLowerCase())]),
+);

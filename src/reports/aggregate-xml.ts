@@ -38,9 +38,13 @@ interface Draft {
  * lacks what RFC 7489 Appendix C requires.
  */
 export function createAggregateXmlParser(): { write(text: string): void; close(): AggregateReport } {
-  const parser = new SaxesParser({ xmlns: true, position: false });
+  // Namespaces are not processed (cheaper): the root's xmlns attribute is read and prefixes are dropped.
+  const parser = new SaxesParser({ position: false });
   const draft: Draft = { namespace: '', policy: {}, records: [] };
-  const path: string[] = [];
+  // The element path ("feedback/record/row/count") as a node of the shared path tree, and the nodes above it.
+  let node = ROOT_PATH;
+  let where = '';
+  const cuts: PathNode[] = [];
   let text = '';
   let rootSeen = false;
   const fail = (message: string): never => {
@@ -49,29 +53,33 @@ export function createAggregateXmlParser(): { write(text: string): void; close()
   parser.on('error', (error) => fail(`invalid XML: ${error.message.replace(/^\S*:\d+:\d+: /, '')}`));
   parser.on('doctype', () => fail('invalid XML: a DOCTYPE is not allowed in a DMARC report (DTDs and entities are refused)'));
   parser.on('opentag', (tag) => {
-    if (path.length === 0) {
-      if (rootSeen || tag.local !== 'feedback') fail(`not a DMARC aggregate report: the root element is <${tag.name}>, not <feedback>`);
+    const colon = tag.name.indexOf(':');
+    const local = colon < 0 ? tag.name : tag.name.slice(colon + 1);
+    if (cuts.length === 0) {
+      if (rootSeen || local !== 'feedback') fail(`not a DMARC aggregate report: the root element is <${tag.name.slice(0, 60)}>, not <feedback>`);
       rootSeen = true;
-      draft.namespace = tag.uri;
+      const xmlns = tag.attributes[colon < 0 ? 'xmlns' : `xmlns:${tag.name.slice(0, colon)}`];
+      draft.namespace = typeof xmlns === 'string' ? xmlns : '';
     }
-    path.push(tag.local);
-    if (path.length > MAX_DEPTH) fail('invalid report: elements nested too deep');
+    cuts.push(node);
+    node = childPath(node, local);
+    where = node.path;
+    if (cuts.length > MAX_DEPTH) fail('invalid report: elements nested too deep');
     text = '';
-    const where = path.join('/');
     if (where === 'feedback/record') draft.record = { reasons: [], dkimResults: [], spfResults: [] };
     else if (where === 'feedback/record/auth_results/dkim' || where === 'feedback/record/auth_results/spf') draft.auth = {};
     else if (where === 'feedback/record/row/policy_evaluated/reason') draft.reason = {};
   });
   parser.on('text', (chunk) => {
-    if (text.length < MAX_LEAF_CHARS) text += chunk.slice(0, MAX_LEAF_CHARS - text.length);
+    if (text.length < MAX_LEAF_CHARS) text += chunk.length > MAX_LEAF_CHARS ? chunk.slice(0, MAX_LEAF_CHARS - text.length) : chunk;
   });
   parser.on('cdata', (chunk) => {
     if (text.length < MAX_LEAF_CHARS) text += chunk.slice(0, MAX_LEAF_CHARS - text.length);
   });
   parser.on('closetag', () => {
-    const where = path.join('/');
     closeElement(draft, where, text.trim());
-    path.pop();
+    node = cuts.pop() ?? ROOT_PATH;
+    where = node.path;
     text = '';
   });
   return {
@@ -84,6 +92,33 @@ export function createAggregateXmlParser(): { write(text: string): void; close()
       return finish(draft);
     },
   };
+}
+
+/**
+ * Element paths are kept in a tree shared by every report, so each path
+ * string is built (and flattened for comparison) once, not once per element.
+ * The tree is bounded: paths beyond it are built each time.
+ */
+interface PathNode {
+  path: string;
+  children: Map<string, PathNode>;
+}
+
+const ROOT_PATH: PathNode = { path: '', children: new Map() };
+const MAX_PATH_NODES = 2048;
+let pathNodes = 0;
+
+function childPath(parent: PathNode, local: string): PathNode {
+  const known = parent.children.get(local);
+  if (known) return known;
+  // Flattened once: comparisons in closeElement then read one contiguous string.
+  const path = (parent.path === '' ? local : `${parent.path}/${local}`).split('').join('');
+  const child: PathNode = { path, children: new Map() };
+  if (pathNodes < MAX_PATH_NODES) {
+    parent.children.set(local, child);
+    pathNodes++;
+  }
+  return child;
 }
 
 /** Parses a whole report held in memory. */

@@ -12,10 +12,10 @@
  * bomb costs nothing. Large mbox files are read as a stream, one message at
  * a time.
  */
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { parseAggregateXml } from './aggregate-xml.js';
@@ -53,58 +53,73 @@ export async function readInputs(paths: readonly string[], sink: InputSink, limi
   for (const given of paths) await readPath(given, sink, limits, true);
 }
 
+/**
+ * Files and folders are read with synchronous calls: one file at a time is
+ * the design (bounded memory), and for many small report files the thread
+ * pool's round trips would cost more than the reading itself.
+ */
 async function readPath(file: string, sink: InputSink, limits: InputLimits, given: boolean): Promise<void> {
   let stat;
   try {
-    stat = given ? await fs.stat(file) : await fs.lstat(file);
+    stat = given ? statSync(file) : lstatSync(file);
   } catch (error) {
     sink.error(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return;
   }
-  if (stat.isDirectory()) {
-    let names: string[];
-    try {
-      names = (await fs.readdir(file)).sort();
-    } catch (error) {
-      sink.error(file, `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      return;
-    }
-    // A Maildir's tmp/ holds deliveries still being written: not messages yet.
-    const maildir = names.includes('cur') && names.includes('new');
-    for (const name of names) {
-      if (maildir && name === 'tmp') continue;
-      if (STORE_FILES.test(name)) continue;
-      await readPath(path.join(file, name), sink, limits, false);
-    }
+  if (stat.isDirectory()) await readFolder(file, sink, limits);
+  // Symbolic links inside folders are not followed (no loops, no escaping the folder).
+  else if (stat.isFile()) await readFile(file, stat.size, sink, limits);
+}
+
+async function readFolder(folder: string, sink: InputSink, limits: InputLimits): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    sink.error(folder, `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return;
   }
-  // Symbolic links inside folders are not followed (no loops, no escaping the folder).
-  if (!stat.isFile()) return;
-  await readFile(file, stat.size, sink, limits);
+  // A Maildir's tmp/ holds deliveries still being written: not messages yet.
+  const names = new Set(entries.map((entry) => entry.name));
+  const maildir = names.has('cur') && names.has('new');
+  for (const entry of entries) {
+    if ((maildir && entry.name === 'tmp') || STORE_FILES.test(entry.name)) continue;
+    const file = path.join(folder, entry.name);
+    if (entry.isDirectory()) await readFolder(file, sink, limits);
+    else if (entry.isFile()) {
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch (error) {
+        sink.error(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+        continue;
+      }
+      await readFile(file, size, sink, limits);
+    }
+  }
 }
 
 async function readFile(file: string, size: number, sink: InputSink, limits: InputLimits): Promise<void> {
   try {
     if (size > limits.maxDocumentBytes) {
-      const head = await readHead(file, 5);
+      const head = readHead(file, 5);
       if (head.toString('latin1') === 'From ') return await readMboxStream(file, sink, limits);
       if (isZip(head)) return await readZip(await yauzl.openPromise(file, ZIP_OPTIONS), file, sink, limits, 1);
       throw new ReportInputError(`too large: ${mib(size)}, more than the ${mib(limits.maxDocumentBytes)} a report may have`);
     }
-    await dispatch(file, await fs.readFile(file), sink, limits, 0);
+    await dispatch(file, readFileSync(file), sink, limits, 0);
   } catch (error) {
     sink.error(file, messageOf(error));
   }
 }
 
-async function readHead(file: string, length: number): Promise<Buffer> {
-  const handle = await fs.open(file, 'r');
+function readHead(file: string, length: number): Buffer {
+  const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, 0));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -186,7 +201,7 @@ async function readZip(zip: yauzl.ZipFile, name: string, sink: InputSink, limits
           throw new ReportInputError(`refused: the entry inflates to ${mib(entry.uncompressedSize)}, more than ${mib(limits.maxDocumentBytes)} (a zip bomb?)`);
         }
         if (entry.isEncrypted()) throw new ReportInputError('encrypted zip entry');
-        const bytes = await collect(await zip.openReadStreamPromise(entry), limits.maxDocumentBytes);
+        const bytes = await entryContent(zip, entry, limits);
         await dispatch(entryName, bytes, sink, limits, depth);
       } catch (error) {
         sink.error(entryName, messageOf(error));
@@ -195,6 +210,27 @@ async function readZip(zip: yauzl.ZipFile, name: string, sink: InputSink, limits
   } finally {
     zip.close();
   }
+}
+
+/**
+ * One entry's content. Deflated entries (APPNOTE §4.4.5 method 8) are read
+ * raw and inflated here in one call with the output limit (cheaper than a
+ * stream per small report); the result must have the declared size.
+ */
+async function entryContent(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: InputLimits): Promise<Buffer> {
+  if (entry.compressionMethod !== 8) return collect(await zip.openReadStreamPromise(entry), limits.maxDocumentBytes);
+  const raw = await collect(await zip.openReadStreamPromise(entry, { decodeFileData: false }), limits.maxDocumentBytes);
+  let bytes: Buffer;
+  try {
+    bytes = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+  } catch (error) {
+    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ReportInputError('refused: the entry inflates to more than its declared size');
+    }
+    throw new ReportInputError(`invalid zip entry: ${(error as Error).message}`);
+  }
+  if (bytes.length !== entry.uncompressedSize) throw new ReportInputError('invalid zip entry: its size differs from the declared size');
+  return bytes;
 }
 
 function listEntries(zip: yauzl.ZipFile, limits: InputLimits): Promise<yauzl.Entry[]> {
