@@ -52,6 +52,8 @@ Examples:
   $ mailcheck example.com --no-smtp --skip blocklist
   $ mailcheck example.com --ip 192.0.2.10
   $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
+  $ mailcheck example.com --reports ~/dmarc-reports/
+  $ mailcheck reports ~/dmarc-reports/ --domain example.com
   $ mailcheck --file domains.txt --format ndjson > reports.ndjson
   $ mailcheck example.com --format sarif -o mailcheck.sarif --output html=report.html
   $ mailcheck --file domains.txt --baseline last-night.json --fail-on-regression
@@ -115,6 +117,7 @@ export function defineAuditOptions(command: Command): Command {
       .optionsGroup('Check settings:')
       .option('--dkim-selector <s>', 'DKIM selector to probe besides the built-in list (comma-separated, repeatable)', collect)
       .option('--ip <addr>', 'a sending IP to evaluate for SPF, reverse DNS and blocklists (repeatable)', collect)
+      .option('--reports <path>', 'DMARC reports (files or folders): probe the DKIM selectors they name, evaluate their sending IPs (repeatable)', collect)
       .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
       .option('--smtp-port <port>', 'port of the SMTP probe (default: 25)')
       .option('--helo-name <name>', 'name to send in EHLO (default: this host\'s name if fully qualified, else mailcheck.invalid)')
@@ -207,7 +210,9 @@ apply here and are refused.
 
 Examples:
   $ mailcheck spf example.com
-  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com --helo mail.example.com
+  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
+  $ mailcheck example.com --reports ~/dmarc-reports/
+  $ mailcheck reports ~/dmarc-reports/ --domain example.com --helo mail.example.com
   $ mailcheck spf bounce@example.com --ip 192.0.2.10
 
 Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.

@@ -103,3 +103,41 @@ describe('mailcheck reports with DNS', () => {
     });
   }, TIMEOUT);
 });
+
+describe('mailcheck <domain> --reports', () => {
+  it('probes the DKIM selectors the reports name and evaluates their legitimate sending IPs', async () => {
+    const { code, stdout, stderr } = await runCli([
+      'reports.test',
+      '--reports',
+      dir,
+      '--checks',
+      'dkim,ptr',
+      '--no-smtp',
+      '--resolver',
+      fixture.server.server,
+      '--timeout',
+      '1500',
+      '--retries',
+      '0',
+      '--format',
+      'json',
+    ]);
+    expect(stderr).toBe('');
+    expect([0, 1, 3]).toContain(code);
+    const report = JSON.parse(stdout) as { checks: Array<{ id: string; facts: Record<string, any> }> };
+    const dkim = report.checks.find((check) => check.id === 'dkim')!;
+    expect(dkim.facts.selectorsProbed[0]).toBe('mail2026');
+    expect(dkim.facts.selectorSources.mail2026).toBe('option');
+    const ptr = report.checks.find((check) => check.id === 'ptr')!;
+    const sending = ptr.facts.addresses.filter((address: { sending?: boolean }) => address.sending).map((address: { ip: string }) => address.ip);
+    // The legitimate sources, most mail first (own servers, the SendGrid account); not the spoofing one.
+    expect(sending).toEqual(['127.0.9.10', '127.0.9.7', '127.0.9.30', '127.0.9.99']);
+  }, TIMEOUT);
+
+  it('refuses --reports paths that hold no report, with one line and exit 2', async () => {
+    const { code, stderr } = await runCli(['reports.test', '--reports', path.join(dir, 'missing'), '--resolver', fixture.server.server]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^mailcheck: --reports: no report could be read/);
+  }, TIMEOUT);
+});
