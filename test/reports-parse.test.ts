@@ -172,3 +172,21 @@ describe('readiness', () => {
     );
   });
 });
+
+describe('README: the services table of mailcheck reports', () => {
+  it('lists every provider with its sender domains and SPF includes from src/providers.ts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { PROVIDERS } = await import('../src/providers.js');
+    const lines = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n');
+    const start = lines.findIndex((line) => line.startsWith('| service | sender domains | SPF includes |'));
+    expect(start).toBeGreaterThan(0);
+    const rows = lines.slice(start + 2).filter((line, index, all) => all.slice(0, index + 1).every((l) => l.startsWith('|')));
+    const codes = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+    expect(rows.map((row) => row.split('|')[1]!.trim())).toEqual(PROVIDERS.map((provider) => provider.name));
+    for (const [index, provider] of PROVIDERS.entries()) {
+      const cells = rows[index]!.split('|');
+      expect(codes(cells[2]!), provider.name).toEqual(provider.senderDomains ?? []);
+      expect(codes(cells[3]!), provider.name).toEqual(provider.spfIncludes);
+    }
+  });
+});
