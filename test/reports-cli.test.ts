@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/cli.js';
 import { aggregateJson, DAY, DAY1, failureReportEmail, gzip, reportEmail, rfc7489Xml, rfc9990Xml, tlsRptJson, type SampleRow } from './helpers/report-samples.js';
 import { makeZip } from './helpers/zip.js';
+import { reportsJsonSchema } from '../src/reports/schema.js';
 
 const TIMEOUT = 60_000;
 let dir: string;
@@ -252,6 +253,10 @@ describe('mailcheck reports: output formats', () => {
       write('fmt/b.json', aggregateJson({ rows: [{ ip: '192.0.2.99', count: 2, dkim: 'fail', spf: 'fail', spfAuth: [{ domain: '=cmd|calc', result: 'pass' }] }], reportId: 'h2', org: 'ansi\u001b[31mred' })),
       write('fmt/tls.json', tlsRptJson([{ type: 'sts', domain: 'example.test', success: 5, failures: [{ type: 'certificate-expired', count: 1 }] }])),
     ];
+  });
+
+  it('has schema/reports.schema.json equal to the schema generated from src/reports/schema.ts (npm run schema)', () => {
+    expect(readFileSync(path.join(ROOT, 'schema', 'reports.schema.json'), 'utf8')).toBe(`${JSON.stringify(reportsJsonSchema(), null, 2)}\n`);
   });
 
   it('prints JSON that validates against schema/reports.schema.json', async () => {
