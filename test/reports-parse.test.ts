@@ -190,3 +190,27 @@ describe('README: the services table of mailcheck reports', () => {
     }
   });
 });
+
+describe('nested archives', () => {
+  it('gives up a file once more than the budget was inflated from it, at any depth, with one error', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { readInputs } = await import('../src/reports/inputs.js');
+    const { makeZip } = await import('./helpers/zip.js');
+    const { gzip } = await import('./helpers/report-samples.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-nested-'));
+    try {
+      // Each entry is a small gzip file that inflates to 900 KiB: three of them pass 2 MiB.
+      const inner = gzip(Buffer.alloc(900 * 1024, 0x20));
+      const file = path.join(dir, 'nested.zip');
+      writeFileSync(file, makeZip([1, 2, 3, 4].map((n) => ({ name: `${n}.xml.gz`, content: inner }))));
+      const errors: Array<{ file: string; message: string }> = [];
+      await readInputs([file], { report: () => undefined, error: (name, message) => errors.push({ file: name, message }) }, { maxDocumentBytes: 1024 * 1024, maxArchiveEntries: 100, maxArchiveBytes: 2 * 1024 * 1024 });
+      expect(errors.at(-1)).toEqual({ file, message: 'refused: more than 2 MiB inflated from one file (nested archives?)' });
+      expect(errors.filter((error) => error.message.startsWith('refused'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -28,8 +28,25 @@ export interface InputLimits {
   maxDocumentBytes: number;
   /** Most entries read from one zip archive (default 10,000). */
   maxArchiveEntries: number;
-  /** Largest sum of a zip archive's declared entry sizes (default 1 GiB). */
+  /** Largest sum of a zip archive's declared entry sizes, and of all data inflated from one file (default 1 GiB). */
   maxArchiveBytes: number;
+  /** Bytes inflated so far from the current file, at every level of nesting (set per file). */
+  inflated?: { bytes: number };
+}
+
+/** The file's inflation budget is spent: the whole file is given up, not only the part. */
+class BudgetExceeded extends ReportInputError {}
+
+/**
+ * Counts inflated bytes against the file's budget: nested archives (a zip of
+ * zips of gzip files) cannot multiply their way past the limit.
+ */
+function spend(limits: InputLimits, bytes: number): void {
+  if (!limits.inflated) return;
+  limits.inflated.bytes += bytes;
+  if (limits.inflated.bytes > limits.maxArchiveBytes) {
+    throw new BudgetExceeded(`refused: more than ${mib(limits.maxArchiveBytes)} inflated from one file (nested archives?)`);
+  }
 }
 
 export const DEFAULT_LIMITS: InputLimits = { maxDocumentBytes: 64 * 1024 * 1024, maxArchiveEntries: 10_000, maxArchiveBytes: 1024 * 1024 * 1024 };
@@ -99,7 +116,8 @@ async function readFolder(folder: string, sink: InputSink, limits: InputLimits):
   }
 }
 
-async function readFile(file: string, size: number, sink: InputSink, limits: InputLimits): Promise<void> {
+async function readFile(file: string, size: number, sink: InputSink, shared: InputLimits): Promise<void> {
+  const limits: InputLimits = { ...shared, inflated: { bytes: 0 } };
   try {
     if (size > limits.maxDocumentBytes) {
       const head = readHead(file, 5);
@@ -177,8 +195,11 @@ function gunzipBounded(bytes: Buffer, limits: InputLimits): Buffer {
   const refused = () => new ReportInputError(`refused: the gzip data inflates to more than ${mib(limits.maxDocumentBytes)} (a compression bomb?)`);
   if (declared > limits.maxDocumentBytes) throw refused();
   try {
-    return gunzipSync(bytes, { maxOutputLength: limits.maxDocumentBytes });
+    const inflated = gunzipSync(bytes, { maxOutputLength: limits.maxDocumentBytes });
+    spend(limits, inflated.length);
+    return inflated;
   } catch (error) {
+    if (error instanceof ReportInputError) throw error;
     if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw refused();
     throw new ReportInputError(`invalid gzip data: ${(error as Error).message}`);
   }
@@ -202,8 +223,10 @@ async function readZip(zip: yauzl.ZipFile, name: string, sink: InputSink, limits
         }
         if (entry.isEncrypted()) throw new ReportInputError('encrypted zip entry');
         const bytes = await entryContent(zip, entry, limits);
+        spend(limits, bytes.length);
         await dispatch(entryName, bytes, sink, limits, depth);
       } catch (error) {
+        if (error instanceof BudgetExceeded) throw error;
         sink.error(entryName, messageOf(error));
       }
     }
@@ -330,6 +353,7 @@ async function readEmail(name: string, bytes: Buffer, sink: InputSink, limits: I
       try {
         await dispatch(part, attachment.content, sink, limits, depth);
       } catch (error) {
+        if (error instanceof BudgetExceeded) throw error;
         sink.error(part, messageOf(error));
       }
     }
@@ -337,6 +361,7 @@ async function readEmail(name: string, bytes: Buffer, sink: InputSink, limits: I
       throw new ReportInputError('the e-mail carries no DMARC or TLS-RPT report');
     }
   } catch (error) {
+    if (error instanceof BudgetExceeded) throw error;
     sink.error(name, messageOf(error));
   }
 }
