@@ -74,6 +74,7 @@ describe('mailcheck reports: containers', () => {
     expect(domain.begin).toBe('2026-11-01T00:00:00Z');
     expect(domain.receivers.map((receiver: { name: string }) => receiver.name).sort()).toEqual(['jsonreceiver.test', 'receiver.test', 'receiver2.test']);
     expect(domain.selectors).toEqual([{ domain: 'example.test', selector: 's2026' }]);
+    expect(domain.daily).toEqual([{ day: '2026-11-01', messages: 592, pass: 400 }]);
     const byIp = Object.fromEntries(domain.sources.map((source: { ip: string }) => [source.ip, source]));
     expect(byIp['192.0.2.10']).toMatchObject({ verdict: 'authorised', legitimate: true, messages: 400 });
     expect(byIp['198.51.100.7']).toMatchObject({ verdict: 'service', service: 'sendgrid', legitimate: true, spf: { aligned: 0, authenticated: 160, domains: ['sendgrid.net'] } });
@@ -241,6 +242,9 @@ describe('mailcheck reports: filters and duplicates', () => {
     expect(result.reports).toMatchObject({ read: 4, duplicates: 1, filtered: 2 });
     expect(result.domains).toHaveLength(1);
     expect(result.domains[0]).toMatchObject({ domain: 'example.test', reports: 1, begin: '2026-11-11T00:00:00Z' });
+    const html = (await runCli(['reports', ...inputs, '--no-dns', '--format', 'html', '--domain', 'example.test'])).stdout;
+    expect(html).toContain('aria-label="DMARC pass rate per day"');
+    expect(html).toContain('<title>2026-11-11: 67.6% of 148</title>');
   }, TIMEOUT);
 });
 

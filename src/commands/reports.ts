@@ -99,6 +99,9 @@ async function domainResult(totals: DomainTotals, dns: DnsClient | undefined, re
       .sort((a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector)),
     sources,
     readiness,
+    daily: [...totals.daily]
+      .sort((a, b) => a[0] - b[0])
+      .map(([day, counts]) => ({ day: iso(day * 86_400).slice(0, 10), ...counts })),
   };
 }
 

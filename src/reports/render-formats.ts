@@ -116,6 +116,21 @@ function rateChart(domain: DomainResult): string {
   return `<svg class="chart" role="img" aria-label="pass rates" width="480" height="${bars.length * 28}" font-size="12">${rows}</svg>`;
 }
 
+/** The DMARC pass rate per day as columns (inline SVG); nothing for a single day. */
+function dailyChart(domain: DomainResult): string {
+  const days = domain.daily.slice(-120);
+  if (days.length < 2) return '';
+  const width = Math.max(4, Math.floor(600 / days.length));
+  const bars = days
+    .map((entry, index) => {
+      const rate = entry.messages === 0 ? 0 : entry.pass / entry.messages;
+      const height = Math.round(rate * 100);
+      return `<rect x="${index * width}" y="${100 - height}" width="${width - 1}" height="${height}" fill="#1a7f37"><title>${entry.day}: ${percent(entry.messages ? rate : null)} of ${number(entry.messages)}</title></rect>`;
+    })
+    .join('');
+  return `<p>DMARC pass rate per day, ${days[0]!.day} to ${days.at(-1)!.day}:</p><svg class="chart" role="img" aria-label="DMARC pass rate per day" width="${days.length * width}" height="100">${bars}</svg>`;
+}
+
 function htmlDomain(domain: DomainResult): string {
   const readiness = domain.readiness;
   const step = readiness.target ? `p=${readiness.target}` : 'enforcement';
@@ -139,6 +154,7 @@ function htmlDomain(domain: DomainResult): string {
   return `<section><h2>${h(domain.domain)}</h2>
 <p>${day(domain.begin)} to ${day(domain.end)} · ${number(domain.reports)} reports · ${number(domain.messages)} messages · receivers: ${domain.receivers.map((receiver) => h(receiver.name)).join(', ')}</p>
 ${rateChart(domain)}
+${dailyChart(domain)}
 <table><tr><th>messages</th><th>DMARC pass</th><th>SPF aligned</th><th>DKIM aligned</th><th>none</th><th>quarantine</th><th>reject</th></tr>
 <tr><td class="n">${number(domain.messages)}</td><td class="n">${percent(domain.dmarc.passRate)}</td><td class="n">${percent(domain.aligned.spfRate)}</td><td class="n">${percent(domain.aligned.dkimRate)}</td><td class="n">${number(domain.dispositions.none)}</td><td class="n">${number(domain.dispositions.quarantine)}</td><td class="n">${number(domain.dispositions.reject)}</td></tr></table>
 <h3>Sources</h3>

@@ -78,6 +78,9 @@ export const domainResultSchema = z.object({
   selectors: z.array(z.object({ domain: z.string(), selector: z.string() })).describe('DKIM selectors that signed for the domain.'),
   sources: z.array(sourceSchema),
   readiness: readinessSchema,
+  daily: z
+    .array(z.object({ day: z.string().describe('YYYY-MM-DD (UTC)'), messages: count, pass: count }))
+    .describe('Messages and DMARC passes per day the reports begin on, oldest first.'),
 });
 
 export const tlsRptResultSchema = z.object({

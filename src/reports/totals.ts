@@ -44,6 +44,8 @@ export interface DomainTotals {
   selectors: Map<string, number>;
   failureReports: number;
   sources: Map<string, SourceTotals>;
+  /** Messages and DMARC passes per UTC day (the day each report's period begins), for the pass-rate chart. */
+  daily: Map<number, { messages: number; pass: number }>;
 }
 
 export interface TlsRptTotals {
@@ -64,6 +66,8 @@ export interface Totals {
 const MAX_AUTH_DOMAINS = 8;
 const MAX_SELECTORS = 64;
 const MAX_RECEIVERS = 500;
+/** Days kept for the chart (a bit over three years of daily reports). */
+const MAX_DAYS = 1200;
 
 export function createTotals(): Totals {
   return { domains: new Map(), tlsrpt: new Map() };
@@ -99,6 +103,7 @@ function domainTotals(totals: Totals, domain: string): DomainTotals {
       selectors: new Map(),
       failureReports: 0,
       sources: new Map(),
+      daily: new Map(),
     };
     totals.domains.set(domain, entry);
   }
@@ -148,8 +153,18 @@ export function addAggregate(totals: Totals, report: AggregateReport): void {
     entry.policy = report.policy;
     entry.policyEnd = report.end;
   }
+  const day = Math.floor(report.begin / 86_400);
+  let daily = entry.daily.get(day);
+  if (!daily && entry.daily.size < MAX_DAYS) {
+    daily = { messages: 0, pass: 0 };
+    entry.daily.set(day, daily);
+  }
   for (const record of report.records) {
     const count = record.count;
+    if (daily) {
+      daily.messages += count;
+      if (record.spf === 'pass' || record.dkim === 'pass') daily.pass += count;
+    }
     const spfAligned = record.spf === 'pass';
     const dkimAligned = record.dkim === 'pass';
     const pass = spfAligned || dkimAligned;
