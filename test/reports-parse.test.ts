@@ -91,9 +91,9 @@ const totals = (over: Partial<SourceTotals>): SourceTotals => ({
   dkimAuthenticated: 0,
   forwarded: 0,
   failureReports: 0,
-  spfDomains: new Map(),
-  dkimDomains: new Map(),
-  spfFailedDomains: new Map(),
+  spfDomains: [],
+  dkimDomains: [],
+  spfFailedDomains: [],
   ...over,
 });
 
@@ -206,7 +206,7 @@ describe('nested archives', () => {
       const file = path.join(dir, 'nested.zip');
       writeFileSync(file, makeZip([1, 2, 3, 4].map((n) => ({ name: `${n}.xml.gz`, content: inner }))));
       const errors: Array<{ file: string; message: string }> = [];
-      await readInputs([file], { report: () => undefined, error: (name, message) => errors.push({ file: name, message }) }, { maxDocumentBytes: 1024 * 1024, maxArchiveEntries: 100, maxArchiveBytes: 2 * 1024 * 1024 });
+      await readInputs([file], { report: () => undefined, aggregate: () => undefined, error: (name, message) => errors.push({ file: name, message }) }, { maxDocumentBytes: 1024 * 1024, maxArchiveEntries: 100, maxArchiveBytes: 2 * 1024 * 1024 });
       expect(errors.at(-1)).toEqual({ file, message: 'refused: more than 2 MiB inflated from one file (nested archives?)' });
       expect(errors.filter((error) => error.message.startsWith('refused'))).toHaveLength(1);
     } finally {

@@ -15,6 +15,15 @@ export const DMARC_XML_NAMESPACE_2 = 'urn:ietf:params:xml:ns:dmarc-2.0';
 
 /** Longest text kept of one element: report fields are short (domains, ids, comments). */
 const MAX_LEAF_CHARS = 2048;
+/**
+ * Streaming use: called once with the report's metadata and policy (its
+ * `records` empty) when the first record starts, or at the end when there is
+ * none; returns where the records go, one by one, or undefined to skip them.
+ * RFC 7489 Appendix C orders report_metadata and policy_published before the
+ * records, so a report that does not is refused.
+ */
+export type HeaderHandler = (header: AggregateReport) => ((record: AggregateRecord) => void) | undefined;
+
 /** Element nesting deeper than any report needs is hostile. */
 const MAX_DEPTH = 16;
 
@@ -37,7 +46,7 @@ interface Draft {
  * report on `close`; throws ReportInputError on malformed XML or a report that
  * lacks what RFC 7489 Appendix C requires.
  */
-export function createAggregateXmlParser(): { write(text: string): void; close(): AggregateReport } {
+export function createAggregateXmlParser(onHeader?: HeaderHandler): { write(text: string): void; close(): AggregateReport } {
   // Namespaces are not processed (cheaper): the root's xmlns attribute is read and prefixes are dropped.
   const parser = new SaxesParser({ position: false });
   const draft: Draft = { namespace: '', policy: {}, records: [] };
@@ -47,6 +56,8 @@ export function createAggregateXmlParser(): { write(text: string): void; close()
   const cuts: PathNode[] = [];
   let text = '';
   let rootSeen = false;
+  let headerSent = false;
+  let consumer: ((record: AggregateRecord) => void) | undefined;
   const fail = (message: string): never => {
     throw new ReportInputError(message);
   };
@@ -66,7 +77,13 @@ export function createAggregateXmlParser(): { write(text: string): void; close()
     where = node.path;
     if (cuts.length > MAX_DEPTH) fail('invalid report: elements nested too deep');
     text = '';
-    if (where === 'feedback/record') draft.record = { reasons: [], dkimResults: [], spfResults: [] };
+    if (where === 'feedback/record') {
+      if (onHeader && !headerSent) {
+        headerSent = true;
+        consumer = onHeader(finish(draft));
+      }
+      draft.record = { reasons: [], dkimResults: [], spfResults: [] };
+    }
     else if (where === 'feedback/record/auth_results/dkim' || where === 'feedback/record/auth_results/spf') draft.auth = {};
     else if (where === 'feedback/record/row/policy_evaluated/reason') draft.reason = {};
   });
@@ -78,6 +95,11 @@ export function createAggregateXmlParser(): { write(text: string): void; close()
   });
   parser.on('closetag', () => {
     closeElement(draft, where, text.trim());
+    // Streaming: each record goes on as it closes, so a report of any size holds one record at a time.
+    if (onHeader && draft.records.length > 0) {
+      const record = draft.records.pop()!;
+      consumer?.(record);
+    }
     node = cuts.pop() ?? ROOT_PATH;
     where = node.path;
     text = '';
@@ -89,7 +111,9 @@ export function createAggregateXmlParser(): { write(text: string): void; close()
     close() {
       parser.close();
       if (!rootSeen) fail('not a DMARC aggregate report: no <feedback> element');
-      return finish(draft);
+      const report = finish(draft);
+      if (onHeader && !headerSent) onHeader(report);
+      return report;
     },
   };
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_LIMITS, readInputs, type InputLimits } from './inputs.js';
 import type { ParsedReport } from './model.js';
-import { addAggregate, addFailure, addTlsRpt, createTotals, withinDomain, type Totals } from './totals.js';
+import { addAggregate, addFailure, addTlsRpt, createTotals, startAggregate, withinDomain, type Totals } from './totals.js';
 
 export interface ReportFilters {
   domain?: string;
@@ -51,6 +51,20 @@ export async function collectReports(paths: readonly string[], filters: ReportFi
   await readInputs(
     paths,
     {
+      aggregate(file, header) {
+        counts.read++;
+        counts.aggregate++;
+        files.add(file.split('!')[0]!.split('#')[0]!);
+        if (duplicate(header)) {
+          counts.duplicates++;
+          return undefined;
+        }
+        if (!keepDomain(header.policy.domain) || !inPeriod(header.begin, header.end)) {
+          counts.filtered++;
+          return undefined;
+        }
+        return startAggregate(totals, header);
+      },
       report(file, report) {
         counts.read++;
         counts[report.kind === 'aggregate' ? 'aggregate' : report.kind === 'failure' ? 'failure' : 'tlsrpt']++;

@@ -18,10 +18,10 @@ import readline from 'node:readline';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { parseAggregateXml } from './aggregate-xml.js';
+import { createAggregateXmlParser } from './aggregate-xml.js';
 import { parseEmail } from './email.js';
 import { parseJsonReport } from './json-reports.js';
-import { ReportInputError, type ParsedReport } from './model.js';
+import { ReportInputError, type AggregateRecord, type AggregateReport, type ParsedReport } from './model.js';
 
 export interface InputLimits {
   /** Largest report or e-mail, inflated (default 64 MiB). */
@@ -53,7 +53,10 @@ export const DEFAULT_LIMITS: InputLimits = { maxDocumentBytes: 64 * 1024 * 1024,
 
 /** Where the reports and errors go, one at a time. */
 export interface InputSink {
+  /** A failure or TLS-RPT report. */
   report(file: string, report: ParsedReport): void;
+  /** An aggregate report's metadata and policy (no records): returns where its records go, or undefined to skip them. */
+  aggregate(file: string, header: AggregateReport): ((record: AggregateRecord) => void) | undefined;
   error(file: string, message: string): void;
 }
 
@@ -166,20 +169,50 @@ export async function dispatch(name: string, bytes: Buffer, sink: InputSink, lim
     return;
   }
   if (HEADER_LINE.test(ascii)) return readEmail(name, bytes, sink, limits, depth + 1);
-  const text = decodeUtf8(bytes).replace(/^\uFEFF/, '');
-  const start = text.trimStart()[0];
-  if (start === '<') return sink.report(name, parseAggregateXml(text));
-  if (start === '{') {
+  const start = firstSignificantByte(bytes);
+  if (start === 0x3c) return readXml(name, bytes, sink);
+  if (start === 0x7b) {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(decodeUtf8(bytes).replace(/^\uFEFF/, ''));
     } catch (error) {
+      if (error instanceof ReportInputError) throw error;
       throw new ReportInputError(`invalid JSON: ${(error as Error).message}`);
     }
-    return sink.report(name, parseJsonReport(value));
+    const report = parseJsonReport(value);
+    if (report.kind !== 'aggregate') return sink.report(name, report);
+    const fold = sink.aggregate(name, { ...report, records: [] });
+    if (fold) for (const record of report.records) fold(record);
+    return;
   }
   throw new ReportInputError('not a report: neither XML, JSON, gzip, zip nor an e-mail');
 }
+
+/** The first byte after a UTF-8 byte order mark and white space. */
+function firstSignificantByte(bytes: Buffer): number | undefined {
+  let at = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) at++;
+  return bytes[at];
+}
+
+/** An XML report decoded and parsed in slices, its records handed on one at a time. */
+function readXml(name: string, bytes: Buffer, sink: InputSink): void {
+  const parser = createAggregateXmlParser((header) => sink.aggregate(name, header));
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const decode = (slice?: Buffer) => {
+    try {
+      return slice ? decoder.decode(slice, { stream: true }) : decoder.decode();
+    } catch {
+      throw new ReportInputError('invalid UTF-8');
+    }
+  };
+  for (let at = 0; at < bytes.length; at += XML_SLICE) parser.write(decode(bytes.subarray(at, at + XML_SLICE)));
+  parser.write(decode());
+  parser.close();
+}
+
+/** Bytes decoded and parsed at a time. */
+const XML_SLICE = 1024 * 1024;
 
 function decodeUtf8(bytes: Buffer): string {
   try {

@@ -38,7 +38,7 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, wo
 }
 
 /** Most frequent keys of a count map, at most `limit`. */
-export function topKeys(map: ReadonlyMap<string, number>, limit = 8): string[] {
+export function topKeys(map: Iterable<readonly [string, number]>, limit = 8): string[] {
   return [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([key]) => key);
 }
 

@@ -3,7 +3,10 @@
  * dropped, so memory grows with the number of domains and distinct sending
  * IPs, not with the number of reports.
  */
-import type { AggregateReport, FailureReport, PublishedPolicy, TlsRptReport } from './model.js';
+import type { AggregateRecord, AggregateReport, FailureReport, PublishedPolicy, TlsRptReport } from './model.js';
+
+/** Keys with counts, in first-seen order. */
+export type CountList = Array<[string, number]>;
 
 /** What one sending IP did for one domain over the period. */
 export interface SourceTotals {
@@ -19,11 +22,11 @@ export interface SourceTotals {
   /** Messages receivers marked as forwarded (ARC, mailing list, trusted forwarder). */
   forwarded: number;
   failureReports: number;
-  /** Domains SPF and DKIM passed for, with message counts (a few kept). */
-  spfDomains: Map<string, number>;
-  dkimDomains: Map<string, number>;
+  /** Domains SPF and DKIM passed for, with message counts (a few kept; small lists, lighter than maps per source). */
+  spfDomains: CountList;
+  dkimDomains: CountList;
   /** Domains SPF did not pass for (fail, softfail, neutral, none …): the MAIL FROM domains whose record lacks this IP. */
-  spfFailedDomains: Map<string, number>;
+  spfFailedDomains: CountList;
 }
 
 export interface DomainTotals {
@@ -123,13 +126,19 @@ function sourceTotals(domain: DomainTotals, ip: string): SourceTotals {
       dkimAuthenticated: 0,
       forwarded: 0,
       failureReports: 0,
-      spfDomains: new Map(),
-      dkimDomains: new Map(),
-      spfFailedDomains: new Map(),
+      spfDomains: [],
+      dkimDomains: [],
+      spfFailedDomains: [],
     };
     domain.sources.set(ip, source);
   }
   return source;
+}
+
+function bumpList(list: CountList, key: string, by: number, max: number): void {
+  const entry = list.find((item) => item[0] === key);
+  if (entry) entry[1] += by;
+  else if (list.length < max) list.push([key, by]);
 }
 
 function bump(map: Map<string, number>, key: string, by: number, max: number): void {
@@ -144,6 +153,12 @@ export function withinDomain(name: string, domain: string): boolean {
 }
 
 export function addAggregate(totals: Totals, report: AggregateReport): void {
+  const fold = startAggregate(totals, report);
+  for (const record of report.records) fold(record);
+}
+
+/** Counts one report (its `records` are not read) and returns the function that folds in its records. */
+export function startAggregate(totals: Totals, report: AggregateReport): (record: AggregateRecord) => void {
   const entry = domainTotals(totals, report.policy.domain);
   entry.reports++;
   entry.begin = Math.min(entry.begin, report.begin);
@@ -159,7 +174,7 @@ export function addAggregate(totals: Totals, report: AggregateReport): void {
     daily = { messages: 0, pass: 0 };
     entry.daily.set(day, daily);
   }
-  for (const record of report.records) {
+  return (record) => {
     const count = record.count;
     if (daily) {
       daily.messages += count;
@@ -184,10 +199,10 @@ export function addAggregate(totals: Totals, report: AggregateReport): void {
     const dkimPassing = record.dkimResults.filter((result) => result.result === 'pass');
     if (spfPassing.length > 0) source.spfAuthenticated += count;
     if (dkimPassing.length > 0) source.dkimAuthenticated += count;
-    for (const result of spfPassing) bump(source.spfDomains, result.domain, count, MAX_AUTH_DOMAINS);
-    for (const result of dkimPassing) bump(source.dkimDomains, result.domain, count, MAX_AUTH_DOMAINS);
+    for (const result of spfPassing) bumpList(source.spfDomains, result.domain, count, MAX_AUTH_DOMAINS);
+    for (const result of dkimPassing) bumpList(source.dkimDomains, result.domain, count, MAX_AUTH_DOMAINS);
     for (const result of record.spfResults) {
-      if (result.result !== 'pass' && result.domain !== '') bump(source.spfFailedDomains, result.domain, count, MAX_AUTH_DOMAINS);
+      if (result.result !== 'pass' && result.domain !== '') bumpList(source.spfFailedDomains, result.domain, count, MAX_AUTH_DOMAINS);
     }
     for (const result of record.dkimResults) {
       // Selectors of the domain's own signatures feed the domain audit (RFC 6376 §3.1).
@@ -195,7 +210,7 @@ export function addAggregate(totals: Totals, report: AggregateReport): void {
         bump(entry.selectors, `${result.domain}|${result.selector}`, count, MAX_SELECTORS);
       }
     }
-  }
+  };
 }
 
 export function addFailure(totals: Totals, report: FailureReport): void {
