@@ -145,3 +145,26 @@ describe('mailcheck <domain> --reports', () => {
     expect(stderr).toMatch(/^mailcheck: --reports: no report could be read/);
   }, TIMEOUT);
 });
+
+describe('reverse DNS of sources when the resolver does not answer', () => {
+  it('stops asking after a streak of unanswered look-ups: the rest are inconclusive without a query', async () => {
+    const { startFixture } = await import('./helpers/context.js');
+    const { buildSources, createReverseResolver, UNANSWERED_STREAK, REVERSE_CONCURRENCY } = await import('../src/reports/sources.js');
+    const { addAggregate, createTotals } = await import('../src/reports/totals.js');
+    const { parseAggregateXml } = await import('../src/reports/aggregate-xml.js');
+    const ips = Array.from({ length: 80 }, (_, n) => `127.0.10.${n + 1}`);
+    const zone = Object.fromEntries(ips.map((ip) => [`${ip.split('.').reverse().join('.')}.in-addr.arpa`, 'TIMEOUT' as const]));
+    const server = await startFixture({ zone }, { timeoutMs: 200, retries: 0 });
+    try {
+      const totals = createTotals();
+      addAggregate(totals, parseAggregateXml(rfc7489Xml({ domain: 'silent.test', rows: ips.map((ip) => ({ ip, count: 1, dkim: 'pass', spf: 'pass' })) })));
+      const sources = await buildSources(totals.domains.get('silent.test')!.sources, createReverseResolver(server.freshDns()));
+      expect(sources.every((source) => source.ptrStatus === 'inconclusive')).toBe(true);
+      const asked = server.server.queries().filter((query) => query.endsWith(' PTR'));
+      expect(asked.length).toBeGreaterThanOrEqual(UNANSWERED_STREAK);
+      expect(asked.length).toBeLessThanOrEqual(UNANSWERED_STREAK + REVERSE_CONCURRENCY);
+    } finally {
+      await server.close();
+    }
+  }, TIMEOUT);
+});

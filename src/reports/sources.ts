@@ -17,20 +17,36 @@ export const REVERSE_CONCURRENCY = 16;
 
 export type ReverseResolver = (ip: string) => Promise<Pick<ReverseLookup, 'outcome' | 'confirmedNames'>>;
 
-/** Reverse DNS through the resolver, memoized per address for the whole run. */
+/** Sources per domain whose reverse DNS is looked up (most mail first); the rest are `not-looked-up`. */
+export const MAX_REVERSE_LOOKUPS = 2000;
+/** When this many look-ups in a row were inconclusive, DNS is taken as unreachable and no more are sent. */
+export const UNANSWERED_STREAK = 32;
+
+/**
+ * Reverse DNS through the resolver, memoized per address for the whole run.
+ * A resolver that does not answer at all would otherwise cost a timeout per
+ * source: after a streak of inconclusive look-ups the rest are inconclusive
+ * without asking.
+ */
 export function createReverseResolver(dns: DnsClient): ReverseResolver {
   const ctx: CheckContext = { domain: '', options: { offline: true }, dns, net: createNetClient(dns, { offline: true }), shared: createSharedMemo() };
-  return (ip) => lookupReverse(ctx, ip);
+  let streak = 0;
+  return async (ip) => {
+    if (streak >= UNANSWERED_STREAK) return { outcome: 'inconclusive', confirmedNames: [] };
+    const lookup = await lookupReverse(ctx, ip);
+    streak = lookup.outcome === 'inconclusive' ? streak + 1 : 0;
+    return lookup;
+  };
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, results in order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]!);
+      results[index] = await work(items[index]!, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -76,10 +92,10 @@ export function groupOf(service: string | null, ptr: string | null, dkimDomains:
 /** Every source of a domain, most messages first; `reverse` is undefined when DNS is not used. */
 export async function buildSources(totals: ReadonlyMap<string, SourceTotals>, reverse: ReverseResolver | undefined): Promise<SourceResult[]> {
   const list = [...totals.values()].sort((a, b) => b.messages - a.messages || b.failureReports - a.failureReports || a.ip.localeCompare(b.ip));
-  return mapConcurrent(list, REVERSE_CONCURRENCY, async (source) => {
+  return mapConcurrent(list, REVERSE_CONCURRENCY, async (source, index) => {
     let ptr: string | null = null;
     let ptrStatus: SourceResult['ptrStatus'] = 'not-looked-up';
-    if (reverse) {
+    if (reverse && index < MAX_REVERSE_LOOKUPS) {
       const lookup = await reverse(source.ip).catch(() => undefined);
       ptrStatus = lookup?.outcome ?? 'inconclusive';
       ptr = lookup?.confirmedNames[0] ?? null;
