@@ -20,6 +20,11 @@ import { shouldColor } from './report/style.js';
  * outputs, baselines, zone previews and DNS captures are src/batch.ts.
  */
 export async function runAudit(rawDomains: readonly string[], rawOptions: Record<string, unknown>, io: CliIo): Promise<number> {
+  if (Array.isArray(rawOptions.reports)) {
+    // --reports: the selectors and sending IPs the reports name join --dkim-selector and --ip (src/reports/feed.ts).
+    const { feedOptions } = await import('./reports/feed-cli.js');
+    rawOptions = await feedOptions(rawDomains, rawOptions, io);
+  }
   const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
   const extraCa = await readCaFiles(cli.caFile);
   return runBatch(rawDomains, cli, io, {

@@ -52,6 +52,8 @@ Examples:
   $ mailcheck example.com --no-smtp --skip blocklist
   $ mailcheck example.com --ip 192.0.2.10
   $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
+  $ mailcheck example.com --reports ~/dmarc-reports/
+  $ mailcheck reports ~/dmarc-reports/ --domain example.com
   $ mailcheck --file domains.txt --format ndjson > reports.ndjson
   $ mailcheck example.com --format sarif -o mailcheck.sarif --output html=report.html
   $ mailcheck --file domains.txt --baseline last-night.json --fail-on-regression
@@ -116,6 +118,7 @@ export function defineAuditOptions(command: Command): Command {
       .optionsGroup('Check settings:')
       .option('--dkim-selector <s>', 'DKIM selector to probe besides the built-in list (comma-separated, repeatable)', collect)
       .option('--ip <addr>', 'a sending IP to evaluate for SPF, reverse DNS and blocklists (repeatable)', collect)
+      .option('--reports <path>', 'DMARC reports (files or folders): probe the DKIM selectors they name, evaluate their sending IPs (repeatable)', collect)
       .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
       .option('--smtp-port <port>', 'port of the SMTP probe (default: 25)')
       .option('--helo-name <name>', 'name to send in EHLO (default: this host\'s name if fully qualified, else mailcheck.invalid)')
@@ -209,7 +212,9 @@ apply here and are refused.
 
 Examples:
   $ mailcheck spf example.com
-  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com --helo mail.example.com
+  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
+  $ mailcheck example.com --reports ~/dmarc-reports/
+  $ mailcheck reports ~/dmarc-reports/ --domain example.com --helo mail.example.com
   $ mailcheck spf bounce@example.com --ip 192.0.2.10
 
 Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
@@ -351,6 +356,50 @@ Exit codes: 0 read; 1 sender-side problems found (authentication, reverse DNS,
       refuseOtherProgramOptions(program, 'bounces');
       const { runBounces } = await import('./cli-bounces.js');
       done(await runBounces(paths, command.optsWithGlobals(), io));
+    });
+  // mailcheck reports <path...>: DMARC aggregate, DMARC failure and TLS-RPT reports (src/reports/).
+  program
+    .command('reports')
+    .description('read DMARC aggregate and failure reports and TLS-RPT reports: pass rates, sources, enforcement readiness')
+    .argument('[path...]', 'report files or folders: .xml, .xml.gz, .zip, .json, .eml, mbox, Maildir')
+    .option('--domain <d>', 'keep only this domain (and its subdomains)')
+    .option('--since <date>', 'keep reports whose period ends on or after this date (YYYY-MM-DD or ISO 8601)')
+    .option('--until <date>', 'keep reports whose period starts on or before this date (YYYY-MM-DD: the whole day)')
+    .option('--no-dns', 'no DNS at all: no reverse DNS of sources, no current DMARC or SPF records')
+    .addHelpText(
+      'after',
+      `
+Also: --format text|json|csv|html|markdown, -o <file>, --resolver, --timeout,
+--retries, --color/--no-color, -v. The other options of mailcheck are refused.
+
+Examples:
+  $ mailcheck reports ~/Maildir/.dmarc --domain example.com --since 2026-11-01
+  $ mailcheck reports reports/ --format json -o summary.json
+  $ mailcheck reports google.com!example.com!1764547200!1764633599.zip
+
+Exit codes: 0 every input was read; 3 some inputs could not be read;
+  2 none could (or a usage error).
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'reports';
+      throw error;
+    })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined,
+    })
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const allowed = new Set(['format', 'output', 'color', 'verbose', 'resolver', 'timeout', 'retries']);
+      const ignored = program.options
+        .filter((option) => !allowed.has(option.attributeName()) && program.getOptionValueSource(option.attributeName()) === 'cli')
+        .map((option) => option.long ?? option.attributeName());
+      if (ignored.length > 0) {
+        throw new UsageError(`${[...new Set(ignored)].join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck reports. Run "mailcheck reports --help" for its options`);
+      }
+      const { runReports } = await import('./reports/cli.js');
+      done(await runReports(paths, command.optsWithGlobals(), io));
     });
   return program;
 }

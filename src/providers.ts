@@ -18,6 +18,12 @@ export interface Provider {
   spfInclude?: string;
   /** DKIM selectors the provider uses (without the `._domainkey` suffix). */
   dkimSelectors: string[];
+  /**
+   * Domains its sending servers' reverse DNS names, default return-path
+   * (MAIL FROM) domains and default DKIM d= domains end in: how
+   * `mailcheck reports` recognises the service behind a sending IP.
+   */
+  senderDomains?: string[];
 }
 
 export const PROVIDERS: readonly Provider[] = [
@@ -28,6 +34,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['_spf.google.com'],
     spfInclude: '_spf.google.com',
     dkimSelectors: ['google'],
+    senderDomains: ['google.com', 'googlemail.com', 'gappssmtp.com'],
   },
   {
     id: 'microsoft',
@@ -36,6 +43,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['spf.protection.outlook.com'],
     spfInclude: 'spf.protection.outlook.com',
     dkimSelectors: ['selector1', 'selector2'],
+    senderDomains: ['outbound.protection.outlook.com', 'onmicrosoft.com'],
   },
   {
     id: 'sendgrid',
@@ -44,6 +52,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['sendgrid.net'],
     spfInclude: 'sendgrid.net',
     dkimSelectors: ['s1', 's2', 'smtpapi', 'em'],
+    senderDomains: ['sendgrid.net'],
   },
   {
     id: 'mailchimp',
@@ -52,6 +61,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['servers.mcsv.net', 'spf.mandrillapp.com'],
     spfInclude: 'servers.mcsv.net',
     dkimSelectors: ['k1', 'k2', 'k3', 'mte1', 'mandrill'],
+    senderDomains: ['mcsv.net', 'mandrillapp.com', 'mcdlv.net', 'rsgsv.net'],
   },
   {
     id: 'mailgun',
@@ -60,6 +70,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['mailgun.org', 'eu.mailgun.org'],
     spfInclude: 'mailgun.org',
     dkimSelectors: ['mx', 'smtp', 'pic', 'krs', 'k1', 'mailo'],
+    senderDomains: ['mailgun.org', 'mailgun.net'],
   },
   {
     id: 'amazonses',
@@ -68,6 +79,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['amazonses.com'],
     spfInclude: 'amazonses.com',
     dkimSelectors: ['amazonses'],
+    senderDomains: ['amazonses.com'],
   },
   {
     id: 'postmark',
@@ -76,6 +88,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['spf.mtasv.net'],
     spfInclude: 'spf.mtasv.net',
     dkimSelectors: ['pm', 'pm-bounces'],
+    senderDomains: ['mtasv.net', 'postmarkapp.com'],
   },
   {
     id: 'zoho',
@@ -84,6 +97,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['zoho.com', 'zoho.eu', 'zohomail.com'],
     spfInclude: 'zohomail.com',
     dkimSelectors: ['zoho', 'zmail', 'zohomail'],
+    senderDomains: ['zoho.com', 'zoho.eu', 'zohomail.com'],
   },
   {
     id: 'fastmail',
@@ -92,6 +106,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['spf.messagingengine.com'],
     spfInclude: 'spf.messagingengine.com',
     dkimSelectors: ['fm1', 'fm2', 'fm3', 'mesmtp'],
+    senderDomains: ['messagingengine.com'],
   },
   {
     id: 'proton',
@@ -100,6 +115,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['_spf.protonmail.ch'],
     spfInclude: '_spf.protonmail.ch',
     dkimSelectors: ['protonmail', 'protonmail2', 'protonmail3'],
+    senderDomains: ['protonmail.ch', 'proton.me'],
   },
   {
     id: 'hubspot',
@@ -108,6 +124,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['hubspotemail.net', 'spf.hubspot.com'],
     spfInclude: 'hubspotemail.net',
     dkimSelectors: ['hs1', 'hs2'],
+    senderDomains: ['hubspotemail.net'],
   },
   {
     id: 'salesforce',
@@ -116,6 +133,7 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['_spf.salesforce.com', 'exacttarget.com'],
     spfInclude: '_spf.salesforce.com',
     dkimSelectors: ['sf1', 'sf2', 'salesforce'],
+    senderDomains: ['salesforce.com', 'exacttarget.com'],
   },
   {
     id: 'yahoo',
@@ -124,6 +142,16 @@ export const PROVIDERS: readonly Provider[] = [
     spfIncludes: ['_spf.mail.yahoo.com'],
     spfInclude: '_spf.mail.yahoo.com',
     dkimSelectors: ['s1024', 's2048', 'yahoo'],
+    senderDomains: ['yahoo.com', 'yahoodns.net'],
+  },
+  {
+    id: 'zendesk',
+    name: 'Zendesk',
+    mxSuffixes: [],
+    spfIncludes: ['mail.zendesk.com'],
+    spfInclude: 'mail.zendesk.com',
+    dkimSelectors: ['zendesk1', 'zendesk2'],
+    senderDomains: ['zendesk.com'],
   },
 ];
 
@@ -158,3 +186,19 @@ export function recognizeProviders(mxHosts: readonly string[], spfIncludes: read
       spfIncludes.some((include) => provider.spfIncludes.some((suffix) => matchesSuffix(include, suffix))),
   );
 }
+
+/**
+ * The service a sending IP belongs to, from its forward-confirmed reverse DNS
+ * name or the domains it passes SPF or DKIM for (each matched at a label
+ * boundary against `senderDomains`, then `spfIncludes`). Undefined when none.
+ */
+export function recognizeSender(names: readonly string[]): Provider | undefined {
+  const hosts = names.map((name) => name.toLowerCase().replace(/\.$/, ''));
+  return PROVIDERS.find((provider) =>
+    SENDER_SUFFIXES.get(provider)!.some((suffix) => hosts.some((host) => host === suffix || host.endsWith(`.${suffix}`))),
+  );
+}
+
+const SENDER_SUFFIXES = new Map(
+  PROVIDERS.map((provider) => [provider, [...(provider.senderDomains ?? []), ...provider.spfIncludes].map((suffix) => suffix.toLowerCase())]),
+);
