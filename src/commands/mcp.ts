@@ -11,7 +11,6 @@
  * with exit code 0 when stdin closes.
  */
 import type { Readable, Writable } from 'node:stream';
-import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -21,6 +20,7 @@ import { UsageError, sentence, type CliIo } from '../cli.js';
 import { parseAuditCliOptions, toAuditOptions } from '../cli-options.js';
 import { readOptionFile } from '../batch.js';
 import { EXIT } from '../exit-code.js';
+import { tool as toolInfo } from '../run.js';
 import type { AnyMcpTool, McpServerSettings } from '../mcp/define.js';
 import { MCP_TOOLS } from '../mcp/tools.js';
 
@@ -74,15 +74,10 @@ export async function mcpSettings(rawOptions: Record<string, unknown>): Promise<
   return { audit: toAuditOptions(cli, extraCa) };
 }
 
-/** The package version, for the server's `serverInfo`. */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
 /** An MCP server with every tool registered. */
 export function createMcpServer(settings: McpServerSettings, tools: readonly AnyMcpTool[] = MCP_TOOLS): McpServer {
   const server = new McpServer(
-    { name: 'mailcheck', version: packageVersion() },
+    { name: 'mailcheck', version: toolInfo().version },
     {
       capabilities: { tools: {} },
       instructions:
