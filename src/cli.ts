@@ -357,7 +357,7 @@ Exit codes: 0 read; 1 sender-side problems found (authentication, reverse DNS,
   // `mailcheck mcp`: the commands as Model Context Protocol tools over stdio (src/commands/mcp.ts, tools in src/mcp/tools.ts).
   program
     .command('mcp')
-    .description('serve the audit and spf as Model Context Protocol tools over stdin/stdout, until stdin closes')
+    .description('serve the audit, spf and message as Model Context Protocol tools over stdin/stdout, until stdin closes')
     .addHelpText('after', MCP_HELP)
     .exitOverride((error: SubcommandError) => {
       error.subcommand = 'mcp';

@@ -4,6 +4,8 @@
  * 127.0.0.1 (resolver and timeout given once, at start-up).
  */
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -37,7 +39,7 @@ let dns: FixtureServer;
 let client: Client;
 
 beforeAll(async () => {
-  dns = await startFixtureDnsServer(['demo-good', 'demo-broken'].map((name) => loadFixture(name)));
+  dns = await startFixtureDnsServer(['demo-good', 'demo-broken', 'demo-message'].map((name) => loadFixture(name)));
   client = await connect(['--resolver', dns.server, '--timeout', '2000', '--no-smtp']);
 }, 60_000);
 
@@ -47,10 +49,10 @@ afterAll(async () => {
 });
 
 describe('mailcheck mcp', () => {
-  it('names itself and lists the audit and spf tools with their input schemas', async () => {
+  it('names itself and lists the audit, spf and message tools with their input schemas', async () => {
     expect(client.getServerVersion()?.name).toBe('mailcheck');
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['audit', 'spf']);
+    expect(tools.map((tool) => tool.name)).toEqual(['audit', 'spf', 'message']);
     const [audit, spf] = tools as [(typeof tools)[0], (typeof tools)[0]];
     expect(audit.inputSchema.required).toEqual(['domains']);
     expect(Object.keys(audit.inputSchema.properties ?? {})).toEqual(['domains', 'checks', 'skip', 'dkimSelectors', 'ips', 'smtp']);
@@ -101,6 +103,19 @@ describe('mailcheck mcp', () => {
     const fail = (await client.callTool({ name: 'spf', arguments: { domain: 'good.example', ip: '203.0.113.9' } })) as CallToolResult;
     expect(fail.structuredContent).toMatchObject({ result: 'fail' });
   }, 60_000);
+
+  it('serves message: the bundled message audited as a receiver sees it', async () => {
+    const source = readFileSync(path.join(ROOT, 'fixtures', 'demo-message.eml'), 'utf8');
+    const result = (await client.callTool({ name: 'message', arguments: { message: source } }, undefined, { timeout: 60_000 })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const json = result.structuredContent as { kind: string; authentication: { dkim: Array<{ result: string }> }; findings: Array<{ id: string }> };
+    expect(json.kind).toBe('message');
+    expect(json.authentication.dkim.map((signature) => signature.result)).toEqual(['pass']);
+    expect(json.findings.map((finding) => finding.id)).toContain('message/spf-fail');
+    expect(texts(result)[0]).toMatch(/^message: score \d+\/100 \([A-F+]+\); SPF fail, DKIM pass, DMARC pass, ARC none; findings: .*message\/spf-fail \(high\)/);
+    const notMessage = (await client.callTool({ name: 'message', arguments: { message: 'not a message' } })) as CallToolResult;
+    expect(notMessage.isError).toBe(true);
+  }, 90_000);
 
   it('answers bad input with an error result and goes on serving', async () => {
     const badDomain = (await client.callTool({ name: 'audit', arguments: { domains: ['not a domain'] } })) as CallToolResult;

@@ -1,7 +1,8 @@
 /** `mailcheck mcp --help`'s text after the options (a module of its own: --help loads nothing of the server). */
 export const MCP_HELP = `
-Tools: audit (domains, checks, skip, dkimSelectors, ips, smtp) and spf (domain, ip,
-sender, helo); each returns the JSON result and a short summary.
+Tools: audit (domains, checks, skip, dkimSelectors, ips, smtp), spf (domain, ip,
+sender, helo) and message (message, ip, mailFrom, helo); each returns the JSON
+result and a short summary.
 
 Fixed at start-up for every call: --resolver, --timeout, --retries, --no-smtp,
 --smtp-port, --helo-name, --dkim-selector, --blocklist, --no-blocklist,

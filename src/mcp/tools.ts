@@ -7,6 +7,11 @@
 import type { AnyMcpTool } from './define.js';
 import { auditTool } from './audit-tool.js';
 import { spfTool } from './spf-tool.js';
+import { messageTool } from './message-tool.js';
 
 /** Every tool `mailcheck mcp` serves, in the order clients list them. */
-export const MCP_TOOLS: readonly AnyMcpTool[] = [auditTool as unknown as AnyMcpTool, spfTool as unknown as AnyMcpTool];
+export const MCP_TOOLS: readonly AnyMcpTool[] = [
+  auditTool as unknown as AnyMcpTool,
+  spfTool as unknown as AnyMcpTool,
+  messageTool as unknown as AnyMcpTool,
+];
