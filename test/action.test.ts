@@ -221,8 +221,9 @@ describe('action.yml', () => {
       runs: Array<{ results: Array<{ locations: Array<{ physicalLocation?: { artifactLocation: { uri: string } } }> }> }>;
     };
     const uris = sarif.runs[0]!.results.flatMap((result) => result.locations.map((location) => location.physicalLocation?.artifactLocation.uri));
-    expect(uris.length).toBeGreaterThan(0);
-    expect(new Set(uris)).toEqual(new Set(['zones/preview.test.zone']));
+    // Results about a record of the zone point at it (with --zone mailcheck gives them the zone file as location).
+    expect(uris.filter((uri) => uri !== undefined).length).toBeGreaterThan(0);
+    expect(new Set(uris.filter((uri) => uri !== undefined))).toEqual(new Set(['zones/preview.test.zone']));
   }, 180_000);
 
   it('without domains: one line, exit-code 2, the step fails', async () => {
