@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from './domain.js';
 import { EXIT } from './exit-code.js';
 import { FORMAT_NAMES } from './report/formats.js';
+import { MCP_HELP } from './mcp/help.js';
 
 /** Where the CLI reads and writes; the real process by default, replaceable in tests. */
 export interface CliIo {
@@ -400,6 +401,21 @@ Exit codes: 0 every input was read; 3 some inputs could not be read;
       }
       const { runReports } = await import('./reports/cli.js');
       done(await runReports(paths, command.optsWithGlobals(), io));
+    });
+
+  // `mailcheck mcp`: the commands as Model Context Protocol tools over stdio (src/commands/mcp.ts, tools in src/mcp/tools.ts).
+  program
+    .command('mcp')
+    .description('serve the audit, spf and message as Model Context Protocol tools over stdin/stdout, until stdin closes')
+    .addHelpText('after', MCP_HELP)
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'mcp';
+      throw error;
+    })
+    .configureOutput(subcommandOutput)
+    .action(async (_options: unknown, command: Command) => {
+      const { runMcp } = await import('./commands/mcp.js');
+      done(await runMcp(program, command.optsWithGlobals(), io));
     });
   return program;
 }

@@ -4,8 +4,10 @@
  * - the fixture DNS server (fixtures/demo-*.json) runs in-process on
  *   127.0.0.1 and answers every query of the run (`--resolver`);
  * - the healthy domain's MTA-STS policy is served over HTTPS on 127.0.0.1 by
- *   a small server started here, with a demo certificate whose CA is passed
- *   with `--ca-file` (fixtures/demo-tls/; not for any other use);
+ *   a small server started here, with a key and a self-signed certificate
+ *   made for this run (src/demo-certificate.ts); the certificate is written
+ *   to a temporary file passed with `--ca-file` and removed afterwards, the
+ *   key never leaves memory;
  * - SMTP probing is off (`--no-smtp`): the MX addresses are documentation
  *   ranges that are looked up, never contacted.
  *
@@ -15,11 +17,13 @@
  * Extra arguments are passed to the CLI: `npm run demo -- --format json`,
  * `npm run demo -- -v`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main, processIo, type CliIo } from './cli.js';
+import { makeDemoCertificate, type DemoCertificate } from './demo-certificate.js';
 import { EXIT } from './exit-code.js';
 import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './fixture-server.js';
 
@@ -31,17 +35,21 @@ export const DEMO_DOMAINS = ['good.example', 'broken.example'] as const;
 export const DEMO_MESSAGE = path.join(FIXTURES_DIR, 'demo-message.eml');
 const MESSAGE_EXTRA = new Set(['-v', '--verbose', '--color', '--no-color']);
 
-/** Demo TLS material: a CA and a certificate for the healthy domain's MTA-STS host. */
-const TLS_DIR = path.join(FIXTURES_DIR, 'demo-tls');
-export const DEMO_CA_FILE = path.join(TLS_DIR, 'ca.pem');
+/** The host the demo serves over HTTPS, and its certificate's name. */
+const HTTPS_HOST = 'mta-sts.good.example';
 
-/** Files the demo HTTPS server serves: Host → path → body. */
+/** Files the demo HTTPS server serves: Host → path → file in fixtures/. */
 const HTTPS_FILES: Record<string, Record<string, string>> = {
-  'mta-sts.good.example': { '/.well-known/mta-sts.txt': 'mta-sts.good.example.txt' },
+  [HTTPS_HOST]: { '/.well-known/mta-sts.txt': 'demo-mta-sts.good.example.txt' },
 };
 
 /** The CLI arguments the demo runs with; `extra` goes last. */
-export function demoArguments(dnsServer: string, httpsPort: number, extra: readonly string[] = []): string[] {
+export function demoArguments(
+  dnsServer: string,
+  httpsPort: number,
+  extra: readonly string[] = [],
+  caFile = '<demo-certificate.pem>',
+): string[] {
   return [
     ...DEMO_DOMAINS,
     '--resolver',
@@ -52,15 +60,15 @@ export function demoArguments(dnsServer: string, httpsPort: number, extra: reado
     '--https-port',
     String(httpsPort),
     '--ca-file',
-    DEMO_CA_FILE,
+    caFile,
     ...extra,
   ];
 }
 
 /** The HTTPS server for the demo's MTA-STS policy, on 127.0.0.1 and a free port. */
-async function startHttpsServer(): Promise<Server> {
+async function startHttpsServer(tls: DemoCertificate): Promise<Server> {
   const server = createServer(
-    { key: readFileSync(path.join(TLS_DIR, 'server.key')), cert: readFileSync(path.join(TLS_DIR, 'server.pem')) },
+    { key: tls.keyPem, cert: tls.certPem },
     (request, response) => {
       const host = (request.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
       const file = HTTPS_FILES[host]?.[(request.url ?? '').split('?')[0]!];
@@ -68,7 +76,7 @@ async function startHttpsServer(): Promise<Server> {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      response.writeHead(200, { 'content-type': 'text/plain' }).end(readFileSync(path.join(TLS_DIR, file)));
+      response.writeHead(200, { 'content-type': 'text/plain' }).end(readFileSync(path.join(FIXTURES_DIR, file)));
     },
   );
   // A failed handshake must not end the demo.
@@ -88,14 +96,18 @@ async function startHttpsServer(): Promise<Server> {
 export async function runDemo(extra: readonly string[] = [], io: CliIo = processIo()): Promise<number> {
   const dns = await startFixtureDnsServer(DEMO_FIXTURES.map((name) => loadFixture(name)));
   let https: Server | undefined;
+  const tlsDir = mkdtempSync(path.join(tmpdir(), 'mailcheck-demo-'));
   try {
-    https = await startHttpsServer();
+    const tls = makeDemoCertificate(HTTPS_HOST);
+    const caFile = path.join(tlsDir, 'demo-certificate.pem');
+    writeFileSync(caFile, tls.certPem);
+    https = await startHttpsServer(tls);
     const httpsPort = (https.address() as AddressInfo).port;
-    const args = demoArguments(dns.server, httpsPort, extra);
+    const args = demoArguments(dns.server, httpsPort, extra, caFile);
     io.stderr.write(
       `mailcheck demo: a DNS server on ${dns.server} serves ${DEMO_DOMAINS.join(' and ')} from fixtures/, ` +
         `an HTTPS server on 127.0.0.1:${httpsPort} the MTA-STS policy; nothing leaves this machine.\n` +
-        `$ mailcheck ${args.map((arg) => (arg === DEMO_CA_FILE ? path.relative(process.cwd(), arg) || arg : arg)).join(' ')}\n\n`,
+        `$ mailcheck ${args.join(' ')}\n\n`,
     );
     const code = await main(args, io);
     if (code === EXIT.usage || code === EXIT.internal) return code;
@@ -115,5 +127,6 @@ export async function runDemo(extra: readonly string[] = [], io: CliIo = process
       await new Promise<void>((resolve) => https!.close(() => resolve()));
     }
     await dns.close();
+    rmSync(tlsDir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@
  * and how to fix it.
  */
 import { isIp as isIP } from './is-ip.js';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 export type DomainParseResult =
   | {
@@ -89,7 +89,9 @@ export function parseDomain(raw: string): DomainParseResult {
   }
 
   const ascii = /^[\x00-\x7f]*$/.test(text) && !/xn--/i.test(text) ? text.toLowerCase() : domainToASCII(text);
-  if (ascii === '') {
+  // An A-label must decode (RFC 5891 §5.4, RFC 3492 §6.2). Node 20 and 22 return "" for one that does not; Node 24
+  // passes it through, and leaves it undecoded in domainToUnicode, so a label still "xn--" after decoding is invalid.
+  if (ascii === '' || domainToUnicode(ascii).split('.').some((label) => /^xn--/i.test(label))) {
     return fail(`"${shorten(raw)}" is not a valid internationalised domain name`, 'Check the spelling of the name');
   }
   if (isIP(ascii)) {
