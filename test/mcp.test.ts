@@ -4,7 +4,8 @@
  * 127.0.0.1 (resolver and timeout given once, at start-up).
  */
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
 import { reportSchema, type Report } from '../src/report/schema.js';
 import { BIN, CHILD_GUARD, ROOT, cleanEnv, runCli } from './helpers/cli.js';
+import { rfc7489Xml } from './helpers/report-samples.js';
+import { RFC3464_MIXED } from './helpers/bounce-samples.js';
 
 /** Starts `mailcheck mcp <args>` and connects the SDK client to it over stdio. */
 async function connect(args: string[]): Promise<Client> {
@@ -49,10 +52,10 @@ afterAll(async () => {
 });
 
 describe('mailcheck mcp', () => {
-  it('names itself and lists the audit, spf and message tools with their input schemas', async () => {
+  it('names itself and lists the audit, spf, message, reports and bounces tools with their input schemas', async () => {
     expect(client.getServerVersion()?.name).toBe('mailcheck');
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['audit', 'spf', 'message']);
+    expect(tools.map((tool) => tool.name)).toEqual(['audit', 'spf', 'message', 'reports', 'bounces']);
     const [audit, spf] = tools as [(typeof tools)[0], (typeof tools)[0]];
     expect(audit.inputSchema.required).toEqual(['domains']);
     expect(Object.keys(audit.inputSchema.properties ?? {})).toEqual(['domains', 'checks', 'skip', 'dkimSelectors', 'ips', 'smtp']);
@@ -116,6 +119,34 @@ describe('mailcheck mcp', () => {
     const notMessage = (await client.callTool({ name: 'message', arguments: { message: 'not a message' } })) as CallToolResult;
     expect(notMessage.isError).toBe(true);
   }, 90_000);
+
+  it('serves reports and bounces on files of this machine', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-mcp-'));
+    try {
+      const rows = [{ ip: '192.0.2.10', count: 10, dkim: 'pass', spf: 'pass' }, { ip: '203.0.113.9', count: 3, dkim: 'fail', spf: 'fail' }];
+      writeFileSync(path.join(folder, 'a.xml'), rfc7489Xml({ rows: rows as never, reportId: 'mcp-a' }));
+      const reports = (await client.callTool({ name: 'reports', arguments: { paths: [folder] } }, undefined, { timeout: 60_000 })) as CallToolResult;
+      expect(reports.isError).toBeFalsy();
+      const reportsJson = JSON.parse(texts(reports)[1]!) as { reports: { read: number }; domains: Array<{ domain: string; messages: number }> };
+      expect(reportsJson.reports.read).toBe(1);
+      expect(reportsJson.domains.map((domain) => [domain.domain, domain.messages])).toEqual([['example.test', 13]]);
+      expect(texts(reports)[0]).toMatch(/^reports: 1 read, 0 failed; example\.test: 13 messages/);
+
+      writeFileSync(path.join(folder, 'bounce.eml'), RFC3464_MIXED);
+      const bounces = (await client.callTool({ name: 'bounces', arguments: { paths: [path.join(folder, 'bounce.eml')] } })) as CallToolResult;
+      expect(bounces.isError).toBeFalsy();
+      const bouncesJson = JSON.parse(texts(bounces)[1]!) as { bounces: Array<{ recipient: string; reason: string; hard: boolean }> };
+      expect(bouncesJson.bounces.map((row) => [row.recipient, row.reason, row.hard])).toEqual([
+        ['gone@receiver.example', 'userunknown', true],
+        ['full@receiver.example', 'mailboxfull', false],
+        ['local@sender.example', 'mailboxfull', false],
+      ]);
+      const stdin = (await client.callTool({ name: 'bounces', arguments: { paths: ['-'] } })) as CallToolResult;
+      expect(stdin.isError).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 
   it('answers bad input with an error result and goes on serving', async () => {
     const badDomain = (await client.callTool({ name: 'audit', arguments: { domains: ['not a domain'] } })) as CallToolResult;
