@@ -255,7 +255,7 @@ Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
       `
 Also: --ip <addr> (the connecting IP; default: from the receiver's Received field),
 --resolver, --timeout, --retries, --format (text, json, ndjson, markdown, sarif, junit, html,
-csv), -o <file>, --fail-on, --min-score, --zone/--offline, --save-dns/--replay, --color/--no-color, -v.
+csv), -o <file>, --fail-on, --min-score, --profile <ids|all>, --zone/--offline, --save-dns/--replay, --color/--no-color, -v.
 
 Examples:
   $ mailcheck message message.eml

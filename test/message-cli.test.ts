@@ -63,6 +63,24 @@ describe('mailcheck message', () => {
     ]);
   });
 
+  it('--profile judges the chosen providers on the message, in the JSON and the text report', async () => {
+    const result = await runCli(['message', DEMO_MESSAGE, ...dnsArgs(), '--format', 'json', '--profile', 'gmail-bulk,yahoo', '--fail-on', 'none']);
+    const json = JSON.parse(result.stdout) as {
+      requirements: Record<string, string>;
+      profiles: Array<{ id: string; verdict: string; requirements: Array<{ id: string; status: string }> }>;
+    };
+    expect(json.profiles.map((profile) => profile.id)).toEqual(['gmail-bulk', 'yahoo']);
+    const bulk = new Map(json.profiles[0]!.requirements.map((requirement) => [requirement.id, requirement.status]));
+    // What the message shows decides; nothing asks for "a sample message" any more.
+    expect(bulk.get('message-format')).toBe(json.requirements.format);
+    expect(bulk.get('tls-sending')).toBe(json.requirements.tls);
+    expect(bulk.get('from-aligned')).toBe(json.requirements.alignment);
+    expect(bulk.get('spam-rate')).toBe('not-checkable');
+    expect(result.code).toBe(json.profiles.some((profile) => profile.verdict === 'fail') ? 1 : 0);
+    const text = await runCli(['message', DEMO_MESSAGE, ...dnsArgs(), '--profile', 'gmail-bulk', '--fail-on', 'none']);
+    expect(text.stdout).toMatch(/\nMailbox providers\n {2}[✓✗?] Gmail \(bulk senders/);
+  }, TIMEOUT);
+
   it('prints text; --fail-on critical passes it', { timeout: TIMEOUT }, async () => {
     const result = await runCli(['message', DEMO_MESSAGE, ...dnsArgs(), '--fail-on', 'critical']);
     expect(result.code).toBe(0);

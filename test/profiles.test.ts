@@ -102,6 +102,27 @@ describe('requirement statuses', () => {
     expect(profileLine(result)).toContain('--ip <sending IP>');
   });
 
+  it('a sample message decides the requirements only a message shows, and its SPF/DKIM results decide "must pass"', () => {
+    const message = { spf: 'pass', dkim: 'fail', alignment: 'pass', oneClickUnsubscribe: 'fail', format: 'pass', tls: 'fail', reverseDns: 'pass' } as const;
+    const result = evaluateProfile(profile('gmail-bulk'), domain(), { message });
+    expect(Object.fromEntries(result.requirements.map((r) => [r.id, r.status]))).toMatchObject({
+      'spf-and-dkim': 'fail',
+      'from-aligned': 'pass',
+      'sending-ip-fcrdns': 'pass',
+      'tls-sending': 'fail',
+      'message-format': 'pass',
+      'one-click-unsubscribe': 'fail',
+      'spam-rate': 'not-checkable',
+    });
+    expect(result.verdict).toBe('fail');
+    // What the message cannot tell (unknown, not applicable) falls back to what DNS shows.
+    const unknown = { spf: 'unknown', dkim: 'unknown', alignment: 'unknown', oneClickUnsubscribe: 'not-applicable', format: 'pass', tls: 'unknown', reverseDns: 'unknown' } as const;
+    const fallback = evaluateProfile(profile('gmail-bulk'), BARE, { message: unknown });
+    expect(status(fallback, 'spf-and-dkim')).toBe('fail');
+    expect(status(fallback, 'one-click-unsubscribe')).toBe('needs-input');
+    expect(status(evaluateProfile(profile('yahoo'), domain(), { message: { ...unknown, dkim: 'pass' } }), 'spf-or-dkim')).toBe('pass');
+  });
+
   it('not-checkable: the spam rate', () => {
     expect(status(judge('gmail-bulk', domain()), 'spam-rate')).toBe('not-checkable');
     expect(status(judge('yahoo-bulk', domain()), 'spam-rate')).toBe('not-checkable');

@@ -19,7 +19,8 @@ import { resolveEnvelope } from '../message/envelope.js';
 import { decodeUnstructured, firstValue, parseHeaderSection } from '../message/headers.js';
 import type { RawMessage } from '../message/read.js';
 import { judgeMessage, requirementsOf } from '../message/rules.js';
-import { MESSAGE_SCHEMA_VERSION, type MessageFinding, type MessageResult } from '../message/schema.js';
+import { MESSAGE_SCHEMA_VERSION, type DomainChecks, type MessageFinding, type MessageResult, type Requirements } from '../message/schema.js';
+import { evaluateProfiles, type CheckView } from '../profiles/evaluate.js';
 
 /** What the command line gives besides the message. */
 export interface MessageAuditInput {
@@ -112,6 +113,7 @@ export async function auditMessage(
   const requirements = { ...requirementsOf(judgeInput, findings), reverseDns: reverseDnsStatus(domains, envelope.ip) };
   const complete = spf.result !== 'temperror' && dmarc.result !== 'temperror' && !dkim.some((sig) => sig.result === 'temperror');
   const subject = firstValue(section, 'subject');
+  const profiles = options.profiles && options.profiles.length > 0 ? messageProfiles(options.profiles, requirements, domains, fromDomain) : undefined;
   return {
     schemaVersion: MESSAGE_SCHEMA_VERSION,
     kind: 'message',
@@ -145,7 +147,25 @@ export async function auditMessage(
       .filter((finding) => finding.fix !== undefined)
       .map((finding) => ({ ...finding.fix!, findingIds: [finding.id] })),
     dns: { domains, queries: dns.log.filter((entry) => !entry.cached).length, servers: [...dns.servers] },
+    ...(profiles ? { profiles } : {}),
   };
+}
+
+/**
+ * The chosen mailbox-provider profiles judged for this message: what the
+ * message shows (SPF and DKIM passing, alignment, one-click unsubscribe,
+ * format, TLS, the sending IP's reverse DNS) decides; the rest (DMARC
+ * published, key sizes) comes from the DNS checks of the From domain, and the
+ * DKIM check of the From domain or else of the first signing domain.
+ */
+function messageProfiles(ids: readonly string[], requirements: Requirements, domains: readonly DomainChecks[], fromDomain: string | null) {
+  const from = domains.find((entry) => entry.domain === fromDomain && entry.roles.includes('from'));
+  const checks: CheckView[] = [...(from?.checks ?? [])];
+  if (!checks.some((check) => check.id === 'dkim')) {
+    const dkim = domains.flatMap((entry) => entry.checks).find((check) => check.id === 'dkim');
+    if (dkim) checks.push(dkim);
+  }
+  return evaluateProfiles(ids, checks, { message: requirements, selected: ids });
 }
 
 /**
@@ -186,6 +206,7 @@ export function messageExitCode(result: MessageResult, thresholds: Thresholds): 
   const breached =
     result.findings.some((finding) => atOrAbove(finding.severity, thresholds.failOn)) ||
     (thresholds.minScore !== undefined && result.score.value < thresholds.minScore);
-  if (breached) return EXIT.breached;
+  // A chosen profile that fails fails the run, as in the domain audit.
+  if (breached || (result.profiles ?? []).some((profile) => profile.verdict === 'fail')) return EXIT.breached;
   return result.score.complete ? EXIT.ok : EXIT.incomplete;
 }

@@ -39,6 +39,7 @@ export const MESSAGE_PROGRAM_OPTIONS: ReadonlySet<string> = new Set([
   'blocklist',
   'noBlocklist',
   'spamhausKey',
+  'profile',
 ]);
 
 /**

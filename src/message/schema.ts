@@ -4,7 +4,7 @@
  * a test keeps the file equal). Reporters and the exit code only read it.
  */
 import { z } from 'zod';
-import { checkResultSchema, findingSchema, fixSchema, scoreSchema } from '../report/schema.js';
+import { checkResultSchema, findingSchema, fixSchema, profileResultSchema, scoreSchema } from '../report/schema.js';
 
 /** Bumped on any incompatible change to the message result's shape. */
 export const MESSAGE_SCHEMA_VERSION = 1 as const;
@@ -167,6 +167,10 @@ export const messageResultSchema = z
       queries: z.number().int().nonnegative(),
       servers: z.array(z.string()),
     }),
+    profiles: z
+      .array(profileResultSchema)
+      .optional()
+      .describe('With --profile: the chosen mailbox-provider profiles, judged on this message and the DNS of its From domain.'),
   })
   .describe('mailcheck audit of one message.');
 

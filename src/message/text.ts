@@ -3,6 +3,7 @@
  * taken from the message or from DNS is escaped before styling: a message is
  * hostile input and must not drive the terminal.
  */
+import { profileLine, REQUIREMENT_MARK } from '../report/verdicts.js';
 import { fixRecordLines } from '../report/zone.js';
 import { createStyle, type Style } from '../report/style.js';
 import type { MessageResult } from './schema.js';
@@ -82,6 +83,19 @@ export function formatMessageText(result: MessageResult, options: { color?: bool
       .join(' · ')}`,
   );
   lines.push('');
+
+  if (result.profiles && result.profiles.length > 0) {
+    lines.push(style.heading('Mailbox providers'));
+    for (const profile of result.profiles) {
+      const paint = profile.verdict === 'fail' ? style.severity('high') : profile.verdict === 'pass' ? style.good : (text: string) => text;
+      lines.push(`  ${paint(profile.verdict === 'fail' ? '✗' : profile.verdict === 'pass' ? '✓' : '?')} ${e(profileLine(profile))}`);
+      for (const requirement of profile.requirements) {
+        const needs = requirement.needs ? ` — give ${requirement.needs}` : '';
+        lines.push(style.dim(`      ${REQUIREMENT_MARK[requirement.status] ?? '?'} ${requirement.id}: ${requirement.status}, ${e(requirement.summary)}${needs}`));
+      }
+    }
+    lines.push('');
+  }
 
   if (result.findings.length === 0) {
     lines.push(style.good('No findings.'));

@@ -12,9 +12,25 @@ import { PROFILES, type ProfileDefinition, type RequirementId } from './table.js
 export type CheckView = Pick<CheckResult, 'id' | 'status' | 'findings' | 'facts'>;
 
 /** Inputs besides the checks. */
+/** A message-side status (`mailcheck message`'s `requirements`). */
+export type MessageStatus = 'pass' | 'fail' | 'unknown' | 'not-applicable';
+
+/** What a message shows of the requirements DNS cannot decide (`mailcheck message`). */
+export interface MessageEvidence {
+  spf: MessageStatus;
+  dkim: MessageStatus;
+  alignment: MessageStatus;
+  oneClickUnsubscribe: MessageStatus;
+  format: MessageStatus;
+  tls: MessageStatus;
+  reverseDns: MessageStatus;
+}
+
 export interface ProfileInputs {
   /** Sending IPs given with --ip. */
   sendingIps?: readonly string[];
+  /** A sample message's statuses: they decide the requirements only a message shows. */
+  message?: MessageEvidence;
   /** Profile ids chosen with --profile (or parked with --parked): their failing verdict fails the run. */
   selected?: readonly string[];
 }
@@ -102,8 +118,18 @@ function undecided(name: string, state: AuthState, findings: string[]): Judgemen
   return { status: 'inconclusive', summary: `${name} ${AUTH_TEXT[state]}`, findings };
 }
 
-/** One judge per requirement id. */
-const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Judgement> = {
+/**
+ * A requirement decided by the sample message when it can tell (pass or
+ * fail); undefined to fall back to what DNS shows.
+ */
+function fromMessage(status: MessageStatus | undefined, pass: string, fail: string): Judgement | undefined {
+  if (status === 'pass') return { status: 'pass', summary: `the message: ${pass}` };
+  if (status === 'fail') return { status: 'fail', summary: `the message: ${fail}` };
+  return undefined;
+}
+
+/** One judge per requirement id (the DNS judgement; a message's evidence comes first, below). */
+const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Judgement> = {
   'spf-or-dkim'(f) {
     const spf = spfState(f);
     const dkim = dkimState(f);
@@ -226,6 +252,35 @@ const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Judgem
     return { status: 'pass', summary: keys.length > 0 ? 'only revoked DKIM keys are published' : 'no DKIM key is published' };
   },
 };
+
+/** What a sample message decides, per requirement (the providers judge each message: "must pass"). */
+const MESSAGE_JUDGES: Partial<Record<RequirementId, (message: MessageEvidence) => Judgement | undefined>> = {
+  'spf-or-dkim': (m) =>
+    m.spf === 'pass' || m.dkim === 'pass'
+      ? { status: 'pass', summary: `the message: ${m.spf === 'pass' ? 'SPF' : 'DKIM'} passes` }
+      : m.spf === 'fail' && m.dkim === 'fail'
+        ? { status: 'fail', summary: 'the message: neither SPF nor DKIM passes' }
+        : undefined,
+  'spf-and-dkim': (m) =>
+    m.spf === 'pass' && m.dkim === 'pass'
+      ? { status: 'pass', summary: 'the message: SPF and DKIM pass' }
+      : m.spf === 'fail' || m.dkim === 'fail'
+        ? { status: 'fail', summary: `the message: ${m.spf === 'fail' && m.dkim === 'fail' ? 'SPF and DKIM fail' : m.spf === 'fail' ? 'SPF does not pass' : 'DKIM does not pass'}` }
+        : undefined,
+  'from-aligned': (m) => fromMessage(m.alignment, 'the From domain aligns with a passing SPF or DKIM', 'the From domain aligns with no passing SPF or DKIM (RFC 7489 §3.1)'),
+  'sending-ip-fcrdns': (m) => fromMessage(m.reverseDns, 'the sending IP has forward-confirmed reverse DNS', 'the sending IP has no forward-confirmed reverse DNS'),
+  'tls-sending': (m) => fromMessage(m.tls, 'the receiver recorded TLS', 'the receiver recorded no TLS'),
+  'message-format': (m) => fromMessage(m.format, 'RFC 5322 format holds', 'breaks RFC 5322 format'),
+  'one-click-unsubscribe': (m) =>
+    fromMessage(m.oneClickUnsubscribe, 'one-click unsubscribe (RFC 8058) is present and signed', 'no signed one-click unsubscribe (RFC 8058)'),
+};
+
+const JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Judgement> = Object.fromEntries(
+  (Object.keys(DNS_JUDGES) as RequirementId[]).map((id) => [
+    id,
+    (f: Finder, inputs: ProfileInputs) => (inputs.message && MESSAGE_JUDGES[id]?.(inputs.message)) || DNS_JUDGES[id](f, inputs),
+  ]),
+) as Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Judgement>;
 
 /** Judges one profile. */
 export function evaluateProfile(profile: ProfileDefinition, checks: readonly CheckView[], inputs: ProfileInputs = {}): ProfileResult {
