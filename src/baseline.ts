@@ -37,6 +37,8 @@ function findingMap(report: Report, keep: (checkId: string) => boolean): Map<str
   for (const check of report.checks) {
     if (!keep(check.id)) continue;
     for (const finding of check.findings) {
+      // Accepted findings (ignore rules) are neither new nor resolved.
+      if (finding.suppressed) continue;
       const key = `${check.id}\u0000${finding.id}`;
       const seen = map.get(key);
       if (seen && SEVERITIES.indexOf(seen.severity) <= SEVERITIES.indexOf(finding.severity)) continue;
