@@ -133,7 +133,10 @@ export function auditCliSchema(checkIds: readonly string[]) {
     color: z.boolean().optional(),
     verbose: z.boolean().optional(),
     resolver: z
-      .array(
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(
+        z.array(
         z.string().transform((text, ctx) => {
           const spec = resolverSpec(text);
           if (spec === undefined) {
@@ -145,6 +148,7 @@ export function auditCliSchema(checkIds: readonly string[]) {
           }
           return spec;
         }),
+        ),
       )
       .optional(),
     timeout: wholeNumber('--timeout', 1, 120_000, 'a number of milliseconds', 3000).optional(),
@@ -164,20 +168,32 @@ export function auditCliSchema(checkIds: readonly string[]) {
       .transform((values) => splitList(values))
       .pipe(z.array(selector('--dkim-selector')))
       .optional(),
-    ip: z.array(ipAddress('--ip')).optional(),
+    ip: z
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(z.array(ipAddress('--ip')))
+      .optional(),
     smtp: z.boolean().default(true),
     smtpPort: wholeNumber('--smtp-port', 1, 65535, 'a port', 2525).optional(),
     heloName: domainName('--helo-name').optional(),
-    blocklist: z.array(domainName('--blocklist')).optional(),
+    blocklist: z
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(z.array(domainName('--blocklist')))
+      .optional(),
     // `all` drops every default list (the library's noBlocklists: ['all']); other values are checked against the defaults below.
     noBlocklist: z
-      .array(
-        z.string().transform((text, ctx) => {
-          if (text.trim().toLowerCase() === 'all') return 'all';
-          const parsed = parseDomain(text);
-          if (!parsed.ok) return issue(ctx, text, `--no-blocklist: ${parsed.error.replace(/\.$/, '')}`);
-          return parsed.domain;
-        }),
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(
+        z.array(
+          z.string().transform((text, ctx) => {
+            if (text.trim().toLowerCase() === 'all') return 'all';
+            const parsed = parseDomain(text);
+            if (!parsed.ok) return issue(ctx, text, `--no-blocklist: ${parsed.error.replace(/\.$/, '')}`);
+            return parsed.domain;
+          }),
+        ),
       )
       .optional(),
     spamhausKey: z
@@ -232,6 +248,24 @@ export function auditCliSchema(checkIds: readonly string[]) {
       })
       .optional(),
     parked: z.boolean().optional(),
+    // A file name, or false for --no-config (src/config-file.ts reads it).
+    config: z.union([z.string().min(1), z.literal(false)]).optional(),
+    ignore: z
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(
+        z.array(
+          z.string().transform((text, ctx) => {
+            const id = text.toLowerCase();
+            if (!/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/.test(id)) {
+              return issue(ctx, text, `--ignore "${text}" is not a finding id. Use <check>/<state>, e.g. --ignore bimi/missing,dnssec/unsigned`);
+            }
+            return id;
+          }),
+        ),
+      )
+      .optional(),
+    quiet: z.boolean().optional(),
   });
 }
 
@@ -304,5 +338,8 @@ export function toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditO
   if (cli.offline) options.offline = true;
   if (cli.profile && cli.profile.length > 0) options.profiles = cli.profile;
   if (cli.parked) options.parked = true;
+  if (cli.ignore && cli.ignore.length > 0) {
+    options.ignore = [...new Set(cli.ignore)].map((id) => ({ id, reason: 'given to --ignore', source: '--ignore' }));
+  }
   return options;
 }

@@ -79,6 +79,8 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   if (report.diff) lines.push(...renderDiffText(report.diff, style, options));
   const ignored = ignoredLine(report);
   if (ignored) lines.push(...wrap(ignored, width, '', '  ').map(style.dim));
+  const expired = expiredLine(report);
+  if (expired) lines.push(...wrap(expired, width, '', '  ').map(style.warning));
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
   lines.push(...wrap(`${dns} · ${report.generatedAt.replace(/\.\d+Z$/, 'Z')}`, width, '').map(style.dim));
   return `${lines.join('\n')}\n`;
@@ -96,6 +98,14 @@ export function ignoredLine(report: Report): string | undefined {
   }
   if (items.length === 0) return undefined;
   return `Ignored, not scored: ${[...new Set(items)].join('; ')}`;
+}
+
+/** One line naming the findings whose ignore rule has expired (they count again), or undefined. */
+export function expiredLine(report: Report): string | undefined {
+  const items = report.checks.flatMap((check) =>
+    check.findings.flatMap((finding) => (finding.ignoreExpired ? [`${finding.id} (expired after ${finding.ignoreExpired.until ?? '?'})`] : [])),
+  );
+  return items.length === 0 ? undefined : `Ignore expired, counted again: ${[...new Set(items)].join('; ')}`;
 }
 
 /** Every check was skipped (--checks tls with --no-smtp, say): the score of nothing is no measure. */
