@@ -109,6 +109,21 @@ function resolverSpec(text: string): string | undefined {
 
 const validPort = (text: string) => Number(text) >= 1 && Number(text) <= 65535;
 
+/** One --resolver value. */
+function resolverServer() {
+  return z.string().transform((text, ctx) => {
+    const spec = resolverSpec(text);
+    if (spec === undefined) {
+      return issue(
+        ctx,
+        text,
+        `--resolver "${text}" is not a DNS server address. Use ip, ip:port, [ipv6]:port or an https:// URL, e.g. --resolver 192.0.2.53:5353`,
+      );
+    }
+    return spec;
+  });
+}
+
 /** The schema of the audit command's options, given the registry's check ids. */
 export function auditCliSchema(checkIds: readonly string[]) {
   return z.object({
@@ -135,21 +150,7 @@ export function auditCliSchema(checkIds: readonly string[]) {
     resolver: z
       .array(z.string())
       .transform((values) => splitList(values))
-      .pipe(
-        z.array(
-        z.string().transform((text, ctx) => {
-          const spec = resolverSpec(text);
-          if (spec === undefined) {
-            return issue(
-              ctx,
-              text,
-              `--resolver "${text}" is not a DNS server address. Use ip, ip:port, [ipv6]:port or an https:// URL, e.g. --resolver 192.0.2.53:5353`,
-            );
-          }
-          return spec;
-        }),
-        ),
-      )
+      .pipe(z.array(resolverServer()))
       .optional(),
     timeout: wholeNumber('--timeout', 1, 120_000, 'a number of milliseconds', 3000).optional(),
     retries: wholeNumber('--retries', 0, 10, 'a whole number', 2).optional(),

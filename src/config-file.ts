@@ -111,8 +111,18 @@ function keyPath(segments: readonly PropertyKey[]): string {
 
 const camel = (text: string) => text.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
+/** Whether the JSON value has something at `segments`. */
+function present(json: unknown, segments: readonly PropertyKey[]): boolean {
+  let value: unknown = json;
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return false;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value !== undefined;
+}
+
 /** One zod issue of a config file as a sentence naming the key. */
-function describe(issue: z.core.$ZodIssue, kinds: ReadonlyMap<string, OptionKind>): string {
+function describe(issue: z.core.$ZodIssue, kinds: ReadonlyMap<string, OptionKind>, json: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const where = keyPath([...issue.path, key]);
@@ -121,10 +131,10 @@ function describe(issue: z.core.$ZodIssue, kinds: ReadonlyMap<string, OptionKind
     return `unknown key "${where}".${hint}`;
   }
   const where = keyPath(issue.path);
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `"${where}" is missing`;
+  if (issue.code === 'invalid_type' && !present(json, issue.path)) return `"${where}" is missing`;
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
     const name = String(issue.path[issue.path.length - 1] ?? '');
-    const kind = kinds.get(name);
+    const kind = name === 'ignore' || name === 'domains' ? undefined : kinds.get(name);
     const expected =
       issue.path.length === 1 && kind
         ? { boolean: 'true or false', value: 'a string or a number', list: 'a string or a list of strings' }[kind]
@@ -157,7 +167,7 @@ export function parseConfig(text: string, file: string, kinds: ReadonlyMap<strin
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('must hold one JSON object');
   const parsed = configSchema(kinds).safeParse(json);
-  if (!parsed.success) fail(describe(parsed.error.issues[0]!, kinds));
+  if (!parsed.success) fail(describe(parsed.error.issues[0]!, kinds, json));
   const data = parsed.data as Record<string, unknown> & {
     domains?: Record<string, z.infer<typeof domainSettingsSchema>>;
     ignore?: Array<z.infer<typeof ignoreRuleSchema>>;
