@@ -62,6 +62,8 @@ Examples:
   $ mailcheck example.com --resolver https://dns.example/dns-query --save-dns capture.json
   $ mailcheck example.com --profile gmail-bulk,yahoo-bulk --ip 192.0.2.10
   $ mailcheck old-brand.example --parked
+  $ mailcheck --file domains.txt --ignore bimi/missing,dnssec/unsigned --quiet
+  $ mailcheck completion bash > ~/.local/share/bash-completion/completions/mailcheck
 
 Check ids: ${HELP_CHECK_IDS}.
 
@@ -93,7 +95,7 @@ export function defineAuditOptions(command: Command): Command {
   return (
     command
       .optionsGroup('Output:')
-      .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')} (default: from -o's extension, else text)`, 'text')
+      .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}; when not given, -o's extension chooses it`, 'text')
       .option(
         '-o, --output <[format=]file>',
         'write the report to <file> instead of stdout (.json .ndjson .csv .md .html .sarif .xml choose the format); format=file writes that format to file as well (repeatable)',

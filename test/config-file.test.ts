@@ -4,7 +4,7 @@
  * working directory upwards, per-domain options of a --file line, formats
  * from -o's extension, comma-separated lists, and the completion scripts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { parseDomainList } from '../src/batch.js';
 import { CHECK_IDS } from '../src/checks/index.js';
 import { buildProgram, type CliIo } from '../src/cli.js';
 import { completionScript } from '../src/commands/completion.js';
+import { ROOT } from './helpers/cli.js';
 
 let dir: string;
 let ids: Set<string>;
@@ -209,5 +210,26 @@ describe('completion scripts', () => {
 
   it('refuses another shell', () => {
     expect(() => completionScript('tcsh', program())).toThrow(/^no completion for the shell "tcsh"\. Use one of: bash, zsh, fish$/);
+  });
+});
+
+describe('the README examples', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:configuration -->'), readme.indexOf('<!-- /section:configuration -->'));
+  const blocks = (language: string) => [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].filter((match) => match[1] === language).map((match) => match[2]!);
+
+  it('the example config file is valid', () => {
+    const [json] = blocks('json');
+    const config = parseConfig(json!, 'mailcheck.config.json', kinds, ids);
+    expect(config.ignore.map((rule) => rule.id)).toEqual(['bimi/missing', 'dmarc/policy-none']);
+    expect([...config.domains.keys()]).toEqual(['example.com', 'example-parked.com', 'shop.example.com']);
+    expect(parseAuditCliOptions({ format: 'text', failOn: 'high', ...config.defaults }, CHECK_IDS)).toMatchObject({ failOn: 'medium', minScore: 80, skip: ['blocklist'] });
+  });
+
+  it('the example domain list parses, every line with its options', () => {
+    const [text] = blocks('text');
+    const entries = parseDomainList(text!, 'domains.txt');
+    expect(entries.map((entry) => entry.value)).toEqual(['example.com', 'example-parked.com', 'shop.example.com']);
+    for (const entry of entries) expect(() => parseLineOptions(entry.args ?? [], entry.source)).not.toThrow();
   });
 });
