@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UsageError, collect, defineAuditOptions } from './cli.js';
 import { auditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './cli-options.js';
 import { parseOutputSpecs, type ListedDomain } from './batch.js';
-import { loadConfig, type AuditConfig, type OptionKind } from './config-file.js';
+import { loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
 import type { FormatName } from './report/formats.js';
@@ -91,7 +91,7 @@ function validateRaw(raw: Record<string, unknown>, checkIds: readonly string[], 
     const schema = shape[key];
     if (!schema) continue;
     const result = schema.safeParse(value);
-    if (!result.success) throw new UsageError(`${where(key)}: ${describeIssue(result.error!.issues[0] as never)}`);
+    if (!result.success) throw new UsageError(printable(`${where(key)}: ${describeIssue(result.error!.issues[0] as never)}`));
   }
 }
 
@@ -160,7 +160,8 @@ export function parseLineOptions(args: readonly string[], source: string): Recor
     command.parse([...args], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      throw new UsageError(`${source}: ${error.message.replace(/^error:\s*/i, '').replace(/\s+/g, ' ').trim().replace(/\.$/, '')}. A line is a domain followed by per-domain options`);
+      const what = error.message.replace(/^error:\s*/i, '').replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+      throw new UsageError(printable(`${source}: ${what}. A line is a domain followed by per-domain options`));
     }
     throw error;
   }
@@ -237,7 +238,7 @@ export function perDomainOptions(
     try {
       cli = parseAuditCliOptions(mergeRaw(settings.raw, item.raw), checkIds);
     } catch (error) {
-      if (error instanceof UsageError) throw new UsageError(`${source}: ${error.message}`);
+      if (error instanceof UsageError) throw new UsageError(printable(`${source}: ${error.message}`));
       throw error;
     }
     const domainOptions = toOptions(cli);

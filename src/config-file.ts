@@ -52,6 +52,14 @@ export interface AuditConfig {
   ignore: IgnoreRule[];
 }
 
+/** C0 and C1 control characters (ESC starts terminal escape sequences). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** `text` with control characters written as \u escapes, for a message on a terminal. */
+export function printable(text: string): string {
+  return text.replace(new RegExp(CONTROL.source, 'g'), (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A finding id as the catalogue writes it. */
 const FINDING_ID = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
 
@@ -60,7 +68,12 @@ const scalar = z.union([z.string(), z.number()]);
 const ignoreRuleSchema = z.strictObject({
   id: z.string().regex(FINDING_ID, 'is not a finding id (<check>/<state>, e.g. bimi/missing)'),
   domain: z.string().optional(),
-  reason: z.string().trim().min(1, 'must say why the finding is accepted'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'must say why the finding is accepted')
+    // Shown on terminals: no control characters (escape sequences) in the text report.
+    .refine((text) => !CONTROL.test(text), 'must be printable text, without control characters'),
   until: z
     .string()
     .refine(isCalendarDay, 'is not a day: use YYYY-MM-DD, the last day the rule holds (UTC)')
@@ -157,7 +170,7 @@ function describe(issue: z.core.$ZodIssue, kinds: ReadonlyMap<string, OptionKind
  */
 export function parseConfig(text: string, file: string, kinds: ReadonlyMap<string, OptionKind>, findingIds: ReadonlySet<string>): AuditConfig {
   const fail = (what: string): never => {
-    throw new UsageError(`${file}: ${what.replace(/\.$/, '')}. Fix the config file, or run with --no-config`);
+    throw new UsageError(printable(`${file}: ${what.replace(/\.$/, '')}. Fix the config file, or run with --no-config`));
   };
   let json: unknown;
   try {

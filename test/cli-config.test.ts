@@ -126,6 +126,7 @@ describe('the config file', () => {
     [{ 'min-score': 80 }, /^mailcheck: \S*bad\.json: unknown key "min-score"\. Write it as "minScore"\./],
     [{ domains: { 'broken.example': { ips: ['192.0.2.1', 'nope'] } } }, /^mailcheck: \S*bad\.json: "domains\["broken\.example"\]" \(ip\): --ip "nope" is not an IPv4 or IPv6 address/],
     [{ ignore: [{ id: 'dmarc/policy-none', reason: 'r', until: '31.12.2026' }] }, /^mailcheck: \S*bad\.json: "ignore\[0\]\.until" is not a day/],
+    [{ failOn: '\u001b[2J\u009b1m' }, /^mailcheck: \S*bad\.json: "failOn": --fail-on "\\u001b\[2J\\u009b1m" is not a severity/],
   ])('refuses %j: exit 2, one line naming the file and the key, nothing queried', async (value, message) => {
     const root = project(`bad-${Math.random().toString(36).slice(2)}`, { 'bad.json': value });
     const before = server.queryCount();
@@ -133,6 +134,7 @@ describe('the config file', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     oneLine(result.stderr);
+    expect(result.stderr.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(server.queryCount()).toBe(before);
   });
 

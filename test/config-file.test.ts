@@ -100,11 +100,13 @@ describe('parseConfig', () => {
     [{ ignore: [{ id: 'bimi/missing', reason: 'r', domain: 'http://x' }] }, /: "ignore\[0\]\.domain": /],
     [{ ignore: { id: 'bimi/missing' } }, /: "ignore" must be a list/],
     [[1, 2], /: must hold one JSON object/],
+    [{ ignore: [{ id: 'bimi/missing', reason: 'fine\u001b[31m' }] }, /: "ignore\[0\]\.reason" must be printable text/],
+    [{ 'x\u001b[2J': 1 }, /: unknown key "x\\u001b\[2J"\./],
   ])('refuses %j naming the file and the key', (value, message) => {
     const text = failure(value);
     expect(text).toMatch(message);
     expect(text).toMatch(/^\/repo\/mailcheck\.config\.json: /);
-    expect(text).not.toContain('\n');
+    expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
   it('refuses text that is not JSON, naming the file', () => {

@@ -118,7 +118,7 @@ function domainSection(report: Report, options: FormatOptions): string[] {
   for (const check of report.checks) {
     const note =
       check.status === 'error' ? mdText(check.error ?? '') : check.status === 'skipped' ? mdText(check.skipReason ?? '') : '';
-    const ids = [...new Set(check.findings.map((finding) => finding.id))].map(mdCode).join(' ');
+    const ids = [...new Set(check.findings.filter((finding) => !finding.suppressed).map((finding) => finding.id))].map(mdCode).join(' ');
     lines.push(`| ${mdCode(check.id)} | ${STATUS_MARK[check.status]} | ${[ids, note].filter(Boolean).join(' ')} |`);
   }
   lines.push('');
