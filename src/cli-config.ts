@@ -122,6 +122,11 @@ export async function resolveSettings(
   if (config) {
     validateRaw(config.defaults, checkIds, (key) => `${config.file}: "${key}"`);
     for (const [key, value] of Object.entries(config.defaults)) if (sources[key] !== 'cli') raw[key] = value;
+    // -q or -v on the command line overrides the other one set in the file.
+    if (raw.quiet === true && raw.verbose === true) {
+      if (sources.verbose === 'cli' && sources.quiet !== 'cli') delete raw.quiet;
+      if (sources.quiet === 'cli' && sources.verbose !== 'cli') delete raw.verbose;
+    }
     for (const { key, options } of config.domains.values()) {
       validateRaw(options, checkIds, (option) => `${config.file}: "domains[${JSON.stringify(key)}]" (${option})`);
     }
