@@ -14,6 +14,8 @@ import { renderText } from '../src/report/text.js';
 import { formatSarif } from '../src/report/sarif.js';
 import { formatJunit } from '../src/report/junit.js';
 import { formatCsv } from '../src/report/csv.js';
+import { formatMarkdown } from '../src/report/markdown.js';
+import { formatHtml } from '../src/report/html.js';
 import { quietLine } from '../src/report/quiet.js';
 import { check, finding, report } from './helpers/reports.js';
 
@@ -123,6 +125,18 @@ describe('accepted findings in the other consumers', () => {
     const result = log.runs[0].results.find((item: { ruleId: string }) => item.ruleId === 'dmarc/policy-none');
     expect(result.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'moving to quarantine in July' }]);
     expect(log.runs[0].results.find((item: { ruleId: string }) => item.ruleId === 'bimi/missing').suppressions).toBeUndefined();
+  });
+
+  it('markdown: left out of the findings, listed in one line', () => {
+    const markdown = formatMarkdown([ignored()], { failOn: 'high' });
+    expect(markdown.split('\n').filter((line) => line.includes('dmarc/policy-none'))).toEqual([
+      'Ignored, not scored: `dmarc/policy-none` (moving to quarantine in July, until 2026-07-31)',
+    ]);
+  });
+
+  it('html: shown, marked ignored with its reason, not failing', () => {
+    const html = formatHtml([ignored()], { failOn: 'high' });
+    expect(html).toMatch(/<li class="finding sev-high suppressed" data-finding="dmarc\/policy-none">.*<p class="note">Ignored: moving to quarantine in July<\/p>/);
   });
 
   it('junit and csv: an accepted finding fails nothing and is not listed', () => {

@@ -179,6 +179,12 @@ function domainSection(report: Report, options: FormatOptions): string[] {
   }
 
   if (report.diff) lines.push(...diffSection(report.diff));
+  // Accepted findings (ignore rules): one line, as in the text report.
+  const ignored = report.checks.flatMap((check) => check.findings.filter((finding) => finding.suppressed));
+  if (ignored.length > 0) {
+    const items = ignored.map(({ id, suppressed }) => `${mdCode(id)} (${mdText(suppressed!.reason)}${suppressed!.until ? `, until ${suppressed!.until}` : ''})`);
+    lines.push(`Ignored, not scored: ${[...new Set(items)].join('; ')}`, '');
+  }
   return lines;
 }
 
