@@ -8,7 +8,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { UsageError, collect, defineAuditOptions } from './cli.js';
-import { auditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './cli-options.js';
+import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './cli-options.js';
 import { parseOutputSpecs, type ListedDomain } from './batch.js';
 import { loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
 import type { AuditOptions } from './context.js';
@@ -86,7 +86,7 @@ export async function catalogueIds(): Promise<Set<string>> {
 
 /** Throws when a raw value fails its option's schema; `where` names the key. */
 function validateRaw(raw: Record<string, unknown>, checkIds: readonly string[], where: (key: string) => string): void {
-  const shape = auditCliSchema(checkIds).shape as Record<string, { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } }>;
+  const shape = cachedAuditCliSchema(checkIds).shape as Record<string, { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } }>;
   for (const [key, value] of Object.entries(raw)) {
     const schema = shape[key];
     if (!schema) continue;
@@ -154,13 +154,17 @@ export function ignoreRulesFromIds(ids: readonly string[] | undefined, source: s
   return (ids ?? []).map((id) => ({ id, ...(domain !== undefined ? { domain } : {}), reason: `given to --ignore`, source }));
 }
 
+/** One parser for every line: commander restores its state before each parse, and declaring the options costs a millisecond. */
+let lineParser: Command | undefined;
+
 /** Options parsed from one `--file` line (raw, as commander gives them); throws a UsageError naming `source`. */
 export function parseLineOptions(args: readonly string[], source: string): Record<string, unknown> {
-  const command = auditOptionDeclarations()
+  lineParser ??= auditOptionDeclarations()
     .helpOption(false)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
+  const command = lineParser;
   try {
     command.parse([...args], { from: 'user' });
   } catch (error) {
@@ -224,7 +228,7 @@ export function perDomainOptions(
     if (!parsed.ok || seen.has(parsed.domain)) continue;
     seen.add(parsed.domain);
     if (!line.args || line.args.length === 0) continue;
-    const { ignore, ...lineRaw } = parseLineOptions(line.args, line.source);
+    const { ignore, ...lineRaw } = parseLineOptionsOnce(line.args, line.source);
     const item = entry(parsed.domain);
     item.raw = mergeRaw(item.raw, lineRaw);
     item.sources.push(line.source);
@@ -232,6 +236,7 @@ export function perDomainOptions(
   }
   if (own.size === 0) return undefined;
   const options = new Map<string, AuditOptions>();
+  const parsedSets = new Map<string, AuditOptions>();
   for (const [domain, item] of own) {
     const source = item.sources.join(', ');
     for (const rule of item.ignore) {
@@ -239,18 +244,35 @@ export function perDomainOptions(
         throw new UsageError(`${source}: --ignore ${rule.id}: not a finding id of any check. See the finding index in the README`);
       }
     }
-    let cli: AuditCliOptions;
-    try {
-      cli = parseAuditCliOptions(mergeRaw(settings.raw, item.raw), checkIds);
-    } catch (error) {
-      if (error instanceof UsageError) throw new UsageError(printable(`${source}: ${error.message}`));
-      throw error;
+    // Lines of a long list mostly repeat a few option sets: each distinct set is parsed once.
+    const key = JSON.stringify(item.raw);
+    let domainOptions = parsedSets.get(key);
+    if (!domainOptions) {
+      let cli: AuditCliOptions;
+      try {
+        cli = parseAuditCliOptions(mergeRaw(settings.raw, item.raw), checkIds);
+      } catch (error) {
+        if (error instanceof UsageError) throw new UsageError(printable(`${source}: ${error.message}`));
+        throw error;
+      }
+      parsedSets.set(key, (domainOptions = toOptions(cli)));
     }
-    const domainOptions = toOptions(cli);
     const ignore = [...(domainOptions.ignore ?? []), ...item.ignore];
     options.set(domain, { ...domainOptions, ...(ignore.length > 0 ? { ignore } : {}) });
   }
   return (domain) => options.get(domain);
+}
+
+/** parseLineOptions, remembering the last few distinct argument lists (errors are not remembered: each names its line). */
+const parsedLines = new Map<string, Record<string, unknown>>();
+function parseLineOptionsOnce(args: readonly string[], source: string): Record<string, unknown> {
+  const key = args.join('\u0000');
+  const known = parsedLines.get(key);
+  if (known) return known;
+  const raw = parseLineOptions(args, source);
+  if (parsedLines.size >= 256) parsedLines.delete(parsedLines.keys().next().value!);
+  parsedLines.set(key, raw);
+  return raw;
 }
 
 function splitIds(value: unknown): string[] {

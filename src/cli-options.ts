@@ -272,9 +272,19 @@ export function auditCliSchema(checkIds: readonly string[]) {
 
 export type AuditCliOptions = z.output<ReturnType<typeof auditCliSchema>>;
 
+/** Built schemas by check id list: building one costs milliseconds, and a domain list may parse thousands of lines. */
+const builtSchemas = new WeakMap<readonly string[], ReturnType<typeof auditCliSchema>>();
+
+/** The schema for these check ids, built once. */
+export function cachedAuditCliSchema(checkIds: readonly string[]): ReturnType<typeof auditCliSchema> {
+  let schema = builtSchemas.get(checkIds);
+  if (!schema) builtSchemas.set(checkIds, (schema = auditCliSchema(checkIds)));
+  return schema;
+}
+
 /** Validates commander's option values; throws a UsageError naming the first problem. */
 export function parseAuditCliOptions(raw: Record<string, unknown>, checkIds: readonly string[]): AuditCliOptions {
-  const parsed = auditCliSchema(checkIds).safeParse(raw);
+  const parsed = cachedAuditCliSchema(checkIds).safeParse(raw);
   if (!parsed.success) throw new UsageError(describeIssue(parsed.error.issues[0]));
   assertConsistent(parsed.data, checkIds);
   return parsed.data;
