@@ -4,7 +4,11 @@
  * and each format make of an accepted finding, and that an expired rule
  * counts the finding again.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { applyIgnores, countedChecks, utcDay, type IgnoreRule } from '../src/suppress.js';
 import { scoreChecks } from '../src/score.js';
 import { breaches, exitCodeFor } from '../src/exit-code.js';
@@ -125,6 +129,14 @@ describe('accepted findings in the other consumers', () => {
     const result = log.runs[0].results.find((item: { ruleId: string }) => item.ruleId === 'dmarc/policy-none');
     expect(result.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'moving to quarantine in July' }]);
     expect(log.runs[0].results.find((item: { ruleId: string }) => item.ruleId === 'bimi/missing').suppressions).toBeUndefined();
+    // Valid SARIF 2.1.0 (the published schema; its draft-04 markers removed as in the format tests).
+    const schema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    delete schema.$schema;
+    delete schema.id;
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    (addFormatsModule as unknown as (ajv: Ajv) => void)(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('markdown: left out of the findings, listed in one line', () => {
