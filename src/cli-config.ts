@@ -10,7 +10,8 @@ import path from 'node:path';
 import { UsageError, collect, defineAuditOptions } from './cli.js';
 import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './cli-options.js';
 import { parseOutputSpecs, type ListedDomain } from './batch.js';
-import { loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
+import { z } from 'zod';
+import { configSchema, loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
 import type { FormatName } from './report/formats.js';
@@ -76,6 +77,18 @@ export function optionKinds(command: Command = auditOptionDeclarations()): Map<s
     kinds.set(name, !option.required && !option.optional ? 'boolean' : option.parseArg === collect ? 'list' : 'value');
   }
   return kinds;
+}
+
+/** The JSON Schema of the config file, published as schema/config.schema.json. */
+export function configJsonSchema(): unknown {
+  const command = auditOptionDeclarations();
+  const descriptions = new Map<string, string>();
+  for (const option of command.options) {
+    const name = option.attributeName();
+    const flags = option.negate ? `${option.long} (${name}: false)` : option.long;
+    descriptions.set(name, [descriptions.get(name), `${flags}: ${option.description}`].filter(Boolean).join('; '));
+  }
+  return z.toJSONSchema(configSchema(optionKinds(command), descriptions), { target: 'draft-2020-12' });
 }
 
 /** Ids of every finding in the catalogue. */

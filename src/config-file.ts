@@ -66,26 +66,31 @@ const FINDING_ID = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
 const scalar = z.union([z.string(), z.number()]);
 
 const ignoreRuleSchema = z.strictObject({
-  id: z.string().regex(FINDING_ID, 'is not a finding id (<check>/<state>, e.g. bimi/missing)'),
-  domain: z.string().optional(),
+  id: z.string().regex(FINDING_ID, 'is not a finding id (<check>/<state>, e.g. bimi/missing)').describe('The finding id to accept (see the finding index).'),
+  domain: z.string().optional().describe('Only this domain; every domain of the run when absent.'),
   reason: z
     .string()
     .trim()
     .min(1, 'must say why the finding is accepted')
     // Shown on terminals: no control characters (escape sequences) in the text report.
-    .refine((text) => !CONTROL.test(text), 'must be printable text, without control characters'),
+    .refine((text) => !CONTROL.test(text), 'must be printable text, without control characters')
+    .describe('Why the finding is accepted (shown in the report).'),
   until: z
     .string()
     .refine(isCalendarDay, 'is not a day: use YYYY-MM-DD, the last day the rule holds (UTC)')
-    .optional(),
+    .optional()
+    .describe('The last day (YYYY-MM-DD, UTC) the rule holds; from the next day the finding counts again.'),
 });
 
 const domainSettingsSchema = z.strictObject({
-  dkimSelectors: z.array(z.string()).optional(),
-  ips: z.array(z.string()).optional(),
-  blocklists: z.array(z.string()).optional(),
-  parked: z.boolean().optional(),
-  profiles: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'is not a profile name')).optional(),
+  dkimSelectors: z.array(z.string()).optional().describe('DKIM selectors to probe for this domain (--dkim-selector).'),
+  ips: z.array(z.string()).optional().describe('Sending IPs of this domain (--ip).'),
+  blocklists: z.array(z.string()).optional().describe('Blocklist zones to add for this domain (--blocklist).'),
+  parked: z.boolean().optional().describe('The domain is parked and sends no mail (--parked).'),
+  profiles: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'is not a profile name'))
+    .optional()
+    .describe("Mailbox providers' sender requirements to check (--profile)."),
 });
 
 function isCalendarDay(text: string): boolean {
@@ -94,20 +99,20 @@ function isCalendarDay(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
-/** The config file schema for these options (attribute name → kind). */
-export function configSchema(kinds: ReadonlyMap<string, OptionKind>) {
+/** The config file schema for these options (attribute name → kind; `descriptions` for the JSON Schema). */
+export function configSchema(kinds: ReadonlyMap<string, OptionKind>, descriptions: ReadonlyMap<string, string> = new Map()) {
   const shape: Record<string, z.ZodType> = {
-    $schema: z.string().optional(),
-    domains: z.record(z.string(), domainSettingsSchema).optional(),
-    ignore: z.array(ignoreRuleSchema).optional(),
+    $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
+    domains: z.record(z.string(), domainSettingsSchema).optional().describe('Per-domain settings, keyed by domain.'),
+    ignore: z.array(ignoreRuleSchema).optional().describe('Findings to accept: kept in the report, left out of score, thresholds and fixes.'),
   };
   for (const [name, kind] of kinds) {
     if (NOT_IN_CONFIG.has(name) || name === 'ignore') continue;
-    shape[name] = (
-      kind === 'boolean' ? z.boolean() : kind === 'value' ? scalar : z.union([scalar, z.array(scalar)])
-    ).optional();
+    const value = kind === 'boolean' ? z.boolean() : kind === 'value' ? scalar : z.union([scalar, z.array(scalar)]);
+    const description = descriptions.get(name);
+    shape[name] = (description ? value.describe(description) : value).optional();
   }
-  return z.strictObject(shape);
+  return z.strictObject(shape).describe('mailcheck config file (mailcheck.config.json or .mailcheckrc.json): option defaults, per-domain settings and ignore rules.');
 }
 
 /** Where a key sits, as a user writes it: `domains["example.com"].ips[0]`. */

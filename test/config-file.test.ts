@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { findConfigFile, parseConfig } from '../src/config-file.js';
-import { catalogueIds, formatFromFileName, optionKinds, parseLineOptions } from '../src/cli-config.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { catalogueIds, configJsonSchema, formatFromFileName, optionKinds, parseLineOptions } from '../src/cli-config.js';
 import { parseAuditCliOptions } from '../src/cli-options.js';
 import { parseDomainList } from '../src/batch.js';
 import { CHECK_IDS } from '../src/checks/index.js';
@@ -226,6 +227,15 @@ describe('the README examples', () => {
     expect(config.ignore.map((rule) => rule.id)).toEqual(['bimi/missing', 'dmarc/policy-none']);
     expect([...config.domains.keys()]).toEqual(['example.com', 'example-parked.com', 'shop.example.com']);
     expect(parseAuditCliOptions({ format: 'text', failOn: 'high', ...config.defaults }, CHECK_IDS)).toMatchObject({ failOn: 'medium', minScore: 80, skip: ['blocklist'] });
+  });
+
+  it('the example config file is valid against schema/config.schema.json, which equals the generated schema', () => {
+    const committed = JSON.parse(readFileSync(path.join(ROOT, 'schema', 'config.schema.json'), 'utf8'));
+    expect(committed, 'run `npm run schema`').toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
+    const validate = new Ajv2020.default({ strict: true, allowUnionTypes: true, allErrors: true }).compile(committed);
+    expect(validate(JSON.parse(blocks('json')[0]!)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ 'fail-on': 'high' })).toBe(false);
+    expect(validate({ ignore: [{ id: 'bimi/missing' }] })).toBe(false);
   });
 
   it('the example domain list parses, every line with its options', () => {
