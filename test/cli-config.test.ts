@@ -91,7 +91,7 @@ describe('the config file', () => {
     expect(accepted.code).toBe(0);
     // The expired rule's finding (medium) counts again: --fail-on medium on the command line beats the file's critical.
     const medium = await runCli(['broken.example', '--ignore', 'mx/unresolvable-target', '--fail-on', 'medium', '-q'], { cwd: root });
-    expect(medium.stdout).toMatch(/^broken\.example {2}\d+\/100 [A-F]\+? {2}1 at or above medium: mx\/cname-target {2}2 ignored\n$/);
+    expect(medium.stdout).toMatch(/^broken\.example {2}\d+\/100 [A-F]\+? {2}1 at or above medium: mx\/cname-target {2}2 ignored {2}1 ignore expired\n$/);
     expect(medium.code).toBe(1);
   });
 

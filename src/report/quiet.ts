@@ -23,9 +23,11 @@ export function quietLine(report: Report, options: ReporterOptions): string {
       : `${grade(`${report.score.value}/100 ${report.score.grade}`)}${report.score.complete ? '' : style.warning(' incomplete')}`;
   const failing: string[] = [];
   let ignored = 0;
+  let expired = 0;
   for (const check of report.checks) {
     if (check.status === 'skipped') continue;
     for (const finding of check.findings) {
+      if (finding.ignoreExpired) expired++;
       if (finding.suppressed) ignored++;
       else if (atOrAbove(finding.severity, options.failOn) && !failing.includes(finding.id)) failing.push(finding.id);
     }
@@ -39,6 +41,7 @@ export function quietLine(report: Report, options: ReporterOptions): string {
     parts.push(style.severity('high')(`below --min-score ${options.minScore}`));
   }
   if (ignored > 0) parts.push(style.dim(`${ignored} ignored`));
+  if (expired > 0) parts.push(style.warning(`${expired} ignore${expired === 1 ? '' : 's'} expired`));
   return `${parts.join('  ')}\n`;
 }
 
