@@ -192,8 +192,9 @@ export function parseLineOptions(args: readonly string[], source: string): Recor
     const key = option.attributeName();
     if (command.getOptionValueSource(key) !== 'cli' || key in raw) continue;
     if (!PER_DOMAIN_OPTIONS.has(key)) {
+      const allowed = command.options.filter((other) => PER_DOMAIN_OPTIONS.has(other.attributeName())).map((other) => other.long);
       throw new UsageError(
-        `${source}: ${option.long ?? key} applies to the whole run, not to one domain. Give it on the command line or in the config file; a line may carry ${[...PER_DOMAIN_OPTIONS].map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`.replace('--smtp', '--no-smtp'),
+        `${source}: ${option.long ?? key} applies to the whole run, not to one domain. Give it on the command line or in the config file; a line may carry ${allowed.join(', ')}`,
       );
     }
     raw[key] = command.getOptionValue(key);
