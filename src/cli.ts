@@ -465,6 +465,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     const program = buildProgram(io, (result) => {
       code = result;
     });
+    // `help <name>` for a command that does not exist would print the general help and exit 0.
+    const names = [...program.commands.map((command) => command.name()), 'help'];
+    if (argv[0] === 'help' && argv[1] !== undefined && !names.includes(argv[1])) {
+      throw new UsageError(`no command ${JSON.stringify(argv[1])}. Commands: ${names.join(', ')}; "mailcheck help" for the audit's options`);
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
