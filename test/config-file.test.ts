@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { findConfigFile, parseConfig } from '../src/config-file.js';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { catalogueIds, configJsonSchema, formatFromFileName, optionKinds, parseLineOptions } from '../src/cli-config.js';
+import { catalogueIds, configJsonSchema, formatFromFileName, resolveSettings, optionKinds, parseLineOptions } from '../src/cli-config.js';
 import { parseAuditCliOptions } from '../src/cli-options.js';
 import { parseDomainList } from '../src/batch.js';
 import { CHECK_IDS } from '../src/checks/index.js';
@@ -129,6 +129,28 @@ describe('findConfigFile', () => {
     expect(await findConfigFile('given.json', deep)).toBe('given.json');
     writeFileSync(path.join(root, 'a', 'mailcheck.config.json'), '{}');
     await expect(findConfigFile(undefined, deep)).rejects.toThrow(/^two config files in .*a: mailcheck\.config\.json and \.mailcheckrc\.json\. Keep one$/);
+  });
+});
+
+describe('resolveSettings: command line over config file over built-in defaults', () => {
+  const base = { format: 'text', failOn: 'high', smtp: true };
+  const builtIn = { format: 'default', failOn: 'default', smtp: 'default' };
+
+  it('fills what the command line did not give, and infers the format from -o', async () => {
+    const root = path.join(dir, 'settings');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path.join(root, 'mailcheck.config.json'), JSON.stringify({ failOn: 'low', format: 'markdown', quiet: true, output: 'out/report.sarif' }));
+    const fromFile = await resolveSettings(base, builtIn, CHECK_IDS, root);
+    expect(fromFile.cli).toMatchObject({ failOn: 'low', quiet: true, format: 'sarif', output: { file: path.join(root, 'out', 'report.sarif'), pairs: [] } });
+    const given = await resolveSettings({ ...base, failOn: 'critical', verbose: true, output: ['x.txt'] }, { ...builtIn, failOn: 'cli', verbose: 'cli', output: 'cli' }, CHECK_IDS, root);
+    // -v on the command line drops the file's quiet; a .txt output keeps the file's format.
+    expect(given.cli).toMatchObject({ failOn: 'critical', verbose: true, format: 'markdown', output: { file: 'x.txt' } });
+    expect(given.cli.quiet).toBeUndefined();
+    const forced = await resolveSettings({ ...base, format: 'json' }, { ...builtIn, format: 'cli' }, CHECK_IDS, root);
+    expect(forced.cli.format).toBe('json');
+    const none = await resolveSettings({ ...base, config: false }, builtIn, CHECK_IDS, root);
+    expect(none.cli).toMatchObject({ failOn: 'high', format: 'text' });
+    expect(none.config).toBeUndefined();
   });
 });
 
