@@ -272,6 +272,8 @@ describe('mailcheck help and completion', () => {
     expect(complete('mailcheck', '--fail')).toEqual(['--fail-on', '--fail-on-regression']);
     expect(complete('mailcheck', '--format', 'j')).toEqual(['json', 'junit']);
     expect(complete('mailcheck', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
+    expect(complete('mailcheck', 'help', 's')).toEqual(['spf']);
+    expect(complete('mailcheck', '--ignore', 'dmarc/policy-n')).toEqual(['dmarc/policy-none']);
   });
 
   it('refuses an unknown shell with exit 2', async () => {

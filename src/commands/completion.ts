@@ -2,12 +2,13 @@
  * `mailcheck completion bash|zsh|fish`: a completion script for the shell,
  * generated from the program's own option declarations, so it never lists an
  * option that does not exist. Values are completed where they form a closed
- * set (formats, check ids, severities, shells) and as file names where the
- * option takes a path.
+ * set (formats, check ids, severities, finding ids, shells) and as file names
+ * where the option takes a path.
  */
 import type { Command, Option } from 'commander';
 import { UsageError, HELP_CHECK_IDS } from '../cli.js';
 import { FORMAT_NAMES } from '../report/formats.js';
+import { CHECKS } from '../checks/index.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
@@ -29,6 +30,7 @@ function valuesOf(long: string | undefined): string[] | undefined {
   if (long === '--format') return [...FORMAT_NAMES];
   if (long === '--checks' || long === '--skip') return HELP_CHECK_IDS.split(', ');
   if (long === '--fail-on') return SEVERITY_VALUES;
+  if (long === '--ignore') return CHECKS.flatMap((check) => Object.keys(check.findings));
   return undefined;
 }
 
@@ -72,6 +74,10 @@ _mailcheck() {
 ${cases}
   esac
   if [[ $COMP_CWORD -eq 1 && "$cur" != -* ]]; then
+    COMPREPLY=($(compgen -W ${quote(commands.join(' '))} -- "$cur"))
+    return
+  fi
+  if [[ $COMP_CWORD -eq 2 && "\${COMP_WORDS[1]}" == help ]]; then
     COMPREPLY=($(compgen -W ${quote(commands.join(' '))} -- "$cur"))
     return
   fi
