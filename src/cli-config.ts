@@ -15,7 +15,7 @@ import { configSchema, loadConfig, printable, type AuditConfig, type OptionKind 
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
 import type { FormatName } from './report/formats.js';
-import type { IgnoreRule } from './suppress.js';
+import { ignoreRulesFromIds, type IgnoreRule } from './suppress.js';
 
 /** Where commander took each option's value from: 'cli', 'default', 'env', or undefined (not set). */
 export type OptionSources = Readonly<Record<string, string | undefined>>;
@@ -160,11 +160,6 @@ export async function resolveSettings(
   }
   if (cli.quiet && cli.verbose) throw new UsageError('--quiet and --verbose contradict each other. Give one of them');
   return { cli, raw, findingIds, ...(config ? { config } : {}) };
-}
-
-/** The ignore rules of `--ignore` ids. */
-export function ignoreRulesFromIds(ids: readonly string[] | undefined, source: string, domain?: string): IgnoreRule[] {
-  return (ids ?? []).map((id) => ({ id, ...(domain !== undefined ? { domain } : {}), reason: `given to --ignore`, source }));
 }
 
 /** One parser for every line: commander restores its state before each parse, and declaring the options costs a millisecond. */

@@ -15,6 +15,7 @@ import { parseOutputSpecs } from './batch.js';
 import { DEFAULT_BLOCKLISTS } from './blocklist/lists.js';
 import { PROFILE_IDS } from './profiles/table.js';
 import { parseShard } from './shard.js';
+import { ignoreRulesFromIds } from './suppress.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -349,8 +350,6 @@ export function toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditO
   if (cli.offline) options.offline = true;
   if (cli.profile && cli.profile.length > 0) options.profiles = cli.profile;
   if (cli.parked) options.parked = true;
-  if (cli.ignore && cli.ignore.length > 0) {
-    options.ignore = [...new Set(cli.ignore)].map((id) => ({ id, reason: 'given to --ignore', source: '--ignore' }));
-  }
+  if (cli.ignore && cli.ignore.length > 0) options.ignore = ignoreRulesFromIds(cli.ignore, '--ignore');
   return options;
 }

@@ -23,6 +23,11 @@ export interface IgnoreRule {
   source?: string;
 }
 
+/** The ignore rules of `--ignore` ids (on the command line: every domain; on a `--file` line: that line's domain). */
+export function ignoreRulesFromIds(ids: readonly string[] | undefined, source: string, domain?: string): IgnoreRule[] {
+  return [...new Set(ids ?? [])].map((id) => ({ id, ...(domain !== undefined ? { domain } : {}), reason: 'given to --ignore', source }));
+}
+
 /** The UTC day of `now` as `YYYY-MM-DD`: what `until` is compared with. */
 export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
