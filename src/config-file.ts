@@ -18,6 +18,9 @@ import type { IgnoreRule } from './suppress.js';
 /** The names looked for in each directory, in this order. */
 export const CONFIG_FILE_NAMES = ['mailcheck.config.json', '.mailcheckrc.json'] as const;
 
+/** The largest config file read, bytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** How an option takes its value on the command line: a flag, one value, or a repeatable list. */
 export type OptionKind = 'boolean' | 'value' | 'list';
 
@@ -294,9 +297,17 @@ export async function loadConfig(
   if (file === undefined) return undefined;
   let text: string;
   try {
+    // A config file is a few kilobytes: refuse a huge or endless one (a device, a mistaken path) before reading it.
+    const stat = await fs.stat(file);
+    if (!stat.isFile() || stat.size > MAX_CONFIG_BYTES) {
+      throw new UsageError(
+        printable(`the config file "${file}" is ${stat.isFile() ? `${stat.size} bytes, over the limit of ${MAX_CONFIG_BYTES}` : 'not a regular file'}. Give a mailcheck config file`),
+      );
+    }
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read the config file "${file}" (${errorCode(error)}). Check the path given to --config`);
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(printable(`cannot read the config file "${file}" (${errorCode(error)}). Check the path given to --config`));
   }
   return parseConfig(text, file, kinds, findingIds);
 }

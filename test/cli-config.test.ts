@@ -116,6 +116,13 @@ describe('the config file', () => {
     expect(skipped.code).toBe(0);
     const given = await runCli(['broken.example', '--config', 'other/mine.json', '--format', 'json'], { cwd: root });
     expect(findingOf(reportsOf(given.stdout)[0]!, 'dmarc/policy-none').suppressed?.source).toBe('other/mine.json');
+    const device = await runCli(['broken.example', '--config', '/dev/zero'], { cwd: root });
+    expect(device.code).toBe(2);
+    expect(device.stderr).toBe('mailcheck: the config file "/dev/zero" is not a regular file. Give a mailcheck config file.\n');
+    writeFileSync(path.join(root, 'huge.json'), `{"ignore": [${'{"id": "bimi/missing", "reason": "r"},'.repeat(40_000)}]}`);
+    const huge = await runCli(['broken.example', '--config', 'huge.json'], { cwd: root });
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/^mailcheck: the config file "huge\.json" is \d+ bytes, over the limit of 1048576\. Give a mailcheck config file\.\n$/);
     const missing = await runCli(['broken.example', '--config', 'nope.json'], { cwd: root });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('mailcheck: cannot read the config file "nope.json" (ENOENT). Check the path given to --config.\n');
