@@ -253,7 +253,7 @@ describe('mailcheck help and completion', () => {
     expect((await runCli(['help', 'completion'])).stdout).toMatch(/^Usage: mailcheck completion \[options\] <shell>/);
     const unknown = await runCli(['help', 'audit']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('mailcheck: no command "audit". Commands: spf, completion, help; "mailcheck help" for the audit\'s options.\n');
+    expect(unknown.stderr).toMatch(/^mailcheck: no command "audit"\. Commands: spf, (\w+, )*completion, help; "mailcheck help" for the audit's options\.\n$/);
   });
 
   it.each(['bash', 'zsh', 'fish'])('completion %s prints a script its shell parses', async (shell) => {
