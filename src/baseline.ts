@@ -31,13 +31,18 @@ function concluded(status: string): boolean {
   return status !== 'error' && status !== 'skipped';
 }
 
-/** Most severe occurrence of each (check, finding id) in the concluded checks named by `keep`. */
-function findingMap(report: Report, keep: (checkId: string) => boolean): Map<string, DiffFinding> {
+/**
+ * Most severe occurrence of each (check, finding id) in the concluded checks
+ * named by `keep`, leaving out accepted findings (ignore rules) and the keys
+ * in `accepted`.
+ */
+function findingMap(report: Report, keep: (checkId: string) => boolean, accepted: ReadonlySet<string> = new Set()): Map<string, DiffFinding> {
   const map = new Map<string, DiffFinding>();
   for (const check of report.checks) {
     if (!keep(check.id)) continue;
     for (const finding of check.findings) {
       const key = `${check.id}\u0000${finding.id}`;
+      if (finding.suppressed || accepted.has(key)) continue;
       const seen = map.get(key);
       if (seen && SEVERITIES.indexOf(seen.severity) <= SEVERITIES.indexOf(finding.severity)) continue;
       map.set(key, { checkId: check.id, id: finding.id, severity: finding.severity, title: finding.title });
@@ -62,8 +67,12 @@ export function diffReport(current: Report, previous: Report | undefined): Repor
     if (a === undefined || b === undefined || !concluded(a) || !concluded(b)) notCompared.add(id);
   }
   const compared = (id: string) => !notCompared.has(id);
-  const old = findingMap(previous, compared);
-  const now = findingMap(current, compared);
+  // A finding accepted now (an ignore rule in force) is neither new nor resolved; one whose rule expired counts again.
+  const accepted = new Set(
+    current.checks.flatMap((check) => check.findings.filter((finding) => finding.suppressed).map((finding) => `${check.id}\u0000${finding.id}`)),
+  );
+  const old = findingMap(previous, compared, accepted);
+  const now = findingMap(current, compared, accepted);
   const added: DiffFinding[] = [];
   const unchanged: DiffFinding[] = [];
   for (const [key, finding] of now) {

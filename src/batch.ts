@@ -17,7 +17,7 @@ import { createAuditDns } from './audit-dns.js';
 import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
 import { EXIT, exitCodeFor, nothingVerified } from './exit-code.js';
-import { FORMAT_NAMES, getFormat, type FormatName, type ReporterOptions } from './report/formats.js';
+import { FORMAT_NAMES, QUIET_TEXT, getFormat, type FormatName, type ReporterOptions } from './report/formats.js';
 import type { Report } from './report/schema.js';
 import type { Zone } from './zone-file.js';
 
@@ -29,17 +29,21 @@ export interface ListedDomain {
   value: string;
   /** `file:line`, or `argument N`. */
   source: string;
+  /** Per-domain options written after the domain on its line (`example.com --dkim-selector s1`). */
+  args?: string[];
 }
 
 /**
- * The entries of a domain list: one domain or address per line; `#` starts a
- * comment (whole line or after the entry); blank lines are ignored.
+ * The entries of a domain list: one domain or address per line, optionally
+ * followed by per-domain options; `#` starts a comment (whole line or after
+ * the entry); blank lines are ignored.
  */
 export function parseDomainList(text: string, source: string): ListedDomain[] {
   const entries: ListedDomain[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
-    const value = line.replace(/#.*$/, '').trim();
-    if (value !== '') entries.push({ value, source: `${source}:${index + 1}` });
+    const [value, ...args] = line.replace(/#.*$/, '').trim().split(/\s+/);
+    if (value === undefined || value === '') return;
+    entries.push({ value, source: `${source}:${index + 1}`, ...(args.length > 0 ? { args } : {}) });
   });
   return entries;
 }
@@ -327,6 +331,11 @@ export function reportExitCode(report: Report, rules: { failOn: FailOn; minScore
   return exitCodeFor([report], thresholds);
 }
 
+/** A domain's own options with what the run decided for every domain (a replay is offline). */
+function runWide(own: AuditOptions | undefined, run: AuditOptions): AuditOptions | undefined {
+  return own && run.replay ? { ...own, offline: true, replay: true } : own;
+}
+
 /** Combines per-report exit codes: breached beats incomplete beats ok. */
 export function combineExitCodes(a: number, b: number): number {
   if (a === EXIT.breached || b === EXIT.breached) return EXIT.breached;
@@ -373,6 +382,8 @@ export interface BatchHelpers {
   /** Extra CA certificates read from --ca-file. */
   extraCa?: string[];
   toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditOptions;
+  /** The options of each domain with settings of its own (config file, --file line options); throws a UsageError. */
+  optionsFor?(listed: readonly ListedDomain[]): ((domain: string) => AuditOptions | undefined) | undefined;
   reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile: boolean): ReporterOptions;
   /** `what`: the file's content, for the message (default: the report). */
   assertWritable(file: string, what?: string): Promise<void>;
@@ -404,6 +415,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
   const replay = cli.replay ? await readReplay(cli.replay) : undefined;
   const options = helpers.toAuditOptions(cli, helpers.extraCa);
+  const optionsFor = helpers.optionsFor?.(listed);
   if (replay) {
     options.offline = true;
     options.replay = true;
@@ -430,7 +442,8 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const streaming: Array<{ render: (report: Report, options: ReporterOptions) => string; sink: Sink; options: ReporterOptions; stdout: boolean }> = [];
   const whole: Array<{ target: OutputTarget; render: (reports: readonly Report[], options: ReporterOptions) => string; options: ReporterOptions }> = [];
   for (const target of targets) {
-    const spec = getFormat(target.format);
+    // --quiet: the text report becomes one line per domain, streamed.
+    const spec = cli.quiet && target.format === 'text' ? QUIET_TEXT : getFormat(target.format);
     if (!spec) throw new UsageError(`unknown format "${target.format}". Run "mailcheck --help" for the list`);
     const reporterOptions = {
       ...helpers.reporterOptionsFor(cli, io, target.file !== undefined),
@@ -453,7 +466,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     throw error;
   });
 
-  const showProgress = io.stderr.isTTY === true && inputs.length > 1;
+  const showProgress = io.stderr.isTTY === true && inputs.length > 1 && !cli.quiet;
   const progress = showProgress ? createProgress(io.stderr, inputs.length) : undefined;
   const rules = {
     failOn: cli.failOn,
@@ -465,6 +478,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     dns,
     ...(cli.concurrency !== undefined ? { concurrency: cli.concurrency } : {}),
     ...(baseline ? { baseline } : {}),
+    ...(optionsFor ? { optionsFor: (domain: string) => runWide(optionsFor(domain), options) } : {}),
     keepReports: whole.length > 0,
     onReport: (report) => {
       const reportCode = reportExitCode(report, rules);

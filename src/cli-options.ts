@@ -15,6 +15,7 @@ import { parseOutputSpecs } from './batch.js';
 import { DEFAULT_BLOCKLISTS } from './blocklist/lists.js';
 import { PROFILE_IDS } from './profiles/table.js';
 import { parseShard } from './shard.js';
+import { ignoreRulesFromIds } from './suppress.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -109,6 +110,21 @@ function resolverSpec(text: string): string | undefined {
 
 const validPort = (text: string) => Number(text) >= 1 && Number(text) <= 65535;
 
+/** One --resolver value. */
+function resolverServer() {
+  return z.string().transform((text, ctx) => {
+    const spec = resolverSpec(text);
+    if (spec === undefined) {
+      return issue(
+        ctx,
+        text,
+        `--resolver "${text}" is not a DNS server address. Use ip, ip:port, [ipv6]:port or an https:// URL, e.g. --resolver 192.0.2.53:5353`,
+      );
+    }
+    return spec;
+  });
+}
+
 /** The schema of the audit command's options, given the registry's check ids. */
 export function auditCliSchema(checkIds: readonly string[]) {
   return z.object({
@@ -133,19 +149,9 @@ export function auditCliSchema(checkIds: readonly string[]) {
     color: z.boolean().optional(),
     verbose: z.boolean().optional(),
     resolver: z
-      .array(
-        z.string().transform((text, ctx) => {
-          const spec = resolverSpec(text);
-          if (spec === undefined) {
-            return issue(
-              ctx,
-              text,
-              `--resolver "${text}" is not a DNS server address. Use ip, ip:port, [ipv6]:port or an https:// URL, e.g. --resolver 192.0.2.53:5353`,
-            );
-          }
-          return spec;
-        }),
-      )
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(z.array(resolverServer()))
       .optional(),
     timeout: wholeNumber('--timeout', 1, 120_000, 'a number of milliseconds', 3000).optional(),
     retries: wholeNumber('--retries', 0, 10, 'a whole number', 2).optional(),
@@ -164,20 +170,32 @@ export function auditCliSchema(checkIds: readonly string[]) {
       .transform((values) => splitList(values))
       .pipe(z.array(selector('--dkim-selector')))
       .optional(),
-    ip: z.array(ipAddress('--ip')).optional(),
+    ip: z
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(z.array(ipAddress('--ip')))
+      .optional(),
     smtp: z.boolean().default(true),
     smtpPort: wholeNumber('--smtp-port', 1, 65535, 'a port', 2525).optional(),
     heloName: domainName('--helo-name').optional(),
-    blocklist: z.array(domainName('--blocklist')).optional(),
+    blocklist: z
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(z.array(domainName('--blocklist')))
+      .optional(),
     // `all` drops every default list (the library's noBlocklists: ['all']); other values are checked against the defaults below.
     noBlocklist: z
-      .array(
-        z.string().transform((text, ctx) => {
-          if (text.trim().toLowerCase() === 'all') return 'all';
-          const parsed = parseDomain(text);
-          if (!parsed.ok) return issue(ctx, text, `--no-blocklist: ${parsed.error.replace(/\.$/, '')}`);
-          return parsed.domain;
-        }),
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(
+        z.array(
+          z.string().transform((text, ctx) => {
+            if (text.trim().toLowerCase() === 'all') return 'all';
+            const parsed = parseDomain(text);
+            if (!parsed.ok) return issue(ctx, text, `--no-blocklist: ${parsed.error.replace(/\.$/, '')}`);
+            return parsed.domain;
+          }),
+        ),
       )
       .optional(),
     spamhausKey: z
@@ -232,14 +250,42 @@ export function auditCliSchema(checkIds: readonly string[]) {
       })
       .optional(),
     parked: z.boolean().optional(),
+    // A file name, or false for --no-config (src/config-file.ts reads it).
+    config: z.union([z.string().min(1), z.literal(false)]).optional(),
+    ignore: z
+      .array(z.string())
+      .transform((values) => splitList(values))
+      .pipe(
+        z.array(
+          z.string().transform((text, ctx) => {
+            const id = text.toLowerCase();
+            if (!/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/.test(id)) {
+              return issue(ctx, text, `--ignore "${text}" is not a finding id. Use <check>/<state>, e.g. --ignore bimi/missing,dnssec/unsigned`);
+            }
+            return id;
+          }),
+        ),
+      )
+      .optional(),
+    quiet: z.boolean().optional(),
   });
 }
 
 export type AuditCliOptions = z.output<ReturnType<typeof auditCliSchema>>;
 
+/** Built schemas by check id list: building one costs milliseconds, and a domain list may parse thousands of lines. */
+const builtSchemas = new WeakMap<readonly string[], ReturnType<typeof auditCliSchema>>();
+
+/** The schema for these check ids, built once. */
+export function cachedAuditCliSchema(checkIds: readonly string[]): ReturnType<typeof auditCliSchema> {
+  let schema = builtSchemas.get(checkIds);
+  if (!schema) builtSchemas.set(checkIds, (schema = auditCliSchema(checkIds)));
+  return schema;
+}
+
 /** Validates commander's option values; throws a UsageError naming the first problem. */
 export function parseAuditCliOptions(raw: Record<string, unknown>, checkIds: readonly string[]): AuditCliOptions {
-  const parsed = auditCliSchema(checkIds).safeParse(raw);
+  const parsed = cachedAuditCliSchema(checkIds).safeParse(raw);
   if (!parsed.success) throw new UsageError(describeIssue(parsed.error.issues[0]));
   assertConsistent(parsed.data, checkIds);
   return parsed.data;
@@ -304,5 +350,6 @@ export function toAuditOptions(cli: AuditCliOptions, extraCa?: string[]): AuditO
   if (cli.offline) options.offline = true;
   if (cli.profile && cli.profile.length > 0) options.profiles = cli.profile;
   if (cli.parked) options.parked = true;
+  if (cli.ignore && cli.ignore.length > 0) options.ignore = ignoreRulesFromIds(cli.ignore, '--ignore');
   return options;
 }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { CHECK_IDS } from './checks/index.js';
 import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
 import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './cli-options.js';
+import { perDomainOptions, resolveSettings, type OptionSources } from './cli-config.js';
+import type { AuditOptions } from './context.js';
 import { errorCode, readOptionFile, runBatch, trackDnsHealth } from './batch.js';
 import { parseDomain } from './domain.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
@@ -19,17 +21,30 @@ import { shouldColor } from './report/style.js';
  * `mailcheck [options] <domain...>`: returns the exit code. Batches, several
  * outputs, baselines, zone previews and DNS captures are src/batch.ts.
  */
-export async function runAudit(rawDomains: readonly string[], rawOptions: Record<string, unknown>, io: CliIo): Promise<number> {
+export async function runAudit(
+  rawDomains: readonly string[],
+  rawOptions: Record<string, unknown>,
+  io: CliIo,
+  sources: OptionSources = {},
+): Promise<number> {
   if (Array.isArray(rawOptions.reports)) {
     // --reports: the selectors and sending IPs the reports name join --dkim-selector and --ip (src/reports/feed.ts).
     const { feedOptions } = await import('./reports/feed-cli.js');
     rawOptions = await feedOptions(rawDomains, rawOptions, io);
   }
-  const cli = parseAuditCliOptions(rawOptions, CHECK_IDS);
+  // Command line over the config file's defaults over the built-in ones (src/cli-config.ts).
+  const settings = await resolveSettings(rawOptions, sources, CHECK_IDS);
+  const { cli, config } = settings;
   const extraCa = await readCaFiles(cli.caFile);
+  const withConfig = (parsed: AuditCliOptions): AuditOptions => {
+    const options = toAuditOptions(parsed, extraCa);
+    const ignore = [...(config?.ignore ?? []), ...(options.ignore ?? [])];
+    return ignore.length > 0 ? { ...options, ignore } : options;
+  };
   return runBatch(rawDomains, cli, io, {
     ...(extraCa ? { extraCa } : {}),
-    toAuditOptions,
+    toAuditOptions: withConfig,
+    optionsFor: (listed) => perDomainOptions(settings, listed, withConfig, CHECK_IDS),
     reporterOptionsFor,
     assertWritable,
     renderTranscript,
@@ -119,6 +134,7 @@ export function reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile = cli
     failOn: cli.failOn,
     ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}),
     width: Math.min(Math.max(columns, 60), 100),
+    ...(cli.file && cli.file.length > 0 ? { list: true } : {}),
   };
 }
 

@@ -62,6 +62,8 @@ Examples:
   $ mailcheck example.com --resolver https://dns.example/dns-query --save-dns capture.json
   $ mailcheck example.com --profile gmail-bulk,yahoo-bulk --ip 192.0.2.10
   $ mailcheck old-brand.example --parked
+  $ mailcheck --file domains.txt --ignore bimi/missing,dnssec/unsigned --quiet
+  $ mailcheck completion bash > ~/.local/share/bash-completion/completions/mailcheck
 
 Check ids: ${HELP_CHECK_IDS}.
 
@@ -86,26 +88,27 @@ function version(): string {
  */
 export function defineAuditOptions(command: Command): Command {
   // `--no-blocklist <zone>` takes a value: it is its own option (noBlocklist), not the negation of --blocklist.
-  const noBlocklist = new Option('--no-blocklist <zone>', 'drop a zone from the default blocklists, or all (repeatable)').argParser(
+  const noBlocklist = new Option('--no-blocklist <zone>', 'drop zones from the default blocklists, or all (comma-separated, repeatable)').argParser(
     collect,
   );
   noBlocklist.negate = false;
   return (
     command
       .optionsGroup('Output:')
-      .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}`, 'text')
+      .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}; when not given, -o's extension chooses it`, 'text')
       .option(
         '-o, --output <[format=]file>',
-        'write the report to <file> instead of stdout; format=file writes that format to file as well (repeatable)',
+        'write the report to <file> instead of stdout (.json .ndjson .csv .md .html .sarif .xml choose the format); format=file writes that format to file as well (repeatable)',
         collect,
       )
+      .option('-q, --quiet', 'print only one summary line per domain, and errors')
       .option('--color', 'colour the text report even when stdout is not a terminal')
       .option('--no-color', 'never colour (also: NO_COLOR=1)')
       .option('-v, --verbose', 'show evidence and facts, and the DNS transcript on stderr')
       .optionsGroup('DNS:')
       .option(
         '--resolver <ip[:port]|url>',
-        'DNS server to ask, repeatable; IPv6 as [::1]:5353; https://… for DNS over HTTPS (default: the system resolvers)',
+        'DNS servers to ask (comma-separated, repeatable); IPv6 as [::1]:5353; https://… for DNS over HTTPS (default: the system resolvers)',
         collect,
       )
       .option('--timeout <ms>', 'timeout of one DNS query, ms (default: 2000)')
@@ -118,12 +121,12 @@ export function defineAuditOptions(command: Command): Command {
       .option('--min-score <0-100>', 'exit 1 when a score is below this')
       .optionsGroup('Check settings:')
       .option('--dkim-selector <s>', 'DKIM selector to probe besides the built-in list (comma-separated, repeatable)', collect)
-      .option('--ip <addr>', 'a sending IP to evaluate for SPF, reverse DNS and blocklists (repeatable)', collect)
+      .option('--ip <addr>', 'sending IPs to evaluate for SPF, reverse DNS and blocklists (comma-separated, repeatable)', collect)
       .option('--reports <path>', 'DMARC reports (files or folders): probe the DKIM selectors they name, evaluate their sending IPs (repeatable)', collect)
       .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
       .option('--smtp-port <port>', 'port of the SMTP probe (default: 25)')
       .option('--helo-name <name>', 'name to send in EHLO (default: this host\'s name if fully qualified, else mailcheck.invalid)')
-      .option('--blocklist <zone>', 'add a blocklist zone to the default set (repeatable)', collect)
+      .option('--blocklist <zone>', 'add blocklist zones to the default set (comma-separated, repeatable)', collect)
       .addOption(noBlocklist)
       .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')
       .option('--bimi-selector <s>', 'BIMI selector (default: default)')
@@ -141,6 +144,10 @@ export function defineAuditOptions(command: Command): Command {
       .optionsGroup('Mailbox providers:')
       .option('--profile <ids>', `judge these mailbox-provider profiles and exit 1 when one fails: ${PROFILE_IDS.join(', ')} or all (comma-separated, repeatable)`, collect)
       .option('--parked', 'the domain must be parked (sends and receives no mail): exit 1 with a finding for each missing piece')
+      .optionsGroup('Configuration:')
+      .option('--config <file>', 'read defaults, per-domain settings and ignore rules from <file> (default: mailcheck.config.json or .mailcheckrc.json here or above)')
+      .option('--no-config', 'read no config file')
+      .option('--ignore <ids>', 'accept these finding ids: kept in the report, left out of score, thresholds and fixes (comma-separated, repeatable)', collect)
       // Testing: hidden from --help.
       .optionsGroup('Testing:')
       .addOption(new Option('--https-port <port>', 'port for MTA-STS and BIMI HTTPS fetches (testing)').hideHelp())
@@ -192,7 +199,8 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   defineAuditOptions(program);
   program.action(async (domains: string[], _options: unknown, command: Command) => {
     const { runAudit } = await import('./cli-run.js');
-    done(await runAudit(domains, command.opts(), io));
+    const sources = Object.fromEntries(command.options.map((option) => [option.attributeName(), command.getOptionValueSource(option.attributeName())]));
+    done(await runAudit(domains, command.opts(), io, sources));
   });
 
   program
@@ -417,6 +425,30 @@ Exit codes: 0 every input was read; 3 some inputs could not be read;
       const { runMcp } = await import('./commands/mcp.js');
       done(await runMcp(program, command.optsWithGlobals(), io));
     });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      `
+Install:
+  bash: mailcheck completion bash > ~/.local/share/bash-completion/completions/mailcheck
+  zsh:  mailcheck completion zsh > "\${fpath[1]}/_mailcheck"
+  fish: mailcheck completion fish > ~/.config/fish/completions/mailcheck.fish
+`,
+    )
+    .exitOverride((error: SubcommandError) => {
+      error.subcommand = 'completion';
+      throw error;
+    })
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./commands/completion.js');
+      io.stdout.write(completionScript(shell, program));
+      done(EXIT.ok);
+    });
+  program.helpCommand('help [command]', 'show help for mailcheck or one of its commands');
   return program;
 }
 
@@ -433,6 +465,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     const program = buildProgram(io, (result) => {
       code = result;
     });
+    // `help <name>` for a command that does not exist would print the general help and exit 0.
+    const names = [...program.commands.map((command) => command.name()), 'help'];
+    if (argv[0] === 'help' && argv[1] !== undefined && !names.includes(argv[1])) {
+      throw new UsageError(`no command ${JSON.stringify(argv[1])}. Commands: ${names.join(', ')}; "mailcheck help" for the audit's options`);
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {

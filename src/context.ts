@@ -4,6 +4,7 @@
  */
 import type { DnsClient } from './dns/types.js';
 import type { NetClient } from './net/types.js';
+import type { IgnoreRule } from './suppress.js';
 
 /** Options that shape an audit (the CLI's flags, parsed). */
 export interface AuditOptions {
@@ -57,6 +58,8 @@ export interface AuditOptions {
   profiles?: string[];
   /** The domain must be parked (--parked): each missing piece is a finding. */
   parked?: boolean;
+  /** Findings to accept (config file `ignore`, --ignore): marked `suppressed`, left out of score, thresholds and fixes. */
+  ignore?: IgnoreRule[];
 }
 
 export interface CheckContext {

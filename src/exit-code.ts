@@ -59,6 +59,8 @@ export function breaches(report: Report, thresholds: Thresholds): string[] {
   for (const check of report.checks) {
     if (check.status === 'skipped') continue;
     for (const finding of check.findings) {
+      // An accepted finding (an ignore rule in force) breaches nothing.
+      if (finding.suppressed) continue;
       if (atOrAbove(finding.severity, thresholds.failOn)) reasons.push(finding.id);
     }
   }

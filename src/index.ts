@@ -77,3 +77,6 @@ export type { MessageResult, MessageFinding, Requirements, RequirementStatus } f
 export { MESSAGE_FINDINGS } from './message/catalogue.js';
 export { formatMessageText } from './message/text.js';
 export { messageAsReport } from './message/as-report.js';
+export { applyIgnores, countedChecks } from './suppress.js';
+export type { IgnoreRule } from './suppress.js';
+export type { Suppression } from './report/schema.js';

@@ -15,6 +15,7 @@ import { SCHEMA_VERSION } from './report/constants.js';
 import type { CheckResult, Report } from './report/schema.js';
 import { runCheck, skippedCheck } from './run-check.js';
 import { scoreChecks } from './score.js';
+import { applyIgnores, countedChecks, utcDay } from './suppress.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './zone-file.js';
@@ -60,6 +61,8 @@ export interface AuditRunOptions extends RunDependencies {
   zones?: readonly Zone[];
   /** A DNS capture (parseCapture) to answer from, without network (--replay). Ignored with `dns`. */
   replay?: CaptureFile;
+  /** Options of one domain (A-label), when they differ from the run's (per-domain settings); undefined: the run's. */
+  optionsFor?: (domain: string) => Readonly<AuditOptions> | undefined;
 }
 
 /** Default number of domains audited at once. */
@@ -133,17 +136,19 @@ export async function auditDomain(
   if (missing) results.unshift(existence);
   else if (options.parked) results.push(parkedAssertion(target.domain, results));
   const selected = [...(options.profiles ?? []), ...(options.parked && !missing ? ['parked'] : [])];
-  const scored = scoreChecks(results, {
+  // Ignore rules mark findings before scoring; the scorer sees only the findings that count.
+  const judged = applyIgnores(results, target.domain, options.ignore ?? [], utcDay(new Date()));
+  const scored = scoreChecks(countedChecks(judged), {
     ...(options.ips && options.ips.length > 0 ? { sendingIps: options.ips } : {}),
     selected: [...new Set(selected)],
   });
   // Keys in schema order, so JSON reads the same for every check.
-  const checks = scored.checks.map((check): CheckResult => ({
+  const checks = scored.checks.map((check, index): CheckResult => ({
     id: check.id,
     title: check.title,
     status: check.status,
     score: check.score,
-    findings: check.findings,
+    findings: judged[index]!.findings,
     facts: check.facts,
     ...(check.error !== undefined ? { error: check.error } : {}),
     ...(check.skipReason !== undefined ? { skipReason: check.skipReason } : {}),
@@ -203,7 +208,8 @@ export async function audit(
   const worker = async () => {
     while (next < targets.length) {
       const index = next++;
-      let report = await auditDomain(targets[index]!, options, deps);
+      const target = targets[index]!;
+      let report = await auditDomain(target, run.optionsFor?.(target.domain) ?? options, deps);
       if (run.baseline) report = applyBaseline(report, run.baseline);
       if (keep) reports[index] = report;
       run.onReport?.(report, index);

@@ -22,19 +22,21 @@ export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
-/** Every finding of a report with its check, most severe first, then in check order. */
+/** Every finding that counts (not accepted by an ignore rule) with its check, most severe first, then in check order. */
 export function findingsOf(report: Report): Array<{ check: CheckResult; finding: Finding }> {
   const list: Array<{ check: CheckResult; finding: Finding; order: number }> = [];
   let order = 0;
-  for (const check of report.checks) for (const finding of check.findings) list.push({ check, finding, order: order++ });
+  for (const check of report.checks) {
+    for (const finding of check.findings) if (!finding.suppressed) list.push({ check, finding, order: order++ });
+  }
   list.sort((a, b) => severityRank(a.finding.severity) - severityRank(b.finding.severity) || a.order - b.order);
   return list.map(({ check, finding }) => ({ check, finding }));
 }
 
-/** Count of findings per severity. */
+/** Count of findings that count (not accepted by an ignore rule) per severity. */
 export function severityCounts(report: Report): Record<Severity, number> {
   const counts = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
-  for (const check of report.checks) for (const finding of check.findings) counts[finding.severity]++;
+  for (const { finding } of findingsOf(report)) counts[finding.severity]++;
   return counts;
 }
 

@@ -22,6 +22,8 @@ export interface ReporterOptions {
   minScore?: number;
   /** SARIF: a repository path to give results as their physical location (the --zone file). */
   artifactUri?: string;
+  /** The run audits a list (--file): JSON is an array even when the list holds one domain. */
+  list?: boolean;
 }
 
 /** Renders all reports of a run into one document. */
@@ -46,7 +48,7 @@ export const FORMATS = {
     load: async () => (await import('./text.js')).renderText,
   },
   json: {
-    description: 'the Report as JSON (one domain: an object; several: an array)',
+    description: 'the Report as JSON (one domain given as an argument: an object; several, or --file: an array)',
     load: async () => (await import('./json.js')).renderJson,
   },
   ndjson: {
@@ -77,6 +79,13 @@ export const FORMATS = {
 } satisfies Record<string, FormatSpec>;
 
 export type FormatName = keyof typeof FORMATS;
+
+/** The text format under --quiet: one line per domain, written as each domain finishes. */
+export const QUIET_TEXT: FormatSpec = {
+  description: 'one summary line per domain (--quiet)',
+  load: async () => (await import('./quiet.js')).renderQuiet,
+  loadStreaming: async () => (await import('./quiet.js')).quietLine,
+};
 
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
 

@@ -88,12 +88,14 @@ function copyBlock(lines: string[], label: string): string {
 function checkSection(report: Report, check: CheckResult, failOn: FormatOptions['failOn']): string {
   const findings = check.findings
     .map((finding) => {
-      const failing = atOrAbove(finding.severity, failOn ?? DEFAULT_FAIL_ON) ? ' failing' : '';
+      // An accepted finding (ignore rule) stays visible, marked, and fails nothing.
+      const failing = finding.suppressed ? ' suppressed' : atOrAbove(finding.severity, failOn ?? DEFAULT_FAIL_ON) ? ' failing' : '';
+      const ignored = finding.suppressed ? `<p class="note">Ignored: ${esc(finding.suppressed.reason)}</p>` : '';
       const evidence =
         finding.evidence.length > 0
           ? `<ul class="evidence">${finding.evidence.map((item) => `<li><code>${esc(item)}</code></li>`).join('')}</ul>`
           : '';
-      return `<li class="finding sev-${finding.severity}${failing}" data-finding="${esc(finding.id)}"><span class="badge sev-${finding.severity}">${finding.severity}</span> <strong>${esc(finding.title)}</strong> <code class="fid">${esc(finding.id)}</code><p>${esc(finding.message)}</p>${evidence}</li>`;
+      return `<li class="finding sev-${finding.severity}${failing}" data-finding="${esc(finding.id)}"><span class="badge sev-${finding.severity}">${finding.severity}</span> <strong>${esc(finding.title)}</strong> <code class="fid">${esc(finding.id)}</code><p>${esc(finding.message)}</p>${ignored}${evidence}</li>`;
     })
     .join('');
   const note =

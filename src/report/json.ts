@@ -1,12 +1,13 @@
 /**
  * JSON reporter: the Report exactly as the schema defines it
- * (schema/report.schema.json). One domain gives a single Report object,
- * several give an array of Reports.
+ * (schema/report.schema.json). One domain given as an argument gives a
+ * single Report object; several, or any run with --file, an array of Reports.
  */
 import type { Report } from './schema.js';
 import type { Reporter } from './formats.js';
 
-export const renderJson: Reporter = (reports: readonly Report[]): string => {
-  const value = reports.length === 1 ? reports[0] : reports;
+export const renderJson: Reporter = (reports: readonly Report[], options): string => {
+  // A list (--file) is always an array, so a script reads the same shape whatever the list's length.
+  const value = reports.length === 1 && !options?.list ? reports[0] : reports;
   return `${JSON.stringify(value, null, 2)}\n`;
 };

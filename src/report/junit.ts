@@ -56,7 +56,8 @@ function testcase(report: Report, check: CheckResult, options: FormatOptions, co
     classname: `mailcheck.${report.domain}`,
     time: seconds(check.durationMs),
   })}`;
-  const sorted = [...check.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  // Accepted findings (ignore rules) fail nothing.
+  const sorted = check.findings.filter((finding) => !finding.suppressed).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   const failing = sorted.filter((finding) => atOrAbove(finding.severity, failOn));
   const other = sorted.filter((finding) => !atOrAbove(finding.severity, failOn));
   const body: string[] = [];

@@ -118,7 +118,7 @@ function domainSection(report: Report, options: FormatOptions): string[] {
   for (const check of report.checks) {
     const note =
       check.status === 'error' ? mdText(check.error ?? '') : check.status === 'skipped' ? mdText(check.skipReason ?? '') : '';
-    const ids = [...new Set(check.findings.map((finding) => finding.id))].map(mdCode).join(' ');
+    const ids = [...new Set(check.findings.filter((finding) => !finding.suppressed).map((finding) => finding.id))].map(mdCode).join(' ');
     lines.push(`| ${mdCode(check.id)} | ${STATUS_MARK[check.status]} | ${[ids, note].filter(Boolean).join(' ')} |`);
   }
   lines.push('');
@@ -179,6 +179,12 @@ function domainSection(report: Report, options: FormatOptions): string[] {
   }
 
   if (report.diff) lines.push(...diffSection(report.diff));
+  // Accepted findings (ignore rules): one line, as in the text report.
+  const ignored = report.checks.flatMap((check) => check.findings.filter((finding) => finding.suppressed));
+  if (ignored.length > 0) {
+    const items = ignored.map(({ id, suppressed }) => `${mdCode(id)} (${mdText(suppressed!.reason)}${suppressed!.until ? `, until ${suppressed!.until}` : ''})`);
+    lines.push(`Ignored, not scored: ${[...new Set(items)].join('; ')}`, '');
+  }
   return lines;
 }
 

@@ -149,6 +149,10 @@ export function formatSarif(reports: readonly Report[], options: SarifOptions = 
           kind: 'fail',
           message: { text: `${report.domain}: ${finding.message}${fix}` },
           locations: [location],
+          // SARIF §3.27.23 / §3.35: an accepted finding stays a result, with its suppression and justification.
+          ...(finding.suppressed
+            ? { suppressions: [{ kind: 'external', status: 'accepted', justification: finding.suppressed.reason }] }
+            : {}),
           partialFingerprints: {
             'mailcheckFinding/v1': createHash('sha256')
               .update(`${report.domain}\u0000${finding.id}\u0000${recordKey}`)

@@ -52,6 +52,18 @@ export const fixSchema = z
   })
   .describe('A concrete remedy for a finding.');
 
+export const suppressionSchema = z
+  .object({
+    reason: z.string().describe('Why the finding is accepted, as the ignore rule gives it.'),
+    until: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .describe('Last day (YYYY-MM-DD, UTC) the ignore rule holds; absent when it has no end.'),
+    source: z.string().describe('Where the ignore rule comes from: the config file path, or `--ignore`, or `file:line` of a --file entry.'),
+  })
+  .describe('An ignore rule that matched a finding.');
+
 export const findingSchema = z
   .object({
     id: z
@@ -63,6 +75,12 @@ export const findingSchema = z
     message: z.string().describe('What was observed, with the observed values.'),
     evidence: z.array(z.string()).describe('The raw data the finding rests on (records, answers, transcript lines).'),
     fix: fixSchema.optional(),
+    suppressed: suppressionSchema
+      .optional()
+      .describe('Present when an ignore rule (config file `ignore`, --ignore) accepts this finding: it stays in the report but not in the score, thresholds or fixes.'),
+    ignoreExpired: suppressionSchema
+      .optional()
+      .describe('Present when an ignore rule matched but its `until` day has passed: the finding counts again.'),
   })
   .describe('One problem found by a check.');
 
@@ -222,6 +240,7 @@ export type ProfileRequirementResult = z.infer<typeof profileRequirementResultSc
 export type ProfileResult = z.infer<typeof profileResultSchema>;
 export type DiffFinding = z.infer<typeof diffFindingSchema>;
 export type ReportDiff = z.infer<typeof diffSchema>;
+export type Suppression = z.infer<typeof suppressionSchema>;
 
 /** The JSON Schema published as schema/report.schema.json. */
 export function reportJsonSchema(): unknown {

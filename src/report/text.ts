@@ -77,9 +77,35 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
   lines.push(...renderProfiles(report, style, width, options));
   lines.push(...renderFixFirst(report, style, width));
   if (report.diff) lines.push(...renderDiffText(report.diff, style, options));
+  const ignored = ignoredLine(report);
+  if (ignored) lines.push(...wrap(ignored, width, '', '  ').map(style.dim));
+  const expired = expiredLine(report);
+  if (expired) lines.push(...wrap(expired, width, '', '  ').map(style.warning));
   const dns = `${report.dns.queries} DNS quer${report.dns.queries === 1 ? 'y' : 'ies'} via ${report.dns.servers.join(', ') || 'no server'}`;
   lines.push(...wrap(`${dns} · ${report.generatedAt.replace(/\.\d+Z$/, 'Z')}`, width, '').map(style.dim));
   return `${lines.join('\n')}\n`;
+}
+
+/** One line naming the accepted findings (with reason and end day), or undefined when there are none. */
+export function ignoredLine(report: Report): string | undefined {
+  const items: string[] = [];
+  for (const check of report.checks) {
+    for (const finding of check.findings) {
+      if (!finding.suppressed) continue;
+      const { reason, until } = finding.suppressed;
+      items.push(`${finding.id} (${reason}${until ? `, until ${until}` : ''})`);
+    }
+  }
+  if (items.length === 0) return undefined;
+  return `Ignored, not scored: ${[...new Set(items)].join('; ')}`;
+}
+
+/** One line naming the findings whose ignore rule has expired (they count again), or undefined. */
+export function expiredLine(report: Report): string | undefined {
+  const items = report.checks.flatMap((check) =>
+    check.findings.flatMap((finding) => (finding.ignoreExpired ? [`${finding.id} (expired after ${finding.ignoreExpired.until ?? '?'})`] : [])),
+  );
+  return items.length === 0 ? undefined : `Ignore expired, counted again: ${[...new Set(items)].join('; ')}`;
 }
 
 /** Every check was skipped (--checks tls with --no-smtp, say): the score of nothing is no measure. */
@@ -113,7 +139,8 @@ function renderCheck(check: CheckResult, style: Style, width: number, titleWidth
       lines.push(...factLines(key, value, width, `${detailIndent}  `).map(style.dim));
     }
   }
-  for (const finding of check.findings) lines.push(...renderFinding(finding, style, width, options));
+  // Accepted findings (ignore rules) are listed once, at the end of the report.
+  for (const finding of check.findings) if (!finding.suppressed) lines.push(...renderFinding(finding, style, width, options));
   return lines;
 }
 
@@ -123,6 +150,10 @@ function renderFinding(finding: Finding, style: Style, width: number, options: R
   const label = finding.severity.toUpperCase().padEnd(9);
   const lines = [`${indent}${style.severity(finding.severity)(label)}${style.code(finding.id)}`];
   lines.push(...wrap(finding.message, width, body));
+  if (finding.ignoreExpired) {
+    const { until, reason } = finding.ignoreExpired;
+    lines.push(...wrap(`Ignore expired after ${until ?? '?'} (${reason}): counted again.`, width, body).map(style.warning));
+  }
   if (options.verbose) {
     for (const item of finding.evidence) lines.push(...wrap(`· ${item}`, width, body, `${body}  `).map(style.dim));
   }
@@ -158,7 +189,7 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
     if (nothingVerified(report)) {
       return wrap('Nothing could be verified, so no fix is known: see above why the checks could not conclude.', width, '').map(style.warning);
     }
-    if (report.checks.some((check) => check.findings.length > 0)) return [];
+    if (report.checks.some((check) => check.findings.some((finding) => !finding.suppressed))) return [];
     return [style.good('Nothing to fix.')];
   }
   const lines = [style.heading('Fix first')];
