@@ -402,6 +402,12 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   if (cli.saveDns !== undefined) await helpers.assertWritable(cli.saveDns, 'the DNS capture (--save-dns)');
   const baseline = cli.baseline ? await readBaselineFile(cli.baseline) : undefined;
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
+  if (zones) {
+    const { zoneWarnings } = await import('./zone-file.js');
+    zones.forEach((zone, at) => {
+      for (const warning of zoneWarnings(zone)) io.stderr.write(`mailcheck: warning: --zone ${cli.zone![at]} ${warning}\n`);
+    });
+  }
   const replay = cli.replay ? await readReplay(cli.replay) : undefined;
   const options = helpers.toAuditOptions(cli, helpers.extraCa);
   if (replay) {

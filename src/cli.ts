@@ -135,7 +135,7 @@ export function defineAuditOptions(command: Command): Command {
       .option('--fail-on-regression', 'with --baseline: exit 1 only on new findings at or above --fail-on or a lower score')
       .optionsGroup('Zone previews and DNS captures:')
       .option('--zone <file>', 'answer the names this zone file (RFC 1035) defines from it, not from DNS (repeatable)', collect)
-      .option('--offline', 'with --zone: every other name does not exist, network probes are skipped')
+      .option('--offline', 'with --zone: answer only from the zone files (other names are unknown), network probes are skipped')
       .option('--save-dns <file>', 'write every DNS answer of the run to <file>')
       .option('--replay <file>', 'answer DNS from a --save-dns file, without any network')
       .optionsGroup('Mailbox providers:')

@@ -21,11 +21,12 @@ import type { Zone } from './zone-file.js';
 import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scope.js';
 import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
+import { noteIfUnknown } from './dns/unknown-names.js';
 
 /**
  * Checks that need DNS beyond the audited zone: skipped offline (`--zone
- * --offline`), where every other name is NXDOMAIN and would read as "not
- * listed". A replay (`--replay`) runs them: what the capture lacks is SERVFAIL.
+ * --offline`), where no list's zone is ever in the files, so every answer
+ * would be unknown. A replay (`--replay`) runs them: what the capture lacks is SERVFAIL.
  */
 const NETWORK_CHECKS: Readonly<Record<string, string>> = {
   blocklist: 'offline: blocklist lookups ask the lists\' own DNS servers',
@@ -227,6 +228,12 @@ const firstAskers = new WeakMap<DnsClient, Map<string, symbol>>();
 
 const queryKey = (name: string, type: string) => `${name.toLowerCase().replace(/\.$/, '')}\u0000${type}`;
 
+/** Passes an answer on, noting its name for the asking check when it is unknown (offline, outside the zones). */
+function noteUnknown<A extends DnsAnswer<unknown>>(answer: A): A {
+  noteIfUnknown(answer);
+  return answer;
+}
+
 function scopeDns(shared: DnsClient): ScopedDns {
   if (dispatchesQueries(shared)) {
     // The resolver hands each entry to the asking context: count without any log.
@@ -242,7 +249,7 @@ function scopeDns(shared: DnsClient): ScopedDns {
     };
     return {
       query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
-        return listening ? listening.query(name, type, listener) : queryScope.run(listener, () => shared.query(name, type));
+        return (listening ? listening.query(name, type, listener) : queryScope.run(listener, () => shared.query(name, type))).then(noteUnknown);
       },
       get log(): readonly QueryLogEntry[] {
         return own;
@@ -271,7 +278,7 @@ function scopeDns(shared: DnsClient): ScopedDns {
       const key = queryKey(name, type);
       asked.add(key);
       if (!ownerMap.has(key)) ownerMap.set(key, me);
-      return shared.query(name, type);
+      return shared.query(name, type).then(noteUnknown);
     },
     get log(): readonly QueryLogEntry[] {
       return ownLog().filter((entry) => asked.has(queryKey(entry.name, entry.type)));
