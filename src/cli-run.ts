@@ -45,11 +45,19 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   if (cli.ip && cli.ip.length > 1) throw new UsageError('mailcheck spf evaluates one client IP at a time. Give --ip once');
   if (cli.output && cli.output.pairs.length > 0) throw new UsageError('mailcheck spf writes one output. Give -o <file> without a format');
   const output = cli.output?.file;
+  const evaluating = cli.ip?.[0] !== undefined;
   const parsed = parseDomain(rawDomain);
-  if (!parsed.ok) throw new UsageError(parsed.error);
+  // RFC 7208 §4.3: a receiver evaluates the identity the client sent; a malformed
+  // domain (a label over 63 octets, an empty label, a single label, a domain
+  // literal) makes check_host() return "none". Only the tree needs a real domain.
+  const unparsable = !parsed.ok && evaluating && rawDomain.trim() !== '';
+  if (!parsed.ok && !unparsable) throw new UsageError(parsed.error);
+  const domain = parsed.ok ? parsed.domain : identityDomain(rawDomain);
   // RFC 7208 §4.1: <sender> is the MAIL FROM; an address given as the argument is that mailbox unless --sender says otherwise.
-  const sender = typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : senderOf(rawDomain, parsed.domain);
-  if (sender !== undefined && !/^[^@\s]*@[^@\s]+$/.test(sender) && parseDomain(sender).ok === false) {
+  const sender =
+    typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : parsed.ok ? senderOf(rawDomain, domain) : senderOfIdentity(rawDomain);
+  // With --ip the MAIL FROM is evaluated as sent (§4.3: a local part may hold spaces, §7.1 macros read it as is).
+  if (!evaluating && sender !== undefined && !/^[^@\s]*@[^@\s]+$/.test(sender) && parseDomain(sender).ok === false) {
     throw new UsageError(`--sender "${sender}" is not a mailbox. Use e.g. --sender bounce@example.com`);
   }
   const helo = typeof rawOptions.helo === 'string' ? rawOptions.helo.trim() : undefined;
@@ -60,7 +68,7 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   const { spfCommand } = await import('./commands/spf.js');
   const result = await spfCommand(
     {
-      domain: parsed.domain,
+      domain,
       ...(cli.ip?.[0] !== undefined ? { ip: cli.ip[0] } : {}),
       ...(sender !== undefined ? { sender } : {}),
       ...(helo !== undefined ? { helo } : {}),
@@ -88,6 +96,18 @@ export function senderOf(raw: string, domain: string): string | undefined {
   const at = text.lastIndexOf('@');
   if (at <= 0) return undefined;
   return `${text.slice(0, at)}@${domain}`;
+}
+
+/** The domain of an identity that is not a valid domain, as sent: after the last "@", lower case. */
+function identityDomain(raw: string): string {
+  const text = raw.trim();
+  return text.slice(text.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The mailbox of an identity argument as sent, when it has a local part. */
+function senderOfIdentity(raw: string): string | undefined {
+  const text = raw.trim();
+  return text.lastIndexOf('@') > 0 ? text : undefined;
 }
 
 /** Every argument as a domain; the first invalid one is a usage error. */

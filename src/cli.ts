@@ -220,7 +220,8 @@ Examples:
 
 Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
   The tree (no --ip): 0 no high or critical SPF finding, 1 a high or
-  critical finding, 3 DNS did not answer. Both: 2 usage error.
+  critical finding, 3 DNS did not answer. Both: 2 usage error (with --ip a
+  malformed domain, sender or HELO is evaluated: "none", RFC 7208 §4.3).
 `,
     )
     .exitOverride((error: SubcommandError) => {

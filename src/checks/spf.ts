@@ -105,17 +105,17 @@ const FINDINGS = {
     description:
       'RFC 7208 §3.4 advises keeping SPF records small enough that the DNS answer fits in 512 octets; over 450 octets the answer may need TCP, and some receivers fail to fetch it.',
   },
-  'spf/terms-after-all': {
-    severity: 'low',
-    title: 'Terms after "all"',
-    description:
-      'Mechanisms follow the "all" mechanism. RFC 7208 §5.1: they are never tested, so the hosts they were meant to authorise fail SPF; they make no DNS lookup and do not count toward the limits (§4.6.4). Move them before "all" or remove them.',
-  },
   'spf/ip-not-authorized': {
     severity: 'high',
     title: 'A sending IP is not authorised by SPF',
     description:
       'A sending IP given with --ip does not get "pass" from check_host() (RFC 7208 §4) for MAIL FROM postmaster@<domain>: its mail fails or soft-fails SPF at receivers.',
+  },
+  'spf/terms-after-all': {
+    severity: 'low',
+    title: 'Terms after "all"',
+    description:
+      'Mechanisms follow the "all" mechanism. RFC 7208 §5.1: they are never tested, so the hosts they were meant to authorise fail SPF; they make no DNS lookup and do not count toward the limits (§4.6.4). Move them before "all" or remove them.',
   },
 } as const;
 
