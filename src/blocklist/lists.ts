@@ -53,6 +53,11 @@ export interface BlocklistDefinition {
   interpret(address: string): CodeMeaning;
   /** Where the definition came from. */
   origin: 'default' | 'added' | 'dqs';
+  /**
+   * A list added with --blocklist that is not a known public list (an
+   * in-house list): it is asked about private and loopback addresses too.
+   */
+  inHouse?: boolean;
 }
 
 type Octets = [number, number, number, number];
@@ -426,6 +431,7 @@ export function selectBlocklists(selection: ListSelection = {}): BlocklistDefini
       codes: [['any 127.x.x.x', 'listed']],
       interpret: isSpamhausZone(parsed.zone) ? interpretSpamhausFamily(parsed.kind) : interpretGeneric,
       origin: 'added',
+      ...(isSpamhausZone(parsed.zone) ? {} : { inHouse: true }),
     });
   }
   return lists;

@@ -77,6 +77,7 @@ export const blocklistCheck = defineCheck({
       drop: ctx.options.noBlocklists,
       spamhausKey: ctx.options.spamhausKey,
     });
+    if (lists.length === 0) return { findings, facts: { lists: [] }, skipped: 'no blocklist selected (--no-blocklist all)' };
     const ipLists = lists.filter((list) => list.kind !== 'domain');
     const domainLists = lists.filter((list) => list.kind !== 'ip');
 
@@ -118,8 +119,9 @@ export const blocklistCheck = defineCheck({
     const jobs: Array<{ list: BlocklistDefinition; key: string }> = [];
     const notAsked: Array<{ key: string; list: string; reason: string }> = [];
     for (const target of targets.values()) {
-      if (target.notQueried) continue;
       for (const list of ipLists) {
+        // Public lists only hold public addresses; an in-house list may well hold private ones.
+        if (target.notQueried && !list.inHouse) continue;
         if (target.ip.version === 6 && !list.ipv6) {
           notAsked.push({ key: target.ip.text, list: list.displayZone, reason: 'the list has no IPv6 data' });
           continue;
@@ -152,7 +154,7 @@ export const blocklistCheck = defineCheck({
       })
       .map((list) => list.displayZone);
     const facts: Record<string, unknown> = {
-      lists: lists.map((list) => ({ zone: list.displayZone, name: list.name, kind: list.kind, ipv6: list.ipv6, origin: list.origin })),
+      lists: lists.map((list) => ({ zone: list.displayZone, name: list.name, kind: list.kind, ipv6: list.ipv6, origin: list.origin, ...(list.inHouse ? { inHouse: true } : {}) })),
       domain: ctx.domain,
       addresses: [...targets.values()].map((target) => ({
         address: target.ip.text,
