@@ -327,9 +327,10 @@ async function walkNode(
       return walkMechanism(state, t, domain, path, depth, info);
     }),
   );
-  for (const { info, child, nets, knowable } of infos) {
+  for (const [position, { info, child, nets, knowable }] of infos.entries()) {
     node.terms.push(info);
-    const source = parsed.terms.find((t) => t.index === info.index)!;
+    // infos are in the order of parsed.terms (Promise.all keeps it): no search per term.
+    const source = parsed.terms[position]!;
     const pass = source.kind === 'modifier' || source.qualifier === '+';
     if (!knowable && pass) complete = false;
     if (source.kind === 'mechanism' && source.name !== 'all' && source.qualifier !== '+' && !info.unreachable) complete = false;
