@@ -86,7 +86,7 @@ export function createSharedMemo(): CheckContext['shared'] {
       memo.set(key, entry);
     }
     const { promise, unknown } = entry;
-    return (promise as Promise<T>).then(
+    const shared = (promise as Promise<T>).then(
       (value) => {
         noteUnknownNames(unknown);
         return value;
@@ -96,5 +96,9 @@ export function createSharedMemo(): CheckContext['shared'] {
         throw error;
       },
     );
+    // A caller that started the lookup and then stopped on another error never
+    // awaits it: its failure is that caller's to report, not an unhandled rejection.
+    shared.catch(() => undefined);
+    return shared;
   };
 }

@@ -7,6 +7,7 @@ import type { CheckContext } from './context.js';
 import { makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
 import type { CheckResult, CheckStatus, Finding } from './report/schema.js';
 import { collectUnknownNames, describeUnknownNames } from './dns/unknown-names.js';
+import { terminalText } from './report/escape.js';
 
 /** Default time budget for one check, ms. */
 export const CHECK_TIMEOUT_MS = 60_000;
@@ -46,6 +47,18 @@ export async function runCheck(
     return { ...base, status, findings: outcome.findings, facts: outcome.facts, durationMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if ((error as { code?: unknown } | null)?.code === 'EBADNAME') {
+      // A name from DNS or from input that cannot be put in a query (RFC 1035 §2.3.4
+      // lengths; bytes that are not ASCII): what it would answer is unknown.
+      return {
+        ...base,
+        status: 'error',
+        findings: [],
+        facts: {},
+        error: `a name cannot be asked in DNS: ${terminalText(message)}`,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
     return {
       ...base,
       status: 'error',

@@ -8,9 +8,9 @@ import net from 'node:net';
 
 export interface HostileRecord {
   name: string;
-  /** 1 A, 16 TXT. */
-  type: 1 | 16;
-  /** A: dotted quad; TXT: one string. */
+  /** 1 A, 12 PTR, 15 MX, 16 TXT. */
+  type: 1 | 12 | 15 | 16;
+  /** A: dotted quad; PTR: a name; MX: "preference exchange"; TXT: one string. Names are written byte for byte (latin1). */
   data: string;
 }
 
@@ -30,7 +30,7 @@ export interface HostileServer {
 }
 
 function encodeName(name: string): Buffer {
-  const parts = name.split('.').filter(Boolean).map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')]));
+  const parts = name.split('.').filter(Boolean).map((label) => Buffer.concat([Buffer.from([Buffer.byteLength(label, 'latin1')]), Buffer.from(label, 'latin1')]));
   return Buffer.concat([...parts, Buffer.from([0])]);
 }
 
@@ -56,10 +56,16 @@ function encodeReply(query: Buffer, reply: HostileReply): Buffer {
   header[3] = 0x80 | (reply.rcode ?? 0); // RA, RCODE
   header.writeUInt16BE(1, 4);
   const answers = (reply.answers ?? []).map((record) => {
+    const preference = Buffer.alloc(2);
+    preference.writeUInt16BE(Number(record.data.split(' ')[0]));
     const rdata =
       record.type === 1
         ? Buffer.from(record.data.split('.').map(Number))
-        : Buffer.concat([Buffer.from([Buffer.byteLength(record.data)]), Buffer.from(record.data)]);
+        : record.type === 12
+          ? encodeName(record.data)
+          : record.type === 15
+            ? Buffer.concat([preference, encodeName(record.data.split(' ')[1] ?? '')])
+            : Buffer.concat([Buffer.from([Buffer.byteLength(record.data)]), Buffer.from(record.data)]);
     const fixed = Buffer.alloc(10);
     fixed.writeUInt16BE(record.type, 0);
     fixed.writeUInt16BE(1, 2);
