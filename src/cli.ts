@@ -19,6 +19,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from './domain.js';
 import { EXIT } from './exit-code.js';
+import { terminalText } from './report/escape.js';
 import { FORMAT_NAMES } from './report/formats.js';
 import { MCP_HELP } from './mcp/help.js';
 
@@ -457,10 +458,11 @@ export function reportError(error: unknown, io: CliIo, verbose = false): number 
     return EXIT.usage;
   }
   if (error instanceof UsageError || error instanceof InputError) {
-    io.stderr.write(`mailcheck: ${sentence(error.message.replace(/\s+/g, ' ').trim())}\n`);
+    // Messages quote input (file lines, arguments): shown, never obeyed by the terminal.
+    io.stderr.write(`mailcheck: ${sentence(terminalText(error.message.replace(/\s+/g, ' ').trim()))}\n`);
     return EXIT.usage;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = terminalText(error instanceof Error ? error.message : String(error));
   io.stderr.write(
     `mailcheck: internal error: ${sentence(message.replace(/\s+/g, ' ').trim())} Please report it with the command you ran.\n`,
   );

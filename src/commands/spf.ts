@@ -16,6 +16,7 @@ import { createNetClient } from '../net/client.js';
 import type { CheckResult } from '../report/schema.js';
 import { createStyle, type Style } from '../report/style.js';
 import { fixRecordLines } from '../report/zone.js';
+import { safeStrings } from '../report/escape.js';
 import { runCheck } from '../run-check.js';
 import { spfCheck } from '../checks/spf.js';
 import type { CheckDefinition } from '../checks/define.js';
@@ -74,6 +75,9 @@ export function renderEvaluation(
   call: { domain: string; ip: string; sender: string; helo: string },
   style: Style,
 ): string {
+  // Records, explanations and identities come from outside: shown, never obeyed by the terminal.
+  outcome = safeStrings(outcome);
+  call = safeStrings(call);
   const lines: string[] = [];
   lines.push(style.heading(`SPF check_host() for ${call.domain}`));
   lines.push(`  client IP  ${call.ip}`);
@@ -176,7 +180,8 @@ function renderNode(node: SpfNode, prefix: string, isRoot: boolean, last: boolea
 }
 
 /** Text output of the tree, the counts and the findings. */
-export function renderTree(result: CheckResult, domain: string, style: Style): string {
+export function renderTree(rawResult: CheckResult, domain: string, style: Style): string {
+  const result = safeStrings(rawResult);
   const facts = result.facts as {
     tree?: SpfNode;
     lookups?: number;

@@ -29,3 +29,19 @@ export function hasUnsafe(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return found;
 }
+
+/**
+ * A copy of a value (a Report, a result) with every string, keys included,
+ * passed through `showUnsafe`: what the text, markdown and HTML reporters
+ * render, so no outside string reaches them raw. Numbers and booleans stay.
+ */
+export function safeStrings<T>(value: T): T {
+  if (typeof value === 'string') return showUnsafe(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => safeStrings(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[showUnsafe(key)] = safeStrings(item);
+    return out as T;
+  }
+  return value;
+}
