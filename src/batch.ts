@@ -456,7 +456,8 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const stdout = io.stdout as WritableLike & { once?: (event: string, listener: (error: Error) => void) => void };
   stdout.once?.('error', (error: Error & { code?: string }) => {
     if (error.code === 'EPIPE' && io.stdout === process.stdout) process.exit(code);
-    throw error;
+    // Any other failure (a full disk) on the real stdout is reported once by main() (cli.ts).
+    if (io.stdout !== process.stdout) throw error;
   });
 
   const showProgress = io.stderr.isTTY === true && inputs.length > 1;

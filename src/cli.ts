@@ -424,6 +424,7 @@ Exit codes: 0 every input was read; 3 some inputs could not be read;
 
 /** Runs the CLI and returns the exit code. Never throws; never prints a stack trace. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const output = watchOutput(io);
   let code: number = EXIT.ok;
   try {
     // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/versions.ts).
@@ -436,10 +437,33 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       code = result;
     });
     await program.parseAsync([...argv], { from: 'user' });
-    return code;
   } catch (error) {
-    return reportError(error, io, argv.includes('-v') || argv.includes('--verbose'));
+    code = reportError(error, io, argv.includes('-v') || argv.includes('--verbose'));
   }
+  return output.finish(code);
+}
+
+/**
+ * Watches standard output for a failed write (a full disk: ENOSPC, a closed
+ * file). Such a run cannot deliver its report: one line on stderr and exit 4,
+ * never a stack trace, never an exit code CI would read as a verdict. A reader
+ * that stops early (EPIPE, `| head`) is not a failure.
+ */
+function watchOutput(io: CliIo): { finish(code: number): Promise<number> } {
+  let failure: string | undefined;
+  const stream = io.stdout as WritableLike & { on?: (event: 'error', listener: (error: NodeJS.ErrnoException) => void) => unknown };
+  stream.on?.('error', (error) => {
+    if (error.code !== 'EPIPE') failure ??= error.code ?? error.message;
+  });
+  return {
+    async finish(code) {
+      // A failed write reports its error after the write's callback: let it arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (failure === undefined) return code;
+      io.stderr.write(`mailcheck: cannot write to standard output (${terminalText(failure)}): the output is incomplete. Check the disk or the file it goes to.\n`);
+      return EXIT.internal;
+    },
+  };
 }
 
 /** Turns any error into one line on stderr and an exit code. */
