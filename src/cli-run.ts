@@ -4,6 +4,7 @@
  * code. Loaded lazily by src/cli.ts, so `--help` and `--version` never pay
  * for zod, the checks or the resolver.
  */
+import { X509Certificate } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECK_IDS } from './checks/index.js';
@@ -161,10 +162,24 @@ async function readCaFiles(files: readonly string[] | undefined): Promise<string
   return Promise.all(
     files.map(async (file) => {
       const text = await readOptionFile('--ca-file', file);
-      if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-        throw new UsageError(`--ca-file "${file}" holds no PEM certificate. Give a file with -----BEGIN CERTIFICATE----- blocks`);
+      // Each PEM block must be a certificate Node can read: a file of broken blocks trusts nothing.
+      const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+      const readable = blocks.filter((block) => {
+        try {
+          new X509Certificate(block);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (readable.length === 0) {
+        throw new UsageError(
+          blocks.length === 0
+            ? `--ca-file "${file}" holds no PEM certificate. Give a file with -----BEGIN CERTIFICATE----- blocks`
+            : `--ca-file "${file}" holds ${blocks.length} PEM block${blocks.length === 1 ? '' : 's'} but no certificate that can be read. Give the CA certificate in PEM form`,
+        );
       }
-      return text;
+      return readable.join('\n');
     }),
   );
 }

@@ -190,8 +190,10 @@ function isTtl(text: string): boolean {
   return parseTtl(text) !== undefined;
 }
 
-export function parseZoneFile(text: string, options: ParseZoneOptions = {}): Zone {
+export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): Zone {
   const source = options.source ?? 'zone';
+  // A byte-order mark some editors write is not part of the first owner name.
+  const text = rawText.replace(/^\uFEFF/, '');
   let origin = options.origin !== undefined ? absolute(options.origin) : undefined;
   let defaultTtl = options.defaultTtl ?? 3600;
   let lastTtl: number | undefined;
