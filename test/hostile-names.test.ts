@@ -9,11 +9,17 @@ import { createResolver } from '../src/dns/resolver.js';
 import { startHostileDns, type HostileServer } from './helpers/hostile-dns.js';
 
 let server: HostileServer;
+/** A logo host of 304 characters: more than a DNS name can hold. */
+const LONG_HOST = `${'a'.repeat(60)}.`.repeat(5) + 'test';
 const long = `${Array.from({ length: 3 }, () => 'a'.repeat(63)).join('.')}.${'b'.repeat(56)}.test`; // 253 octets
 beforeAll(async () => {
   server = await startHostileDns((question) => {
     if (question.name === 'ctl.test' && question.type === 15) return { answers: [{ name: 'ctl.test', type: 15, data: '10 mx\u001b[31m.ctl.test' }] };
     if (question.name === 'latin.test' && question.type === 15) return { answers: [{ name: 'latin.test', type: 15, data: '10 mx\u00e9.latin.test' }] };
+    if (question.name === '_dmarc.longlogo.test' && question.type === 16) return { answers: [{ name: question.name, type: 16, data: 'v=DMARC1; p=reject' }] };
+    if (question.name === 'default._bimi.longlogo.test' && question.type === 16) {
+      return { answers: [{ name: question.name, type: 16, data: `v=BIMI1; l=https://${LONG_HOST}/l.svg;` }] };
+    }
     return {};
   });
 });
@@ -35,6 +41,13 @@ describe('names that cannot be asked', () => {
     expect(mx.error).toMatch(/^a name cannot be asked in DNS: /);
     // The raw escape byte never reaches the message.
     expect(mx.error).not.toContain('\u001b');
+  });
+
+  it('a BIMI logo URL whose host is over 253 characters is inconclusive, not an internal error', async () => {
+    const [report] = await run('longlogo.test', ['bimi']);
+    const bimi = report!.checks.find((check) => check.id === 'bimi')!;
+    expect(bimi.status).toBe('error');
+    expect(bimi.error).toMatch(/^a name cannot be asked in DNS: DNS name is longer than 253 characters/);
   });
 
   it('a 253-octet domain: the _dmarc. and _mta-sts. names are over 253 octets; no internal error', async () => {

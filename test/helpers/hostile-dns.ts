@@ -10,7 +10,7 @@ export interface HostileRecord {
   name: string;
   /** 1 A, 12 PTR, 15 MX, 16 TXT. */
   type: 1 | 12 | 15 | 16;
-  /** A: dotted quad; PTR: a name; MX: "preference exchange"; TXT: one string. Names are written byte for byte (latin1). */
+  /** A: dotted quad; PTR: a name; MX: "preference exchange"; TXT: the text (split into 255-octet strings). Names are written byte for byte (latin1). */
   data: string;
 }
 
@@ -27,6 +27,17 @@ export interface HostileServer {
   /** "127.0.0.1:port". */
   server: string;
   close(): Promise<void>;
+}
+
+/** TXT RDATA: the text as character-strings of at most 255 octets (RFC 1035 §3.3.14). */
+function txtStrings(text: string): Buffer {
+  const bytes = Buffer.from(text);
+  const parts: Buffer[] = [];
+  for (let at = 0; at < bytes.length || parts.length === 0; at += 255) {
+    const chunk = bytes.subarray(at, at + 255);
+    parts.push(Buffer.from([chunk.length]), chunk);
+  }
+  return Buffer.concat(parts);
 }
 
 function encodeName(name: string): Buffer {
@@ -65,7 +76,7 @@ function encodeReply(query: Buffer, reply: HostileReply): Buffer {
           ? encodeName(record.data)
           : record.type === 15
             ? Buffer.concat([preference, encodeName(record.data.split(' ')[1] ?? '')])
-            : Buffer.concat([Buffer.from([Buffer.byteLength(record.data)]), Buffer.from(record.data)]);
+            : txtStrings(record.data);
     const fixed = Buffer.alloc(10);
     fixed.writeUInt16BE(record.type, 0);
     fixed.writeUInt16BE(1, 2);
