@@ -30,11 +30,11 @@ export interface AuditDnsOptions {
 /** Answers kept in a batch's DNS cache: shared names (providers' includes, MX hosts) stay, per-domain names age out. */
 export const BATCH_CACHE_LIMIT = 20_000;
 
-const NXDOMAIN: DnsAnswer<RecordData[RRType]> = { status: 'nxdomain', ad: false, cnames: [] };
 
 /**
- * Builds the DNS client of a run. With `options.offline`, names no zone
- * defines do not exist and nothing is sent on the wire.
+ * Builds the DNS client of a run. With `options.offline`, nothing is sent on
+ * the wire: names the zones cover but do not define do not exist, and the
+ * rest are unknown (SERVFAIL marked `outside`, see dns/unknown-names.ts).
  */
 export async function createAuditDns(
   options: Readonly<AuditOptions>,
@@ -56,7 +56,8 @@ export async function createAuditDns(
         resolveOutside: (name, type) => resolver!.query(name, type),
       });
     } else if (options.offline) {
-      overrides = () => NXDOMAIN;
+      // No zone at all: nothing is known of any name.
+      overrides = (name): DnsAnswer<RecordData[RRType]> => ({ status: 'servfail', outside: name.toLowerCase().replace(/\.$/, '') });
     }
     resolver = createResolver({
       ...(options.resolvers && options.resolvers.length > 0 ? { servers: [...options.resolvers] } : {}),

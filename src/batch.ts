@@ -53,16 +53,53 @@ export function parseDomainList(text: string, source: string): ListedDomain[] {
  * allows it); a file that cannot be read is a usage error naming the option.
  */
 export async function readOptionFile(option: string, file: string, stdin = false): Promise<string> {
+  const limit = INPUT_LIMITS[option] ?? DEFAULT_INPUT_LIMIT;
+  const tooLarge = () =>
+    new UsageError(`${option} "${file}" is larger than ${formatBytes(limit)}, the most mailcheck reads for ${option}. Give a smaller file`);
+  let text: string;
   try {
-    return stdin && file === '-' ? await readStdin() : await fs.readFile(file, 'utf8');
+    if (stdin && file === '-') {
+      text = await readStdin(limit);
+    } else {
+      // Refused before reading: a huge file is never held in memory.
+      if ((await fs.stat(file)).size > limit) throw tooLarge();
+      text = await fs.readFile(file, 'utf8');
+    }
   } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error === STDIN_TOO_LARGE) throw tooLarge();
     throw new UsageError(`cannot read ${option} "${file}" (${errorCode(error)}). Check the path`);
   }
+  return text;
 }
 
-async function readStdin(): Promise<string> {
+/**
+ * The most bytes read for each input file (the limit is named in the error):
+ * generous for real use, far below what would exhaust memory.
+ */
+const INPUT_LIMITS: Readonly<Record<string, number>> = {
+  '--file': 64 * 1024 * 1024,
+  '--zone': 32 * 1024 * 1024,
+  '--replay': 64 * 1024 * 1024,
+  '--baseline': 128 * 1024 * 1024,
+  '--ca-file': 1024 * 1024,
+};
+const DEFAULT_INPUT_LIMIT = 64 * 1024 * 1024;
+const STDIN_TOO_LARGE = new Error('standard input is over the limit');
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+}
+
+async function readStdin(limit: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += buffer.length;
+    if (total > limit) throw STDIN_TOO_LARGE;
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -413,6 +450,12 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   if (cli.saveDns !== undefined) await helpers.assertWritable(cli.saveDns, 'the DNS capture (--save-dns)');
   const baseline = cli.baseline ? await readBaselineFile(cli.baseline) : undefined;
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
+  if (zones) {
+    const { zoneWarnings } = await import('./zone-file.js');
+    zones.forEach((zone, at) => {
+      for (const warning of zoneWarnings(zone)) io.stderr.write(`mailcheck: warning: --zone ${cli.zone![at]} ${warning}\n`);
+    });
+  }
   const replay = cli.replay ? await readReplay(cli.replay) : undefined;
   const options = helpers.toAuditOptions(cli, helpers.extraCa);
   const optionsFor = helpers.optionsFor?.(listed);
@@ -463,7 +506,8 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const stdout = io.stdout as WritableLike & { once?: (event: string, listener: (error: Error) => void) => void };
   stdout.once?.('error', (error: Error & { code?: string }) => {
     if (error.code === 'EPIPE' && io.stdout === process.stdout) process.exit(code);
-    throw error;
+    // Any other failure (a full disk) on the real stdout is reported once by main() (cli.ts).
+    if (io.stdout !== process.stdout) throw error;
   });
 
   const showProgress = io.stderr.isTTY === true && inputs.length > 1 && !cli.quiet;

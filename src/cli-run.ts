@@ -4,6 +4,7 @@
  * code. Loaded lazily by src/cli.ts, so `--help` and `--version` never pay
  * for zod, the checks or the resolver.
  */
+import { X509Certificate } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHECK_IDS } from './checks/index.js';
@@ -60,11 +61,19 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   if (cli.ip && cli.ip.length > 1) throw new UsageError('mailcheck spf evaluates one client IP at a time. Give --ip once');
   if (cli.output && cli.output.pairs.length > 0) throw new UsageError('mailcheck spf writes one output. Give -o <file> without a format');
   const output = cli.output?.file;
+  const evaluating = cli.ip?.[0] !== undefined;
   const parsed = parseDomain(rawDomain);
-  if (!parsed.ok) throw new UsageError(parsed.error);
+  // RFC 7208 §4.3: a receiver evaluates the identity the client sent; a malformed
+  // domain (a label over 63 octets, an empty label, a single label, a domain
+  // literal) makes check_host() return "none". Only the tree needs a real domain.
+  const unparsable = !parsed.ok && evaluating && rawDomain.trim() !== '';
+  if (!parsed.ok && !unparsable) throw new UsageError(parsed.error);
+  const domain = parsed.ok ? parsed.domain : identityDomain(rawDomain);
   // RFC 7208 §4.1: <sender> is the MAIL FROM; an address given as the argument is that mailbox unless --sender says otherwise.
-  const sender = typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : senderOf(rawDomain, parsed.domain);
-  if (sender !== undefined && !/^[^@\s]*@[^@\s]+$/.test(sender) && parseDomain(sender).ok === false) {
+  const sender =
+    typeof rawOptions.sender === 'string' ? rawOptions.sender.trim() : parsed.ok ? senderOf(rawDomain, domain) : senderOfIdentity(rawDomain);
+  // With --ip the MAIL FROM is evaluated as sent (§4.3: a local part may hold spaces, §7.1 macros read it as is).
+  if (!evaluating && sender !== undefined && !/^[^@\s]*@[^@\s]+$/.test(sender) && parseDomain(sender).ok === false) {
     throw new UsageError(`--sender "${sender}" is not a mailbox. Use e.g. --sender bounce@example.com`);
   }
   const helo = typeof rawOptions.helo === 'string' ? rawOptions.helo.trim() : undefined;
@@ -75,7 +84,7 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   const { spfCommand } = await import('./commands/spf.js');
   const result = await spfCommand(
     {
-      domain: parsed.domain,
+      domain,
       ...(cli.ip?.[0] !== undefined ? { ip: cli.ip[0] } : {}),
       ...(sender !== undefined ? { sender } : {}),
       ...(helo !== undefined ? { helo } : {}),
@@ -103,6 +112,18 @@ export function senderOf(raw: string, domain: string): string | undefined {
   const at = text.lastIndexOf('@');
   if (at <= 0) return undefined;
   return `${text.slice(0, at)}@${domain}`;
+}
+
+/** The domain of an identity that is not a valid domain, as sent: after the last "@", lower case. */
+function identityDomain(raw: string): string {
+  const text = raw.trim();
+  return text.slice(text.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The mailbox of an identity argument as sent, when it has a local part. */
+function senderOfIdentity(raw: string): string | undefined {
+  const text = raw.trim();
+  return text.lastIndexOf('@') > 0 ? text : undefined;
 }
 
 /** Every argument as a domain; the first invalid one is a usage error. */
@@ -157,10 +178,24 @@ async function readCaFiles(files: readonly string[] | undefined): Promise<string
   return Promise.all(
     files.map(async (file) => {
       const text = await readOptionFile('--ca-file', file);
-      if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-        throw new UsageError(`--ca-file "${file}" holds no PEM certificate. Give a file with -----BEGIN CERTIFICATE----- blocks`);
+      // Each PEM block must be a certificate Node can read: a file of broken blocks trusts nothing.
+      const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+      const readable = blocks.filter((block) => {
+        try {
+          new X509Certificate(block);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (readable.length === 0) {
+        throw new UsageError(
+          blocks.length === 0
+            ? `--ca-file "${file}" holds no PEM certificate. Give a file with -----BEGIN CERTIFICATE----- blocks`
+            : `--ca-file "${file}" holds ${blocks.length} PEM block${blocks.length === 1 ? '' : 's'} but no certificate that can be read. Give the CA certificate in PEM form`,
+        );
       }
-      return text;
+      return readable.join('\n');
     }),
   );
 }

@@ -19,6 +19,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from './domain.js';
 import { EXIT } from './exit-code.js';
+import { terminalText } from './report/escape.js';
 import { FORMAT_NAMES } from './report/formats.js';
 import { MCP_HELP } from './mcp/help.js';
 
@@ -138,7 +139,7 @@ export function defineAuditOptions(command: Command): Command {
       .option('--fail-on-regression', 'with --baseline: exit 1 only on new findings at or above --fail-on or a lower score')
       .optionsGroup('Zone previews and DNS captures:')
       .option('--zone <file>', 'answer the names this zone file (RFC 1035) defines from it, not from DNS (repeatable)', collect)
-      .option('--offline', 'with --zone: every other name does not exist, network probes are skipped')
+      .option('--offline', 'with --zone: answer only from the zone files (other names are unknown), network probes are skipped')
       .option('--save-dns <file>', 'write every DNS answer of the run to <file>')
       .option('--replay <file>', 'answer DNS from a --save-dns file, without any network')
       .optionsGroup('Mailbox providers:')
@@ -228,7 +229,8 @@ Examples:
 
 Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
   The tree (no --ip): 0 no high or critical SPF finding, 1 a high or
-  critical finding, 3 DNS did not answer. Both: 2 usage error.
+  critical finding, 3 DNS did not answer. Both: 2 usage error (with --ip a
+  malformed domain, sender or HELO is evaluated: "none", RFC 7208 §4.3).
 `,
     )
     .exitOverride((error: SubcommandError) => {
@@ -454,6 +456,7 @@ Install:
 
 /** Runs the CLI and returns the exit code. Never throws; never prints a stack trace. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const output = watchOutput(io);
   let code: number = EXIT.ok;
   try {
     // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/versions.ts).
@@ -471,10 +474,33 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       throw new UsageError(`no command ${JSON.stringify(argv[1])}. Commands: ${names.join(', ')}; "mailcheck help" for the audit's options`);
     }
     await program.parseAsync([...argv], { from: 'user' });
-    return code;
   } catch (error) {
-    return reportError(error, io, argv.includes('-v') || argv.includes('--verbose'));
+    code = reportError(error, io, argv.includes('-v') || argv.includes('--verbose'));
   }
+  return output.finish(code);
+}
+
+/**
+ * Watches standard output for a failed write (a full disk: ENOSPC, a closed
+ * file). Such a run cannot deliver its report: one line on stderr and exit 4,
+ * never a stack trace, never an exit code CI would read as a verdict. A reader
+ * that stops early (EPIPE, `| head`) is not a failure.
+ */
+function watchOutput(io: CliIo): { finish(code: number): Promise<number> } {
+  let failure: string | undefined;
+  const stream = io.stdout as WritableLike & { on?: (event: 'error', listener: (error: NodeJS.ErrnoException) => void) => unknown };
+  stream.on?.('error', (error) => {
+    if (error.code !== 'EPIPE') failure ??= error.code ?? error.message;
+  });
+  return {
+    async finish(code) {
+      // A failed write reports its error after the write's callback: let it arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (failure === undefined) return code;
+      io.stderr.write(`mailcheck: cannot write to standard output (${terminalText(failure)}): the output is incomplete. Check the disk or the file it goes to.\n`);
+      return EXIT.internal;
+    },
+  };
 }
 
 /** Turns any error into one line on stderr and an exit code. */
@@ -493,10 +519,11 @@ export function reportError(error: unknown, io: CliIo, verbose = false): number 
     return EXIT.usage;
   }
   if (error instanceof UsageError || error instanceof InputError) {
-    io.stderr.write(`mailcheck: ${sentence(error.message.replace(/\s+/g, ' ').trim())}\n`);
+    // Messages quote input (file lines, arguments): shown, never obeyed by the terminal.
+    io.stderr.write(`mailcheck: ${sentence(terminalText(error.message.replace(/\s+/g, ' ').trim()))}\n`);
     return EXIT.usage;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = terminalText(error instanceof Error ? error.message : String(error));
   io.stderr.write(
     `mailcheck: internal error: ${sentence(message.replace(/\s+/g, ' ').trim())} Please report it with the command you ran.\n`,
   );

@@ -5,6 +5,7 @@
 import type { DnsClient } from './dns/types.js';
 import type { NetClient } from './net/types.js';
 import type { IgnoreRule } from './suppress.js';
+import { collectUnknownNames, noteUnknownNames } from './dns/unknown-names.js';
 
 /** Options that shape an audit (the CLI's flags, parsed). */
 export interface AuditOptions {
@@ -78,13 +79,29 @@ export interface CheckContext {
 
 /** Builds the `shared` memo for one domain's context. */
 export function createSharedMemo(): CheckContext['shared'] {
-  const memo = new Map<string, Promise<unknown>>();
+  const memo = new Map<string, { promise: Promise<unknown>; unknown: Set<string> }>();
   return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
-    let promise = memo.get(key) as Promise<T> | undefined;
-    if (!promise) {
-      promise = compute();
-      memo.set(key, promise);
+    let entry = memo.get(key);
+    if (!entry) {
+      // Names of unknown existence met by the lookup count for every check that uses it.
+      const unknown = new Set<string>();
+      entry = { promise: collectUnknownNames(unknown, compute), unknown };
+      memo.set(key, entry);
     }
-    return promise;
+    const { promise, unknown } = entry;
+    const shared = (promise as Promise<T>).then(
+      (value) => {
+        noteUnknownNames(unknown);
+        return value;
+      },
+      (error: unknown) => {
+        noteUnknownNames(unknown);
+        throw error;
+      },
+    );
+    // A caller that started the lookup and then stopped on another error never
+    // awaits it: its failure is that caller's to report, not an unhandled rejection.
+    shared.catch(() => undefined);
+    return shared;
   };
 }

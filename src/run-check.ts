@@ -6,6 +6,8 @@
 import type { CheckContext } from './context.js';
 import { makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
 import type { CheckResult, CheckStatus, Finding } from './report/schema.js';
+import { collectUnknownNames, describeUnknownNames } from './dns/unknown-names.js';
+import { terminalText } from './report/escape.js';
 
 /** Default time budget for one check, ms. */
 export const CHECK_TIMEOUT_MS = 60_000;
@@ -31,7 +33,9 @@ export async function runCheck(
       timer = setTimeout(() => reject(new Error(`check did not finish within ${timeoutMs} ms`)), timeoutMs);
       timer.unref();
     });
-    const outcome: CheckOutcome = await Promise.race([check.run(ctx, makeEmit(check)), timeout]);
+    const unknown = new Set<string>();
+    const ran = await Promise.race([collectUnknownNames(unknown, () => check.run(ctx, makeEmit(check))), timeout]);
+    const outcome: CheckOutcome = unknown.size > 0 ? withUnknownNames(ran, unknown) : ran;
     const durationMs = Math.round(performance.now() - started);
     if (outcome.skipped !== undefined) {
       return { ...base, status: 'skipped', findings: outcome.findings, facts: outcome.facts, skipReason: outcome.skipped, durationMs };
@@ -43,6 +47,18 @@ export async function runCheck(
     return { ...base, status, findings: outcome.findings, facts: outcome.facts, durationMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if ((error as { code?: unknown } | null)?.code === 'EBADNAME') {
+      // A name from DNS or from input that cannot be put in a query (RFC 1035 §2.3.4
+      // lengths; bytes that are not ASCII): what it would answer is unknown.
+      return {
+        ...base,
+        status: 'error',
+        findings: [],
+        facts: {},
+        error: `a name cannot be asked in DNS: ${terminalText(message)}`,
+        durationMs: Math.round(performance.now() - started),
+      };
+    }
     return {
       ...base,
       status: 'error',
@@ -59,4 +75,28 @@ export async function runCheck(
 /** A result for a check the user chose not to run. */
 export function skippedCheck(check: CheckDefinition, reason: string): CheckResult {
   return { id: check.id, title: check.title, status: 'skipped', score: null, findings: [], facts: {}, skipReason: reason, durationMs: 0 };
+}
+
+/**
+ * A check that met names of unknown existence (offline, outside the zone
+ * files) keeps its own verdict: each check already takes a SERVFAIL for what
+ * it is, never for absence. Its facts list those names; when it could not
+ * conclude, its message names them too, and none of its fixes removes or
+ * replaces a record (what the record points to may well exist).
+ */
+function withUnknownNames(outcome: CheckOutcome, unknown: ReadonlySet<string>): CheckOutcome {
+  if (outcome.skipped !== undefined) return outcome;
+  const facts = { ...outcome.facts, unknownNames: [...unknown].sort() };
+  if (outcome.inconclusive === undefined) return { ...outcome, facts };
+  const findings = outcome.findings.map((finding): Finding => {
+    if (!finding.fix || (finding.fix.records ?? []).every((record) => record.action === 'add')) return finding;
+    const { fix: _dropped, ...rest } = finding;
+    return rest;
+  });
+  return {
+    ...outcome,
+    findings,
+    facts,
+    inconclusive: `${outcome.inconclusive} (offline, these names are outside the zone files and unknown: ${describeUnknownNames(unknown)})`,
+  };
 }

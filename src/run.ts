@@ -22,11 +22,12 @@ import type { Zone } from './zone-file.js';
 import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scope.js';
 import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
+import { noteIfUnknown } from './dns/unknown-names.js';
 
 /**
  * Checks that need DNS beyond the audited zone: skipped offline (`--zone
- * --offline`), where every other name is NXDOMAIN and would read as "not
- * listed". A replay (`--replay`) runs them: what the capture lacks is SERVFAIL.
+ * --offline`), where no list's zone is ever in the files, so every answer
+ * would be unknown. A replay (`--replay`) runs them: what the capture lacks is SERVFAIL.
  */
 const NETWORK_CHECKS: Readonly<Record<string, string>> = {
   blocklist: 'offline: blocklist lookups ask the lists\' own DNS servers',
@@ -42,6 +43,8 @@ export interface RunDependencies {
   checks?: readonly CheckDefinition[];
   /** Time budget of one check, ms. */
   checkTimeoutMs?: number;
+  /** DNS questions one domain's audit may ask (default QUERY_BUDGET). */
+  queryBudget?: number;
 }
 
 export interface AuditRunOptions extends RunDependencies {
@@ -110,7 +113,7 @@ export async function auditDomain(
   options: Readonly<AuditOptions>,
   deps: RunDependencies & { dns: DnsClient },
 ): Promise<Report> {
-  const dns = scopeDns(deps.dns);
+  const dns = scopeDns(deps.dns, deps.queryBudget ?? QUERY_BUDGET);
   const createNet = deps.createNet ?? (await import('./net/client.js')).createNetClient;
   const ctx: CheckContext = {
     domain: target.domain,
@@ -131,6 +134,12 @@ export async function auditDomain(
       ),
     ),
   ]);
+  const refused = dns.overBudget();
+  if (refused > 0) {
+    // Name the cause where it shows: every check that could not conclude.
+    const note = `the audit reached its budget of ${deps.queryBudget ?? QUERY_BUDGET} DNS questions; ${refused} more were not asked`;
+    for (const result of [existence, ...ran]) if (result.status === 'error') result.error = `${result.error ?? 'inconclusive'} (${note})`;
+  }
   const missing = existence.findings.length > 0;
   const results: CheckResult[] = missing ? selection.map(({ check }) => skippedCheck(check, NOT_FOUND_SKIP)) : ran;
   if (missing) results.unshift(existence);
@@ -223,7 +232,17 @@ export async function audit(
 interface ScopedDns extends DnsClient {
   /** Queries sent on the wire on behalf of this domain (cache hits excluded). */
   wireQueries(): number;
+  /** Questions refused because the domain's query budget was spent. */
+  overBudget(): number;
 }
+
+/**
+ * Most DNS questions one domain's audit may ask (cache hits included): a
+ * healthy domain asks a few hundred; a hostile one (thousands of MX hosts,
+ * include trees) is stopped here. Questions beyond it are answered SERVFAIL,
+ * so the checks that needed them end inconclusive, never "missing".
+ */
+export const QUERY_BUDGET = 5_000;
 
 /**
  * The first domain to ask a name/type owns the wire query it causes; later
@@ -233,7 +252,36 @@ const firstAskers = new WeakMap<DnsClient, Map<string, symbol>>();
 
 const queryKey = (name: string, type: string) => `${name.toLowerCase().replace(/\.$/, '')}\u0000${type}`;
 
-function scopeDns(shared: DnsClient): ScopedDns {
+/** Passes an answer on, noting its name for the asking check when it is unknown (offline, outside the zones). */
+function noteUnknown<A extends DnsAnswer<unknown>>(answer: A): A {
+  noteIfUnknown(answer);
+  return answer;
+}
+
+function scopeDns(shared: DnsClient, budget = QUERY_BUDGET): ScopedDns {
+  const scoped = scopeDnsUnbounded(shared);
+  let asked = 0;
+  let refused = 0;
+  return {
+    query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
+      if (++asked > budget) {
+        refused++;
+        return Promise.resolve({ status: 'servfail' });
+      }
+      return scoped.query(name, type);
+    },
+    get log() {
+      return scoped.log;
+    },
+    get servers() {
+      return scoped.servers;
+    },
+    wireQueries: () => scoped.wireQueries(),
+    overBudget: () => refused,
+  };
+}
+
+function scopeDnsUnbounded(shared: DnsClient): Omit<ScopedDns, 'overBudget'> {
   if (dispatchesQueries(shared)) {
     // The resolver hands each entry to the asking context: count without any log.
     // A resolver without overrides takes the listener along with the query;
@@ -248,7 +296,7 @@ function scopeDns(shared: DnsClient): ScopedDns {
     };
     return {
       query<T extends RRType>(name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
-        return listening ? listening.query(name, type, listener) : queryScope.run(listener, () => shared.query(name, type));
+        return (listening ? listening.query(name, type, listener) : queryScope.run(listener, () => shared.query(name, type))).then(noteUnknown);
       },
       get log(): readonly QueryLogEntry[] {
         return own;
@@ -277,7 +325,7 @@ function scopeDns(shared: DnsClient): ScopedDns {
       const key = queryKey(name, type);
       asked.add(key);
       if (!ownerMap.has(key)) ownerMap.set(key, me);
-      return shared.query(name, type);
+      return shared.query(name, type).then(noteUnknown);
     },
     get log(): readonly QueryLogEntry[] {
       return ownLog().filter((entry) => asked.has(queryKey(entry.name, entry.type)));

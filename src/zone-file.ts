@@ -1,7 +1,7 @@
 /**
  * Zone files: an RFC 1035 §5 master-file parser, and the resolver override
  * that answers the names a zone file defines from it (`--zone`), optionally
- * treating every other name as nonexistent (`--offline`).
+ * answering nothing else (`--offline`: names the files do not cover are unknown).
  *
  * Supported: $ORIGIN and $TTL (RFC 2308 §4) directives, `@`, relative and
  * absolute names, a blank owner repeating the previous one, TTL and class in
@@ -190,8 +190,10 @@ function isTtl(text: string): boolean {
   return parseTtl(text) !== undefined;
 }
 
-export function parseZoneFile(text: string, options: ParseZoneOptions = {}): Zone {
+export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): Zone {
   const source = options.source ?? 'zone';
+  // A byte-order mark some editors write is not part of the first owner name.
+  const text = rawText.replace(/^\uFEFF/, '');
   let origin = options.origin !== undefined ? absolute(options.origin) : undefined;
   let defaultTtl = options.defaultTtl ?? 3600;
   let lastTtl: number | undefined;
@@ -391,6 +393,12 @@ export interface ZoneIndex {
   names: ReadonlyMap<string, ReadonlyMap<string, ZoneRecord[]>>;
   /** Whether `name` is defined (owns records) or is an empty non-terminal above defined names. */
   defines(name: string): boolean;
+  /**
+   * Whether the zones speak for `name`: it is at or below an apex (an origin
+   * or an SOA owner) and not below a delegation (an NS RRset away from an
+   * apex). Offline, a name they do not speak for is unknown, not absent.
+   */
+  covers(name: string): boolean;
 }
 
 /**
@@ -422,11 +430,45 @@ export function indexZones(zones: readonly Zone[]): ZoneIndex {
       }
     }
   }
-  return { names, defines: (name) => names.has(name) || ancestors.has(name) };
+  const defines = (name: string) => names.has(name) || ancestors.has(name);
+  const delegations = new Set<string>();
+  for (const [name, byType] of names) if (byType.has('NS') && !apexes.has(name)) delegations.add(name);
+  const covers = (name: string) => {
+    if (!belowApex(name)) return false;
+    // RFC 1034 §4.2.1: below a zone cut the child zone's servers speak, not this file
+    // (its own records there, glue, still answer: they are defined).
+    const labels = name.split('.');
+    for (let i = 1; i < labels.length; i++) {
+      const ancestor = labels.slice(i).join('.');
+      if (apexes.has(ancestor)) return true;
+      if (delegations.has(ancestor)) return false;
+    }
+    return true;
+  };
+  return { names, defines, covers };
+}
+
+/**
+ * What a zone file lacks to stand for a zone: with `--offline` an origin
+ * without SOA or NS reads as an apex that publishes nothing, silently.
+ */
+export function zoneWarnings(zone: Zone): string[] {
+  const origin = zone.origin;
+  if (origin === undefined) {
+    const soa = zone.records.some((record) => record.type === 'SOA');
+    return soa || zone.records.length === 0 ? [] : ['has no $ORIGIN and no SOA record: no name is known to be inside it'];
+  }
+  const atOrigin = new Set(zone.records.filter((record) => record.name === origin).map((record) => record.type));
+  // RFC 1035 §5.2: a zone's master file holds exactly one SOA, at its top, and the NS RRset there.
+  const missing = ['SOA', 'NS'].filter((type) => !atOrigin.has(type));
+  return missing.length === 0 ? [] : [`has no ${missing.join(' and no ')} record at its origin ${origin || '.'}: is it the whole zone?`];
 }
 
 export interface ZoneOverrideOptions {
-  /** --offline: names the zones do not define do not exist. */
+  /**
+   * --offline: names inside the zones that they do not define do not exist;
+   * names outside them are unknown (SERVFAIL with `outside`, never NXDOMAIN).
+   */
   offline?: boolean;
   /**
    * Resolves a name outside the zones (a CNAME target that leaves them), when
@@ -444,8 +486,9 @@ const MAX_CHAIN = 8;
 
 /**
  * The resolver override for `--zone` (and `--offline`): answers for the names
- * the zones define, `undefined` (ask the servers) for other names, or
- * NXDOMAIN for them when offline. Wildcards (`*.example.com`) answer names
+ * the zones define, `undefined` (ask the servers) for other names, or when
+ * offline NXDOMAIN for names the zones speak for and SERVFAIL (`outside`) for
+ * the rest. Wildcards (`*.example.com`) answer names
  * below them that the zones do not define (RFC 4592 §3.3.1, basic form).
  */
 export function zoneOverride(zones: readonly Zone[] | ZoneIndex, options: ZoneOverrideOptions = {}) {
@@ -468,8 +511,12 @@ export function zoneOverride(zones: readonly Zone[] | ZoneIndex, options: ZoneOv
   async function answer(name: string, type: RRType, chain: string[]): Promise<AnyAnswer | undefined> {
     const node = nodeFor(name);
     if (!node) {
-      if (chain.length === 0) return options.offline ? { status: 'nxdomain', ad: false, cnames: [] } : undefined;
-      if (options.offline || !options.resolveOutside) return { status: 'nxdomain', ad: false, cnames: chain };
+      // Offline, the zones answer NXDOMAIN only for names they speak for; of any
+      // other name nothing is known (the zone files are not all of DNS).
+      const offlineAnswer = (): AnyAnswer =>
+        index.covers(name) ? { status: 'nxdomain', ad: false, cnames: chain } : { status: 'servfail', outside: name };
+      if (chain.length === 0) return options.offline ? offlineAnswer() : undefined;
+      if (options.offline || !options.resolveOutside) return offlineAnswer();
       const rest = await options.resolveOutside(name, type);
       if (rest.status === 'ok' || rest.status === 'nxdomain' || rest.status === 'nodata') {
         return { ...rest, ad: false, cnames: [...chain, ...rest.cnames] };

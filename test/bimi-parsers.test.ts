@@ -224,3 +224,42 @@ describe('README', () => {
     for (const [id, spec] of Object.entries(bimiCheck.findings)) expect(section, id).toContain(`| \`${id}\` | ${spec.severity} |`);
   });
 });
+
+describe('SVG Tiny PS: hostile markup is read by a streaming XML parser, bounded', () => {
+  const head = '<svg version="1.2" baseProfile="tiny-ps" viewBox="0 0 1 1" xmlns="http://www.w3.org/2000/svg">';
+  const notWellFormed = (violations: string[]) => violations.filter((line) => line.startsWith('the file is not well-formed XML: '));
+
+  it('an unterminated tag with many attributes (exponential for a regular expression) is a well-formedness error', () => {
+    const svg = `<svg${' a="x"'.repeat(44)} /`;
+    expect(svg.length).toBeLessThan(300);
+    const { violations } = checkSvgTinyPs(Buffer.from(svg));
+    expect(notWellFormed(violations)).toHaveLength(1);
+  });
+
+  it('a character reference to no code point is a well-formedness error, not an exception', () => {
+    const { violations } = checkSvgTinyPs(Buffer.from(`${head}<title>&#99999999999;</title></svg>`));
+    expect(notWellFormed(violations)).toHaveLength(1);
+  });
+
+  it('entities declared in a DTD are reported and never expanded', () => {
+    const lol = '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>';
+    const { violations, facts } = checkSvgTinyPs(Buffer.from(`${lol}${head}<title>&b;</title></svg>`));
+    expect(violations).toContain('declares XML entities (<!ENTITY>): not allowed in SVG Tiny PS');
+    expect(notWellFormed(violations)).toHaveLength(1);
+    expect(facts.title ?? '').not.toContain('aaaa');
+  });
+
+  it('nesting and element counts are bounded', () => {
+    const deep = `${head}<title>t</title>${'<g>'.repeat(5000)}${'</g>'.repeat(5000)}</svg>`;
+    expect(checkSvgTinyPs(Buffer.from(deep)).violations).toContain('the file is not well-formed XML: elements nested deeper than 256: not read further');
+    const many = `${head}<title>t</title>${'<g/>'.repeat(30_000)}</svg>`;
+    expect(checkSvgTinyPs(Buffer.from(many)).violations).toContain('the file is not well-formed XML: more than 20000 elements: not read further');
+  });
+
+  it('still reads text in CDATA sections and entities XML defines', () => {
+    const svg = `${head}<title>A &amp; B</title><style><![CDATA[rect { fill: url(https://x.example/p) }]]></style></svg>`;
+    const { violations, facts } = checkSvgTinyPs(Buffer.from(svg));
+    expect(facts.title).toBe('A & B');
+    expect(violations).toEqual(['external reference in <style>: url(https://x.example/p)']);
+  });
+});

@@ -259,7 +259,11 @@ describe('bimi: the logo', () => {
 
   it('reports a file that is not SVG', async () => {
     const result = await audit('bimi-notsvg.test');
-    expect(findingById(result, 'bimi/invalid-svg').evidence).toEqual(['the root element is <html>, not <svg>']);
+    // An HTML page is not well-formed XML (a lower-case doctype): read no further.
+    expect(findingById(result, 'bimi/invalid-svg').evidence).toEqual([
+      'the file is not well-formed XML: 1:9: incorrect syntax.',
+      'no <svg> element: the file is not an SVG document',
+    ]);
   });
 
   it('reports a 404 and a host that does not exist as unreachable', async () => {

@@ -28,7 +28,7 @@ const CASES: Array<[zone: string, code: string, cls: CodeClass, subList: string]
   ['zen.spamhaus.org', '127.255.255.254', 'refused', 'error'],
   ['zen.spamhaus.org', '127.255.255.255', 'refused', 'error'],
   ['zen.spamhaus.org', '127.255.255.250', 'refused', 'error'],
-  ['zen.spamhaus.org', '127.0.0.8', 'listing', 'unknown code'],
+  ['zen.spamhaus.org', '127.0.0.8', 'unknown', 'unknown code'],
   ['dbl.spamhaus.org', '127.0.1.2', 'listing', 'DBL spam'],
   ['dbl.spamhaus.org', '127.0.1.4', 'listing', 'DBL phish'],
   ['dbl.spamhaus.org', '127.0.1.5', 'listing', 'DBL malware'],

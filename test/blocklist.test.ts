@@ -8,6 +8,7 @@ import { blocklistCheck } from '../src/checks/blocklist.js';
 import type { AuditOptions } from '../src/context.js';
 import type { CheckResult } from '../src/report/schema.js';
 import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
+import { summarise } from '../src/report/summaries.js';
 
 const FIXTURES = [
   'blocklist-listed',
@@ -17,6 +18,7 @@ const FIXTURES = [
   'blocklist-dqs',
   'blocklist-unanswered',
   'blocklist-added',
+  'blocklist-private',
 ];
 
 const fixture = useFixture(FIXTURES);
@@ -200,8 +202,8 @@ describe('blocklist: lists that do not answer', () => {
     expect(result.error).toBe('no blocklist answered (2 queries timed out or failed)');
     expect(result.findings).toEqual([]);
     expect(result.facts.lists).toEqual([
-      { zone: 'slow.bl.test', name: 'slow.bl.test', kind: 'ip', ipv6: true, origin: 'added' },
-      { zone: 'broken.bl.test', name: 'broken.bl.test', kind: 'domain', ipv6: false, origin: 'added' },
+      { zone: 'slow.bl.test', name: 'slow.bl.test', kind: 'ip', ipv6: true, origin: 'added', inHouse: true },
+      { zone: 'broken.bl.test', name: 'broken.bl.test', kind: 'domain', ipv6: false, origin: 'added', inHouse: true },
     ]);
   });
 
@@ -263,5 +265,29 @@ describe('blocklist: offline', () => {
     expect(result.status).toBe('skipped');
     expect(result.skipReason).toBe('offline: blocklists are not queried');
     expect(fixture.server.queries().length).toBe(before);
+  });
+});
+
+describe('blocklist: what is asked of whom', () => {
+  it('--no-blocklist all leaves the check skipped, not a pass', async () => {
+    const result = await audit('clean.test', { noBlocklists: ['all'] });
+    expect(result.status).toBe('skipped');
+    expect(result.skipReason).toMatch(/--no-blocklist all/);
+  });
+
+  it('does not send private addresses to public lists, and the summary says so', async () => {
+    const result = await audit('private.test');
+    expect(result.status).toBe('pass');
+    expect(results(result)['10.0.0.25']).toBeUndefined();
+    expect(summarise('blocklist', result.facts)).toContain('not sent to the lists: 10.0.0.25 (private (RFC 1918) address)');
+  });
+
+  it('asks an in-house list added with --blocklist about private addresses too; public lists still not', async () => {
+    const result = await audit('private.test', { blocklists: ['inhouse.bl.test'] });
+    const r = results(result);
+    expect(r['10.0.0.25']?.['inhouse.bl.test']?.outcome).toBe('listed');
+    expect(r['10.0.0.25']?.['zen.spamhaus.org']).toBeUndefined();
+    expect(findingIds(result)).toEqual(['blocklist/ip-listed']);
+    expect(summarise('blocklist', result.facts)).toContain('not sent to public lists: 10.0.0.25 (private (RFC 1918) address)');
   });
 });

@@ -30,7 +30,8 @@ const dane = (report: Report) => report.checks.find((check) => check.id === 'dan
 
 describe('dane on a zone preview', () => {
   it('--offline: TLSA from the zone file is unauthenticated, not an error (exit is not 3)', async () => {
-    const { code, report } = await preview(['--offline']);
+    // Reverse DNS and the DMARC tree walk above the zone are unknown offline: left out here.
+    const { code, report } = await preview(['--offline', '--skip', 'ptr,bimi']);
     const check = dane(report);
     expect(check.status).toBe('warn');
     expect(check.findings.map((finding) => finding.id)).toEqual(['dane/tlsa-without-dnssec']);

@@ -276,12 +276,12 @@ describe('junit', () => {
     expect(none.failures).toBe('0');
   });
 
-  it('escapes markup and drops characters XML forbids', () => {
+  it('escapes markup and shows characters XML forbids as escapes', () => {
     const odd = report('odd.example', [
       check('spf', [finding('spf/too-many-lookups', 'critical', { message: 'a < b & "c" \u0001 ]]>' })]),
     ]);
     const doc = parse(formatJunit([odd]));
-    expect(doc.testsuite[0].testcase[0].failure['#text']).toContain('a < b & "c"  ]]>');
+    expect(doc.testsuite[0].testcase[0].failure['#text']).toContain('a < b & "c" \\u{1} ]]>');
   });
 });
 

@@ -142,11 +142,22 @@ describe('mailcheck spf', () => {
     it.each([
       [{ domain: 'send.test', ip: '192.0.2' }],
       [{ domain: 'send.test', ip: 'mail.example.com' }],
-      [{ domain: 'send.test', ip: '192.0.2.1', sender: 'not a mailbox' }],
       [{ domain: '' }],
       [{ domain: 'exa mple.com' }],
     ])('%j', async (input) => {
       expect((await run(input)).exitCode).toBe(2);
+    });
+  });
+
+  describe('with an IP, malformed identities are evaluated (RFC 7208 §4.3), not refused', () => {
+    it.each([
+      [{ domain: 'a..send.test', ip: '192.0.2.1', format: 'json' as const }, 'none'],
+      [{ domain: '[192.0.2.1]', ip: '192.0.2.1', format: 'json' as const }, 'none'],
+      [{ domain: 'send.test', ip: '192.0.2.1', sender: 'not a mailbox@send.test', format: 'json' as const }, 'fail'],
+    ])('%j → %s', async (input, result) => {
+      const outcome = await run(input);
+      expect((JSON.parse(outcome.output) as CheckHostResult).result).toBe(result);
+      expect(outcome.exitCode).toBe(1);
     });
   });
 });

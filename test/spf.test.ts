@@ -46,6 +46,7 @@ describe('spf check: finding catalogue', () => {
       'spf/ptr-mechanism': 'low',
       'spf/record-too-long': 'low',
       'spf/ip-not-authorized': 'high',
+      'spf/terms-after-all': 'low',
     });
   });
 });
@@ -673,5 +674,22 @@ describe('composed fixes: every fix that replaces the SPF record proposes the sa
     const result = await check('spf-permissive-all', 'viaredirect.test', { ips: ['203.0.113.5'] });
     expect(findingIds(result)).toEqual(['spf/permissive-all']);
     expect(fixOf(result, 'spf/permissive-all')![0]!.name).toBe('_spf.viaredirect.test');
+  });
+});
+
+describe('spf check: terms after "all"', () => {
+  it('are neither walked nor counted (RFC 7208 §5.1), and get their own low finding', async () => {
+    const result = await check('spf-terms-after-all', 'after.test');
+    expect(findingIds(result)).toEqual(['spf/terms-after-all']);
+    expect(result.findings[0]!.severity).toBe('low');
+    expect(result.findings[0]!.evidence).toEqual([
+      'after.test: term 3 a:gone1.after.test',
+      'after.test: term 4 a:gone2.after.test',
+      'after.test: term 5 mx:gone3.after.test',
+      'after.test: term 6 ptr',
+      'after.test: term 7 include:_spf.mailhost.test',
+    ]);
+    expect(result.facts).toMatchObject({ lookups: 0, voidLookups: 0 });
+    expect(result.status).toBe('warn');
   });
 });

@@ -2,9 +2,12 @@
  * SVG Tiny Portable/Secure checks for BIMI logos (pure): the basics mailbox
  * providers enforce, per draft-svg-tiny-ps-abrotman (the SVG Tiny 1.2 profile
  * BIMI §4.3.2 points to) and the BIMI group's logo guidance (square, at most
- * 32 KB). This is a lint over the markup, not a full XML/SVG validator.
+ * 32 KB). The markup is read with a streaming XML parser (no DTD, no
+ * entities, bounded elements and depth); this is a lint over it, not a full
+ * SVG validator.
  */
 import { gunzipSync } from 'node:zlib';
+import { SaxesParser } from 'saxes';
 
 /** Largest logo BIMI receivers accept, bytes (BIMI group guidance: 32 KB). */
 export const MAX_SVG_BYTES = 32 * 1024;
@@ -38,8 +41,12 @@ interface Element {
   text: string;
 }
 
-const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
-const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*(\/?)>/g;
+/** Most decompressed bytes read as markup (SVGZ may inflate up to 4 MiB). */
+const MAX_PARSED_BYTES = 1024 * 1024;
+/** Most elements read: enough for any logo, a bound on work and memory for the rest. */
+const MAX_ELEMENTS = 20_000;
+/** Most nesting read. */
+const MAX_DEPTH = 256;
 
 const ANIMATION = new Set(['animate', 'animatecolor', 'animatemotion', 'animatetransform', 'set']);
 const MULTIMEDIA = new Set(['audio', 'video', 'iframe', 'embed', 'object']);
@@ -49,15 +56,52 @@ function localName(name: string): string {
   return (colon >= 0 ? name.slice(colon + 1) : name).toLowerCase();
 }
 
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(parseInt(code, 16)))
-    .replace(/&amp;/g, '&');
+/** Stops the parser: a bound was reached or the markup is not well-formed. */
+class StopReading extends Error {}
+
+/**
+ * The elements of an XML document, read with a streaming parser (saxes): no
+ * DTD is processed and no entity is defined or expanded beyond XML's five and
+ * character references (a reference to anything else, or to a code point
+ * that does not exist, is a well-formedness error). Reading stops at the
+ * first error or at MAX_ELEMENTS / MAX_DEPTH; what was read until then is kept.
+ */
+function readElements(text: string): { elements: Element[]; error?: string; entities: boolean } {
+  const elements: Element[] = [];
+  const stack: Element[] = [];
+  let entities = false;
+  let error: string | undefined;
+  const parser = new SaxesParser({ position: true });
+  const stop = (message: string): never => {
+    error ??= message;
+    throw new StopReading(message);
+  };
+  parser.on('error', (problem) => stop(problem.message));
+  parser.on('doctype', (doctype) => {
+    if (/<!ENTITY/i.test(doctype)) entities = true;
+  });
+  parser.on('opentag', (tag) => {
+    if (elements.length >= MAX_ELEMENTS) stop(`more than ${MAX_ELEMENTS} elements: not read further`);
+    if (stack.length >= MAX_DEPTH) stop(`elements nested deeper than ${MAX_DEPTH}: not read further`);
+    const element: Element = { name: tag.name, local: localName(tag.name), attributes: new Map(Object.entries(tag.attributes)), depth: stack.length, text: '' };
+    elements.push(element);
+    if (!tag.isSelfClosing) stack.push(element);
+  });
+  parser.on('closetag', (tag) => {
+    if (!tag.isSelfClosing) stack.pop();
+  });
+  const appendText = (chunk: string) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += chunk;
+  };
+  parser.on('text', appendText);
+  parser.on('cdata', appendText);
+  try {
+    parser.write(text).close();
+  } catch (problem) {
+    if (!(problem instanceof StopReading)) error ??= problem instanceof Error ? problem.message : String(problem);
+  }
+  return { elements, ...(error !== undefined ? { error } : {}), entities };
 }
 
 /** True when a reference stays inside the document (a fragment) or carries its data inline. */
@@ -101,53 +145,15 @@ export function checkSvgTinyPs(body: Buffer): SvgCheck {
       return { facts, violations };
     }
   }
-  let text = data.toString('utf8').replace(/^\uFEFF/, '');
-
-  // Declarations and comments first: what they hide is not markup.
-  if (/<!ENTITY/i.test(text)) violations.push('declares XML entities (<!ENTITY>): not allowed in SVG Tiny PS');
-  text = text
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi, '');
-  // CDATA: keep the content as text (style and script bodies), without the markers.
-  const cdata: string[] = [];
-  text = text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, content: string) => {
-    cdata.push(content);
-    return `\u0000${cdata.length - 1}\u0000`;
-  });
-
-  const elements: Element[] = [];
-  const stack: Element[] = [];
-  let lastIndex = 0;
-  const appendText = (chunk: string) => {
-    const top = stack[stack.length - 1];
-    if (!top) return;
-    top.text += chunk.replace(/\u0000(\d+)\u0000/g, (_, index: string) => cdata[Number(index)] ?? '');
-  };
-  for (const match of text.matchAll(TAG)) {
-    appendText(text.slice(lastIndex, match.index));
-    lastIndex = (match.index ?? 0) + match[0].length;
-    const [, closing, name = '', attributeText = '', selfClosing] = match;
-    if (closing) {
-      const local = localName(name);
-      // Pop to the matching open element (tolerating sloppy nesting).
-      for (let i = stack.length - 1; i >= 0; i -= 1) {
-        if (stack[i]?.local === local) {
-          stack.length = i;
-          break;
-        }
-      }
-      continue;
-    }
-    const attributes = new Map<string, string>();
-    for (const attribute of attributeText.matchAll(ATTRIBUTE)) {
-      const value = attribute[2] ?? attribute[3] ?? attribute[4] ?? '';
-      attributes.set(attribute[1] ?? '', decodeEntities(value));
-    }
-    const element: Element = { name, local: localName(name), attributes, depth: stack.length, text: '' };
-    elements.push(element);
-    if (!selfClosing) stack.push(element);
+  if (data.length > MAX_PARSED_BYTES) {
+    // Bounded work: a logo this large is refused without reading its markup.
+    violations.push(`the SVG document is ${data.length} bytes: not read beyond ${MAX_PARSED_BYTES} bytes`);
+    return { facts, violations };
   }
+  const text = data.toString('utf8').replace(/^\uFEFF/, '');
+  const { elements, error, entities } = readElements(text);
+  if (entities) violations.push('declares XML entities (<!ENTITY>): not allowed in SVG Tiny PS');
+  if (error !== undefined) violations.push(`the file is not well-formed XML: ${error}`);
 
   const root = elements[0];
   if (!root || root.local !== 'svg') {
@@ -179,7 +185,7 @@ export function checkSvgTinyPs(body: Buffer): SvgCheck {
   }
   // SVG Tiny PS: a <title> (the brand name) is required as a child of the root.
   const title = elements.find((element) => element.local === 'title' && element.depth === 1);
-  const titleText = title ? decodeEntities(title.text).replace(/\s+/g, ' ').trim() : '';
+  const titleText = title ? title.text.replace(/\s+/g, ' ').trim() : '';
   if (!title) violations.push('no <title> element as a child of the root <svg>');
   else if (titleText === '') violations.push('the <title> element is empty');
   else facts.title = titleText;

@@ -23,7 +23,11 @@ export type ListKind = 'ip' | 'domain' | 'both';
  * - `policy`: the key is on a policy list ("should not send directly", e.g. Spamhaus PBL), not a spam listing;
  * - `refused`: the list declined to answer this query (public resolver, volume, bad key): not a listing, not clean.
  */
-export type CodeClass = 'listing' | 'policy' | 'refused';
+/**
+ * `unknown`: a code the list does not document. It is never a listing: a
+ * refusal or a resolver answering every name looks just like it.
+ */
+export type CodeClass = 'listing' | 'policy' | 'refused' | 'unknown';
 
 export interface CodeMeaning {
   class: CodeClass;
@@ -53,6 +57,11 @@ export interface BlocklistDefinition {
   interpret(address: string): CodeMeaning;
   /** Where the definition came from. */
   origin: 'default' | 'added' | 'dqs';
+  /**
+   * A list added with --blocklist that is not a known public list (an
+   * in-house list): it is asked about private and loopback addresses too.
+   */
+  inHouse?: boolean;
 }
 
 type Octets = [number, number, number, number];
@@ -121,7 +130,7 @@ function interpretZen(address: string): CodeMeaning {
         break;
     }
   }
-  return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in Spamhaus's documented table` };
+  return { class: 'unknown', subList: 'unknown code', meaning: `return code ${address} is not in Spamhaus's documented table` };
 }
 
 function interpretDbl(address: string): CodeMeaning {
@@ -155,7 +164,7 @@ function interpretDbl(address: string): CodeMeaning {
         break;
     }
   }
-  return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in Spamhaus's documented table` };
+  return { class: 'unknown', subList: 'unknown code', meaning: `return code ${address} is not in Spamhaus's documented table` };
 }
 
 const SPAMHAUS_ERROR_CODES: ReadonlyArray<readonly [string, string]> = [
@@ -203,7 +212,7 @@ function interpretSurbl(address: string): CodeMeaning {
   ];
   const names = bits.filter(([bit]) => (o[3] & bit) !== 0).map(([, label]) => label);
   if (names.length === 0) {
-    return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in SURBL's documented bitmask` };
+    return { class: 'unknown', subList: 'unknown code', meaning: `return code ${address} is not in SURBL's documented bitmask` };
   }
   return { class: 'listing', subList: names.join(' + '), meaning: `SURBL: ${names.join(', ')}` };
 }
@@ -221,7 +230,7 @@ function interpretUribl(address: string): CodeMeaning {
   ];
   const names = bits.filter(([bit]) => (o[3] & bit) !== 0).map(([, label]) => label);
   if (names.length === 0) {
-    return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in URIBL's documented bitmask` };
+    return { class: 'unknown', subList: 'unknown code', meaning: `return code ${address} is not in URIBL's documented bitmask` };
   }
   return { class: 'listing', subList: names.join(' + '), meaning: `URIBL ${names.join(', ')} list` };
 }
@@ -233,7 +242,7 @@ function singleCode(listName: string): (address: string) => CodeMeaning {
   return (address) =>
     address === '127.0.0.2'
       ? { class: 'listing', subList: listName, meaning: `listed on ${listName}` }
-      : { class: 'listing', subList: listName, meaning: `listed on ${listName} (return code ${address})` };
+      : { class: 'unknown', subList: 'unknown code', meaning: `return code ${address} is not the one ${listName} documents (127.0.0.2)` };
 }
 
 function interpretMailspike(address: string): CodeMeaning {
@@ -252,12 +261,27 @@ function interpretMailspike(address: string): CodeMeaning {
         break;
     }
   }
-  return { class: 'listing', subList: 'unknown code', meaning: `return code ${address} is not in Mailspike's documented table` };
+  return { class: 'unknown', subList: 'unknown code', meaning: `return code ${address} is not in Mailspike's documented table` };
 }
 
-/** Any answer in 127.0.0.0/8 is a listing (RFC 5782 §2.1): the meaning for lists added with --blocklist. */
+/**
+ * Lists added with --blocklist: an answer in 127.0.0.0/8 is a listing (RFC 5782
+ * §2.1), except 127.0.0.1, which RFC 5782 §5 reserves as never listed and many
+ * lists return for a refused query.
+ */
 function interpretGeneric(address: string): CodeMeaning {
+  if (address === '127.0.0.1') {
+    return { class: 'unknown', subList: 'unknown code', meaning: '127.0.0.1 is never a listing (RFC 5782 §5); lists return it for refused queries' };
+  }
   return { class: 'listing', subList: 'listed', meaning: `listed (return code ${address})` };
+}
+
+/** The reading of a zone added with --blocklist: its family's codes where it is a known family's zone. */
+function interpretAdded(zone: string, kind: ListKind): (address: string) => CodeMeaning {
+  if (isSpamhausZone(zone)) return interpretSpamhausFamily(kind);
+  if (zone === 'uribl.com' || zone.endsWith('.uribl.com')) return interpretUribl;
+  if (zone === 'surbl.org' || zone.endsWith('.surbl.org')) return interpretSurbl;
+  return interpretGeneric;
 }
 
 // ---------------------------------------------------------------------------
@@ -424,8 +448,9 @@ export function selectBlocklists(selection: ListSelection = {}): BlocklistDefini
       kind: parsed.kind,
       ipv6: parsed.kind !== 'domain',
       codes: [['any 127.x.x.x', 'listed']],
-      interpret: isSpamhausZone(parsed.zone) ? interpretSpamhausFamily(parsed.kind) : interpretGeneric,
+      interpret: interpretAdded(parsed.zone, parsed.kind),
       origin: 'added',
+      ...(interpretAdded(parsed.zone, parsed.kind) === interpretGeneric ? { inHouse: true } : {}),
     });
   }
   return lists;

@@ -13,7 +13,8 @@ import { isLoopbackCode, type BlocklistDefinition, type CodeMeaning } from './li
  * - `listed` / `policy-listed`: the key is on the list (a policy list for `policy-listed`);
  * - `not-listed`: NXDOMAIN (or NODATA) from the list;
  * - `refused`: the list answered with one of its error codes: neither listed nor clean;
- * - `unexpected`: an answer outside 127.0.0.0/8 (a resolver rewriting NXDOMAIN): not a listing;
+ * - `unexpected`: an answer outside 127.0.0.0/8 (a resolver rewriting NXDOMAIN), only codes the
+ *   list does not document, or a list whose test-negative entry is listed (a sinkhole): not a listing;
  * - `inconclusive`: no usable reply (timeout, SERVFAIL, REFUSED rcode).
  */
 export type ListOutcome = 'listed' | 'policy-listed' | 'not-listed' | 'refused' | 'unexpected' | 'inconclusive';
@@ -96,9 +97,16 @@ export async function queryList(dns: DnsClient, list: BlocklistDefinition, key: 
   let outcome: ListOutcome;
   if (codes.some((code) => code.class === 'refused')) outcome = 'refused';
   else if (codes.some((code) => code.class === 'listing')) outcome = 'listed';
-  else outcome = 'policy-listed';
+  else if (codes.some((code) => code.class === 'policy')) outcome = 'policy-listed';
+  // Only codes the list does not document: unusable, never a listing.
+  else outcome = 'unexpected';
+  const unknown = codes.filter((code) => code.class === 'unknown').map((code) => code.address);
+  const notes = [
+    ...(note ? [note] : []),
+    ...(unknown.length > 0 ? [`return code ${unknown.join(', ')} is not one ${list.displayZone} documents: not counted as a listing`] : []),
+  ];
   const result: ListAnswer = { ...base, dnsStatus: 'ok', outcome, answers, codes };
-  if (note) result.note = note;
+  if (notes.length > 0) result.note = notes.join('; ');
   if (outcome === 'listed' || outcome === 'policy-listed') {
     // RFC 5782 §2.1: a TXT record at the same name may give the reason; only worth asking once listed.
     const txt = await dns.query(name, 'TXT');
@@ -117,4 +125,17 @@ function compareAddresses(a: string, b: string): number {
     if (diff !== 0) return diff;
   }
   return a.localeCompare(b);
+}
+
+/**
+ * RFC 5782 §5: an IPv4 list MUST NOT list 127.0.0.1 (asked as
+ * `1.0.0.127.<zone>`) and a domain list MUST NOT list `invalid`. When the
+ * test-negative entry comes back listed, the list's answers cannot be trusted
+ * (a resolver answering every name, a sinkhole, a refusing list): returns the
+ * name that was listed, else undefined.
+ */
+export async function listsTestNegative(dns: DnsClient, list: BlocklistDefinition): Promise<string | undefined> {
+  const name = list.kind === 'domain' ? `invalid.${list.zone}` : `1.0.0.127.${list.zone}`;
+  const answer = await dns.query(name, 'A');
+  return answer.status === 'ok' && answer.records.length > 0 ? (list.kind === 'domain' ? `invalid.${list.displayZone}` : `1.0.0.127.${list.displayZone}`) : undefined;
 }

@@ -17,7 +17,7 @@ import { getMxHosts } from '../lookups/mx-hosts.js';
 import { parseIp, type ParsedIp } from '../lookups/reverse.js';
 import { isDnsFailure } from '../dns/types.js';
 import { selectBlocklists, type BlocklistDefinition } from '../blocklist/lists.js';
-import { queryList, type ListAnswer, type ListOutcome } from '../blocklist/query.js';
+import { listsTestNegative, queryList, type ListAnswer, type ListOutcome } from '../blocklist/query.js';
 import { notQueriedReason, unmapIpv4 } from '../blocklist/addresses.js';
 
 interface AddressTarget {
@@ -77,6 +77,7 @@ export const blocklistCheck = defineCheck({
       drop: ctx.options.noBlocklists,
       spamhausKey: ctx.options.spamhausKey,
     });
+    if (lists.length === 0) return { findings, facts: { lists: [] }, skipped: 'no blocklist selected (--no-blocklist all)' };
     const ipLists = lists.filter((list) => list.kind !== 'domain');
     const domainLists = lists.filter((list) => list.kind !== 'ip');
 
@@ -118,8 +119,9 @@ export const blocklistCheck = defineCheck({
     const jobs: Array<{ list: BlocklistDefinition; key: string }> = [];
     const notAsked: Array<{ key: string; list: string; reason: string }> = [];
     for (const target of targets.values()) {
-      if (target.notQueried) continue;
       for (const list of ipLists) {
+        // Public lists only hold public addresses; an in-house list may well hold private ones.
+        if (target.notQueried && !list.inHouse) continue;
         if (target.ip.version === 6 && !list.ipv6) {
           notAsked.push({ key: target.ip.text, list: list.displayZone, reason: 'the list has no IPv6 data' });
           continue;
@@ -128,6 +130,20 @@ export const blocklistCheck = defineCheck({
       }
     }
     const answers = [...(await Promise.all(jobs.map((job) => queryList(ctx.dns, job.list, job.key)))), ...(await domainAnswers)];
+    // A list that lists something is asked its test-negative entry (RFC 5782 §5):
+    // when that is listed too, none of its answers is a listing.
+    const listing = lists.filter((list) => answers.some((answer) => answer.list === list.displayZone && (answer.outcome === 'listed' || answer.outcome === 'policy-listed')));
+    const sinkholes = (await Promise.all(listing.map(async (list) => ({ list, name: await listsTestNegative(ctx.dns, list) })))).filter(
+      (entry): entry is { list: BlocklistDefinition; name: string } => entry.name !== undefined,
+    );
+    for (const { list, name } of sinkholes) {
+      for (const answer of answers) {
+        if (answer.list !== list.displayZone || (answer.outcome !== 'listed' && answer.outcome !== 'policy-listed')) continue;
+        answer.outcome = 'unexpected';
+        delete answer.reason;
+        answer.note = `${name} (the test entry RFC 5782 §5 says is never listed) is listed too: the resolver or list answers every name; not counted as a listing`;
+      }
+    }
 
     // Facts: every list asked, per key, with the answer.
     const results: Record<string, Record<string, Omit<ListAnswer, 'list' | 'key'>>> = {};
@@ -152,7 +168,7 @@ export const blocklistCheck = defineCheck({
       })
       .map((list) => list.displayZone);
     const facts: Record<string, unknown> = {
-      lists: lists.map((list) => ({ zone: list.displayZone, name: list.name, kind: list.kind, ipv6: list.ipv6, origin: list.origin })),
+      lists: lists.map((list) => ({ zone: list.displayZone, name: list.name, kind: list.kind, ipv6: list.ipv6, origin: list.origin, ...(list.inHouse ? { inHouse: true } : {}) })),
       domain: ctx.domain,
       addresses: [...targets.values()].map((target) => ({
         address: target.ip.text,
@@ -167,6 +183,7 @@ export const blocklistCheck = defineCheck({
     if (notAsked.length > 0) facts.notAsked = notAsked;
     if (invalidIps.length > 0) facts.invalidIps = invalidIps;
     if (inconclusiveLists.length > 0) facts.inconclusiveLists = inconclusiveLists;
+    if (sinkholes.length > 0) facts.untrustedLists = sinkholes.map(({ list }) => list.displayZone);
     const unexpected = answers.filter((answer) => answer.note);
     if (unexpected.length > 0) facts.notes = unexpected.map((answer) => `${answer.query}: ${answer.note}`);
 
@@ -256,8 +273,9 @@ export const blocklistCheck = defineCheck({
 
     // Conclusions: a failed MX lookup leaves the MX addresses unchecked; no usable
     // answer at all leaves nothing checked.
+    // An answer set aside (outside 127/8, undocumented codes, a sinkhole) says nothing either way.
     const usable = answers.filter(
-      (answer) => answer.outcome !== 'inconclusive' && answer.outcome !== 'refused',
+      (answer) => answer.outcome !== 'inconclusive' && answer.outcome !== 'refused' && answer.outcome !== 'unexpected',
     );
     let inconclusive: string | undefined;
     if (isDnsFailure(mx.answer)) {

@@ -111,6 +111,12 @@ const FINDINGS = {
     description:
       'A sending IP given with --ip does not get "pass" from check_host() (RFC 7208 §4) for MAIL FROM postmaster@<domain>: its mail fails or soft-fails SPF at receivers.',
   },
+  'spf/terms-after-all': {
+    severity: 'low',
+    title: 'Terms after "all"',
+    description:
+      'Mechanisms follow the "all" mechanism. RFC 7208 §5.1: they are never tested, so the hosts they were meant to authorise fail SPF; they make no DNS lookup and do not count toward the limits (§4.6.4). Move them before "all" or remove them.',
+  },
 } as const;
 
 type SpfFindingId = keyof typeof FINDINGS;
@@ -537,7 +543,9 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
     }
 
     // Deprecated ptr (§5.5).
-    const ptrs = nodes.flatMap((node) => node.terms.filter((info) => /^[+\-~?]?ptr(?::|$)/i.test(info.term)).map((info) => ({ node, info })));
+    const ptrs = nodes.flatMap((node) =>
+      node.terms.filter((info) => !info.unreachable && /^[+\-~?]?ptr(?::|$)/i.test(info.term)).map((info) => ({ node, info })),
+    );
     if (ptrs.length > 0) {
       const rootPtrs = ptrs.filter(({ node }) => node === root);
       const fix: Fix =
@@ -551,6 +559,23 @@ async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWal
           message: `The SPF policy uses the deprecated ptr mechanism: ${ptrs.map(({ node, info }) => `${info.term} in ${node.domain}`).join(', ')}`,
           evidence: ptrs.map(({ node, info }) => `${node.domain}: ${info.term}`),
           fix,
+        }),
+      );
+    }
+
+    // Mechanisms after "all" are never tested (§5.1).
+    const unreachable = nodes.flatMap((node) => node.terms.filter((info) => info.unreachable).map((info) => ({ node, info })));
+    if (unreachable.length > 0) {
+      const owners = [...new Set(unreachable.map(({ node }) => node.domain))];
+      findings.push(
+        emit('spf/terms-after-all', {
+          message: `The SPF policy has terms after "all" that are never evaluated: ${unreachable.map(({ node, info }) => `${info.term} in ${node.domain}`).join(', ')}`,
+          evidence: unreachable.map(({ node, info }) => `${node.domain}: term ${info.index} ${info.term}`),
+          fix: {
+            summary: owners.includes(domain)
+              ? `Move the terms after "all" in the SPF record of ${domain} before it, or remove them`
+              : `Ask the owner of ${owners[0]!} to move the terms after "all" before it, or remove them`,
+          },
         }),
       );
     }

@@ -7,7 +7,8 @@
  *
  * Exit codes: with an IP, 0 pass, 1 any other result, 3 temperror; without,
  * 0 when no finding is high or critical, 1 when one is, 3 when DNS failed;
- * 2 for usage errors (a bad IP, sender or domain).
+ * 2 for usage errors (a bad IP; without an IP, a bad domain). With an IP a
+ * malformed domain, sender or HELO is evaluated as RFC 7208 §4.3 says ("none").
  */
 import { createSharedMemo, type CheckContext } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
@@ -15,6 +16,7 @@ import { createNetClient } from '../net/client.js';
 import type { CheckResult } from '../report/schema.js';
 import { createStyle, type Style } from '../report/style.js';
 import { fixRecordLines } from '../report/zone.js';
+import { safeStrings } from '../report/escape.js';
 import { runCheck } from '../run-check.js';
 import { spfCheck } from '../checks/spf.js';
 import type { CheckDefinition } from '../checks/define.js';
@@ -40,14 +42,12 @@ export async function spfCommand(input: SpfCommandInput, dns: DnsClient): Promis
     output: input.format === 'json' ? `${JSON.stringify({ error: message }, null, 2)}\n` : `error: ${message}\n`,
     exitCode: SPF_EXIT.usage,
   });
-  if (!isValidDomain(domain)) return usage(`"${input.domain}" is not a valid domain name`);
   if (input.ip !== undefined) {
     if (!parseIp(input.ip.trim())) return usage(`"${input.ip}" is not an IPv4 or IPv6 address`);
-    if (input.sender !== undefined && input.sender !== '' && !/^[^@\s]*@[^@\s]+$/.test(input.sender)) {
-      return usage(`"${input.sender}" is not a mailbox (local-part@domain)`);
-    }
+    // RFC 7208 §4.3: malformed identities are evaluated (check_host() returns "none"), not refused.
     return evaluate(input, domain, dns);
   }
+  if (!isValidDomain(domain)) return usage(`"${input.domain}" is not a valid domain name`);
   return tree(input, domain, dns);
 }
 
@@ -75,6 +75,9 @@ export function renderEvaluation(
   call: { domain: string; ip: string; sender: string; helo: string },
   style: Style,
 ): string {
+  // Records, explanations and identities come from outside: shown, never obeyed by the terminal.
+  outcome = safeStrings(outcome);
+  call = safeStrings(call);
   const lines: string[] = [];
   lines.push(style.heading(`SPF check_host() for ${call.domain}`));
   lines.push(`  client IP  ${call.ip}`);
@@ -177,7 +180,8 @@ function renderNode(node: SpfNode, prefix: string, isRoot: boolean, last: boolea
 }
 
 /** Text output of the tree, the counts and the findings. */
-export function renderTree(result: CheckResult, domain: string, style: Style): string {
+export function renderTree(rawResult: CheckResult, domain: string, style: Style): string {
+  const result = safeStrings(rawResult);
   const facts = result.facts as {
     tree?: SpfNode;
     lookups?: number;

@@ -42,12 +42,43 @@ const answerSchema = z.union([
   z.object({ status: z.enum(['servfail', 'refused', 'timeout']) }),
 ]);
 
+const uint = (max: number) => z.number().int().min(0).max(max);
+const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/i);
+/** The shape of one record of each type, as the resolver gives it (dns/types.ts RecordData). */
+const RECORD_SCHEMAS: Record<(typeof RR_TYPES)[number], z.ZodType> = {
+  A: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/),
+  AAAA: z.string().regex(/^[0-9a-f:.]+$/i),
+  MX: z.object({ preference: uint(65535), exchange: z.string() }),
+  TXT: z.array(z.string()),
+  CNAME: z.string(),
+  PTR: z.string(),
+  NS: z.string(),
+  SOA: z.object({ mname: z.string(), rname: z.string(), serial: uint(2 ** 32 - 1), refresh: uint(2 ** 32 - 1), retry: uint(2 ** 32 - 1), expire: uint(2 ** 32 - 1), minimum: uint(2 ** 32 - 1) }),
+  TLSA: z.object({ usage: uint(255), selector: uint(255), matchingType: uint(255), data: hex }),
+  DS: z.object({ keyTag: uint(65535), algorithm: uint(255), digestType: uint(255), digest: hex }),
+  DNSKEY: z.object({ flags: uint(65535), protocol: uint(255), algorithm: uint(255), publicKey: z.string() }),
+};
+
 const captureSchema = z.object({
   format: z.literal(CAPTURE_FORMAT),
   version: z.literal(CAPTURE_VERSION),
   servers: z.array(z.string()),
   savedAt: z.string(),
-  answers: z.array(z.object({ name: z.string(), type: z.enum(RR_TYPES), answer: answerSchema })),
+  answers: z.array(
+    z
+      .object({ name: z.string(), type: z.enum(RR_TYPES), answer: answerSchema })
+      // Every record must have its type's shape: a bad capture is refused here, not met inside a check.
+      .superRefine((entry, context) => {
+        if (entry.answer.status !== 'ok') return;
+        const schema = z.array(RECORD_SCHEMAS[entry.type]);
+        const result = schema.safeParse(entry.answer.records);
+        if (!result.success) {
+          for (const issue of result.error.issues) {
+            context.addIssue({ code: 'custom', message: `not a ${entry.type} record`, path: ['answer', 'records', ...issue.path] });
+          }
+        }
+      }),
+  ),
 });
 
 /** A capture that cannot be read: the message names the problem. */
@@ -114,7 +145,8 @@ export function parseCapture(text: string, source = 'capture'): CaptureFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new CaptureError(`${source} is not a mailcheck DNS capture (written by --save-dns)${where}`);
+    const what = issue?.code === 'custom' ? `: ${issue.message}` : '';
+    throw new CaptureError(`${source} is not a mailcheck DNS capture (written by --save-dns)${where}${what}`);
   }
   return parsed.data as CaptureFile;
 }

@@ -180,6 +180,13 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
         }
         const { message } = result;
         pacer?.record(message.rcode === RCODE.REFUSED || message.rcode === RCODE.SERVFAIL ? 'refusal' : 'answer');
+        if (message.tc && result.tcp) {
+          // RFC 7766 §5: over TCP the whole reply fits; one still marked truncated is
+          // incomplete, and what it lacks is unknown: a failure, never absence.
+          failed.add(server);
+          last = { status: 'servfail', server: server.label, tcp: true };
+          continue;
+        }
         if (message.rcode === RCODE.NOERROR || message.rcode === RCODE.NXDOMAIN) {
           return { hop: readReply(message, name, type), server: server.label, ms: performance.now() - started, tcp: result.tcp };
         }
@@ -333,6 +340,12 @@ function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
     cnames.push(target);
     ttl = Math.min(ttl, alias.ttl);
     current = target;
+  }
+  // An answer section holding records, none of them for the name asked (or a
+  // name of its chain), answers another question: a broken or spoofed reply
+  // says nothing about this name (RFC 1034 §4.3.2 puts only the chain's records there).
+  if (message.answers.length > 0 && !message.answers.some((record) => record.name === qname || cnames.includes(record.name))) {
+    return { kind: 'final', answer: { status: 'servfail' } };
   }
   // RFC 6604 §3: with a CNAME chain, the RCODE speaks of the chain's last name.
   if (message.rcode === RCODE.NXDOMAIN) return { kind: 'final', answer: { status: 'nxdomain', ad, cnames } };

@@ -93,7 +93,15 @@ export type DnsAnswer<T> =
     }
   | { status: 'nxdomain'; ad: boolean; cnames: string[] }
   | { status: 'nodata'; ad: boolean; cnames: string[] }
-  | { status: 'servfail' }
+  | {
+      status: 'servfail';
+      /**
+       * Set when nothing was asked: with `--offline`, the name (this one, or
+       * the CNAME target named here) lies outside the zone files, so whether it
+       * exists is unknown.
+       */
+      outside?: string;
+    }
   | { status: 'refused' }
   | { status: 'timeout' };
 

@@ -22,9 +22,42 @@ export interface SmtpProbes {
   hosts: ProbedHost[];
 }
 
+/**
+ * Most SMTP probes one audit runs at the same time: an MX answer naming
+ * thousands of hosts is probed a few at a time, so memory, sockets and the
+ * probes' own timeouts stay honest (a probe waiting for a slot is not timing out).
+ */
+export const MAX_SMTP_PROBES_IN_FLIGHT = 8;
+
+/** One slot queue per audit (per context's shared memo). */
+const slots = new WeakMap<CheckContext['shared'], <T>(task: () => Promise<T>) => Promise<T>>();
+
+function probeSlots(ctx: CheckContext): <T>(task: () => Promise<T>) => Promise<T> {
+  let run = slots.get(ctx.shared);
+  if (!run) {
+    let active = 0;
+    const waiting: Array<() => void> = [];
+    run = async <T>(task: () => Promise<T>): Promise<T> => {
+      // A finishing probe hands its slot straight to the next one waiting.
+      if (active >= MAX_SMTP_PROBES_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+      else active++;
+      try {
+        return await task();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active--;
+      }
+    };
+    slots.set(ctx.shared, run);
+  }
+  return run;
+}
+
 /** The probe of one address of one MX host, memoized for the audit. */
 export function getSmtpProbe(ctx: CheckContext, host: string, address: string): Promise<SmtpProbeResult> {
-  return ctx.shared(`smtp-probe:${host}|${address}`, () => ctx.net.probeSmtp(host, address));
+  const inSlot = probeSlots(ctx);
+  return ctx.shared(`smtp-probe:${host}|${address}`, () => inSlot(() => ctx.net.probeSmtp(host, address)));
 }
 
 /** Addresses of a host in probing order: IPv4 then IPv6. */

@@ -27,6 +27,8 @@ export const SHORT_MAX_AGE = 86_400;
 export const RECOMMENDED_MAX_AGE = 604_800;
 /** Policy size cap (RFC 8461 §3.3 suggests 64 KiB). */
 export const POLICY_MAX_BYTES = 64 * 1024;
+/** Line problems reported one by one; the rest are counted in one message. */
+export const MAX_LINE_ERRORS = 10;
 
 /** sts-policy-field-name = ALPHA *31(ALPHA / DIGIT / "_" / "-" / ".") (extension names may start with a digit). */
 const FIELD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -44,21 +46,26 @@ export function parseStsPolicy(text: string): StsPolicy {
   const seen = new Set<string>();
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  // A hostile policy (65,536 empty lines) must not give as many messages: the first ones, then a count.
+  let lineErrors = 0;
+  const lineError = (message: string) => {
+    if (lineErrors++ < MAX_LINE_ERRORS) policy.errors.push(message);
+  };
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') {
-      policy.errors.push(`line ${index + 1} is empty`);
+      lineError(`line ${index + 1} is empty`);
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) {
-      policy.errors.push(`line ${index + 1} is not "key: value": ${line.slice(0, 80)}`);
+      lineError(`line ${index + 1} is not "key: value": ${line.slice(0, 80)}`);
       continue;
     }
     const name = line.slice(0, colon);
     // sts-policy-field = name ":" *WSP value *WSP
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
     if (!FIELD_NAME.test(name)) {
-      policy.errors.push(`line ${index + 1}: "${name}" is not a field name`);
+      lineError(`line ${index + 1}: "${name}" is not a field name`);
       continue;
     }
     if (name !== 'mx' && seen.has(name) && ['version', 'mode', 'max_age'].includes(name)) {
@@ -95,6 +102,7 @@ export function parseStsPolicy(text: string): StsPolicy {
         policy.extensions[name] = value;
     }
   }
+  if (lineErrors > MAX_LINE_ERRORS) policy.errors.push(`and ${lineErrors - MAX_LINE_ERRORS} more lines with problems`);
   if (policy.version === undefined) policy.errors.push('the version field is missing');
   if (policy.mode === undefined && !seen.has('mode')) policy.errors.push('the mode field is missing');
   if (policy.maxAge === undefined && !seen.has('max_age')) policy.errors.push('the max_age field is missing');

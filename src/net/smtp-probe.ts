@@ -401,7 +401,9 @@ async function runDialogue(
       ...(options.ca ? { ca: options.ca } : {}),
       ...(options.extraCa ? { extraCa: options.extraCa } : {}),
       ...tlsSettings,
-      timeoutMs: Math.max(1, Math.min(options.timeoutMs, deadline - Date.now())),
+      // The handshake is its own phase with its own timeout: a slow greeting must
+      // not leave it a millisecond and turn a working server into a failed handshake.
+      timeoutMs: options.timeoutMs,
       now: options.now ? options.now() : new Date(),
     });
     result.state = 'tls';

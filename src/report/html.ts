@@ -8,6 +8,7 @@ import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
 import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff, type Score } from './schema.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
+import { safeStrings } from './escape.js';
 
 /** Escapes text for HTML content and double- or single-quoted attributes. */
 export function htmlEscape(text: string): string {
@@ -247,7 +248,9 @@ const SCRIPT = `
 export const HTML_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-export function formatHtml(reports: readonly Report[], options: FormatOptions = {}): string {
+export function formatHtml(rawReports: readonly Report[], options: FormatOptions = {}): string {
+  // Control and bidi characters from outside strings are shown as escapes, then HTML-escaped.
+  const reports = safeStrings(rawReports);
   const title =
     reports.length === 1 ? `mailcheck: ${reports[0]!.domain} ${scoreText(reports[0]!.score)}` : `mailcheck: ${reports.length} domains`;
   const tool = reports[0]?.tool;

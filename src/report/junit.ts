@@ -10,6 +10,7 @@ import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, severityRank, zoneLines, type FormatOptions } from './common.js';
 import type { CheckResult, Finding, ProfileResult, Report } from './schema.js';
 import { profileLine, scoreGrade, scoreValue } from './verdicts.js';
+import { safeStrings } from './escape.js';
 
 /** Escapes text for XML content and attribute values; drops characters XML 1.0 forbids. */
 export function xmlEscape(text: string): string {
@@ -165,7 +166,9 @@ function testsuite(report: Report, options: FormatOptions, total: Counts): strin
   ].join('\n');
 }
 
-export function formatJunit(reports: readonly Report[], options: FormatOptions = {}): string {
+export function formatJunit(rawReports: readonly Report[], options: FormatOptions = {}): string {
+  // Dashboards and CI pages render these messages: bidi and control characters are shown, not obeyed.
+  const reports = safeStrings(rawReports);
   const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const suites = reports.map((report) => testsuite(report, options, total));
   return [

@@ -7,6 +7,7 @@ import { findingsOf, severityCounts, zoneLines, DEFAULT_FAIL_ON, type FormatOpti
 import { atOrAbove } from '../baseline.js';
 import { SEVERITIES, type CheckStatus, type Report, type ReportDiff } from './schema.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
+import { safeStrings } from './escape.js';
 
 const STATUS_MARK: Record<CheckStatus, string> = {
   pass: '✅ pass',
@@ -188,7 +189,9 @@ function domainSection(report: Report, options: FormatOptions): string[] {
   return lines;
 }
 
-export function formatMarkdown(reports: readonly Report[], options: FormatOptions = {}): string {
+export function formatMarkdown(rawReports: readonly Report[], options: FormatOptions = {}): string {
+  // Control and bidi characters from outside strings are shown as escapes, then markdown-escaped.
+  const reports = safeStrings(rawReports);
   const lines: string[] = ['## mailcheck', ''];
   if (reports.length === 0) return `${[...lines, 'No domains audited.'].join('\n')}\n`;
   lines.push(...scoreTable(reports), '');

@@ -14,6 +14,7 @@ import { recordOf, type FormatOptions } from './common.js';
 import type { Report, Severity } from './schema.js';
 import { profileLine, scoreText } from './verdicts.js';
 import { PROFILES } from '../profiles/table.js';
+import { safeStrings } from './escape.js';
 
 export interface SarifOptions extends FormatOptions {
   /** A repository-relative path to attach to every result as its physical location. */
@@ -86,7 +87,9 @@ export function sarifRules(): Rule[] {
   return rules;
 }
 
-export function formatSarif(reports: readonly Report[], options: SarifOptions = {}): string {
+export function formatSarif(rawReports: readonly Report[], options: SarifOptions = {}): string {
+  // Dashboards and CI pages render these messages: bidi and control characters are shown, not obeyed.
+  const reports = safeStrings(rawReports);
   const rules = sarifRules();
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const logicalLocations: Array<Record<string, unknown>> = [];

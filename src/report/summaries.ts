@@ -223,6 +223,15 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     ];
     const unanswered = strings(facts.inconclusiveLists);
     if (unanswered.length > 0) lines.push(`no answer from: ${unanswered.join(', ')}`);
+    const notSent = Array.isArray(facts.addresses)
+      ? facts.addresses.filter(isRecord).filter((entry) => str(entry.notQueried) !== undefined)
+      : [];
+    if (notSent.length > 0) {
+      const inHouse = Array.isArray(facts.lists) && facts.lists.some((list) => isRecord(list) && list.inHouse === true);
+      lines.push(
+        `not sent to ${inHouse ? 'public lists' : 'the lists'}: ${notSent.map((entry) => `${str(entry.address) ?? '?'} (${str(entry.notQueried)})`).join(', ')}`,
+      );
+    }
     return lines;
   },
   bimi: (facts) => recordLine('record', facts.record),

@@ -14,6 +14,7 @@ import { renderDiffText } from './diff-text.js';
 import { nothingVerified } from '../exit-code.js';
 import { pointsText, profileLine, REQUIREMENT_MARK, scoreText, togetherLine } from './verdicts.js';
 import { areaOf } from '../score.js';
+import { safeStrings } from './escape.js';
 
 const GLYPHS: Record<CheckStatus, string> = {
   pass: '✓',
@@ -26,7 +27,9 @@ const GLYPHS: Record<CheckStatus, string> = {
 /** How many fixes the closing list shows. */
 const FIX_FIRST_LIMIT = 10;
 
-export const renderText: Reporter = (reports, options) => {
+export const renderText: Reporter = (rawReports, options) => {
+  // Outside strings (records, policy text, reasons) are shown, never obeyed by the terminal.
+  const reports = safeStrings(rawReports);
   const style = createStyle(options.color);
   const width = Math.max(60, options.width ?? 80);
   const parts = reports.map((report) => renderReport(report, style, width, options));

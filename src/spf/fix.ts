@@ -6,7 +6,7 @@
  * authorises given sending IPs.
  */
 import { matchesSuffix, recognizeProviders, type Provider } from '../providers.js';
-import { formatNetwork, networkContains, networkTerm, parseIp, parseIpv4, reduceNetworks, unmapIpv4, type IpNetwork } from './ip.js';
+import { formatNetwork, networkTerm, parseIp, parseIpv4, reduceNetworks, unmapIpv4, type IpNetwork } from './ip.js';
 import { findAll, parseRecord, type ParsedRecord, type Qualifier, type Term } from './parse.js';
 import { passEveryoneIncludes, type SpfNode, type SpfWalk } from './walk.js';
 
@@ -228,17 +228,18 @@ export function splitPolicy(walk: SpfWalk, domain: string): FlattenResult | null
   return { records: layout.records, before, after, within: after <= LOOKUP_LIMIT, notes, warnings: [] };
 }
 
-/** Removes "+" ip terms that repeat or lie inside another "+" ip term. */
+/**
+ * Removes "+" ip terms that repeat or lie inside another "+" ip term.
+ * O(n log n) (reduceNetworks): a policy can hold tens of thousands of terms.
+ */
 function dedupeIps(items: Item[]): Item[] {
   const pass = items.filter((item) => item.kind === 'ip' && item.qualifier === '+').map((item) => item.network!);
+  const outer = new Set(reduceNetworks(pass).map(formatNetwork));
   const kept = new Set<string>();
   return items.filter((item) => {
     if (item.kind !== 'ip' || item.qualifier !== '+') return true;
-    const network = item.network!;
-    const key = formatNetwork(network);
-    if (kept.has(key)) return false;
-    const covered = pass.some((other) => other !== network && formatNetwork(other) !== key && networkContains(other, network));
-    if (covered) return false;
+    const key = formatNetwork(item.network!);
+    if (kept.has(key) || !outer.has(key)) return false;
     kept.add(key);
     return true;
   });

@@ -65,14 +65,17 @@ export function networkContains(outer: IpNetwork, inner: IpNetwork): boolean {
 
 /**
  * Sorted, de-duplicated networks with every network that lies inside another
- * one removed.
+ * one removed. O(n log n): in address order (a network before the ones it
+ * contains, which start at or after it), a network is either inside the last
+ * one kept or after all of them, since two CIDR networks are nested or disjoint.
  */
 export function reduceNetworks(networks: readonly IpNetwork[]): IpNetwork[] {
-  const sorted = [...networks].sort((a, b) => a.prefix - b.prefix || compareNetworks(a, b));
+  const sorted = [...networks].sort(compareNetworks);
   const kept: IpNetwork[] = [];
   for (const network of sorted) {
-    if (kept.some((outer) => networkContains(outer, network))) continue;
+    const last = kept[kept.length - 1];
+    if (last && networkContains(last, network)) continue;
     kept.push(network);
   }
-  return kept.sort(compareNetworks);
+  return kept;
 }

@@ -42,6 +42,8 @@ export interface TermInfo {
   ignored?: boolean;
   /** A DNS failure while resolving it. */
   dnsError?: string;
+  /** A mechanism after "all": never evaluated (RFC 7208 §5.1), so not walked or counted. */
+  unreachable?: boolean;
 }
 
 export type NodeStatus =
@@ -298,6 +300,13 @@ async function walkNode(
   const infos = await Promise.all(
     parsed.terms.map(async (t): Promise<{ info: TermInfo; child?: SpfNode; nets?: IpNetwork[]; knowable: boolean }> => {
       const info: TermInfo = { term: t.text, index: t.index, lookups: countsAsLookup(t) ? 1 : 0 };
+      if (all && t.kind === 'mechanism' && t.index > all.index) {
+        // RFC 7208 §5.1: "Mechanisms after 'all' will never be tested": they make
+        // no lookup, count toward neither limit (§4.6.4) and authorise nothing.
+        info.lookups = 0;
+        info.unreachable = true;
+        return { info, knowable: true };
+      }
       if (t.kind === 'modifier') {
         if (t.name !== 'redirect') return { info, knowable: true };
         // §6.1: a redirect is ignored when the record has an "all" mechanism.
@@ -318,12 +327,13 @@ async function walkNode(
       return walkMechanism(state, t, domain, path, depth, info);
     }),
   );
-  for (const { info, child, nets, knowable } of infos) {
+  for (const [position, { info, child, nets, knowable }] of infos.entries()) {
     node.terms.push(info);
-    const source = parsed.terms.find((t) => t.index === info.index)!;
+    // infos are in the order of parsed.terms (Promise.all keeps it): no search per term.
+    const source = parsed.terms[position]!;
     const pass = source.kind === 'modifier' || source.qualifier === '+';
     if (!knowable && pass) complete = false;
-    if (source.kind === 'mechanism' && source.name !== 'all' && source.qualifier !== '+') complete = false;
+    if (source.kind === 'mechanism' && source.name !== 'all' && source.qualifier !== '+' && !info.unreachable) complete = false;
     if (nets && pass) networks.push(...nets);
     if (child) {
       node.children.push(child);
