@@ -157,7 +157,8 @@ export async function auditDomain(
     title: check.title,
     status: check.status,
     score: check.score,
-    findings: judged[index]!.findings,
+    // The findings as scored (a parked domain's expected ones lowered to info), then the ignored ones, kept marked.
+    findings: [...check.findings, ...judged[index]!.findings.filter((finding) => finding.suppressed !== undefined)],
     facts: check.facts,
     ...(check.error !== undefined ? { error: check.error } : {}),
     ...(check.skipReason !== undefined ? { skipReason: check.skipReason } : {}),

@@ -212,7 +212,8 @@ describe('action.yml', () => {
 
   it('with zone: the SARIF results point at the zone file in the workspace', async () => {
     const run = await runAction(
-      { domains: 'preview.test', zone: 'zones/preview.test.zone', args: '--offline', 'fail-on': 'none' },
+      // Offline, reverse DNS and the DMARC tree above the zone are outside the zone file (unknown): skipped here.
+      { domains: 'preview.test', zone: 'zones/preview.test.zone', args: '--offline --skip ptr,bimi', 'fail-on': 'none' },
       { 'zones/preview.test.zone': path.join(ROOT, 'fixtures', 'zones', 'preview.test.zone') },
     );
     workspaces.push(run.workspace);
