@@ -240,7 +240,7 @@ describe('mailcheck bounces (CLI)', () => {
   it('escapes control characters from the message in the text report', async () => {
     const evil = samples.POSTFIX_TEXT.replace('User unknown', 'User \u001b[2Junknown');
     const { stdout } = await runCli(['bounces', '-', '--no-color'], { input: evil });
-    expect(stdout).toContain('\\x1b[2Junknown');
+    expect(stdout).toContain('\\u{1b}[2Junknown');
     expect(stdout).not.toContain('\u001b');
   }, 60_000);
 

@@ -267,7 +267,7 @@ describe('mailcheck list (CLI, fixture DNS)', () => {
 
   it('escapes control characters in the text report', async () => {
     const { stdout } = await runCli(['list', '-', '--no-color', ...dnsArgs()], { input: 'evil\u001b[31m@x\n' });
-    expect(stdout).toContain('evil\\x1b[31m@x');
+    expect(stdout).toContain('evil\\u{1b}[31m@x');
     expect(stdout).not.toContain('\u001b');
   }, 60_000);
 

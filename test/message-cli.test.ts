@@ -155,7 +155,7 @@ describe('mailcheck message', () => {
     const result = await runCli(['message', file, ...dnsArgs()]);
     expect(result.stdout).not.toContain('\x1b');
     expect(result.stdout).not.toContain('\x07');
-    expect(result.stdout).toContain('Hi\\x1b[2J\\x1b]0;owned\\x07 there');
+    expect(result.stdout).toContain('Hi\\u{1b}[2J\\u{1b}]0;owned\\u{7} there');
   });
 
   it('a header line over 998 octets is a finding, not an input error', { timeout: TIMEOUT }, async () => {

@@ -182,7 +182,7 @@ describe('score and escaping', () => {
     expect(messageScore([high], true).value).toBeLessThanOrEqual(79);
   });
   it('escapes control characters and bidirectional overrides', () => {
-    expect(escapeTerminal('a\x1b[31mb\u202ec\r')).toBe('a\\x1b[31mb\\u202ec\\x0d');
+    expect(escapeTerminal('a\x1b[31mb\u202ec\r')).toBe('a\\u{1b}[31mb\\u{202e}c\\u{d}');
   });
 });
 

@@ -277,8 +277,8 @@ describe('mailcheck reports: output formats', () => {
   it('escapes control characters in text, neutralises formulas in CSV, escapes HTML and Markdown', async () => {
     const text = (await runCli(['reports', ...inputs, '--no-dns'])).stdout;
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
-    expect(text).toContain('evil\\u202egro\\x85x');
-    expect(text).toContain('ansi\\x1b[31mred');
+    expect(text).toContain('evil\\u{202e}gro\\u{85}x');
+    expect(text).toContain('ansi\\u{1b}[31mred');
     const csv = (await runCli(['reports', ...inputs, '--no-dns', '--format', 'csv'])).stdout;
     expect(csv.split('\r\n')[0]).toBe('kind,domain,begin,end,ip,ptr,service,group,messages,dmarc_pass,dmarc_fail,spf_aligned,dkim_aligned,forwarded,verdict,legitimate,blocking,detail');
     expect(csv).toContain(",'=cmd|calc,");
@@ -287,10 +287,10 @@ describe('mailcheck reports: output formats', () => {
     expect(html).toContain("Content-Security-Policy");
     expect(html).toContain('<svg class="chart"');
     expect(html).not.toMatch(/<script/i);
-    expect(html).toContain('ansi\\x1b[31mred');
+    expect(html).toContain('ansi\\u{1b}[31mred');
     const markdown = (await runCli(['reports', ...inputs, '--no-dns', '--format', 'markdown'])).stdout;
     expect(markdown).toContain('## example.test');
-    expect(markdown).toContain('ansi\\\\x1b\\[31mred');
+    expect(markdown).toContain('ansi\\\\u{1b}\\[31mred');
   }, TIMEOUT);
 
   it('writes to -o', async () => {

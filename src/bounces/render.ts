@@ -2,7 +2,7 @@
  * Renderers of `mailcheck bounces` rows and summary (pure: data → string).
  * Every string from a message is escaped for the terminal.
  */
-import { escapeTerminal } from '../report/escape-terminal.js';
+import { terminalText as escapeTerminal } from '../report/escape.js';
 import type { Style } from '../report/style.js';
 import { csvRecord } from '../list/records.js';
 import { fixRecordLines } from '../report/zone.js';

@@ -3,7 +3,7 @@
  * buffered writer that waits for the destination to drain, so a million rows
  * stream through bounded memory.
  */
-import { escapeTerminal } from '../report/escape-terminal.js';
+import { terminalText as escapeTerminal } from '../report/escape.js';
 import type { Style } from '../report/style.js';
 import type { ListRow, ListSummary } from './schema.js';
 import { csvRecord } from './records.js';

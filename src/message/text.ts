@@ -4,17 +4,13 @@
  * hostile input and must not drive the terminal.
  */
 import { profileLine, REQUIREMENT_MARK } from '../report/verdicts.js';
+import { terminalText } from '../report/escape.js';
 import { fixRecordLines } from '../report/zone.js';
 import { createStyle, type Style } from '../report/style.js';
 import type { MessageResult } from './schema.js';
 
-/** Control characters (C0 but tab, DEL, C1) and bidirectional overrides as visible escapes. */
-export function escapeTerminal(text: string): string {
-  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (char) => {
-    const code = char.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+/** Outside text for the terminal, escaped by the one escaping module (control and bidi characters shown, not obeyed). */
+export const escapeTerminal = terminalText;
 
 const sourceText: Record<string, string> = {
   option: 'given',

@@ -4,20 +4,13 @@
  * Every string that came from a report or a file name is escaped first
  * (control characters shown as \xNN), so a report cannot drive the terminal.
  */
+import { terminalText } from '../report/escape.js';
 import { createStyle, type Style } from '../report/style.js';
 import { fixRecordLines } from '../report/zone.js';
 import type { DomainResult, ReportsResult } from './schema.js';
 
-/** C0 and C1 control characters, DEL, and the Unicode line and bidi controls. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text safe for a terminal: control characters written as \xNN or \uNNNN. */
-export function safeText(text: string): string {
-  return text.replace(CONTROL, (char) => {
-    const code = char.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+/** Text safe for a terminal, by the one escaping module: control, bidi and invisible characters shown as \u{…}. */
+export const safeText = terminalText;
 
 export const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 export const number = (value: number) => value.toLocaleString('en-US');
