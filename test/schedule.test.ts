@@ -1,6 +1,6 @@
 /**
  * Scheduling of a whole audit: questions that do not need an answer are not
- * made to wait for it (issue 2: wall time close to the longest chain of
+ * made to wait for it (wall time close to the longest chain of
  * dependent round trips). Each scenario withholds one answer (the server never
  * replies, so the resolver waits its full timeout) and checks which questions
  * left before that timeout ran out: those went out without waiting for it.
