@@ -62,7 +62,7 @@ export function multipleRecordsFix(domain: string, records: readonly string[]): 
  * applying any one of them never undoes another.
  */
 export interface RecordEdit {
-  /** The finding that asks for the change. */
+  /** The finding that asks for the change (or, for a step no finding asks for, a label naming it). */
   id: string;
   /** The change in a few words ("p=quarantine", "pct removed"), for the other fixes' notes. */
   change: string;

@@ -150,7 +150,9 @@ function ipTermsOf(ips: readonly string[]): string[] {
 /** The step after the current policy: none → quarantine → reject. */
 function enforceEdit(record: ParsedDmarcRecord): RecordEdit | undefined {
   if (record.p === undefined || record.p === 'none') return policyNoneEdit();
-  if (record.p === 'quarantine') return { id: 'dmarc/policy-quarantine', change: 'p=reject', apply: (tags) => setTag(tags, 'p', 'reject') };
+  // No finding of the domain audit asks for quarantine → reject (p=quarantine is an enforcing
+  // policy, RFC 7489 §6.3); the label only names this step among the edits.
+  if (record.p === 'quarantine') return { id: 'enforcement step', change: 'p=reject', apply: (tags) => setTag(tags, 'p', 'reject') };
   return undefined;
 }
 
