@@ -546,30 +546,38 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   // The DQS key is masked on stderr; --save-dns keeps the real names (a replay asks them).
   if (cli.verbose) io.stderr.write(helpers.renderTranscript(dns.log, cli.spamhausKey ? [cli.spamhausKey] : []));
   for (const { target, render, options: reporterOptions } of whole) {
-    const text = render(reports, reporterOptions);
-    if (target.file !== undefined) {
-      try {
-        await fs.writeFile(target.file, text);
-      } catch (error) {
-        throw new UsageError(`cannot write the report to "${target.file}" (${errorCode(error)}). Check the path and its permissions`);
-      }
-    } else {
-      await new Promise<void>((resolve) => io.stdout.write(text, () => resolve()));
-    }
+    await writeReport(target.file, render(reports, reporterOptions), io);
   }
-  if (cli.saveDns && 'capture' in dns) {
-    const { serializeCapture } = await import('./dns/capture.js');
-    try {
-      await fs.writeFile(cli.saveDns, serializeCapture(dns.capture()));
-    } catch (error) {
-      throw new UsageError(`cannot write --save-dns "${cli.saveDns}" (${errorCode(error)}). Check the path and its permissions`);
-    }
-  }
+  if (cli.saveDns) await writeCapture(cli.saveDns, dns);
   // Not in the report: the report is about the domain; this is about the run. The exit code stays 3 (incomplete).
   const notice = await health.notice(dns);
   if (notice) io.stderr.write(notice);
   if (cli.resolver?.some((spec) => /^https:/i.test(spec))) (await import('./dns/doh.js')).closeDohAgents();
   return code;
+}
+
+/** Writes a whole report to `file`, or to stdout (waiting for it to take the text); a failed write is a usage error. */
+export async function writeReport(file: string | undefined, text: string, io: CliIo): Promise<void> {
+  if (file === undefined) {
+    await new Promise<void>((resolve) => io.stdout.write(text, () => resolve()));
+    return;
+  }
+  try {
+    await fs.writeFile(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write the report to "${file}" (${errorCode(error)}). Check the path and its permissions`);
+  }
+}
+
+/** Writes the run's DNS capture (--save-dns), when the resolver captured one. */
+export async function writeCapture(file: string, dns: DnsClient | CapturingDnsClient): Promise<void> {
+  if (!('capture' in dns)) return;
+  const { serializeCapture } = await import('./dns/capture.js');
+  try {
+    await fs.writeFile(file, serializeCapture(dns.capture()));
+  } catch (error) {
+    throw new UsageError(`cannot write --save-dns "${file}" (${errorCode(error)}). Check the path and its permissions`);
+  }
 }
 
 /** The Node error code of a failed file operation (ENOENT, EACCES …), else the message. */

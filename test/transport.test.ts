@@ -9,7 +9,8 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResolver } from '../src/dns/resolver.js';
 import { parseServerSpec } from '../src/dns/server-spec.js';
-import { createLimiter, createTransport, exchange, type Transport } from '../src/dns/transport.js';
+import { createLimiter } from '../src/limiter.js';
+import { createTransport, exchange, type Transport } from '../src/dns/transport.js';
 import { TYPE_NUMBER } from '../src/dns/wire.js';
 
 interface Query {

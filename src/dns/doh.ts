@@ -17,7 +17,8 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import type { ExchangeResult, Limiter } from './transport.js';
+import type { ExchangeResult } from './transport.js';
+import type { Limiter } from '../limiter.js';
 import { canonicalName, decodeMessage, encodeQuery, RCODE, type WireMessage } from './wire.js';
 
 /** RFC 8484 §6: the media type of a DNS message. */

@@ -12,6 +12,7 @@
  *   query (RFC 5452 §9.1); anything else is ignored and the wait goes on, so a
  *   spoofed or stale datagram cannot end the query.
  */
+import { createLimiter, type Limiter } from '../limiter.js';
 import type { ServerAddress } from './server-spec.js';
 import { createTcpChannels, type TcpChannels, type TcpSettings } from './tcp-channels.js';
 import { createUdpChannels, type UdpChannels, type UdpSettings } from './udp-channels.js';
@@ -113,28 +114,4 @@ function matches(message: WireMessage, id: number, qname: string, type: number):
     return message.questions.length === 0 && message.rcode !== RCODE.NOERROR && message.rcode !== RCODE.NXDOMAIN;
   }
   return message.questions.length === 1 && question.name === qname && question.type === type && question.class === 1;
-}
-
-/** A counting semaphore: at most `max` tasks run at once, the rest wait in order. */
-export interface Limiter {
-  run<T>(task: () => Promise<T>): Promise<T>;
-}
-
-export function createLimiter(max: number): Limiter {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      // A finishing task hands its slot straight to the next waiter, so `active` never exceeds `max`.
-      if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-      else active++;
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else active--;
-      }
-    },
-  };
 }

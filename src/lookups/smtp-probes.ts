@@ -3,6 +3,7 @@
  * checks: each address is probed once per audit, all concurrently (each probe
  * bounded by the probe timeout, so one slow host does not hold the others).
  */
+import { createLimiter, type Limiter } from '../limiter.js';
 import type { CheckContext } from '../context.js';
 import { isDnsFailure } from '../dns/types.js';
 import type { SmtpProbeResult } from '../net/types.js';
@@ -29,29 +30,16 @@ export interface SmtpProbes {
  */
 export const MAX_SMTP_PROBES_IN_FLIGHT = 8;
 
-/** One slot queue per audit (per context's shared memo). */
-const slots = new WeakMap<CheckContext['shared'], <T>(task: () => Promise<T>) => Promise<T>>();
+/** One limiter per audit (per context's shared memo). */
+const slots = new WeakMap<CheckContext['shared'], Limiter>();
 
 function probeSlots(ctx: CheckContext): <T>(task: () => Promise<T>) => Promise<T> {
-  let run = slots.get(ctx.shared);
-  if (!run) {
-    let active = 0;
-    const waiting: Array<() => void> = [];
-    run = async <T>(task: () => Promise<T>): Promise<T> => {
-      // A finishing probe hands its slot straight to the next one waiting.
-      if (active >= MAX_SMTP_PROBES_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
-      else active++;
-      try {
-        return await task();
-      } finally {
-        const next = waiting.shift();
-        if (next) next();
-        else active--;
-      }
-    };
-    slots.set(ctx.shared, run);
+  let limiter = slots.get(ctx.shared);
+  if (!limiter) {
+    limiter = createLimiter(MAX_SMTP_PROBES_IN_FLIGHT);
+    slots.set(ctx.shared, limiter);
   }
-  return run;
+  return limiter.run.bind(limiter);
 }
 
 /** The probe of one address of one MX host, memoized for the audit. */

@@ -4,14 +4,13 @@
  * client (resolver, --zone/--offline, --replay, --save-dns), audits, renders
  * and returns the exit code. Loaded lazily by src/cli.ts.
  */
-import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { CHECK_IDS } from '../checks/index.js';
 import { UsageError, type CliIo } from '../cli.js';
 import { parseAuditCliOptions, toAuditOptions } from '../cli-options.js';
 import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli-run.js';
-import { errorCode, readReplay, readZones, trackDnsHealth } from '../batch.js';
+import { readReplay, readZones, trackDnsHealth, writeCapture, writeReport } from '../batch.js';
 import { createAuditDns } from '../audit-dns.js';
 import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';
@@ -122,23 +121,8 @@ export async function runMessage(file: string, rawOptions: Record<string, unknow
   const reporter = reporterOptionsFor(cli, io, output !== undefined);
   const text = await render(result, cli.format, reporter);
   if (cli.verbose) io.stderr.write(renderTranscript(dns.log));
-  if (output !== undefined) {
-    try {
-      await fs.writeFile(output, text);
-    } catch (error) {
-      throw new UsageError(`cannot write the report to "${output}" (${errorCode(error)}). Check the path and its permissions`);
-    }
-  } else {
-    await new Promise<void>((resolve) => io.stdout.write(text, () => resolve()));
-  }
-  if (cli.saveDns && 'capture' in dns) {
-    const { serializeCapture } = await import('../dns/capture.js');
-    try {
-      await fs.writeFile(cli.saveDns, serializeCapture(dns.capture()));
-    } catch (error) {
-      throw new UsageError(`cannot write --save-dns "${cli.saveDns}" (${errorCode(error)}). Check the path and its permissions`);
-    }
-  }
+  await writeReport(output, text, io);
+  if (cli.saveDns) await writeCapture(cli.saveDns, dns);
   const notice = await health.notice(dns);
   if (notice) io.stderr.write(notice);
   return messageExitCode(result, { failOn: cli.failOn, ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}) });
