@@ -515,7 +515,7 @@ export function reportError(error: unknown, io: CliIo, verbose = false): number 
     if (subcommand === 'spf' && error.code === 'commander.missingArgument') {
       what = 'no domain given. Usage: mailcheck spf <domain> [--ip <addr> [--sender <mailbox>] [--helo <name>]]';
     }
-    io.stderr.write(`mailcheck: ${sentence(what)} Run "${help}" for usage.\n`);
+    io.stderr.write(`mailcheck: ${sentence(terminalText(what))} Run "${help}" for usage.\n`);
     return EXIT.usage;
   }
   if (error instanceof UsageError || error instanceof InputError) {

@@ -22,6 +22,14 @@ afterAll(() => {
 const oneLine = (stderr: string) => stderr.split('\n').filter(Boolean);
 
 describe('hostile files', () => {
+  it('an unknown option holding a terminal escape is shown escaped in the one-line usage error', async () => {
+    const result = await runCli(['--bo\u001b[2Jgus']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain("unknown option '--bo\\u{1b}[2Jgus'");
+    expect(result.stderr).not.toContain('\u001b');
+  });
+
   it('a --replay capture whose records have the wrong shape: one line, exit 2', async () => {
     const file = path.join(dir, 'bad-capture.json');
     const capture = {
