@@ -33,7 +33,7 @@ describe('--save-dns / --replay', () => {
   afterAll(() => server.close());
 
   it('records each distinct question once, answers as the checks saw them', async () => {
-    const dns = captureDns(createResolver({ servers: [server.server], timeoutMs: 300, retries: 0 }));
+    const dns = captureDns(createResolver({ servers: [server.server], timeoutMs: 1500, retries: 0 }));
     await Promise.all([dns.query('capture.test', 'TXT'), dns.query('Capture.Test.', 'TXT')]);
     await dns.query('alias.capture.test', 'A');
     await dns.query('nope.capture.test', 'A');
@@ -53,7 +53,7 @@ describe('--save-dns / --replay', () => {
   });
 
   it('replays without any socket; unknown questions are SERVFAIL, never absent', async () => {
-    const recorded = captureDns(createResolver({ servers: [server.server], timeoutMs: 300, retries: 0 }));
+    const recorded = captureDns(createResolver({ servers: [server.server], timeoutMs: 1500, retries: 0 }));
     const original = await recorded.query('alias.capture.test', 'A');
     const before = server.queryCount();
     const replay = replayDns(parseCapture(serializeCapture(recorded.capture())));
@@ -69,7 +69,7 @@ describe('--save-dns / --replay', () => {
 
   it('a whole audit replays to the same report', async () => {
     const options = { checks: ['mx', 'spf', 'ptr'] };
-    const recorded = captureDns(createResolver({ servers: [server.server], timeoutMs: 300, retries: 0 }));
+    const recorded = captureDns(createResolver({ servers: [server.server], timeoutMs: 1500, retries: 0 }));
     const [first] = await audit('capture.test', options, { dns: recorded });
     const text = serializeCapture(recorded.capture());
     const before = server.queryCount();

@@ -28,7 +28,7 @@ const REGRESSED: FixtureZone = {
   zone: { ...BEFORE.zone, 'nightly.test': { MX: [[10, 'mx.nightly.test'], [20, 'gone.nightly.test']], TXT: ['v=spf1 +all'] } },
 };
 
-const CHECKS = ['--checks', 'mx,spf,dmarc', '--timeout', '300', '--retries', '0', '--no-smtp'];
+const CHECKS = ['--checks', 'mx,spf,dmarc', '--timeout', '1500', '--retries', '0', '--no-smtp'];
 const servers: FixtureServer[] = [];
 let dir: string;
 let baseline: string;

@@ -27,7 +27,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const dns = () => ['--resolver', server.server, '--timeout', '300', '--retries', '0', '--no-smtp'];
+const dns = () => ['--resolver', server.server, '--timeout', '1500', '--retries', '0', '--no-smtp'];
 const file = (name: string, text: string) => {
   const target = path.join(dir, name);
   writeFileSync(target, text);
@@ -202,7 +202,7 @@ describe('--save-dns and --replay', () => {
     const capture = path.join(dir, 'capture.json');
     const live = await startFixtureDnsServer([loadFixture('demo-broken')]);
     const args = ['broken.example', '--checks', 'mx,spf,dmarc,ptr', '--format', 'json'];
-    const first = await runCli([...args, '--resolver', live.server, '--timeout', '300', '--retries', '0', '--save-dns', capture]);
+    const first = await runCli([...args, '--resolver', live.server, '--timeout', '1500', '--retries', '0', '--save-dns', capture]);
     await live.close();
     expect(existsSync(capture)).toBe(true);
     const saved = JSON.parse(readFileSync(capture, 'utf8'));
@@ -228,7 +228,7 @@ describe('--save-dns and --replay', () => {
     const capture = path.join(dir, 'capture-blocklist.json');
     const mxOnly = path.join(dir, 'capture-mx-only.json');
     const live = await startFixtureDnsServer([loadFixture('blocklist-listed')]);
-    const liveArgs = ['--resolver', live.server, '--timeout', '300', '--retries', '0'];
+    const liveArgs = ['--resolver', live.server, '--timeout', '1500', '--retries', '0'];
     const args = ['listed.test', '--checks', 'mx,blocklist', '--format', 'json'];
     const first = await runCli([...args, ...liveArgs, '--save-dns', capture]);
     await runCli(['listed.test', '--checks', 'mx', '--format', 'json', ...liveArgs, '--save-dns', mxOnly]);

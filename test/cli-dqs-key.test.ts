@@ -23,7 +23,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const args = () => ['dqs.test', '--checks', 'blocklist', '--spamhaus-key', KEY.toUpperCase(), '--resolver', server.server, '--timeout', '300', '--retries', '0', '--no-smtp'];
+const args = () => ['dqs.test', '--checks', 'blocklist', '--spamhaus-key', KEY.toUpperCase(), '--resolver', server.server, '--timeout', '1500', '--retries', '0', '--no-smtp'];
 
 describe('--spamhaus-key', () => {
   it('is masked in the --verbose transcript and the report', async () => {

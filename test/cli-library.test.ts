@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const resolver = () => createResolver({ servers: [server.server], timeoutMs: 300, retries: 0 });
+const resolver = () => createResolver({ servers: [server.server], timeoutMs: 1500, retries: 0 });
 
 describe('audit', () => {
   it('returns one valid Report per distinct domain, in input order', async () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const dns = () => ['--resolver', server.server, '--timeout', '300', '--retries', '0'];
+const dns = () => ['--resolver', server.server, '--timeout', '1500', '--retries', '0'];
 
 describe('options that do not apply to mailcheck spf', () => {
   it.each([

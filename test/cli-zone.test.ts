@@ -33,7 +33,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const dns = () => ['--resolver', server.server, '--timeout', '300', '--retries', '0', '--no-smtp'];
+const dns = () => ['--resolver', server.server, '--timeout', '1500', '--retries', '0', '--no-smtp'];
 const findingIds = (report: Report) => report.checks.flatMap((check) => check.findings.map((finding) => finding.id));
 const check = (report: Report, id: string) => report.checks.find((c) => c.id === id)!;
 

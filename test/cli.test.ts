@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** Fixture resolver, short timeouts, no SMTP. */
-const dns = () => ['--resolver', server.server, '--timeout', '300', '--retries', '0', '--no-smtp'];
+const dns = () => ['--resolver', server.server, '--timeout', '1500', '--retries', '0', '--no-smtp'];
 
 async function json(args: string[]): Promise<{ code: number | null; reports: Report[]; stderr: string }> {
   const result = await runCli([...args, ...dns(), '--format', 'json']);
@@ -358,7 +358,7 @@ describe('the network guard of spawned CLI processes', () => {
     };
     const guardServer = await startFixtureDnsServer(zone as never);
     try {
-      const result = await runCli(['guard.test', '--checks', 'mta-sts', '--resolver', guardServer.server, '--timeout', '300', '--format', 'json', '--probe-timeout', '2000']);
+      const result = await runCli(['guard.test', '--checks', 'mta-sts', '--resolver', guardServer.server, '--timeout', '1500', '--format', 'json', '--probe-timeout', '2000']);
       const report = JSON.parse(result.stdout) as Report;
       const check = report.checks.find((c) => c.id === 'mta-sts')!;
       expect(JSON.stringify(check)).toContain('test guard');

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function preview(extra: string[]): Promise<{ code: number | null; report: Report }> {
-  const result = await runCli(['preview.test', '--zone', ZONE, '--resolver', server.server, '--timeout', '300', '--retries', '0', '--format', 'json', ...extra]);
+  const result = await runCli(['preview.test', '--zone', ZONE, '--resolver', server.server, '--timeout', '1500', '--retries', '0', '--format', 'json', ...extra]);
   return { code: result.code, report: reportSchema.parse(JSON.parse(result.stdout)) };
 }
 

@@ -25,7 +25,7 @@ const FIXTURES = [
   'mx-aaaa-servfail',
 ];
 
-const fixture = useFixture(FIXTURES, { timeoutMs: 200, retries: 0 });
+const fixture = useFixture(FIXTURES, { timeoutMs: 1000, retries: 0 });
 
 function audit(domain: string): Promise<CheckResult> {
   return runCheck(mxCheck, fixture.ctx(domain));

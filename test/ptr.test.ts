@@ -29,7 +29,7 @@ const FIXTURES = [
 const IPV6_SENDING_REVERSE = '9.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
 const IPV6_MISSING_REVERSE = '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
 
-const fixture = useFixture(FIXTURES, { timeoutMs: 200, retries: 0 });
+const fixture = useFixture(FIXTURES, { timeoutMs: 1000, retries: 0 });
 
 function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult> {
   return runCheck(ptrCheck, fixture.ctx(domain, options));
