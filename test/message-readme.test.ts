@@ -31,6 +31,12 @@ describe('README: mailcheck message', () => {
   it('names no message finding id that does not exist', () => {
     const named = new Set([...README.matchAll(/(?<![\w/.-])message\/([a-z][a-z0-9-]*)/g)].map((match) => `message/${match[1]}`));
     named.delete('message/schema');
+    // MIME media types of the message/ tree (RFC 2046, RFC 3464, RFC 5965, RFC 6533) that the
+    // bounces and reports sections name: parts, not finding ids.
+    for (const mediaType of ['rfc822', 'rfc822-headers', 'delivery-status', 'global-delivery-status', 'feedback-report']) {
+      expect(`message/${mediaType}` in MESSAGE_FINDINGS).toBe(false);
+      named.delete(`message/${mediaType}`);
+    }
     expect([...named].filter((id) => !(id in MESSAGE_FINDINGS)).sort()).toEqual([]);
   });
 
