@@ -7,7 +7,7 @@
 // src/config-file.ts). Run with `npm run schema`; the
 // schema tests fail when a committed file differs from this output.
 import { writeFileSync } from 'node:fs';
-import { reportJsonSchema } from '../dist/report/schema.js';
+import { reportJsonSchema } from '../dist/schema/report-json.js';
 import { messageJsonSchema } from '../dist/message/schema.js';
 import { listJsonSchema } from '../dist/list/schema.js';
 import { bouncesJsonSchema } from '../dist/bounces/schema.js';

@@ -156,7 +156,7 @@ export function readBaseline(text: string, source = 'baseline'): Map<string, Rep
   }
   const reports = new Map<string, Report>();
   values.forEach((value, index) => {
-    const parsed = reportSchema.safeParse(value);
+    const parsed = reportSchema.safeParse(asCurrentVersion(value));
     if (!parsed.success) {
       const found = describeNonReport(value, parsed.error.issues[0]?.path ?? []);
       const which = values.length > 1 ? ` (entry ${index + 1})` : '';
@@ -165,6 +165,16 @@ export function readBaseline(text: string, source = 'baseline'): Map<string, Rep
     reports.set(parsed.data.domain, parsed.data);
   });
   return reports;
+}
+
+/**
+ * A version-2 report differs from a version-3 one only in what a baseline
+ * does not compare (the shape of facts; data, summary and record are new), so
+ * it is read as one: upgrading mailcheck does not void a saved baseline.
+ */
+function asCurrentVersion(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || (value as { schemaVersion?: unknown }).schemaVersion !== 2) return value;
+  return { ...value, schemaVersion: SCHEMA_VERSION };
 }
 
 /** The fields every report has (report/schema.ts), to say which a non-report lacks. */
@@ -183,8 +193,8 @@ function describeNonReport(value: unknown, issuePath: readonly PropertyKey[]): s
     const shown = keys.slice(0, 3).map((key) => JSON.stringify(key)).join(', ');
     return `a JSON object with other fields (${shown}${keys.length > 3 ? ', …' : ''})`;
   }
-  if ('schemaVersion' in record && record.schemaVersion !== SCHEMA_VERSION) {
-    return `a report of schemaVersion ${JSON.stringify(record.schemaVersion)} (this mailcheck reads schemaVersion ${SCHEMA_VERSION})`;
+  if ('schemaVersion' in record && record.schemaVersion !== SCHEMA_VERSION && record.schemaVersion !== 2) {
+    return `a report of schemaVersion ${JSON.stringify(record.schemaVersion)} (this mailcheck reads schemaVersions 2 and ${SCHEMA_VERSION})`;
   }
   const of = typeof record.domain === 'string' ? ` of ${record.domain}` : '';
   if (missing.length > 0) return `a report${of} without ${missing.join(', ')}`;

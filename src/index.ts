@@ -32,12 +32,12 @@ export {
   SCHEMA_VERSION,
   SEVERITIES,
   reportSchema,
-  reportJsonSchema,
   checkResultSchema,
   findingSchema,
   fixSchema,
   fixRecordSchema,
 } from './report/schema.js';
+export { reportJsonSchema } from './schema/report-json.js';
 export { readBaseline, diffReport, applyBaseline, regressions, BaselineError } from './baseline.js';
 export type { Baseline } from './baseline.js';
 export { parseZoneFile, zoneOverride, indexZones, ZoneFileError } from './zone-file.js';

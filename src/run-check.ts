@@ -4,10 +4,11 @@
  * `error`; the rest of the report still stands.
  */
 import type { CheckContext } from './context.js';
-import { makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
+import { isGatherJudge, makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
 import type { CheckResult, CheckStatus, Finding } from './report/schema.js';
 import { collectUnknownNames, describeUnknownNames } from './dns/unknown-names.js';
 import { terminalText } from './report/escape.js';
+import { summarise } from './report/summaries.js';
 
 /** Default time budget for one check, ms. */
 export const CHECK_TIMEOUT_MS = 60_000;
@@ -34,17 +35,21 @@ export async function runCheck(
       timer.unref();
     });
     const unknown = new Set<string>();
-    const ran = await Promise.race([collectUnknownNames(unknown, () => check.run(ctx, makeEmit(check))), timeout]);
+    const ran = await Promise.race([collectUnknownNames(unknown, () => outcomeOf(check, ctx)), timeout]);
     const outcome: CheckOutcome = unknown.size > 0 ? withUnknownNames(ran, unknown) : ran;
     const durationMs = Math.round(performance.now() - started);
-    if (outcome.skipped !== undefined) {
-      return { ...base, status: 'skipped', findings: outcome.findings, facts: outcome.facts, skipReason: outcome.skipped, durationMs };
-    }
-    if (outcome.inconclusive !== undefined) {
-      return { ...base, status: 'error', findings: outcome.findings, facts: outcome.facts, error: outcome.inconclusive, durationMs };
-    }
+    const described = {
+      ...base,
+      findings: outcome.findings,
+      facts: outcome.facts,
+      summary: summaryOf(check, outcome.facts),
+      record: { name: `${check.record.prefix}${ctx.domain}`, type: check.record.type },
+      ...(unknown.size > 0 ? { unknownNames: [...unknown].sort() } : {}),
+    };
+    if (outcome.skipped !== undefined) return { ...described, status: 'skipped', skipReason: outcome.skipped, durationMs };
+    if (outcome.inconclusive !== undefined) return { ...described, status: 'error', error: outcome.inconclusive, durationMs };
     const status = outcome.status ?? statusFromFindings(outcome.findings);
-    return { ...base, status, findings: outcome.findings, facts: outcome.facts, durationMs };
+    return { ...described, status, durationMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if ((error as { code?: unknown } | null)?.code === 'EBADNAME') {
@@ -72,6 +77,25 @@ export async function runCheck(
   }
 }
 
+/** Gather → judge → propose, or a legacy check's run function. */
+async function outcomeOf(check: CheckDefinition, ctx: CheckContext): Promise<CheckOutcome> {
+  if (!isGatherJudge(check)) return check.run(ctx, makeEmit(check));
+  const facts = await check.gather(ctx);
+  const judgement = check.judge(facts, makeEmit(check));
+  const findings = check.propose ? await check.propose(facts, judgement.findings, ctx) : judgement.findings;
+  return { ...judgement, findings, facts };
+}
+
+/** The text report's key lines; a summariser that trips on odd facts says nothing rather than failing the check. */
+function summaryOf(check: CheckDefinition, facts: Record<string, unknown>): string[] {
+  try {
+    if (isGatherJudge(check)) return check.summarise(facts);
+    return check.summarise ? check.summarise(facts) : summarise(check.id, facts);
+  } catch {
+    return [];
+  }
+}
+
 /** A result for a check the user chose not to run. */
 export function skippedCheck(check: CheckDefinition, reason: string): CheckResult {
   return { id: check.id, title: check.title, status: 'skipped', score: null, findings: [], facts: {}, skipReason: reason, durationMs: 0 };
@@ -80,14 +104,13 @@ export function skippedCheck(check: CheckDefinition, reason: string): CheckResul
 /**
  * A check that met names of unknown existence (offline, outside the zone
  * files) keeps its own verdict: each check already takes a SERVFAIL for what
- * it is, never for absence. Its facts list those names; when it could not
+ * it is, never for absence. Its result lists those names (`unknownNames`); when it could not
  * conclude, its message names them too, and none of its fixes removes or
  * replaces a record (what the record points to may well exist).
  */
 function withUnknownNames(outcome: CheckOutcome, unknown: ReadonlySet<string>): CheckOutcome {
   if (outcome.skipped !== undefined) return outcome;
-  const facts = { ...outcome.facts, unknownNames: [...unknown].sort() };
-  if (outcome.inconclusive === undefined) return { ...outcome, facts };
+  if (outcome.inconclusive === undefined) return outcome;
   const findings = outcome.findings.map((finding): Finding => {
     if (!finding.fix || (finding.fix.records ?? []).every((record) => record.action === 'add')) return finding;
     const { fix: _dropped, ...rest } = finding;
@@ -96,7 +119,6 @@ function withUnknownNames(outcome: CheckOutcome, unknown: ReadonlySet<string>): 
   return {
     ...outcome,
     findings,
-    facts,
     inconclusive: `${outcome.inconclusive} (offline, these names are outside the zone files and unknown: ${describeUnknownNames(unknown)})`,
   };
 }

@@ -24,15 +24,6 @@ import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
 import { noteIfUnknown } from './dns/unknown-names.js';
 
-/**
- * Checks that need DNS beyond the audited zone: skipped offline (`--zone
- * --offline`), where no list's zone is ever in the files, so every answer
- * would be unknown. A replay (`--replay`) runs them: what the capture lacks is SERVFAIL.
- */
-const NETWORK_CHECKS: Readonly<Record<string, string>> = {
-  blocklist: 'offline: blocklist lookups ask the lists\' own DNS servers',
-};
-
 /** What the runner needs besides the options; everything has a real default. */
 export interface RunDependencies {
   /** The resolver shared by every domain of the run (default: createResolver from the options). */
@@ -98,8 +89,9 @@ export function selectChecks(
   return all.map((check) => {
     if (only && !only.has(check.id)) return { check, skipReason: 'not selected (--checks)' };
     if (skip.has(check.id)) return { check, skipReason: 'skipped on request (--skip)' };
-    const offlineReason = options.offline && !options.replay ? NETWORK_CHECKS[check.id] : undefined;
-    if (offlineReason !== undefined) return { check, skipReason: offlineReason };
+    // Offline (--zone --offline) a check that needs DNS no zone file of the user's holds is
+    // skipped; a replay (--replay) runs it: what the capture lacks is SERVFAIL.
+    if (options.offline && !options.replay && typeof check.offline === 'object') return { check, skipReason: check.offline.skip };
     return { check };
   });
 }
@@ -160,6 +152,9 @@ export async function auditDomain(
     // The findings as scored (a parked domain's expected ones lowered to info), then the ignored ones, kept marked.
     findings: [...check.findings, ...judged[index]!.findings.filter((finding) => finding.suppressed !== undefined)],
     facts: check.facts,
+    ...(check.summary !== undefined ? { summary: check.summary } : {}),
+    ...(check.record !== undefined ? { record: check.record } : {}),
+    ...(check.unknownNames !== undefined ? { unknownNames: check.unknownNames } : {}),
     ...(check.error !== undefined ? { error: check.error } : {}),
     ...(check.skipReason !== undefined ? { skipReason: check.skipReason } : {}),
     durationMs: check.durationMs,

@@ -143,7 +143,7 @@ describe('readBaseline', () => {
     const { checks: _checks, ...noChecks } = a;
     expect(found(JSON.stringify(noChecks))).toBe('b.json: expected a mailcheck report, found a report of a.example without checks');
     expect(found(JSON.stringify({ ...a, schemaVersion: 1 }))).toBe(
-      'b.json: expected a mailcheck report, found a report of schemaVersion 1 (this mailcheck reads schemaVersion 2)',
+      'b.json: expected a mailcheck report, found a report of schemaVersion 1 (this mailcheck reads schemaVersions 2 and 3)',
     );
     const badStatus = { ...a, checks: [{ ...a.checks[0]!, status: 'bogus' }] };
     expect(found(JSON.stringify(badStatus))).toBe('b.json: expected a mailcheck report, found a report of a.example whose checks[0].status is not valid');

@@ -82,6 +82,7 @@ describe('auditDomain isolates checks', () => {
     id: 'mx',
     title: 'ok',
     description: 'passes',
+    record: { prefix: '', type: 'TXT' },
     findings: { 'mx/thing': { severity: 'medium', title: 'thing', description: 'thing' } },
     async run(_ctx, emit) {
       return { findings: [emit('mx/thing', { message: 'seen' })], facts: { seen: true } };
@@ -91,6 +92,7 @@ describe('auditDomain isolates checks', () => {
     id: 'spf',
     title: 'throws',
     description: 'crashes',
+    record: { prefix: '', type: 'TXT' },
     findings: {},
     async run() {
       throw new Error('boom');
@@ -100,8 +102,9 @@ describe('auditDomain isolates checks', () => {
     id: 'dmarc',
     title: 'hangs',
     description: 'never finishes',
+    record: { prefix: '', type: 'TXT' },
     findings: {},
-    run: () => new Promise(() => undefined),
+    run: () => new Promise<never>(() => undefined),
   });
 
   it('turns a crash and an overrun into status error and scores the rest', async () => {

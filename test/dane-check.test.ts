@@ -64,7 +64,7 @@ function zone(
   return { description: name, secure, zone: records };
 }
 
-async function audit(fixtureZone: FixtureZone, options: AuditOptions = {}, checks: CheckDefinition<string>[] = [daneCheck]): Promise<CheckResult[]> {
+async function audit(fixtureZone: FixtureZone, options: AuditOptions = {}, checks: CheckDefinition[] = [daneCheck]): Promise<CheckResult[]> {
   const fixture = await startFixture(fixtureZone);
   try {
     const domain = Object.keys(fixtureZone.zone)[0]!;

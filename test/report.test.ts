@@ -25,6 +25,7 @@ function makeReport(domain = 'broken.test'): Report {
       score: null,
       findings: [],
       facts: { hosts: [{ exchange: `mx1.${domain}`, preference: 10, ipv4: ['192.0.2.10'], ipv6: [] }] },
+      summary: [`10 mx1.${domain} → 192.0.2.10`],
       durationMs: 3,
     },
     {
@@ -49,6 +50,7 @@ function makeReport(domain = 'broken.test'): Report {
         },
       ],
       facts: { record: 'v=DMARC1; p=none' },
+      summary: ['record: v=DMARC1; p=none'],
       durationMs: 5,
     },
     {
@@ -148,7 +150,7 @@ describe('text reporter', () => {
     expect(text).toMatch(/^\? SPF +error\n +TXT query for broken\.test timed out$/m);
     expect(text).toMatch(/^ +HIGH +dmarc\/policy-none$/m);
     expect(text).toMatch(/^ +MEDIUM +dkim\/weak-key$/m);
-    // Key facts from the summariser.
+    // The check's key facts (its summary lines).
     expect(text).toMatch(/^ +10 mx1\.broken\.test → 192\.0\.2\.10$/m);
   });
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { reportJsonSchema } from '../src/report/schema.js';
+import { reportJsonSchema } from '../src/schema/report-json.js';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
@@ -46,7 +46,7 @@ describe('mailcheck --format json', () => {
     const report = JSON.parse(result.stdout);
     expect(Array.isArray(report)).toBe(false);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.tool).toEqual({ name: 'mailcheck-cli', version: JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
     expect(report.domain).toBe('broken.example');
     expect(report.dns.servers).toEqual([server.server]);

@@ -69,6 +69,7 @@ function describeFetchFailure(result: Exclude<HttpsResult, { status: 'ok' }>): s
 export const bimiCheck = defineCheck({
   id: 'bimi',
   title: 'BIMI',
+  record: { prefix: 'default._bimi.', type: 'TXT' },
   description:
     'Checks the BIMI Assertion Record (default._bimi.<domain>), the DMARC enforcement BIMI needs, the SVG Tiny PS logo ' +
     'and the Verified/Common Mark Certificate (draft-brand-indicators-for-message-identification).',

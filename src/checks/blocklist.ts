@@ -30,6 +30,9 @@ interface AddressTarget {
 export const blocklistCheck = defineCheck({
   id: 'blocklist',
   title: 'DNS blocklists',
+  record: { prefix: '', type: 'A' },
+  // The lists' own DNS servers answer; no zone file of the user's holds them.
+  offline: { skip: 'offline: blocklist lookups ask the lists\' own DNS servers' },
   description:
     'Looks up the MX host addresses and the --ip sending addresses on DNS blocklists (Spamhaus ZEN, SpamCop, Barracuda, PSBL, ' +
     'Mailspike, UCEPROTECT L1) and the domain on domain lists (Spamhaus DBL, SURBL, URIBL), reading each list\'s return codes (RFC 5782).',

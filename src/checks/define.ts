@@ -1,35 +1,58 @@
 /**
- * How a check is declared: metadata, a catalogue of every finding it can
- * emit, and one async function. `defineCheck` types the catalogue so that
- * emitting an id that is not in it is a compile error.
+ * How a check is declared. A check is gather → typed facts → pure judge:
+ *
+ * - `gather(ctx)` does all the I/O, through the context, and returns facts
+ *   of the shape its zod schema `facts` declares (given even when the check
+ *   cannot conclude: users debug with them);
+ * - `judge(facts, emit)` is synchronous and pure (no DNS, no clock: the time
+ *   is a fact) and returns the findings, or says why it could not conclude;
+ * - `propose(facts, findings, ctx)`, for the few checks whose fixes need more
+ *   DNS (SPF flattening), completes the fixes;
+ * - `summarise(facts)` gives the text report's key lines;
+ * - `record` says where the check's main record lives (SARIF locations) and
+ *   `offline` what the check does with `--zone --offline`.
+ *
+ * Everything about a check lives in its definition, so forgetting a piece is
+ * a compile error. `defineCheck` types the catalogue: emitting an id that is
+ * not in it, or data of the wrong shape for an id, is a compile error too.
  */
+import type { z } from 'zod';
 import type { CheckContext } from '../context.js';
-import type { CheckStatus, Finding, Fix, Severity } from '../report/schema.js';
+import type { CheckStatus, Finding, FindingData, Fix, Severity } from '../report/schema.js';
 
-/** One entry of a check's finding catalogue. */
-export interface FindingSpec {
+/** One entry of a check's finding catalogue. `Data` is what the finding carries. */
+export interface FindingSpec<Data extends FindingData = FindingData> {
   /** Default severity; a check may raise or lower it per finding where the catalogue says so. */
   severity: Severity;
   /** Short title, shown in reports and used as the SARIF rule name. */
   title: string;
   /** What it means and why it matters (README, SARIF help). */
   description: string;
+  /** The finding's sentence, from its data: the one place a finding's wording lives. */
+  message?: (data: Data) => string;
 }
 
+/** A catalogue: finding id → its entry. */
+export type Catalog = Record<string, FindingSpec<any>>;
+
+/** The data a catalogue entry's message reads. */
+export type DataOf<Spec> = Spec extends FindingSpec<infer Data> ? Data : FindingData;
+
 /** What a finding carries besides its catalogue entry. */
-export interface FindingInput {
-  message: string;
+export interface FindingInput<Data extends FindingData = FindingData> {
+  /** The observed values the sentence is rendered from (kept in the report as `data`). */
+  data?: Data;
+  /** The sentence, for a catalogue entry without `message` (checks not yet moved to data). */
+  message?: string;
   evidence?: string[];
   fix?: Fix;
   /** Overrides the catalogue severity (only where the catalogue documents it). */
   severity?: Severity;
 }
 
-/** What a check's run function returns. */
-export interface CheckOutcome {
+/** What a judge (or a legacy run function) concludes. */
+export interface Judgement {
   findings: Finding[];
-  /** What the check saw; always given, also when it fails. */
-  facts: Record<string, unknown>;
   /**
    * Set when the check could not conclude (DNS timeout/SERVFAIL, …). The check
    * then ends in status `error` with this message; findings already made are kept.
@@ -41,42 +64,108 @@ export interface CheckOutcome {
   status?: CheckStatus;
 }
 
-/** Builds findings for one check, typed by its catalogue. */
-export type Emit<Id extends string> = (id: Id, input: FindingInput) => Finding;
+/** What a legacy run function returns: a judgement with the facts. */
+export interface CheckOutcome extends Judgement {
+  /** What the check saw; always given, also when it fails. */
+  facts: Record<string, unknown>;
+}
 
-export interface CheckDefinition<Id extends string = string> {
+/** Builds findings for one check, typed by its catalogue. */
+export type Emit<C extends Catalog> = <Id extends keyof C & string>(id: Id, input: FindingInput<DataOf<C[Id]>>) => Finding;
+
+/** Where a check's main record lives, relative to the domain (SARIF locations). */
+export interface RecordLocation {
+  /** Prepended to the domain: `_dmarc.`, `_mta-sts.`, '' for the apex. */
+  prefix: string;
+  /** Its record type. */
+  type: string;
+}
+
+/** What is common to every check definition. */
+interface CheckMeta<C extends Catalog> {
   /** Check id, also the prefix of its finding ids. */
   id: string;
   title: string;
   /** What it verifies and which RFC sections. */
   description: string;
   /** Every finding id it can emit. */
-  findings: Record<Id, FindingSpec>;
-  run(ctx: CheckContext, emit: Emit<Id>): Promise<CheckOutcome>;
+  findings: C;
+  /** Where its main record lives. */
+  record: RecordLocation;
+  /**
+   * With `--zone --offline` (and no `--replay`): `run` (the default) asks the
+   * zone files like any resolver; `{ skip }` skips the check with that reason
+   * (it needs DNS that no zone file of the user's holds).
+   */
+  offline?: 'run' | { skip: string };
 }
 
-/** Declares a check; the catalogue's keys become the only ids `emit` accepts. */
-export function defineCheck<Id extends string>(definition: CheckDefinition<Id>): CheckDefinition<Id> {
+/** A check as gather → facts → judge. */
+export interface GatherJudgeCheck<C extends Catalog = Catalog, Facts extends object = any> extends CheckMeta<C> {
+  /** The shape of its facts (the report's JSON Schema is generated from it). */
+  facts: z.ZodType<Facts>;
+  /** All I/O, through the context. */
+  gather(ctx: CheckContext): Promise<Facts>;
+  /** Pure and synchronous. */
+  judge(facts: Facts, emit: Emit<C>): Judgement;
+  /** Completes fixes that need more DNS; returns the findings to report. */
+  propose?(facts: Facts, findings: Finding[], ctx: CheckContext): Promise<Finding[]>;
+  /** Key facts in a line or two each, for the text report. */
+  summarise(facts: Facts): string[];
+}
+
+/** A check still written as one run function (to be moved to gather → judge). */
+export interface LegacyCheck<C extends Catalog = Catalog> extends CheckMeta<C> {
+  run(ctx: CheckContext, emit: Emit<C>): Promise<CheckOutcome>;
+  summarise?: (facts: Readonly<Record<string, unknown>>) => string[];
+}
+
+/** Any check, as the registry and the runner see it (its catalogue's ids erased to strings). */
+export type CheckDefinition =
+  | (Omit<GatherJudgeCheck<any, any>, 'findings'> & { findings: Catalog })
+  | (Omit<LegacyCheck<any>, 'findings'> & { findings: Catalog });
+
+function checkIds(definition: CheckMeta<Catalog>): void {
   for (const id of Object.keys(definition.findings)) {
     if (!id.startsWith(`${definition.id}/`)) {
       throw new Error(`finding id ${id} does not belong to check ${definition.id}`);
     }
   }
+}
+
+/** Declares a check; the catalogue's keys become the only ids `emit` accepts. */
+export function defineCheck<C extends Catalog, Facts extends object>(definition: GatherJudgeCheck<C, Facts>): GatherJudgeCheck<C, Facts>;
+export function defineCheck<C extends Catalog>(definition: LegacyCheck<C>): LegacyCheck<C>;
+export function defineCheck(definition: CheckDefinition): CheckDefinition {
+  checkIds(definition);
   return definition;
 }
 
+/** True for a check written as gather → judge. */
+export function isGatherJudge(check: CheckDefinition): check is GatherJudgeCheck<any, any> {
+  return 'gather' in check;
+}
+
 /** The emit function the runner passes to a check. */
-export function makeEmit<Id extends string>(definition: CheckDefinition<Id>): Emit<Id> {
+export function makeEmit<C extends Catalog>(definition: { findings: C }): Emit<C> {
   return (id, input) => {
-    const spec = definition.findings[id];
+    const spec = definition.findings[id] as FindingSpec<any>;
+    const message = spec.message ? spec.message(input.data ?? {}) : input.message;
+    if (message === undefined) throw new Error(`finding ${id} has neither a message nor a catalogue sentence`);
     const finding: Finding = {
       id,
       severity: input.severity ?? spec.severity,
       title: spec.title,
-      message: input.message,
+      message,
       evidence: input.evidence ?? [],
     };
+    if (input.data !== undefined && Object.keys(input.data).length > 0) finding.data = input.data;
     if (input.fix) finding.fix = input.fix;
     return finding;
   };
+}
+
+/** Runs a judge on facts (tests, and the runner): its judgement, findings built by the check's catalogue. */
+export function judgeFacts<C extends Catalog, Facts extends object>(check: GatherJudgeCheck<C, Facts>, facts: Facts): Judgement {
+  return check.judge(facts, makeEmit(check));
 }

@@ -48,6 +48,7 @@ const quote = (name: string, value: string) => `${name} TXT "${value}"`;
 export const dmarcCheck = defineCheck({
   id: 'dmarc',
   title: 'DMARC',
+  record: { prefix: '_dmarc.', type: 'TXT' },
   description:
     'Discovers the DMARC policy for the domain (RFC 9989 §4.10 DNS Tree Walk), validates its tags (RFC 7489 §6.3, RFC 9989 §4.7), ' +
     'judges the effective policy for the domain and its subdomains, and verifies external report destinations (RFC 7489 §7.1).',

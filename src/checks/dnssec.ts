@@ -26,6 +26,7 @@ function zoneFacts(zone: ZoneDnssec): Record<string, unknown> {
 export const dnssecCheck = defineCheck({
   id: 'dnssec',
   title: 'DNSSEC',
+  record: { prefix: '', type: 'DS' },
   description:
     'The domain\'s zone is signed and validates from the root: a validating resolver sets the AD flag (RFC 4035 §3.2.3) and the parent publishes DS records (RFC 4034 §5). MX hosts\' zones are reported as facts.',
   findings: {

@@ -12,6 +12,7 @@ export const NOT_FOUND_SKIP = 'the domain does not exist (NXDOMAIN)';
 export const domainCheck = defineCheck({
   id: 'domain',
   title: 'Domain',
+  record: { prefix: '', type: 'SOA' },
   description: 'The domain exists in DNS (an NXDOMAIN answer proves that nothing exists at or below the name, RFC 8020 §2).',
   findings: {
     'domain/not-found': {

@@ -28,6 +28,6 @@ export const CHECKS: readonly CheckDefinition[] = [
   daneCheck,
   blocklistCheck,
   bimiCheck,
-] as CheckDefinition[];
+];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((check) => check.id);

@@ -79,6 +79,7 @@ function servingNote(situation: PolicySituation, policyUrl: string, policyHost: 
 export const mtaStsCheck = defineCheck({
   id: 'mta-sts',
   title: 'MTA-STS',
+  record: { prefix: '_mta-sts.', type: 'TXT' },
   description:
     'The domain publishes an MTA-STS record (RFC 8461 §3.1) and a valid policy over HTTPS (§3.2, §3.3) that covers every MX host (§4.1), in enforce mode with a useful max_age.',
   findings: {

@@ -33,6 +33,7 @@ const PTR_NOTES = [
 export const ptrCheck = defineCheck({
   id: 'ptr',
   title: 'Reverse DNS (PTR)',
+  record: { prefix: '', type: 'PTR' },
   description:
     'Every MX host address and every sending IP has a PTR record whose name resolves back to it (forward-confirmed reverse DNS, RFC 8601 §3) and does not look like a generic pool name.',
   findings: {

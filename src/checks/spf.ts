@@ -120,11 +120,13 @@ const FINDINGS = {
 } as const;
 
 type SpfFindingId = keyof typeof FINDINGS;
+type SpfCatalog = typeof FINDINGS;
 
 /** The SPF check. */
 export const spfCheck = defineCheck({
   id: 'spf',
   title: 'SPF',
+  record: { prefix: '', type: 'TXT' },
   description:
     'SPF policy of the domain (RFC 7208): discovery, syntax, the include tree with DNS-lookup and void-lookup counts, loops, the effective all, and whether the given sending IPs pass.',
   findings: FINDINGS,
@@ -236,8 +238,8 @@ function withProposed(dns: DnsClient, records: readonly ProposedRecord[]): DnsCl
   };
 }
 
-async function analyse(ctx: CheckContext, emit: Emit<SpfFindingId>, walk: SpfWalk) {
-  const findings: ReturnType<Emit<SpfFindingId>>[] = [];
+async function analyse(ctx: CheckContext, emit: Emit<SpfCatalog>, walk: SpfWalk) {
+  const findings: ReturnType<Emit<SpfCatalog>>[] = [];
   const root = walk.root;
   const domain = ctx.domain;
   const ips = (ctx.options.ips ?? []).filter((ip) => parseIp(ip.trim()) !== null);

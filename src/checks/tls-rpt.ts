@@ -100,6 +100,7 @@ const MAILBOX_PLACEHOLDER = '<REPORT-MAILBOX>';
 export const tlsRptCheck = defineCheck({
   id: 'tls-rpt',
   title: 'TLS reporting (TLS-RPT)',
+  record: { prefix: '_smtp._tls.', type: 'TXT' },
   description:
     'The domain publishes one SMTP TLS Reporting record at _smtp._tls.<domain> (RFC 8460 §3) with mailto: or https: report destinations.',
   findings: {

@@ -81,6 +81,7 @@ function untrustedReason(session: TlsSession, leaf: CertificateInfo | undefined)
 export const tlsCheck = defineCheck({
   id: 'tls',
   title: 'STARTTLS on the MX hosts',
+  record: { prefix: '', type: 'MX' },
   description:
     'Every address of every MX host offers STARTTLS (RFC 3207) with TLS 1.2 or newer (RFC 8996), and presents an unexpired certificate that chains to a trusted root and matches the MX host name (RFC 6125, RFC 7817).',
   findings: {

@@ -15,6 +15,7 @@ export const parkedCheck = defineCheck({
   id: 'parked',
   title: 'Parked domain (--parked)',
   description: 'With --parked: the domain declares that it sends and receives no mail (RFC 7505, M3AAWG parked domains practice).',
+  record: { prefix: '', type: 'MX' },
   findings: {
     'parked/mx-not-null': {
       severity: 'high',

@@ -40,28 +40,11 @@ export function severityCounts(report: Report): Record<Severity, number> {
   return counts;
 }
 
-/** Where each check's main record lives, relative to the domain. */
-const CHECK_RECORD: Readonly<Record<string, { prefix: string; type: string }>> = {
-  mx: { prefix: '', type: 'MX' },
-  spf: { prefix: '', type: 'TXT' },
-  dmarc: { prefix: '_dmarc.', type: 'TXT' },
-  dkim: { prefix: '_domainkey.', type: 'TXT' },
-  'mta-sts': { prefix: '_mta-sts.', type: 'TXT' },
-  'tls-rpt': { prefix: '_smtp._tls.', type: 'TXT' },
-  bimi: { prefix: 'default._bimi.', type: 'TXT' },
-  dnssec: { prefix: '', type: 'DS' },
-  dane: { prefix: '', type: 'TLSA' },
-  ptr: { prefix: '', type: 'PTR' },
-  tls: { prefix: '', type: 'MX' },
-  blocklist: { prefix: '', type: 'A' },
-};
-
 /** The DNS record a finding concerns: its first fix record, else the check's main record. */
-export function recordOf(domain: string, checkId: string, finding: Finding): { name: string; type: string } {
+export function recordOf(domain: string, check: CheckResult, finding: Finding): { name: string; type: string } {
   const first = finding.fix?.records?.[0];
   if (first) return { name: first.name, type: first.type };
-  const where = CHECK_RECORD[checkId] ?? { prefix: '', type: 'TXT' };
-  return { name: `${where.prefix}${domain}`, type: where.type };
+  return check.record ?? { name: domain, type: 'TXT' };
 }
 
 /** A fix record as zone-file lines: the text reporter's presentation, shared by every format. */

@@ -8,8 +8,12 @@
  * 2: `score` is the deliverability score (sending checks and the mailbox
  * providers' requirements); `receiving`, `profiles` and `parked` are new;
  * each ranked fix's `points` count in sequence (`scoreAfter`).
+ * 3: each check's `facts` have the shape its own schema declares (typed per
+ * check in the JSON Schema); a finding carries its observed values as `data`;
+ * a check result carries `summary`, `record` and, offline, `unknownNames`
+ * (which was `facts.unknownNames`).
  */
-export const SCHEMA_VERSION = 2 as const;
+export const SCHEMA_VERSION = 3 as const;
 
 /** Severities ordered from most to least severe. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

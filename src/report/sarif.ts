@@ -126,7 +126,7 @@ export function formatSarif(rawReports: readonly Report[], options: SarifOptions
           ruleIndex.set(finding.id, rules.length);
           rules.push(makeRule(check.id, finding.id, { severity: finding.severity, title: finding.title, description: '' }));
         }
-        const record = recordOf(report.domain, check.id, finding);
+        const record = recordOf(report.domain, check, finding);
         const recordKey = `${record.name}/${record.type}`;
         const recordIndex = logical(`${report.domain}\u0000${recordKey}`, () => ({
           name: `${record.name} ${record.type}`,

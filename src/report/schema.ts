@@ -64,6 +64,11 @@ export const suppressionSchema = z
   })
   .describe('An ignore rule that matched a finding.');
 
+/** A finding's observed values: what its sentence is rendered from. */
+export const findingDataSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
+  .describe('The observed values of a finding (a count, a policy, a host), by name; its `message` is rendered from them.');
+
 export const findingSchema = z
   .object({
     id: z
@@ -74,6 +79,7 @@ export const findingSchema = z
     title: z.string().describe('Short title from the finding catalogue.'),
     message: z.string().describe('What was observed, with the observed values.'),
     evidence: z.array(z.string()).describe('The raw data the finding rests on (records, answers, transcript lines).'),
+    data: findingDataSchema.optional(),
     fix: fixSchema.optional(),
     suppressed: suppressionSchema
       .optional()
@@ -97,6 +103,18 @@ export const checkResultSchema = z
       .describe('0–1; null when the check errored or was skipped (it then does not count in the total).'),
     findings: z.array(findingSchema),
     facts: z.record(z.string(), z.unknown()).describe('What the check saw, given even when it fails.'),
+    summary: z
+      .array(z.string())
+      .optional()
+      .describe('The key facts in a line each (the MX hosts, the SPF lookup count …), as the text report shows them.'),
+    record: z
+      .object({ name: z.string(), type: z.string() })
+      .optional()
+      .describe('The DNS record this check is mainly about (where SARIF places a finding without fix records).'),
+    unknownNames: z
+      .array(z.string())
+      .optional()
+      .describe('Offline (--zone --offline): names the check met that lie outside the zone files, so whether they exist is unknown.'),
     error: z.string().optional().describe('Why the check could not conclude (status error).'),
     skipReason: z.string().optional().describe('Why the check was not run (status skipped).'),
     durationMs: z.number().nonnegative(),
@@ -230,6 +248,7 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
 export type FixRecord = z.infer<typeof fixRecordSchema>;
 export type Fix = z.infer<typeof fixSchema>;
 export type Finding = z.infer<typeof findingSchema>;
+export type FindingData = z.infer<typeof findingDataSchema>;
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type RankedFix = z.infer<typeof rankedFixSchema>;
 export type Grade = z.infer<typeof gradeSchema>;
@@ -241,8 +260,3 @@ export type ProfileResult = z.infer<typeof profileResultSchema>;
 export type DiffFinding = z.infer<typeof diffFindingSchema>;
 export type ReportDiff = z.infer<typeof diffSchema>;
 export type Suppression = z.infer<typeof suppressionSchema>;
-
-/** The JSON Schema published as schema/report.schema.json. */
-export function reportJsonSchema(): unknown {
-  return z.toJSONSchema(reportSchema, { target: 'draft-2020-12' });
-}

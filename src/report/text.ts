@@ -8,7 +8,6 @@
 import type { CheckResult, CheckStatus, Finding, Fix, Report } from './schema.js';
 import type { Reporter, ReporterOptions } from './formats.js';
 import { createStyle, type Style } from './style.js';
-import { summarise } from './summaries.js';
 import { fixRecordLines } from './zone.js';
 import { renderDiffText } from './diff-text.js';
 import { nothingVerified } from '../exit-code.js';
@@ -133,7 +132,7 @@ function renderCheck(check: CheckResult, style: Style, width: number, titleWidth
     lines.push(...wrap(check.skipReason, width, detailIndent).map((line) => style.dim(line)));
   }
   if (check.status !== 'skipped') {
-    for (const line of summarise(check.id, check.facts)) lines.push(...wrap(line, width, detailIndent).map(style.dim));
+    for (const line of check.summary ?? []) lines.push(...wrap(line, width, detailIndent).map(style.dim));
   }
   if (options.verbose && Object.keys(check.facts).length > 0) {
     lines.push(`${detailIndent}${style.dim('facts:')}`);

@@ -90,7 +90,7 @@ export function buildContext(domain: string, dns: DnsClient, options: AuditOptio
 }
 
 /** Runs one check the way the CLI's runner does. */
-export function runCheck(check: CheckDefinition<string>, ctx: CheckContext): Promise<CheckResult> {
+export function runCheck(check: CheckDefinition, ctx: CheckContext): Promise<CheckResult> {
   return runOneCheck(check as CheckDefinition, ctx);
 }
 

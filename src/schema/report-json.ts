@@ -1,0 +1,38 @@
+/**
+ * The JSON Schema of the Report (schema/report.schema.json), with the facts
+ * of each check typed by that check's own zod schema: a check result is the
+ * common shape and one of a set of variants keyed by its `id`. The runtime
+ * schema (report/schema.ts) keeps facts open, so that reading a baseline
+ * never fails on an older check's facts.
+ */
+import { z } from 'zod';
+import { CHECKS } from '../checks/index.js';
+import { domainCheck } from '../checks/domain.js';
+import { isGatherJudge, type CheckDefinition } from '../checks/define.js';
+import { parkedCheck } from '../profiles/parked.js';
+import { reportSchema } from '../report/schema.js';
+
+/** Facts of a check that was skipped, or failed before gathering anything. */
+const noFacts = z.object({}).strict().describe('No facts: the check was skipped, or failed before it saw anything.');
+
+/** Every check that can appear in a report: the registry, the existence check and --parked. */
+const ALL_CHECKS: readonly CheckDefinition[] = [...CHECKS, domainCheck, parkedCheck];
+
+/** One check's variant: its id and the shape of its facts. */
+function variantOf(check: CheckDefinition): unknown {
+  const facts = isGatherJudge(check)
+    ? z.union([check.facts, noFacts]).describe(`What the ${check.id} check saw (${check.title}).`)
+    : z.record(z.string(), z.unknown()).describe(`What the ${check.id} check saw (${check.title}).`);
+  const { $schema: _dropped, ...schema } = z.toJSONSchema(z.looseObject({ id: z.literal(check.id), facts }), { target: 'draft-2020-12' });
+  return schema;
+}
+
+/** The JSON Schema published as schema/report.schema.json. */
+export function reportJsonSchema(): unknown {
+  const schema = z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }) as unknown as {
+    properties: { checks: { items: Record<string, unknown> } };
+  };
+  const common = schema.properties.checks.items;
+  schema.properties.checks.items = { allOf: [common, { oneOf: ALL_CHECKS.map(variantOf) }] };
+  return schema;
+}
