@@ -5,9 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Every test file first installs the network guard: only 127.0.0.0/8 and ::1 are reachable.
     setupFiles: ['test/setup/network-guard.ts'],
-    // Fixture timeouts are deliberate but short; 20 s leaves room on a busy 2-core machine.
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Fixture timeouts are deliberate but short; 60 s per test leaves room on a loaded 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Child processes isolate the socket patches of the guard and the fixture servers.
     pool: 'forks',
   },
