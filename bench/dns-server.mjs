@@ -5,7 +5,7 @@
 // as JSON lines; closes when stdin ends.
 import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
-import { startFixtureDnsServer } from '../dist/fixture-server.js';
+import { startFixtureDnsServer } from '../dist/testing/fixture-server.js';
 
 const [zonesFile, delay = '0'] = process.argv.slice(2);
 const zones = JSON.parse(readFileSync(zonesFile, 'utf8'));

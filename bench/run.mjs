@@ -62,7 +62,7 @@ const PRINT_LOG = args.includes('--log');
 const RUNS = Math.max(1, Number(option('--runs', '5')));
 const work = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-bench-'));
 
-const { loadFixture } = await import(path.join(ROOT, 'dist', 'fixture-server.js'));
+const { loadFixture } = await import(path.join(ROOT, 'dist', 'testing', 'fixture-server.js'));
 const { createResolver } = await import(path.join(ROOT, 'dist', 'dns', 'resolver.js'));
 const { captureDns } = await import(path.join(ROOT, 'dist', 'dns', 'capture.js'));
 const { audit } = await import(path.join(ROOT, 'dist', 'run.js'));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes the JSON Schemas under schema/ from their zod definitions (compiled
-// to dist/): report.schema.json (src/report/schema.ts), message.schema.json
+// to dist/): report.schema.json (src/schema/report.ts), message.schema.json
 // (src/message/schema.ts), list.schema.json (src/list/schema.ts),
 // bounces.schema.json (src/bounces/schema.ts), reports.schema.json
 // (src/reports/schema.ts), config.schema.json (the config file,

@@ -13,7 +13,7 @@ import {
   type Report,
   type ReportDiff,
   type Severity,
-} from './report/schema.js';
+} from './schema/report.js';
 
 /** A threshold as given to --fail-on. */
 export type FailOn = Severity | 'none';
@@ -177,7 +177,7 @@ function asCurrentVersion(value: unknown): unknown {
   return { ...value, schemaVersion: SCHEMA_VERSION };
 }
 
-/** The fields every report has (report/schema.ts), to say which a non-report lacks. */
+/** The fields every report has (schema/report.ts), to say which a non-report lacks. */
 const REPORT_FIELDS = ['schemaVersion', 'tool', 'domain', 'generatedAt', 'score', 'checks'] as const;
 
 /** What a value that is not a valid report is, in words (`issuePath`: where validation failed). */

@@ -13,13 +13,13 @@ import type { AuditCliOptions } from './cli-options.js';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
 import { selectShard } from './shard.js';
-import { createAuditDns } from './audit-dns.js';
+import { createAuditDns } from './dns/audit-dns.js';
 import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
 import type { DnsClient, QueryLogEntry } from './dns/types.js';
 import { EXIT, exitCodeFor, nothingVerified } from './exit-code.js';
 import { FORMAT_NAMES, QUIET_TEXT, getFormat, type FormatName, type ReporterOptions } from './report/formats.js';
-import type { Report } from './report/schema.js';
-import type { Zone } from './zone-file.js';
+import type { Report } from './schema/report.js';
+import type { Zone } from './dns/zone-file.js';
 
 // ---------------------------------------------------------------------------
 // Domain lists
@@ -196,7 +196,7 @@ export function parseOutputSpecs(values: readonly string[] | undefined): OutputS
 
 /** Reads and parses `--zone` files. */
 export async function readZones(files: readonly string[], origin?: string): Promise<Zone[]> {
-  const { parseZoneFile, ZoneFileError } = await import('./zone-file.js');
+  const { parseZoneFile, ZoneFileError } = await import('./dns/zone-file.js');
   return Promise.all(
     files.map(async (file) => {
       const text = await readOptionFile('--zone', file);
@@ -451,7 +451,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const baseline = cli.baseline ? await readBaselineFile(cli.baseline) : undefined;
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
   if (zones) {
-    const { zoneWarnings } = await import('./zone-file.js');
+    const { zoneWarnings } = await import('./dns/zone-file.js');
     zones.forEach((zone, at) => {
       for (const warning of zoneWarnings(zone)) io.stderr.write(`mailcheck: warning: --zone ${cli.zone![at]} ${warning}\n`);
     });

@@ -8,7 +8,7 @@ import { isIp as isIP } from './is-ip.js';
 import * as z from 'zod';
 import type { AuditOptions } from './context.js';
 import { parseDomain } from './domain.js';
-import { SEVERITIES } from './report/constants.js';
+import { SEVERITIES } from './schema/report-constants.js';
 import { FORMAT_NAMES, type FormatName } from './report/formats.js';
 import { UsageError } from './cli.js';
 import { parseOutputSpecs } from './batch.js';

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { main, processIo, type CliIo } from './cli.js';
 import { makeDemoCertificate, type DemoCertificate } from './demo-certificate.js';
 import { EXIT } from './exit-code.js';
-import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './fixture-server.js';
+import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './testing/fixture-server.js';
 
 /** The bundled fixtures (fixtures/<name>.json) and the domains they serve. */
 export const DEMO_FIXTURES = ['demo-good', 'demo-broken', 'demo-message'] as const;

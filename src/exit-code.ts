@@ -2,10 +2,10 @@
  * The process exit code, computed from the reports alone (pure; rendering
  * plays no part). Documented in the README's exit-codes section.
  */
-import type { Report, Severity } from './report/schema.js';
+import type { Report, Severity } from './schema/report.js';
 
 /**
- * Severities, most severe first: the order of SEVERITIES in report/schema.ts
+ * Severities, most severe first: the order of SEVERITIES in schema/report.ts
  * (a test keeps them equal). Repeated here so that the CLI's start-up, which
  * needs EXIT, does not load zod.
  */

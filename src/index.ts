@@ -36,16 +36,16 @@ export {
   findingSchema,
   fixSchema,
   fixRecordSchema,
-} from './report/schema.js';
+} from './schema/report.js';
 export { reportJsonSchema } from './schema/report-json.js';
 export { readBaseline, diffReport, applyBaseline, regressions, BaselineError } from './baseline.js';
 export type { Baseline } from './baseline.js';
-export { parseZoneFile, zoneOverride, indexZones, ZoneFileError } from './zone-file.js';
-export type { Zone, ZoneRecord, ParseZoneOptions } from './zone-file.js';
+export { parseZoneFile, zoneOverride, indexZones, ZoneFileError } from './dns/zone-file.js';
+export type { Zone, ZoneRecord, ParseZoneOptions } from './dns/zone-file.js';
 export { captureDns, replayDns, parseCapture, serializeCapture, CaptureError } from './dns/capture.js';
 export type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
-export { createAuditDns } from './audit-dns.js';
-export type { AuditDnsOptions } from './audit-dns.js';
+export { createAuditDns } from './dns/audit-dns.js';
+export type { AuditDnsOptions } from './dns/audit-dns.js';
 export { formatNdjson, ndjsonLine } from './report/ndjson.js';
 export { formatCsv, csvHeader, csvRow } from './report/csv.js';
 export { formatMarkdown } from './report/markdown.js';
@@ -53,7 +53,7 @@ export { formatSarif } from './report/sarif.js';
 export { formatJunit } from './report/junit.js';
 export { formatHtml } from './report/html.js';
 export type { FormatOptions } from './report/common.js';
-export type { ReportDiff, DiffFinding } from './report/schema.js';
+export type { ReportDiff, DiffFinding } from './schema/report.js';
 export type {
   Report,
   CheckResult,
@@ -68,7 +68,7 @@ export type {
   ProfileResult,
   ProfileRequirementResult,
   RequirementStatus as ProfileRequirementStatus,
-} from './report/schema.js';
+} from './schema/report.js';
 export { auditMessage, messageExitCode } from './commands/message.js';
 export type { MessageAuditInput } from './commands/message.js';
 export { prepareMessage, MAX_MESSAGE_BYTES } from './message/read.js';
@@ -79,4 +79,4 @@ export { formatMessageText } from './message/text.js';
 export { messageAsReport } from './message/as-report.js';
 export { applyIgnores, countedChecks } from './suppress.js';
 export type { IgnoreRule } from './suppress.js';
-export type { Suppression } from './report/schema.js';
+export type { Suppression } from './schema/report.js';

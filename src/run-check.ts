@@ -5,7 +5,7 @@
  */
 import type { CheckContext } from './context.js';
 import { isGatherJudge, makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
-import type { CheckResult, CheckStatus, Finding } from './report/schema.js';
+import type { CheckResult, CheckStatus, Finding } from './schema/report.js';
 import { collectUnknownNames, describeUnknownNames } from './dns/unknown-names.js';
 import { terminalText } from './report/escape.js';
 import { summarise } from './report/summaries.js';

@@ -11,14 +11,14 @@ import { createSharedMemo, type AuditOptions, type CheckContext } from './contex
 import { normaliseDomain } from './domain.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './dns/types.js';
 import type { NetClient } from './net/types.js';
-import { SCHEMA_VERSION } from './report/constants.js';
-import type { CheckResult, Report } from './report/schema.js';
+import { SCHEMA_VERSION } from './schema/report-constants.js';
+import type { CheckResult, Report } from './schema/report.js';
 import { runCheck, skippedCheck } from './run-check.js';
 import { scoreChecks } from './score.js';
 import { applyIgnores, countedChecks, utcDay } from './suppress.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
-import type { Zone } from './zone-file.js';
+import type { Zone } from './dns/zone-file.js';
 import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scope.js';
 import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
@@ -198,7 +198,7 @@ export async function audit(
   }
   const dns =
     run.dns ??
-    (await (await import('./audit-dns.js')).createAuditDns(options, {
+    (await (await import('./dns/audit-dns.js')).createAuditDns(options, {
       ...(run.zones ? { zones: run.zones } : {}),
       ...(run.replay ? { replay: run.replay } : {}),
       ...(run.keepReports === false ? { batch: true } : {}),

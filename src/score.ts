@@ -11,7 +11,7 @@
  * are ranked in sequence: the best first, then the best once it is applied.
  * The README's scoring section documents exactly these tables.
  */
-import type { CheckResult, Finding, Grade, ProfileResult, RankedFix, Score, Severity } from './report/schema.js';
+import type { CheckResult, Finding, Grade, ProfileResult, RankedFix, Score, Severity } from './schema/report.js';
 import { evaluateProfiles, failingRequirements, isParked, lowerParkedFindings, shownProfiles, type ProfileInputs } from './profiles/evaluate.js';
 import { PROVIDER_PROFILE_IDS } from './profiles/table.js';
 import { statusFromFindings } from './run-check.js';

@@ -7,7 +7,7 @@
  * disabled problems, nothing observed is ever dropped from the JSON.
  */
 import { statusFromFindings } from './run-check.js';
-import type { CheckResult, Finding, Suppression } from './report/schema.js';
+import type { CheckResult, Finding, Suppression } from './schema/report.js';
 
 /** One ignore rule. */
 export interface IgnoreRule {

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
-import type { Report } from '../src/report/schema.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
+import type { Report } from '../src/schema/report.js';
 import { CHILD_GUARD, ROOT, cleanEnv } from './helpers/cli.js';
 // @ts-expect-error: a plain ES module without type declarations.
 import * as actionRun from '../action/run.mjs';

@@ -3,7 +3,7 @@ import { BaselineError, applyBaseline, atOrAbove, diffReport, readBaseline, regr
 import { renderDiffText } from '../src/report/diff-text.js';
 import { formatNdjson } from '../src/report/ndjson.js';
 import { createStyle } from '../src/report/style.js';
-import { reportSchema } from '../src/report/schema.js';
+import { reportSchema } from '../src/schema/report.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
 
 const ids = (list: Array<{ id: string }>) => list.map((item) => item.id).sort();

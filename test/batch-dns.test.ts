@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver } from '../src/dns/resolver.js';
-import { createAuditDns } from '../src/audit-dns.js';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { createAuditDns } from '../src/dns/audit-dns.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { audit } from '../src/run.js';
 import { mergeDomains, parseDomainList, parseOutputSpecs } from '../src/batch.js';
 import type { QueryLogEntry } from '../src/dns/types.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bimiCheck } from '../src/checks/bimi.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingById, findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { createTestCa, daysFromNow, type TestCa } from './helpers/test-ca.js';
 import { startHttpsServer, type LocalHttpsServer } from './helpers/https-server.js';

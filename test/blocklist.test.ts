@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { blocklistCheck } from '../src/checks/blocklist.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 import { summarise } from '../src/report/summaries.js';
 

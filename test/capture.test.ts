@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureError, captureDns, parseCapture, replayDns, serializeCapture } from '../src/dns/capture.js';
 import { createResolver } from '../src/dns/resolver.js';
-import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/testing/fixture-server.js';
 import { audit } from '../src/run.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/schema/report.js';
 
 const ZONE: FixtureZone = {
   zone: {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
-import { reportSchema } from '../src/report/schema.js';
+import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/testing/fixture-server.js';
+import { reportSchema } from '../src/schema/report.js';
 import { runCli } from './helpers/cli.js';
 
 /** nightly.test: one MX host without an address (a known high finding), DMARC p=none. */

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
-import { reportSchema, type Report } from '../src/report/schema.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
+import { reportSchema, type Report } from '../src/schema/report.js';
 import { createProgress, progressLine } from '../src/batch.js';
 import { BIN, ROOT, cleanEnv, runCli } from './helpers/cli.js';
 

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
-import { reportSchema, type Finding, type Report } from '../src/report/schema.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
+import { reportSchema, type Finding, type Report } from '../src/schema/report.js';
 import { runCli } from './helpers/cli.js';
 
 let server: FixtureServer;

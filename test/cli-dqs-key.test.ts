@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { runCli } from './helpers/cli.js';
 
 const KEY = 'k3y0123456789';

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXIT, SEVERITY_ORDER, atOrAbove, breaches, exitCodeFor } from '../src/exit-code.js';
-import { SCHEMA_VERSION, SEVERITIES } from '../src/report/schema.js';
-import type { CheckResult, Report, Severity } from '../src/report/schema.js';
+import { SCHEMA_VERSION, SEVERITIES } from '../src/schema/report.js';
+import type { CheckResult, Report, Severity } from '../src/schema/report.js';
 
 function report(checks: Array<Omit<Partial<CheckResult>, 'findings'> & { findings?: Severity[] }>, score = 100): Report {
   return {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, auditDomain, InputError, reportSchema, CHECK_IDS } from '../src/index.js';
 import { defineCheck } from '../src/checks/define.js';
 import { createResolver } from '../src/dns/resolver.js';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 
 const SHARED = {
   description: 'Two domains whose MX is the same provider host: the host is resolved once for both.',

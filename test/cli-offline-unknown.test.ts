@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportSchema, type Report } from '../src/report/schema.js';
-import { indexZones, parseZoneFile, zoneOverride, zoneWarnings } from '../src/zone-file.js';
+import { reportSchema, type Report } from '../src/schema/report.js';
+import { indexZones, parseZoneFile, zoneOverride, zoneWarnings } from '../src/dns/zone-file.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const ZONE = path.join(ROOT, 'fixtures', 'zones', 'provider-hosted.test.zone');

@@ -6,7 +6,7 @@
  * codes the command returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { runCli } from './helpers/cli.js';
 
 let server: FixtureServer;

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
-import { reportSchema, type Report } from '../src/report/schema.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
+import { reportSchema, type Report } from '../src/schema/report.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const ZONE = path.join(ROOT, 'fixtures', 'zones', 'preview.test.zone');

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { CHECK_IDS } from '../src/checks/index.js';
 import { HELP_CHECK_IDS } from '../src/cli.js';
 import { FORMAT_NAMES } from '../src/report/formats.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/schema/report.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const ANSI = /\x1b\[[0-9;]*m/;

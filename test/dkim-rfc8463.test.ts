@@ -11,7 +11,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { dkimCheck } from '../src/checks/dkim.js';
 import { parseDkimRecord } from '../src/dkim/record.js';
 import { toMailauthResolver } from '../src/dns/mailauth-resolver.js';
-import type { FixtureZone } from '../src/fixture-server.js';
+import type { FixtureZone } from '../src/testing/fixture-server.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'testdata', 'dkim', 'rfc8463-ed25519');

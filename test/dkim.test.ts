@@ -5,9 +5,9 @@
 import { dkimSetupFix } from '../src/dkim/setup-steps.js';
 import { describe, expect, it } from 'vitest';
 import { dkimCheck } from '../src/checks/dkim.js';
-import { loadFixture } from '../src/fixture-server.js';
+import { loadFixture } from '../src/testing/fixture-server.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [

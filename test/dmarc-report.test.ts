@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditDomain } from '../src/run.js';
 import { renderText } from '../src/report/text.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/schema/report.js';
 import { useFixture } from './helpers/context.js';
 
 const fixture = useFixture(['dmarc-inherited', 'dkim-cname', 'dkim-revoked-key']);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { dmarcCheck } from '../src/checks/dmarc.js';
 import { getDmarcPolicy } from '../src/lookups/dmarc.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [

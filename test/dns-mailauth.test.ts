@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_ERROR_CODES, toMailauthResolver } from '../src/dns/mailauth-resolver.js';
 import { createResolver } from '../src/dns/resolver.js';
 import type { DnsClient } from '../src/dns/types.js';
-import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/testing/fixture-server.js';
 
 const ZONE: FixtureZone = {
   description: 'mailauth adapter',

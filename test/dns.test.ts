@@ -10,7 +10,7 @@ import { createLimiter } from '../src/limiter.js';
 import { exchange } from '../src/dns/transport.js';
 import { TYPE_NUMBER } from '../src/dns/wire.js';
 import type { DnsAnswer } from '../src/dns/types.js';
-import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/testing/fixture-server.js';
 
 const DS_DIGEST = '2bb183af5f22588179a53b0a98631fad1a292118e5a40d7a3b6a7d5a2e6e0e4b';
 const DNSKEY = 'AwEAAagAIKlVZrpC6Ia7gEzahOR+9W29euxhJhVVLOyQbSEW0O8gcCjFFVQUTf6v58fLjwBd0YI0EzrAcQqBGCzh/RStIoO8g0NfnfL2MTJRkxoXbfDaUeVPQuYEhg37NZWAJQ9VnMVDxP/VHL496M/QZxkjf5/Efucp2gaDX6RS6CXpoY68LsvPVjR0ZSwzz1apAzvN9dlzEheX7ICJBBtuA6G3LQpzW5hOA2hzCTMjJPJ8LbqF6dsV6DoBQzgul0sGIcGOYl7OyQdXfZ57relSQageu+ipAdTTJ25AsRTAoub8ONGcLmqrAmRLKBP1dfwhYB4N7knNnulqQxA+Uk1ihz0=';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dnssecCheck } from '../src/checks/dnssec.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const fixture = useFixture('dnssec-lab');

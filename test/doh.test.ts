@@ -8,7 +8,7 @@ import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver } from '../src/dns/resolver.js';
 import { closeDohAgents, parseDohSpec } from '../src/dns/doh.js';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 
 interface Seen {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { safeStrings, showUnsafe } from '../src/report/escape.js';
 import { runCli } from './helpers/cli.js';
 

@@ -15,8 +15,8 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditDomain } from '../src/run.js';
 import { createResolver } from '../src/dns/resolver.js';
-import { FIXTURES_DIR, loadFixture, startFixtureDnsServer, type FixtureZone } from '../src/fixture-server.js';
-import type { Finding, FixRecord, Report } from '../src/report/schema.js';
+import { FIXTURES_DIR, loadFixture, startFixtureDnsServer, type FixtureZone } from '../src/testing/fixture-server.js';
+import type { Finding, FixRecord, Report } from '../src/schema/report.js';
 
 /** The checks whose fixes are DNS records this test can publish. */
 const CHECKS = ['mx', 'spf', 'dkim', 'dmarc', 'ptr', 'mta-sts', 'tls-rpt', 'bimi'];

@@ -14,7 +14,7 @@ import { formatJunit } from '../src/report/junit.js';
 import { zoneLines } from '../src/report/common.js';
 import { FORMATS } from '../src/report/formats.js';
 import { diffReport } from '../src/baseline.js';
-import { reportSchema, type Report } from '../src/report/schema.js';
+import { reportSchema, type Report } from '../src/schema/report.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
 
 const require = createRequire(import.meta.url);

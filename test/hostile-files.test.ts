@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_FORMAT, CAPTURE_VERSION } from '../src/dns/capture.js';
 import { MAX_LINE_ERRORS, parseStsPolicy } from '../src/mta-sts/policy.js';
-import { reportSchema } from '../src/report/schema.js';
+import { reportSchema } from '../src/schema/report.js';
 import { runCli } from './helpers/cli.js';
 
 let dir: string;

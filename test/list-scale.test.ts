@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { listCommand } from '../src/commands/list.js';
 import { createStyle } from '../src/report/style.js';
 import { useFixture } from './helpers/context.js';
-import type { FixtureZone } from '../src/fixture-server.js';
+import type { FixtureZone } from '../src/testing/fixture-server.js';
 
 const ROWS = 1_000_000;
 const DOMAINS = 1_000;

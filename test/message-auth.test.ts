@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FixtureZone } from '../src/fixture-server.js';
+import type { FixtureZone } from '../src/testing/fixture-server.js';
 import { auditMessage } from '../src/commands/message.js';
 import { prepareMessage } from '../src/message/read.js';
 import type { MessageResult } from '../src/message/schema.js';

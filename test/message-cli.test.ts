@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { loadFixture } from '../src/fixture-server.js';
+import { loadFixture } from '../src/testing/fixture-server.js';
 import { messageJsonSchema } from '../src/message/schema.js';
 import { BIN, CHILD_GUARD, ROOT, cleanEnv, runCli } from './helpers/cli.js';
 import { useFixture } from './helpers/context.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mtaStsCheck } from '../src/checks/mta-sts.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { startHttpsServer, type LocalHttpsServer } from './helpers/https-server.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mxCheck } from '../src/checks/mx.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingById, findingIds, runCheck, startFixture, useFixture } from './helpers/context.js';
 
 const FIXTURES = [

@@ -18,7 +18,7 @@ import { formatSarif } from '../src/report/sarif.js';
 import { renderText } from '../src/report/text.js';
 import { check, report } from './helpers/reports.js';
 import { CHECK_IDS } from '../src/checks/index.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/schema/report.js';
 
 const fixture = useFixture('profiles', { timeoutMs: 2000, retries: 1 });
 const run = async (domain: string, options: Parameters<typeof audit>[1] = {}) =>

@@ -8,7 +8,7 @@ import { evaluateProfile, evaluateProfiles, isParked, type CheckView } from '../
 import { PROFILES, PROFILE_IDS, REQUIREMENT_IDS, SOURCES_READ } from '../src/profiles/table.js';
 import { profileLine } from '../src/report/verdicts.js';
 import { CHECK_IDS } from '../src/checks/index.js';
-import type { CheckResult, Finding, ProfileResult } from '../src/report/schema.js';
+import type { CheckResult, Finding, ProfileResult } from '../src/schema/report.js';
 
 const finding = (id: string): Finding => ({ id, severity: 'high', title: id, message: id, evidence: [] });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ptrCheck } from '../src/checks/ptr.js';
 import { lookupReverse } from '../src/lookups/reverse.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { buildContext, findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const FIXTURES = [

@@ -10,7 +10,7 @@ import { FORMATS, FORMAT_NAMES } from '../src/report/formats.js';
 import { fixRecordLines, presentValue, splitTxt, txtPresentation, zoneLine } from '../src/report/zone.js';
 import { createStyle, shouldColor } from '../src/report/style.js';
 import { scoreChecks } from '../src/score.js';
-import { SCHEMA_VERSION, reportSchema, type CheckResult, type Report } from '../src/report/schema.js';
+import { SCHEMA_VERSION, reportSchema, type CheckResult, type Report } from '../src/schema/report.js';
 
 const ANSI = /\x1b\[[0-9;]*m/;
 const options = { color: false, verbose: false, failOn: 'high' as const };

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver } from '../src/dns/resolver.js';
 import type { DnsClient, QueryLogEntry } from '../src/dns/types.js';
-import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer, type FixtureZone } from '../src/testing/fixture-server.js';
 import { audit } from '../src/run.js';
 
 /** Long enough that sending every independent question takes far less, even on a loaded machine. */

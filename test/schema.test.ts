@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { reportJsonSchema } from '../src/schema/report-json.js';
-import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const SCHEMA_FILE = path.join(ROOT, 'schema', 'report.schema.json');
 
 describe('schema/report.schema.json', () => {
-  it('equals the schema generated from src/report/schema.ts (run `npm run schema` after changing it)', () => {
+  it('equals the schema generated from src/schema/report.ts (run `npm run schema` after changing it)', () => {
     const committed = readFileSync(SCHEMA_FILE, 'utf8');
     expect(committed).toBe(`${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
   });

@@ -20,7 +20,7 @@ import {
 } from '../src/score.js';
 import { CHECK_IDS } from '../src/checks/index.js';
 import { breaches } from '../src/exit-code.js';
-import { SCHEMA_VERSION, type Report } from '../src/report/schema.js';
+import { SCHEMA_VERSION, type Report } from '../src/schema/report.js';
 
 const fakeReport = (): Report => ({
   schemaVersion: SCHEMA_VERSION,
@@ -35,7 +35,7 @@ const fakeReport = (): Report => ({
   fixes: [],
   dns: { queries: 0, servers: [] },
 });
-import type { CheckResult, Finding, Severity } from '../src/report/schema.js';
+import type { CheckResult, Finding, Severity } from '../src/schema/report.js';
 
 function finding(id: string, severity: Severity, withFix = true): Finding {
   return {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAll } from 'js-yaml';
 import { main, type CliIo } from '../src/cli.js';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { runCli } from './helpers/cli.js';
 import { zoneFromSuite, type Scenario, type SuiteTest } from './helpers/spf-suite.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAll } from 'js-yaml';
 import { createResolver } from '../src/dns/resolver.js';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { checkHost } from '../src/spf/evaluate.js';
 import { zoneFromSuite, type Scenario } from './helpers/spf-suite.js';
 

@@ -9,11 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spfCheck } from '../src/checks/spf.js';
-import type { FixtureZone } from '../src/fixture-server.js';
+import type { FixtureZone } from '../src/testing/fixture-server.js';
 import { parseRecord } from '../src/spf/parse.js';
 import { allNodes, type SpfNode } from '../src/spf/walk.js';
 import { spfCommand } from '../src/commands/spf.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { runCheck, startFixture, type Fixture } from './helpers/context.js';
 
 const CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'testdata', 'corpus', 'mxmap-municipalities-spf-mx.json');

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { spfCheck } from '../src/checks/spf.js';
 import type { AuditOptions } from '../src/context.js';
-import { loadFixture, type FixtureNode, type FixtureZone } from '../src/fixture-server.js';
-import type { CheckResult, FixRecord } from '../src/report/schema.js';
+import { loadFixture, type FixtureNode, type FixtureZone } from '../src/testing/fixture-server.js';
+import type { CheckResult, FixRecord } from '../src/schema/report.js';
 import { rankFixes } from '../src/score.js';
 import { checkHost, type SpfResult } from '../src/spf/evaluate.js';
 import type { SpfNode } from '../src/spf/walk.js';

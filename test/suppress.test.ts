@@ -13,7 +13,7 @@ import { applyIgnores, countedChecks, utcDay, type IgnoreRule } from '../src/sup
 import { scoreChecks } from '../src/score.js';
 import { breaches, exitCodeFor } from '../src/exit-code.js';
 import { diffReport } from '../src/baseline.js';
-import { reportSchema, type CheckResult, type Report } from '../src/report/schema.js';
+import { reportSchema, type CheckResult, type Report } from '../src/schema/report.js';
 import { renderText } from '../src/report/text.js';
 import { formatSarif } from '../src/report/sarif.js';
 import { formatJunit } from '../src/report/junit.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysAgoText, daysLeftText, tlsCheck, unreachableHint } from '../src/checks/tls.js';
 import type { AuditOptions } from '../src/context.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 import { LAB, startSmtpLab, type SmtpHosts } from './helpers/smtp-servers.js';

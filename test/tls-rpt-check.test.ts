@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tlsRptCheck } from '../src/checks/tls-rpt.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { findingIds, runCheck, useFixture } from './helpers/context.js';
 
 const fixture = useFixture('tls-rpt-lab');

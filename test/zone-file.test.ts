@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZoneFileError, indexZones, parseZoneFile, zoneOverride, type Zone } from '../src/zone-file.js';
+import { ZoneFileError, indexZones, parseZoneFile, zoneOverride, type Zone } from '../src/dns/zone-file.js';
 import { createResolver } from '../src/dns/resolver.js';
 import type { DnsClient } from '../src/dns/types.js';
-import { startFixtureDnsServer, type FixtureServer } from '../src/fixture-server.js';
+import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 
 const previewText = readFileSync(new URL('../fixtures/zones/preview.test.zone', import.meta.url), 'utf8');
 

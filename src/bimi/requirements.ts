@@ -6,7 +6,7 @@
  */
 import type { DmarcPolicy } from '../lookups/dmarc.js';
 import { cleanTags, removeTags, serializeTags, setTag } from '../dmarc/record.js';
-import type { Fix } from '../report/schema.js';
+import type { Fix } from '../schema/report.js';
 
 /** What the policy lacks for BIMI; empty when it qualifies. */
 export function bimiDmarcProblems(policy: DmarcPolicy): string[] {

@@ -3,7 +3,7 @@
  * generated from it (schema/bounces.schema.json).
  */
 import { z } from 'zod';
-import { findingSchema } from '../report/schema.js';
+import { findingSchema } from '../schema/report.js';
 import { BOUNCE_REASONS } from './reason.js';
 
 export const BOUNCES_SCHEMA_VERSION = 1 as const;

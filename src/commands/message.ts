@@ -8,7 +8,7 @@ import { addressParser } from 'postal-mime';
 import type { AuditOptions } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import { createNetClient } from '../net/client.js';
-import type { Finding, Severity } from '../report/schema.js';
+import type { Finding, Severity } from '../schema/report.js';
 import { tool } from '../run.js';
 import { SEVERITY_CAP, checkScore, gradeFor } from '../score.js';
 import { atOrAbove, EXIT, type Thresholds } from '../exit-code.js';

@@ -13,7 +13,7 @@
 import { createSharedMemo, type CheckContext } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import { createNetClient } from '../net/client.js';
-import type { CheckResult } from '../report/schema.js';
+import type { CheckResult } from '../schema/report.js';
 import { createStyle, type Style } from '../report/style.js';
 import { fixRecordLines } from '../report/zone.js';
 import { safeStrings } from '../report/escape.js';

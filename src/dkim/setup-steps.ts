@@ -4,7 +4,7 @@
  * made by whoever signs the mail, so the fix for a domain without DKIM is a
  * step at that service, not a record mailcheck can write.
  */
-import type { Fix } from '../report/schema.js';
+import type { Fix } from '../schema/report.js';
 
 /** Provider id → the step at that provider. */
 export const DKIM_SETUP_STEPS: Readonly<Record<string, string>> = {

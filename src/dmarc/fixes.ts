@@ -2,7 +2,7 @@
  * The exact DMARC records to publish for each finding (pure). Records keep the
  * published tags and their order, changing only what the fix is about.
  */
-import type { Fix } from '../report/schema.js';
+import type { Fix } from '../schema/report.js';
 import {
   cleanTags,
   removeTags,

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { CHECK_IDS } from '../checks/index.js';
 import { parseDomain } from '../domain.js';
 import type { AuditOptions } from '../context.js';
-import type { Report } from '../report/schema.js';
-import { SEVERITIES } from '../report/schema.js';
+import type { Report } from '../schema/report.js';
+import { SEVERITIES } from '../schema/report.js';
 import { defineMcpTool } from './define.js';
 
 /** Domains per call: an audit sends about a hundred queries per domain, and a call should end in seconds. */

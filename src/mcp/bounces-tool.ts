@@ -28,7 +28,7 @@ export const bouncesTool = defineMcpTool({
       import('../commands/bounces.js'),
       import('../bounces/read-input.js'),
       import('../cli-bounces.js'),
-      import('../audit-dns.js'),
+      import('../dns/audit-dns.js'),
       import('../report/style.js'),
       import('../run.js'),
     ]);

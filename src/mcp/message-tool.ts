@@ -35,7 +35,7 @@ export const messageTool = defineMcpTool({
     const [{ prepareMessage }, { auditMessage }, { createAuditDns }] = await Promise.all([
       import('../message/read.js'),
       import('../commands/message.js'),
-      import('../audit-dns.js'),
+      import('../dns/audit-dns.js'),
     ]);
     let raw: ReturnType<typeof prepareMessage>;
     try {

@@ -29,7 +29,7 @@ export const reportsTool = defineMcpTool({
     const [{ parseDateOption }, { reportsCommand }, { createAuditDns }] = await Promise.all([
       import('../reports/cli.js'),
       import('../commands/reports.js'),
-      import('../audit-dns.js'),
+      import('../dns/audit-dns.js'),
     ]);
     let domain: string | undefined;
     if (args.domain !== undefined) {

@@ -6,7 +6,7 @@
  * decide the exit code either); their findings are named in each message
  * finding's evidence.
  */
-import { SCHEMA_VERSION, type CheckResult, type RankedFix, type Report } from '../report/schema.js';
+import { SCHEMA_VERSION, type CheckResult, type RankedFix, type Report } from '../schema/report.js';
 import { statusFromFindings } from '../run-check.js';
 import { checkScore } from '../score.js';
 import type { MessageResult } from './schema.js';

@@ -4,7 +4,7 @@
  * renamed.
  */
 import type { FindingSpec } from '../checks/define.js';
-import type { Finding } from '../report/schema.js';
+import type { Finding } from '../schema/report.js';
 
 /** The catalogue: finding id → default severity, title and description (README, SARIF rules). */
 export const MESSAGE_FINDINGS = {

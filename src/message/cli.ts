@@ -11,7 +11,7 @@ import { UsageError, type CliIo } from '../cli.js';
 import { parseAuditCliOptions, toAuditOptions } from '../cli-options.js';
 import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli-run.js';
 import { readReplay, readZones, trackDnsHealth, writeCapture, writeReport } from '../batch.js';
-import { createAuditDns } from '../audit-dns.js';
+import { createAuditDns } from '../dns/audit-dns.js';
 import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';
 import { prepareMessage, readInput } from './read.js';

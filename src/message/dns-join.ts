@@ -14,7 +14,7 @@ import { spfCheck } from '../checks/spf.js';
 import { createSharedMemo, type AuditOptions, type CheckContext } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import type { NetClient } from '../net/types.js';
-import type { CheckResult, Finding, Fix } from '../report/schema.js';
+import type { CheckResult, Finding, Fix } from '../schema/report.js';
 import { runCheck, skippedCheck } from '../run-check.js';
 import type { DkimSignatureResult, DomainChecks, MessageFinding, RequirementStatus } from './schema.js';
 

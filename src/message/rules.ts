@@ -3,7 +3,7 @@
  * authentication results to findings (message/… ids) and the requirement
  * statuses a provider profile reads. No I/O.
  */
-import type { Finding } from '../report/schema.js';
+import type { Finding } from '../schema/report.js';
 import { messageFinding } from './catalogue.js';
 import type { HeaderSection } from './headers.js';
 import type { ArcResult, DkimSignatureResult, DmarcResult, RequirementStatus, Requirements, SpfResult } from './schema.js';

@@ -4,7 +4,7 @@
  * a test keeps the file equal). Reporters and the exit code only read it.
  */
 import { z } from 'zod';
-import { checkResultSchema, findingSchema, fixSchema, profileResultSchema, scoreSchema } from '../report/schema.js';
+import { checkResultSchema, findingSchema, fixSchema, profileResultSchema, scoreSchema } from '../schema/report.js';
 
 /** Bumped on any incompatible change to the message result's shape. */
 export const MESSAGE_SCHEMA_VERSION = 1 as const;

@@ -5,7 +5,7 @@
  * message, when one is given), so that scoring can re-judge the profiles
  * with findings removed to rank fixes.
  */
-import type { CheckResult, Finding, ProfileRequirementResult, ProfileResult, RequirementStatus } from '../report/schema.js';
+import type { CheckResult, Finding, ProfileRequirementResult, ProfileResult, RequirementStatus } from '../schema/report.js';
 import { PROFILES, type ProfileDefinition, type RequirementId } from './table.js';
 
 /** What the requirement judges read of a check. */

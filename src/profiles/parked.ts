@@ -6,7 +6,7 @@
  * Pure: built from the other checks' facts.
  */
 import { makeEmit, defineCheck } from '../checks/define.js';
-import type { CheckResult, Finding } from '../report/schema.js';
+import type { CheckResult, Finding } from '../schema/report.js';
 import { statusFromFindings } from '../run-check.js';
 import { evaluateProfile, type CheckView } from './evaluate.js';
 import { PROFILES } from './table.js';

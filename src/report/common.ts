@@ -4,7 +4,7 @@
  * and zone-file lines for fix records (from ./zone.ts, as the text report).
  */
 import type { FailOn } from '../baseline.js';
-import { SEVERITIES, type CheckResult, type Finding, type Report, type Severity } from './schema.js';
+import { SEVERITIES, type CheckResult, type Finding, type Report, type Severity } from '../schema/report.js';
 
 /** Options every reporter accepts; each uses what it needs. */
 export interface FormatOptions {

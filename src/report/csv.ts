@@ -9,7 +9,7 @@
  */
 import { CHECK_IDS } from '../checks/index.js';
 import { findingsOf, type FormatOptions } from './common.js';
-import type { Report } from './schema.js';
+import type { Report } from '../schema/report.js';
 import { PROFILE_IDS } from '../profiles/table.js';
 import { scoreGrade, scoreValue } from './verdicts.js';
 

@@ -2,7 +2,7 @@
  * The baseline comparison (a Report's `diff` block) for the text report:
  * the score change, then new, resolved and (with --verbose) unchanged findings.
  */
-import type { ReportDiff } from './schema.js';
+import type { ReportDiff } from '../schema/report.js';
 import type { Style } from './style.js';
 
 export function renderDiffText(diff: ReportDiff, style: Style, options: { verbose?: boolean } = {}): string[] {

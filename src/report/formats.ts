@@ -6,7 +6,7 @@
  * To add a format: write src/report/<name>.ts exporting a `Reporter`, and add
  * one entry here. `--format` accepts every key of FORMATS.
  */
-import type { Report } from './schema.js';
+import type { Report } from '../schema/report.js';
 import type { FailOn } from '../exit-code.js';
 
 export interface ReporterOptions {

@@ -6,7 +6,7 @@
  */
 import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
-import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff, type Score } from './schema.js';
+import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff, type Score } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

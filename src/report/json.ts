@@ -3,7 +3,7 @@
  * (schema/report.schema.json). One domain given as an argument gives a
  * single Report object; several, or any run with --file, an array of Reports.
  */
-import type { Report } from './schema.js';
+import type { Report } from '../schema/report.js';
 import type { Reporter } from './formats.js';
 
 export const renderJson: Reporter = (reports: readonly Report[], options): string => {

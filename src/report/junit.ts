@@ -8,7 +8,7 @@
  */
 import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, severityRank, zoneLines, type FormatOptions } from './common.js';
-import type { CheckResult, Finding, ProfileResult, Report } from './schema.js';
+import type { CheckResult, Finding, ProfileResult, Report } from '../schema/report.js';
 import { profileLine, scoreGrade, scoreValue } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

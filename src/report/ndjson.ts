@@ -3,7 +3,7 @@
  * prints it, without indentation). `ndjsonLine` is what the CLI writes as each
  * domain finishes, so a batch never holds its reports in memory.
  */
-import type { Report } from './schema.js';
+import type { Report } from '../schema/report.js';
 import type { FormatOptions } from './common.js';
 
 /** One report as one line, newline included. */

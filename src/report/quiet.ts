@@ -3,7 +3,7 @@
  * finishes: the domain, score and grade (or why there is none), and the ids
  * of the findings at or above --fail-on. Nothing else.
  */
-import type { Report } from './schema.js';
+import type { Report } from '../schema/report.js';
 import type { Reporter, ReporterOptions } from './formats.js';
 import { atOrAbove, nothingVerified } from '../exit-code.js';
 import { createStyle } from './style.js';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { CHECKS } from '../checks/index.js';
 import type { FindingSpec } from '../checks/define.js';
 import { recordOf, type FormatOptions } from './common.js';
-import type { Report, Severity } from './schema.js';
+import type { Report, Severity } from '../schema/report.js';
 import { profileLine, scoreText } from './verdicts.js';
 import { PROFILES } from '../profiles/table.js';
 import { safeStrings } from './escape.js';

@@ -4,7 +4,7 @@
  * function returns its text unchanged.
  */
 import { Chalk } from 'chalk';
-import type { CheckStatus, Grade, Severity } from './schema.js';
+import type { CheckStatus, Grade, Severity } from '../schema/report.js';
 
 export type Paint = (text: string) => string;
 

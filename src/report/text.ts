@@ -5,7 +5,7 @@
  * message); each fix as ready-to-paste zone-file lines; a closing
  * "Fix first" list ranked by the points each fix wins back.
  */
-import type { CheckResult, CheckStatus, Finding, Fix, Report } from './schema.js';
+import type { CheckResult, CheckStatus, Finding, Fix, Report } from '../schema/report.js';
 import type { Reporter, ReporterOptions } from './formats.js';
 import { createStyle, type Style } from './style.js';
 import { fixRecordLines } from './zone.js';

@@ -4,7 +4,7 @@
  * verified, and a provider verdict is one line ("would reject — neither SPF
  * nor DKIM is set up").
  */
-import type { ProfileResult, RankedFix, Report, Score } from './schema.js';
+import type { ProfileResult, RankedFix, Report, Score } from '../schema/report.js';
 import { areaOf, gradeFor } from '../score.js';
 
 /** "42/100 F", or "—" when nothing the score counts could be verified. */

@@ -3,7 +3,7 @@
  * format): `name. TTL IN TYPE value`, TXT values quoted and split into
  * character-strings of at most 255 octets (RFC 1035 §3.3.14).
  */
-import type { FixRecord } from './schema.js';
+import type { FixRecord } from '../schema/report.js';
 
 /** TTL printed when a fix record does not suggest one. */
 export const DEFAULT_FIX_TTL = 3600;

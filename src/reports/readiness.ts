@@ -20,7 +20,7 @@ import {
 import { parseDmarcRecord, serializeTags, setTag, type ParsedDmarcRecord } from '../dmarc/record.js';
 import type { DmarcPolicy } from '../lookups/dmarc.js';
 import { PROVIDERS } from '../providers.js';
-import type { Fix } from '../report/schema.js';
+import type { Fix } from '../schema/report.js';
 import { recordText, withIps } from '../spf/fix.js';
 import { findAll, parseRecord } from '../spf/parse.js';
 import type { PublishedPolicy } from './model.js';

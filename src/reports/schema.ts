@@ -4,7 +4,7 @@
  * Every output format renders this object and nothing else.
  */
 import { z } from 'zod';
-import { fixSchema } from '../report/schema.js';
+import { fixSchema } from '../schema/report.js';
 
 /** Bumped on any incompatible change to the shape. */
 export const REPORTS_SCHEMA_VERSION = 1 as const;

@@ -2,7 +2,7 @@
  * The JSON Schema of the Report (schema/report.schema.json), with the facts
  * of each check typed by that check's own zod schema: a check result is the
  * common shape and one of a set of variants keyed by its `id`. The runtime
- * schema (report/schema.ts) keeps facts open, so that reading a baseline
+ * schema (schema/report.ts) keeps facts open, so that reading a baseline
  * never fails on an older check's facts.
  */
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { CHECKS } from '../checks/index.js';
 import { domainCheck } from '../checks/domain.js';
 import { isGatherJudge, type CheckDefinition } from '../checks/define.js';
 import { parkedCheck } from '../profiles/parked.js';
-import { reportSchema } from '../report/schema.js';
+import { reportSchema } from './report.js';
 
 /** Facts of a check that was skipped, or failed before gathering anything. */
 const noFacts = z.object({}).strict().describe('No facts: the check was skipped, or failed before it saw anything.');

@@ -7,10 +7,10 @@ import { createSharedMemo, type AuditOptions, type CheckContext } from '../../sr
 import { createResolver } from '../../src/dns/resolver.js';
 import type { DnsClient } from '../../src/dns/types.js';
 import { createNetClient } from '../../src/net/client.js';
-import { loadFixture, startFixtureDnsServer, type FixtureServer, type FixtureServerOptions, type FixtureZone } from '../../src/fixture-server.js';
+import { loadFixture, startFixtureDnsServer, type FixtureServer, type FixtureServerOptions, type FixtureZone } from '../../src/testing/fixture-server.js';
 import type { CheckDefinition } from '../../src/checks/define.js';
 import { runCheck as runOneCheck } from '../../src/run-check.js';
-import type { CheckResult, Finding } from '../../src/report/schema.js';
+import type { CheckResult, Finding } from '../../src/schema/report.js';
 
 export interface Fixture {
   server: FixtureServer;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judgeFacts, type Catalog, type GatherJudgeCheck } from '../../src/checks/define.js';
-import type { Finding, FixRecord } from '../../src/report/schema.js';
+import type { Finding, FixRecord } from '../../src/schema/report.js';
 
 export interface JudgeCase<Facts> {
   /** What the case is about. */

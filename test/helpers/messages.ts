@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
-import type { FixtureZone } from '../../src/fixture-server.js';
+import type { FixtureZone } from '../../src/testing/fixture-server.js';
 
 export interface TestKey {
   privateKey: string;

@@ -3,7 +3,7 @@
  * they carry consistent scores and ranked fixes.
  */
 import { scoreChecks } from '../../src/score.js';
-import { SCHEMA_VERSION, reportSchema, type CheckResult, type Finding, type Report } from '../../src/report/schema.js';
+import { SCHEMA_VERSION, reportSchema, type CheckResult, type Finding, type Report } from '../../src/schema/report.js';
 
 export function check(id: string, findings: Finding[] = [], extra: Partial<CheckResult> = {}): CheckResult {
   const worst = findings.some((f) => f.severity === 'critical' || f.severity === 'high')

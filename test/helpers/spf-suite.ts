@@ -2,7 +2,7 @@
  * The RFC 7208 conformance suite's YAML shapes, and its zonedata read as a
  * fixture zone for the local DNS server.
  */
-import type { FixtureZone } from '../../src/fixture-server.js';
+import type { FixtureZone } from '../../src/testing/fixture-server.js';
 
 export interface SuiteTest {
   spec: string | number;

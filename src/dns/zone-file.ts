@@ -12,8 +12,8 @@
  * decoded into the resolver's shapes; other types are accepted and make their
  * owner name exist, but are not served.
  */
-import type { DnsAnswer, RecordData, RRType } from './dns/types.js';
-import { formatIp, parseIpv4, parseIpv6 } from './ip.js';
+import type { DnsAnswer, RecordData, RRType } from './types.js';
+import { formatIp, parseIpv4, parseIpv6 } from '../ip.js';
 
 /** A problem in a zone file, with where it is. */
 export class ZoneFileError extends Error {

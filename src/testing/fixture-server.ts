@@ -11,8 +11,8 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { decodeMessage, TYPE_NUMBER, type WireMessage } from './dns/wire.js';
-import { parseIp } from './ip.js';
+import { decodeMessage, TYPE_NUMBER, type WireMessage } from '../dns/wire.js';
+import { parseIp } from '../ip.js';
 
 /** A name or a single type that does not answer normally. */
 export type FixtureFailure = 'TIMEOUT' | 'SERVFAIL' | 'REFUSED';
@@ -62,7 +62,7 @@ const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 const FAILURES = new Set(['TIMEOUT', 'SERVFAIL', 'REFUSED']);
 
 /** The fixtures/ folder shipped with the package. */
-export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 
 /** Reads fixtures/<name>.json. */
 export function loadFixture(name: string): FixtureZone {

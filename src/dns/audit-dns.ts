@@ -3,12 +3,12 @@
  * (UDP/TCP, or DNS over HTTPS for https:// servers) with zone-file overrides,
  * or a replay of a capture; wrapped to record every answer when asked.
  */
-import type { AuditOptions } from './context.js';
-import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
-import type { ResolverOptions } from './dns/resolver.js';
-import type { DnsAnswer, DnsClient, RecordData, RRType } from './dns/types.js';
+import type { AuditOptions } from '../context.js';
+import type { CaptureFile, CapturingDnsClient } from './capture.js';
+import type { ResolverOptions } from './resolver.js';
+import type { DnsAnswer, DnsClient, RecordData, RRType } from './types.js';
 import type { Zone } from './zone-file.js';
-import { dispatchQuery, markDispatching } from './dns/query-scope.js';
+import { dispatchQuery, markDispatching } from './query-scope.js';
 
 export interface AuditDnsOptions {
   /** Parsed zone files (`--zone`): the names they define are answered from them. */
@@ -42,10 +42,10 @@ export async function createAuditDns(
 ): Promise<DnsClient | CapturingDnsClient> {
   let dns: DnsClient;
   if (extra.replay) {
-    const { replayDns } = await import('./dns/capture.js');
+    const { replayDns } = await import('./capture.js');
     dns = replayDns(extra.replay);
   } else {
-    const { createResolver } = await import('./dns/resolver.js');
+    const { createResolver } = await import('./resolver.js');
     let resolver: DnsClient | undefined;
     let overrides: ResolverOptions['overrides'];
     if (extra.zones && extra.zones.length > 0) {
@@ -87,7 +87,7 @@ export async function createAuditDns(
   }
   const dispatching = !extra.replay;
   if (extra.capture) {
-    const { captureDns } = await import('./dns/capture.js');
+    const { captureDns } = await import('./capture.js');
     const captured = captureDns(dns);
     return dispatching ? markDispatching(captured) : captured;
   }
