@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the command line (src/cli.ts and everything it imports, at once or
+// Bundles the command line (src/cli/program.ts and everything it imports, at once or
 // lazily) into dist/cli.bundle.js plus the chunks its dynamic imports split
 // into (dist/cli.bundle-*.js); bin/mailcheck.js loads it. Runs after tsc in
 // `npm run build`: tsc's per-module output (dist/index.js, its types, the
@@ -11,8 +11,8 @@
 //
 // Lazy loading: every `await import('./x.js')` in src becomes a chunk that is
 // read only when that code runs (esbuild splits at dynamic imports). A new
-// subcommand registered in src/cli.ts with
-//   .action(async (...) => (await import('./commands/<name>.js')).run(...))
+// subcommand registered in src/cli/program.ts with
+//   .action(async (...) => (await import('../commands/<name>.js')).run(...))
 // gets its own chunks with no change here.
 //
 // The bundle and its chunks sit directly in dist/, as deep as tsc's output, so
@@ -39,7 +39,7 @@ function removeStale(dir) {
 
 removeStale(DIST);
 const result = await build({
-  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli.ts') },
+  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'program.ts') },
   outdir: DIST,
   chunkNames: 'cli.bundle-[hash]',
   bundle: true,

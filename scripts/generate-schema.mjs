@@ -4,7 +4,7 @@
 // (src/message/schema.ts), list.schema.json (src/list/schema.ts),
 // bounces.schema.json (src/bounces/schema.ts), reports.schema.json
 // (src/reports/schema.ts), config.schema.json (the config file,
-// src/config-file.ts). Run with `npm run schema`; the
+// src/cli/config-file.ts). Run with `npm run schema`; the
 // schema tests fail when a committed file differs from this output.
 import { writeFileSync } from 'node:fs';
 import { reportJsonSchema } from '../dist/schema/report-json.js';
@@ -12,7 +12,7 @@ import { messageJsonSchema } from '../dist/message/schema.js';
 import { listJsonSchema } from '../dist/list/schema.js';
 import { bouncesJsonSchema } from '../dist/bounces/schema.js';
 import { reportsJsonSchema } from '../dist/reports/schema.js';
-import { configJsonSchema } from '../dist/cli-config.js';
+import { configJsonSchema } from '../dist/cli/config.js';
 
 const schemas = [
   ['report.schema.json', reportJsonSchema],

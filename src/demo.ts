@@ -22,7 +22,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main, processIo, type CliIo } from './cli.js';
+import { main, processIo, type CliIo } from './cli/program.js';
 import { makeDemoCertificate, type DemoCertificate } from './demo-certificate.js';
 import { EXIT } from './exit-code.js';
 import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './testing/fixture-server.js';

@@ -7,9 +7,9 @@ import { createResolver } from '../src/dns/resolver.js';
 import { createAuditDns } from '../src/dns/audit-dns.js';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { audit } from '../src/run.js';
-import { mergeDomains, parseDomainList, parseOutputSpecs } from '../src/batch.js';
+import { mergeDomains, parseDomainList, parseOutputSpecs } from '../src/cli/batch.js';
 import type { QueryLogEntry } from '../src/dns/types.js';
-import { UsageError } from '../src/cli.js';
+import { UsageError } from '../src/cli/program.js';
 
 let server: FixtureServer;
 beforeAll(async () => {

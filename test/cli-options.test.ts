@@ -4,8 +4,8 @@
  */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { defineAuditOptions, reportError, UsageError, type CliIo } from '../src/cli.js';
-import { parseAuditCliOptions, splitList, toAuditOptions } from '../src/cli-options.js';
+import { defineAuditOptions, reportError, UsageError, type CliIo } from '../src/cli/program.js';
+import { parseAuditCliOptions, splitList, toAuditOptions } from '../src/cli/options.js';
 import { CHECK_IDS } from '../src/checks/index.js';
 import { InputError } from '../src/domain.js';
 

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { findConfigFile, parseConfig } from '../src/config-file.js';
+import { findConfigFile, parseConfig } from '../src/cli/config-file.js';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { catalogueIds, configJsonSchema, formatFromFileName, resolveSettings, optionKinds, parseLineOptions } from '../src/cli-config.js';
-import { parseAuditCliOptions } from '../src/cli-options.js';
-import { parseDomainList } from '../src/batch.js';
+import { catalogueIds, configJsonSchema, formatFromFileName, resolveSettings, optionKinds, parseLineOptions } from '../src/cli/config.js';
+import { parseAuditCliOptions } from '../src/cli/options.js';
+import { parseDomainList } from '../src/cli/batch.js';
 import { CHECK_IDS } from '../src/checks/index.js';
-import { buildProgram, type CliIo } from '../src/cli.js';
+import { buildProgram, type CliIo } from '../src/cli/program.js';
 import { completionScript } from '../src/commands/completion.js';
 import { ROOT } from './helpers/cli.js';
 

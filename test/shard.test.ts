@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
-import { parseShard, selectShard, shardOf } from '../src/shard.js';
+import { parseShard, selectShard, shardOf } from '../src/cli/shard.js';
 import { runCli } from './helpers/cli.js';
 
 describe('shards', () => {

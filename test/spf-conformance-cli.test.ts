@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAll } from 'js-yaml';
-import { main, type CliIo } from '../src/cli.js';
+import { main, type CliIo } from '../src/cli/program.js';
 import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { runCli } from './helpers/cli.js';
 import { zoneFromSuite, type Scenario, type SuiteTest } from './helpers/spf-suite.js';

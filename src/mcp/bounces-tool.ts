@@ -27,7 +27,7 @@ export const bouncesTool = defineMcpTool({
     const [{ bouncesCommand }, { readMessages }, { auditSender }, { createAuditDns }, { createStyle }, { tool }] = await Promise.all([
       import('../commands/bounces.js'),
       import('../bounces/read-input.js'),
-      import('../cli-bounces.js'),
+      import('../cli/bounces.js'),
       import('../dns/audit-dns.js'),
       import('../report/style.js'),
       import('../run.js'),

@@ -2,15 +2,15 @@
  * The command line of `mailcheck message`: validates the options (the
  * audit's own schema for the shared ones), reads the message, builds the DNS
  * client (resolver, --zone/--offline, --replay, --save-dns), audits, renders
- * and returns the exit code. Loaded lazily by src/cli.ts.
+ * and returns the exit code. Loaded lazily by src/cli/program.ts.
  */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError, type CliIo } from '../cli.js';
-import { parseAuditCliOptions, toAuditOptions } from '../cli-options.js';
-import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli-run.js';
-import { readReplay, readZones, trackDnsHealth, writeCapture, writeReport } from '../batch.js';
+import { UsageError, type CliIo } from '../cli/program.js';
+import { parseAuditCliOptions, toAuditOptions } from '../cli/options.js';
+import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli/run.js';
+import { readReplay, readZones, trackDnsHealth, writeCapture, writeReport } from '../cli/batch.js';
 import { createAuditDns } from '../dns/audit-dns.js';
 import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';

@@ -1,13 +1,13 @@
 /**
  * `mailcheck reports` on the command line: options validated, reports read,
  * the result rendered in the chosen format and written, the exit code
- * returned. Loaded lazily by src/cli.ts.
+ * returned. Loaded lazily by src/cli/program.ts.
  */
 import { promises as fs } from 'node:fs';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError, sentence, type CliIo } from '../cli.js';
-import { parseAuditCliOptions } from '../cli-options.js';
-import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli-run.js';
+import { UsageError, sentence, type CliIo } from '../cli/program.js';
+import { parseAuditCliOptions } from '../cli/options.js';
+import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli/run.js';
 import { parseDomain } from '../domain.js';
 import type { DnsClient } from '../dns/types.js';
 import { reportsCommand, reportsExitCode } from '../commands/reports.js';

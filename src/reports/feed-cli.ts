@@ -3,7 +3,7 @@
  * selectors and IPs they name to the raw --dkim-selector and --ip values,
  * before the options are validated, exactly as if they had been typed.
  */
-import { UsageError, type CliIo } from '../cli.js';
+import { UsageError, type CliIo } from '../cli/program.js';
 import { parseDomain } from '../domain.js';
 import { reportsFeed } from './feed.js';
 

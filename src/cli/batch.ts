@@ -7,19 +7,19 @@
  * body; `createAuditDns` builds the DNS client for the CLI and the library alike.
  */
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
-import { applyBaseline, readBaseline, regressions, BaselineError, type Baseline, type FailOn } from './baseline.js';
-import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
-import type { AuditCliOptions } from './cli-options.js';
-import type { AuditOptions } from './context.js';
-import { parseDomain } from './domain.js';
+import { applyBaseline, readBaseline, regressions, BaselineError, type Baseline, type FailOn } from '../baseline.js';
+import { UsageError, sentence, type CliIo, type WritableLike } from './program.js';
+import type { AuditCliOptions } from './options.js';
+import type { AuditOptions } from '../context.js';
+import { parseDomain } from '../domain.js';
 import { selectShard } from './shard.js';
-import { createAuditDns } from './dns/audit-dns.js';
-import type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
-import type { DnsClient, QueryLogEntry } from './dns/types.js';
-import { EXIT, exitCodeFor, nothingVerified } from './exit-code.js';
-import { FORMAT_NAMES, QUIET_TEXT, getFormat, type FormatName, type ReporterOptions } from './report/formats.js';
-import type { Report } from './schema/report.js';
-import type { Zone } from './dns/zone-file.js';
+import { createAuditDns } from '../dns/audit-dns.js';
+import type { CaptureFile, CapturingDnsClient } from '../dns/capture.js';
+import type { DnsClient, QueryLogEntry } from '../dns/types.js';
+import { EXIT, exitCodeFor, nothingVerified } from '../exit-code.js';
+import { FORMAT_NAMES, QUIET_TEXT, getFormat, type FormatName, type ReporterOptions } from '../report/formats.js';
+import type { Report } from '../schema/report.js';
+import type { Zone } from '../dns/zone-file.js';
 
 // ---------------------------------------------------------------------------
 // Domain lists
@@ -196,7 +196,7 @@ export function parseOutputSpecs(values: readonly string[] | undefined): OutputS
 
 /** Reads and parses `--zone` files. */
 export async function readZones(files: readonly string[], origin?: string): Promise<Zone[]> {
-  const { parseZoneFile, ZoneFileError } = await import('./dns/zone-file.js');
+  const { parseZoneFile, ZoneFileError } = await import('../dns/zone-file.js');
   return Promise.all(
     files.map(async (file) => {
       const text = await readOptionFile('--zone', file);
@@ -211,7 +211,7 @@ export async function readZones(files: readonly string[], origin?: string): Prom
 }
 
 export async function readReplay(file: string): Promise<CaptureFile> {
-  const { parseCapture, CaptureError } = await import('./dns/capture.js');
+  const { parseCapture, CaptureError } = await import('../dns/capture.js');
   const text = await readOptionFile('--replay', file);
   try {
     return parseCapture(text, file);
@@ -432,7 +432,7 @@ export interface BatchHelpers {
 export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptions, io: CliIo, helpers: BatchHelpers): Promise<number> {
   // Inputs first: every usage error before any query.
   const listed = cli.file && cli.file.length > 0 ? await readDomainLists(cli.file) : [];
-  // --shard: this machine's stable share of the list (src/shard.ts).
+  // --shard: this machine's stable share of the list (src/cli/shard.ts).
   const inputs = selectShard(mergeDomains(rawDomains, listed), cli.shard);
   const outputs = cli.output ?? { pairs: [] };
   if (cli.replay && (cli.zone?.length || cli.resolver?.length)) {
@@ -451,7 +451,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const baseline = cli.baseline ? await readBaselineFile(cli.baseline) : undefined;
   const zones = cli.zone && cli.zone.length > 0 ? await readZones(cli.zone) : undefined;
   if (zones) {
-    const { zoneWarnings } = await import('./dns/zone-file.js');
+    const { zoneWarnings } = await import('../dns/zone-file.js');
     zones.forEach((zone, at) => {
       for (const warning of zoneWarnings(zone)) io.stderr.write(`mailcheck: warning: --zone ${cli.zone![at]} ${warning}\n`);
     });
@@ -506,7 +506,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   const stdout = io.stdout as WritableLike & { once?: (event: string, listener: (error: Error) => void) => void };
   stdout.once?.('error', (error: Error & { code?: string }) => {
     if (error.code === 'EPIPE' && io.stdout === process.stdout) process.exit(code);
-    // Any other failure (a full disk) on the real stdout is reported once by main() (cli.ts).
+    // Any other failure (a full disk) on the real stdout is reported once by main() (src/cli/program.ts).
     if (io.stdout !== process.stdout) throw error;
   });
 
@@ -517,7 +517,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
     ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}),
     ...(cli.failOnRegression ? { failOnRegression: true } : {}),
   };
-  const { audit } = await import('./run.js');
+  const { audit } = await import('../run.js');
   const reports = await audit(inputs, options, {
     dns,
     ...(cli.concurrency !== undefined ? { concurrency: cli.concurrency } : {}),
@@ -552,7 +552,7 @@ export async function runBatch(rawDomains: readonly string[], cli: AuditCliOptio
   // Not in the report: the report is about the domain; this is about the run. The exit code stays 3 (incomplete).
   const notice = await health.notice(dns);
   if (notice) io.stderr.write(notice);
-  if (cli.resolver?.some((spec) => /^https:/i.test(spec))) (await import('./dns/doh.js')).closeDohAgents();
+  if (cli.resolver?.some((spec) => /^https:/i.test(spec))) (await import('../dns/doh.js')).closeDohAgents();
   return code;
 }
 
@@ -572,7 +572,7 @@ export async function writeReport(file: string | undefined, text: string, io: Cl
 /** Writes the run's DNS capture (--save-dns), when the resolver captured one. */
 export async function writeCapture(file: string, dns: DnsClient | CapturingDnsClient): Promise<void> {
   if (!('capture' in dns)) return;
-  const { serializeCapture } = await import('./dns/capture.js');
+  const { serializeCapture } = await import('../dns/capture.js');
   try {
     await fs.writeFile(file, serializeCapture(dns.capture()));
   } catch (error) {

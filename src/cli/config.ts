@@ -7,15 +7,15 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
-import { UsageError, collect, defineAuditOptions } from './cli.js';
-import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './cli-options.js';
+import { UsageError, collect, defineAuditOptions } from './program.js';
+import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './options.js';
 import { parseOutputSpecs, type ListedDomain } from './batch.js';
 import { z } from 'zod';
 import { configSchema, loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
-import type { AuditOptions } from './context.js';
-import { parseDomain } from './domain.js';
-import type { FormatName } from './report/formats.js';
-import { ignoreRulesFromIds, type IgnoreRule } from './suppress.js';
+import type { AuditOptions } from '../context.js';
+import { parseDomain } from '../domain.js';
+import type { FormatName } from '../report/formats.js';
+import { ignoreRulesFromIds, type IgnoreRule } from '../suppress.js';
 
 /** Where commander took each option's value from: 'cli', 'default', 'env', or undefined (not set). */
 export type OptionSources = Readonly<Record<string, string | undefined>>;
@@ -93,7 +93,7 @@ export function configJsonSchema(): unknown {
 
 /** Ids of every finding in the catalogue. */
 export async function catalogueIds(): Promise<Set<string>> {
-  const { CHECKS } = await import('./checks/index.js');
+  const { CHECKS } = await import('../checks/index.js');
   return new Set(CHECKS.flatMap((check) => Object.keys(check.findings)));
 }
 

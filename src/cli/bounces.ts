@@ -2,9 +2,9 @@
  * `mailcheck bounces <path...>` on the command line: options, inputs and
  * outputs around src/commands/bounces.ts, and `--audit`, which runs the
  * checks that examine each sender-side cause for the sending domain and IPs.
- * Loaded lazily by src/cli.ts.
+ * Loaded lazily by src/cli/program.ts.
  */
-import { UsageError, type CliIo } from './cli.js';
+import { UsageError, type CliIo } from './program.js';
 import {
   chooseFormat,
   closeStream,
@@ -14,13 +14,13 @@ import {
   styleFor,
   subcommandDns,
   type SubcommandOptions,
-} from './cli-subcommand.js';
-import { bouncesCommand, type BouncesFormat } from './commands/bounces.js';
-import { readMessages } from './bounces/read-input.js';
-import type { SenderIssue } from './bounces/schema.js';
-import type { DnsClient } from './dns/types.js';
-import { parseDomain } from './domain.js';
-import { tool } from './run.js';
+} from './subcommand.js';
+import { bouncesCommand, type BouncesFormat } from '../commands/bounces.js';
+import { readMessages } from '../bounces/read-input.js';
+import type { SenderIssue } from '../bounces/schema.js';
+import type { DnsClient } from '../dns/types.js';
+import { parseDomain } from '../domain.js';
+import { tool } from '../run.js';
 
 export interface BouncesCliOptions extends SubcommandOptions {
   suppress?: string;
@@ -37,7 +37,7 @@ export function auditSender(dns: DnsClient, extra: { smtpPort?: number } = {}) {
   return async (domain: string, ips: string[], checks: string[]): Promise<SenderIssue['audit']> => {
     const parsed = parseDomain(domain);
     if (!parsed.ok) return undefined;
-    const { auditDomain } = await import('./run.js');
+    const { auditDomain } = await import('../run.js');
     const report = await auditDomain(
       { domain: parsed.domain },
       { checks, ips, ...(extra.smtpPort !== undefined ? { smtpPort: extra.smtpPort } : {}) },

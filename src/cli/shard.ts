@@ -8,7 +8,7 @@
  * so reruns and baselines line up.
  */
 import { createHash } from 'node:crypto';
-import { parseDomain } from './domain.js';
+import { parseDomain } from '../domain.js';
 
 export interface Shard {
   /** 1-based: 1 … count. */

@@ -10,10 +10,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { UsageError } from './cli.js';
-import { parseDomain } from './domain.js';
+import { UsageError } from './program.js';
+import { parseDomain } from '../domain.js';
 import { errorCode } from './batch.js';
-import type { IgnoreRule } from './suppress.js';
+import type { IgnoreRule } from '../suppress.js';
 
 /** The names looked for in each directory, in this order. */
 export const CONFIG_FILE_NAMES = ['mailcheck.config.json', '.mailcheckrc.json'] as const;

@@ -1,26 +1,26 @@
 /**
  * What the CLI does once commander has parsed the command line: validate the
  * options, normalise the domains, audit, render, write, and compute the exit
- * code. Loaded lazily by src/cli.ts, so `--help` and `--version` never pay
+ * code. Loaded lazily by src/cli/program.ts, so `--help` and `--version` never pay
  * for zod, the checks or the resolver.
  */
 import { X509Certificate } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CHECK_IDS } from './checks/index.js';
-import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
-import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './cli-options.js';
-import { perDomainOptions, resolveSettings, type OptionSources } from './cli-config.js';
-import type { AuditOptions } from './context.js';
+import { CHECK_IDS } from '../checks/index.js';
+import { UsageError, sentence, type CliIo, type WritableLike } from './program.js';
+import { parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './options.js';
+import { perDomainOptions, resolveSettings, type OptionSources } from './config.js';
+import type { AuditOptions } from '../context.js';
 import { errorCode, readOptionFile, runBatch, trackDnsHealth } from './batch.js';
-import { parseDomain } from './domain.js';
-import type { DnsClient, QueryLogEntry } from './dns/types.js';
-import type { ReporterOptions } from './report/formats.js';
-import { shouldColor } from './report/style.js';
+import { parseDomain } from '../domain.js';
+import type { DnsClient, QueryLogEntry } from '../dns/types.js';
+import type { ReporterOptions } from '../report/formats.js';
+import { shouldColor } from '../report/style.js';
 
 /**
  * `mailcheck [options] <domain...>`: returns the exit code. Batches, several
- * outputs, baselines, zone previews and DNS captures are src/batch.ts.
+ * outputs, baselines, zone previews and DNS captures are src/cli/batch.ts.
  */
 export async function runAudit(
   rawDomains: readonly string[],
@@ -30,10 +30,10 @@ export async function runAudit(
 ): Promise<number> {
   if (Array.isArray(rawOptions.reports)) {
     // --reports: the selectors and sending IPs the reports name join --dkim-selector and --ip (src/reports/feed.ts).
-    const { feedOptions } = await import('./reports/feed-cli.js');
+    const { feedOptions } = await import('../reports/feed-cli.js');
     rawOptions = await feedOptions(rawDomains, rawOptions, io);
   }
-  // Command line over the config file's defaults over the built-in ones (src/cli-config.ts).
+  // Command line over the config file's defaults over the built-in ones (src/cli/config.ts).
   const settings = await resolveSettings(rawOptions, sources, CHECK_IDS);
   const { cli, config } = settings;
   const extraCa = await readCaFiles(cli.caFile);
@@ -81,7 +81,7 @@ export async function runSpf(rawDomain: string, rawOptions: Record<string, unkno
   if (output !== undefined) await assertWritable(output);
 
   const dns = await createDns(cli);
-  const { spfCommand } = await import('./commands/spf.js');
+  const { spfCommand } = await import('../commands/spf.js');
   const result = await spfCommand(
     {
       domain,
@@ -160,7 +160,7 @@ export function reporterOptionsFor(cli: AuditCliOptions, io: CliIo, toFile = cli
 }
 
 async function createDns(cli: AuditCliOptions): Promise<DnsClient> {
-  const { createResolver } = await import('./dns/resolver.js');
+  const { createResolver } = await import('../dns/resolver.js');
   try {
     return createResolver({
       ...(cli.resolver && cli.resolver.length > 0 ? { servers: cli.resolver } : {}),

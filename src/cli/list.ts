@@ -1,9 +1,9 @@
 /**
  * `mailcheck list <file>` on the command line: options, inputs and outputs
- * around src/commands/list.ts. Loaded lazily by src/cli.ts.
+ * around src/commands/list.ts. Loaded lazily by src/cli/program.ts.
  */
 import type { WriteStream } from 'node:fs';
-import { UsageError, type CliIo } from './cli.js';
+import { UsageError, type CliIo } from './program.js';
 import {
   chooseFormat,
   closeStream,
@@ -16,9 +16,9 @@ import {
   styleFor,
   subcommandDns,
   type SubcommandOptions,
-} from './cli-subcommand.js';
-import { listCommand, type ListFormat } from './commands/list.js';
-import { tool } from './run.js';
+} from './subcommand.js';
+import { listCommand, type ListFormat } from '../commands/list.js';
+import { tool } from '../run.js';
 
 export interface ListCliOptions extends SubcommandOptions {
   column?: string;

@@ -4,18 +4,18 @@
  * runner's AuditOptions. Every message is a complete sentence pair
  * "<what is wrong>. <how to fix>", printed after `mailcheck: `.
  */
-import { isIp as isIP } from './is-ip.js';
+import { isIp as isIP } from '../is-ip.js';
 import * as z from 'zod';
-import type { AuditOptions } from './context.js';
-import { parseDomain } from './domain.js';
-import { SEVERITIES } from './schema/report-constants.js';
-import { FORMAT_NAMES, type FormatName } from './report/formats.js';
-import { UsageError } from './cli.js';
+import type { AuditOptions } from '../context.js';
+import { parseDomain } from '../domain.js';
+import { SEVERITIES } from '../schema/report-constants.js';
+import { FORMAT_NAMES, type FormatName } from '../report/formats.js';
+import { UsageError } from './program.js';
 import { parseOutputSpecs } from './batch.js';
-import { DEFAULT_BLOCKLISTS } from './blocklist/lists.js';
-import { PROFILE_IDS } from './profiles/table.js';
+import { DEFAULT_BLOCKLISTS } from '../blocklist/lists.js';
+import { PROFILE_IDS } from '../profiles/table.js';
 import { parseShard } from './shard.js';
-import { ignoreRulesFromIds } from './suppress.js';
+import { ignoreRulesFromIds } from '../suppress.js';
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -135,7 +135,7 @@ export function auditCliSchema(checkIds: readonly string[]) {
       }
       return name as FormatName;
     }),
-    // A plain file for the main format, and format=file pairs (src/batch.ts).
+    // A plain file for the main format, and format=file pairs (src/cli/batch.ts).
     output: z
       .array(z.string())
       .transform((values, ctx) => {
@@ -250,7 +250,7 @@ export function auditCliSchema(checkIds: readonly string[]) {
       })
       .optional(),
     parked: z.boolean().optional(),
-    // A file name, or false for --no-config (src/config-file.ts reads it).
+    // A file name, or false for --no-config (src/cli/config-file.ts reads it).
     config: z.union([z.string().min(1), z.literal(false)]).optional(),
     ignore: z
       .array(z.string())

@@ -4,24 +4,24 @@
  * Shape (so new options and formats slot in without rewriting anything):
  * - `defineAuditOptions` declares every option of the audit command on the
  *   commander program (flags and help only: values stay strings);
- * - src/cli-options.ts validates them with one zod schema and maps them to
+ * - src/cli/options.ts validates them with one zod schema and maps them to
  *   AuditOptions (loaded after parsing, like everything heavy, so that
  *   `--version` and `--help` start fast);
  * - src/report/formats.ts maps each `--format` name to its reporter.
  * To add an option: declare it here, add its field to the schema in
- * cli-options.ts, and map it in `toAuditOptions` (or use it in `runAudit`).
+ * src/cli/options.ts, and map it in `toAuditOptions` (or use it in `runAudit`).
  *
  * Every usage or input error is one line on stderr, `mailcheck: <what is
  * wrong>. <how to fix>`, and exit code 2; never a stack trace.
  */
-import { PROFILE_IDS } from './profiles/table.js';
+import { PROFILE_IDS } from '../profiles/table.js';
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { InputError } from './domain.js';
-import { EXIT } from './exit-code.js';
-import { terminalText } from './report/escape.js';
-import { FORMAT_NAMES } from './report/formats.js';
-import { MCP_HELP } from './mcp/help.js';
+import { InputError } from '../domain.js';
+import { EXIT } from '../exit-code.js';
+import { packageInfo } from '../package-info.js';
+import { terminalText } from '../report/escape.js';
+import { FORMAT_NAMES } from '../report/formats.js';
+import { MCP_HELP } from '../mcp/help.js';
 
 /** Where the CLI reads and writes; the real process by default, replaceable in tests. */
 export interface CliIo {
@@ -79,13 +79,12 @@ export const collect = (value: string, previous: string[] | undefined): string[]
 
 /** Reads package.json's version without loading anything else. */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageInfo().version;
 }
 
 /**
  * Declares every option of the audit command. Values stay strings here;
- * src/cli-options.ts validates and converts them.
+ * src/cli/options.ts validates and converts them.
  */
 export function defineAuditOptions(command: Command): Command {
   // `--no-blocklist <zone>` takes a value: it is its own option (noBlocklist), not the negation of --blocklist.
@@ -199,7 +198,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     });
   defineAuditOptions(program);
   program.action(async (domains: string[], _options: unknown, command: Command) => {
-    const { runAudit } = await import('./cli-run.js');
+    const { runAudit } = await import('./run.js');
     const sources = Object.fromEntries(command.options.map((option) => [option.attributeName(), command.getOptionValueSource(option.attributeName())]));
     done(await runAudit(domains, command.opts(), io, sources));
   });
@@ -248,7 +247,7 @@ Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
         const list = ignored.length === 1 ? `${ignored[0]} does` : `${ignored.slice(0, -1).join(', ')} and ${ignored.at(-1)} do`;
         throw new UsageError(`${list} not apply to mailcheck spf. Run "mailcheck spf --help" for its options`);
       }
-      const { runSpf } = await import('./cli-run.js');
+      const { runSpf } = await import('./run.js');
       done(await runSpf(domain, command.optsWithGlobals(), io));
     });
 
@@ -286,14 +285,14 @@ Exit codes: 0 no message finding at or above --fail-on (default high); 1 one is;
       outputError: () => undefined,
     })
     .action(async (file: string, _options: unknown, command: Command) => {
-      const { runMessage, optionsNotForMessage } = await import('./message/cli.js');
+      const { runMessage, optionsNotForMessage } = await import('../message/cli.js');
       const ignored = optionsNotForMessage(program);
       if (ignored.length > 0) {
         throw new UsageError(`${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck message. Run "mailcheck message --help" for its options`);
       }
       done(await runMessage(file, command.optsWithGlobals(), io));
     });
-  // mailcheck list / mailcheck bounces: src/cli-list.ts and src/cli-bounces.ts; options shared with the program in src/cli-subcommand.ts.
+  // mailcheck list / mailcheck bounces: src/cli/list.ts and src/cli/bounces.ts; options shared with the program in src/cli/subcommand.ts.
   const subcommandOutput = {
     writeOut: (text: string) => io.stdout.write(text),
     writeErr: (text: string) => io.stderr.write(text),
@@ -329,9 +328,9 @@ Exit codes: 0 every address judged; 2 usage or input error; 3 DNS did not
     })
     .configureOutput(subcommandOutput)
     .action(async (file: string, _options: unknown, command: Command) => {
-      const { refuseOtherProgramOptions } = await import('./cli-subcommand.js');
+      const { refuseOtherProgramOptions } = await import('./subcommand.js');
       refuseOtherProgramOptions(program, 'list');
-      const { runList } = await import('./cli-list.js');
+      const { runList } = await import('./list.js');
       done(await runList(file, command.optsWithGlobals(), io));
     });
   program
@@ -363,9 +362,9 @@ Exit codes: 0 read; 1 sender-side problems found (authentication, reverse DNS,
     })
     .configureOutput(subcommandOutput)
     .action(async (paths: string[], _options: unknown, command: Command) => {
-      const { refuseOtherProgramOptions } = await import('./cli-subcommand.js');
+      const { refuseOtherProgramOptions } = await import('./subcommand.js');
       refuseOtherProgramOptions(program, 'bounces');
-      const { runBounces } = await import('./cli-bounces.js');
+      const { runBounces } = await import('./bounces.js');
       done(await runBounces(paths, command.optsWithGlobals(), io));
     });
   // mailcheck reports <path...>: DMARC aggregate, DMARC failure and TLS-RPT reports (src/reports/).
@@ -409,7 +408,7 @@ Exit codes: 0 every input was read; 3 some inputs could not be read;
       if (ignored.length > 0) {
         throw new UsageError(`${[...new Set(ignored)].join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck reports. Run "mailcheck reports --help" for its options`);
       }
-      const { runReports } = await import('./reports/cli.js');
+      const { runReports } = await import('../reports/cli.js');
       done(await runReports(paths, command.optsWithGlobals(), io));
     });
 
@@ -424,7 +423,7 @@ Exit codes: 0 every input was read; 3 some inputs could not be read;
     })
     .configureOutput(subcommandOutput)
     .action(async (_options: unknown, command: Command) => {
-      const { runMcp } = await import('./commands/mcp.js');
+      const { runMcp } = await import('../commands/mcp.js');
       done(await runMcp(program, command.optsWithGlobals(), io));
     });
 
@@ -446,7 +445,7 @@ Install:
       throw error;
     })
     .action(async (shell: string) => {
-      const { completionScript } = await import('./commands/completion.js');
+      const { completionScript } = await import('../commands/completion.js');
       io.stdout.write(completionScript(shell, program));
       done(EXIT.ok);
     });
@@ -459,7 +458,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const output = watchOutput(io);
   let code: number = EXIT.ok;
   try {
-    // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/versions.ts).
+    // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/cli/versions.ts).
     if (argv.some((arg) => arg === '-V' || arg === '--version') && argv.some((arg) => arg === '-v' || arg === '--verbose')) {
       const { versionReport } = await import('./versions.js');
       io.stdout.write(versionReport());

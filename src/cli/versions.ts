@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { packageInfo } from '../package-info.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,11 +45,7 @@ function installedVersion(name: string): string {
 
 /** The text `--version --verbose` prints. */
 export function versionReport(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    name: string;
-    version: string;
-    dependencies?: Record<string, string>;
-  };
+  const pkg = packageInfo();
   const lines = [`${pkg.name} ${pkg.version}`, `node ${process.versions.node}`];
   for (const name of Object.keys(pkg.dependencies ?? {}).sort()) {
     const role = ROLES[name];

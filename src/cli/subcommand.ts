@@ -5,10 +5,10 @@
  */
 import { createReadStream, createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError, sentence, type CliIo, type WritableLike } from './cli.js';
-import { assertWritable } from './cli-run.js';
-import type { DnsClient, QueryLogEntry } from './dns/types.js';
-import { createStyle, shouldColor, type Style } from './report/style.js';
+import { UsageError, sentence, type CliIo, type WritableLike } from './program.js';
+import { assertWritable } from './run.js';
+import type { DnsClient, QueryLogEntry } from '../dns/types.js';
+import { createStyle, shouldColor, type Style } from '../report/style.js';
 
 /** The program options a subcommand reads, as commander gives them. */
 export interface SubcommandOptions {
@@ -62,7 +62,7 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
 
 /** The run's resolver from --resolver, --timeout and --retries; sends no query of its own. */
 export async function subcommandDns(options: SubcommandOptions, extra: { maxInFlight?: number; keepLog?: boolean; onQuery?: (entry: QueryLogEntry) => void } = {}): Promise<DnsClient> {
-  const { createResolver } = await import('./dns/resolver.js');
+  const { createResolver } = await import('../dns/resolver.js');
   const timeoutMs = positiveInteger(options.timeout, '--timeout');
   const retries = positiveInteger(options.retries, '--retries');
   try {
