@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the command line (src/cli/program.ts and everything it imports, at once or
+// Bundles the command line (src/cli/main.ts and everything it imports, at once or
 // lazily) into dist/cli.bundle.js plus the chunks its dynamic imports split
 // into (dist/cli.bundle-*.js); bin/mailcheck.js loads it. Runs after tsc in
 // `npm run build`: tsc's per-module output (dist/index.js, its types, the
@@ -39,7 +39,7 @@ function removeStale(dir) {
 
 removeStale(DIST);
 const result = await build({
-  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'program.ts') },
+  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
   outdir: DIST,
   chunkNames: 'cli.bundle-[hash]',
   bundle: true,

@@ -4,7 +4,6 @@
  * are left out of the comparison, so a DNS timeout today never shows up as
  * "resolved". Pure apart from `readBaseline`, which parses a file's text.
  */
-import { nothingVerified } from './exit-code.js';
 import {
   SCHEMA_VERSION,
   SEVERITIES,
@@ -84,7 +83,7 @@ export function diffReport(current: Report, previous: Report | undefined): Repor
   return {
     baseline: { generatedAt: previous.generatedAt, score: previous.score },
     // With nothing verified in either run its score measures nothing: no delta.
-    scoreDelta: nothingVerified(current) || nothingVerified(previous) ? null : current.score.value - previous.score.value,
+    scoreDelta: !current.score.verified || !previous.score.verified ? null : current.score.value - previous.score.value,
     new: added,
     resolved,
     unchanged,
@@ -97,32 +96,8 @@ export function applyBaseline(report: Report, baseline: Baseline): Report {
   return { ...report, diff: diffReport(report, baseline.get(report.domain)) };
 }
 
-/**
- * What makes a diff a regression (--fail-on-regression): a new finding at or
- * above `failOn`, an unchanged finding whose severity rose to at or above it,
- * or a lower score than in the baseline. A domain missing from the baseline is
- * not a regression (its findings still count against --fail-on as usual).
- */
-export function regressions(diff: ReportDiff, failOn: FailOn): string[] {
-  if (diff.baseline === null) return [];
-  const reasons: string[] = [];
-  for (const finding of diff.new) {
-    if (atOrAbove(finding.severity, failOn)) reasons.push(`new ${finding.severity} finding ${finding.id}`);
-  }
-  for (const finding of diff.unchanged) {
-    if (
-      finding.previousSeverity &&
-      SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(finding.previousSeverity) &&
-      atOrAbove(finding.severity, failOn)
-    ) {
-      reasons.push(`${finding.id} rose from ${finding.previousSeverity} to ${finding.severity}`);
-    }
-  }
-  if (diff.scoreDelta !== null && diff.scoreDelta < 0) {
-    reasons.push(`score dropped by ${-diff.scoreDelta} (${diff.baseline.score.value} → ${diff.baseline.score.value + diff.scoreDelta})`);
-  }
-  return reasons;
-}
+// What fails a run against a baseline is an exit-code rule (src/exit-code.ts).
+export { regressions } from './exit-code.js';
 
 /** A baseline that cannot be used: the message names the problem. */
 export class BaselineError extends Error {

@@ -4,8 +4,21 @@
  */
 import type { DnsClient } from './dns/types.js';
 import type { NetClient } from './net/types.js';
-import type { IgnoreRule } from './suppress.js';
 import { collectUnknownNames, noteUnknownNames } from './dns/unknown-names.js';
+
+/** One ignore rule. */
+export interface IgnoreRule {
+  /** Finding id `<check>/<state>`. */
+  id: string;
+  /** Only this domain (A-label, lower case); every domain when absent. */
+  domain?: string;
+  /** Why the finding is accepted. */
+  reason: string;
+  /** Last day the rule holds, `YYYY-MM-DD` (UTC); from the next day on the finding counts again. */
+  until?: string;
+  /** Where the rule comes from (a config file, `--ignore`, `file:line`); shown in the report. */
+  source?: string;
+}
 
 /** Options that shape an audit (the CLI's flags, parsed). */
 export interface AuditOptions {

@@ -2,7 +2,7 @@
  * The process exit code, computed from the reports alone (pure; rendering
  * plays no part). Documented in the README's exit-codes section.
  */
-import type { Report, Severity } from './schema/report.js';
+import type { Report, ReportDiff, Severity } from './schema/report.js';
 
 /**
  * Severities, most severe first: the order of SEVERITIES in schema/report.ts
@@ -39,20 +39,6 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(failOn);
 }
 
-/**
- * True when no check the deliverability score counts concluded (the resolver
- * did not answer, say, or they were not run): the score then says nothing
- * about the domain and every format shows "—" (score.ts sets `verified`).
- */
-export function nothingVerified(report: Report): boolean {
-  return !report.score.verified;
-}
-
-/** Receiving security: nothing it counts could be verified (errored or skipped), so it is shown as "—". */
-export function receivingUnverified(report: Report): boolean {
-  return !report.receiving.verified;
-}
-
 /** What breached the thresholds in one report (empty when nothing did). */
 export function breaches(report: Report, thresholds: Thresholds): string[] {
   const reasons: string[] = [];
@@ -69,7 +55,7 @@ export function breaches(report: Report, thresholds: Thresholds): string[] {
     if (profile.selected && profile.verdict === 'fail') reasons.push(`profile ${profile.id}`);
   }
   // A score of nothing verified is no measure of the domain: the run is incomplete (3), not breached.
-  if (thresholds.minScore !== undefined && report.score.value < thresholds.minScore && !nothingVerified(report)) {
+  if (thresholds.minScore !== undefined && report.score.value < thresholds.minScore && report.score.verified) {
     reasons.push(`score ${report.score.value} < ${thresholds.minScore}`);
   }
   return reasons;
@@ -82,5 +68,54 @@ export function breaches(report: Report, thresholds: Thresholds): string[] {
 export function exitCodeFor(reports: readonly Report[], thresholds: Thresholds): number {
   if (reports.some((report) => breaches(report, thresholds).length > 0)) return EXIT.breached;
   if (reports.some((report) => report.checks.some((check) => check.status === 'error'))) return EXIT.incomplete;
+  return EXIT.ok;
+}
+
+/**
+ * What makes a diff a regression (--fail-on-regression): a new finding at or
+ * above `failOn`, an unchanged finding whose severity rose to at or above it,
+ * or a lower score than in the baseline. A domain missing from the baseline is
+ * not a regression (its findings still count against --fail-on as usual).
+ */
+export function regressions(diff: ReportDiff, failOn: FailOn): string[] {
+  if (diff.baseline === null) return [];
+  const reasons: string[] = [];
+  for (const finding of diff.new) {
+    if (atOrAbove(finding.severity, failOn)) reasons.push(`new ${finding.severity} finding ${finding.id}`);
+  }
+  for (const finding of diff.unchanged) {
+    if (
+      finding.previousSeverity &&
+      SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(finding.previousSeverity) &&
+      atOrAbove(finding.severity, failOn)
+    ) {
+      reasons.push(`${finding.id} rose from ${finding.previousSeverity} to ${finding.severity}`);
+    }
+  }
+  if (diff.scoreDelta !== null && diff.scoreDelta < 0) {
+    reasons.push(`score dropped by ${-diff.scoreDelta} (${diff.baseline.score.value} → ${diff.baseline.score.value + diff.scoreDelta})`);
+  }
+  return reasons;
+}
+
+/** Exit code of one report under the run's rules (regressions replace --fail-on with a baseline). */
+export function reportExitCode(report: Report, rules: { failOn: FailOn; minScore?: number; failOnRegression?: boolean }): number {
+  const thresholds = { failOn: rules.failOn, ...(rules.minScore !== undefined ? { minScore: rules.minScore } : {}) };
+  if (rules.failOnRegression && report.diff) {
+    // With a baseline, only regressions fail the run on findings: known findings are accepted.
+    // With nothing verified the score is no measure: neither its drop nor --min-score breaches (exit 3).
+    const breached =
+      regressions(report.diff, rules.failOn).length > 0 ||
+      (rules.minScore !== undefined && report.score.value < rules.minScore && report.score.verified);
+    if (breached) return EXIT.breached;
+    return exitCodeFor([report], { failOn: 'none' });
+  }
+  return exitCodeFor([report], thresholds);
+}
+
+/** Combines per-report exit codes: breached beats incomplete beats ok. */
+export function combineExitCodes(a: number, b: number): number {
+  if (a === EXIT.breached || b === EXIT.breached) return EXIT.breached;
+  if (a === EXIT.incomplete || b === EXIT.incomplete) return EXIT.incomplete;
   return EXIT.ok;
 }

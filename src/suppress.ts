@@ -8,20 +8,10 @@
  */
 import { statusFromFindings } from './run-check.js';
 import type { CheckResult, Finding, Suppression } from './schema/report.js';
+import type { IgnoreRule } from './context.js';
 
-/** One ignore rule. */
-export interface IgnoreRule {
-  /** Finding id `<check>/<state>`. */
-  id: string;
-  /** Only this domain (A-label, lower case); every domain when absent. */
-  domain?: string;
-  /** Why the finding is accepted. */
-  reason: string;
-  /** Last day the rule holds, `YYYY-MM-DD` (UTC); from the next day on the finding counts again. */
-  until?: string;
-  /** Where the rule comes from (a config file, `--ignore`, `file:line`); shown in the report. */
-  source?: string;
-}
+// Defined with AuditOptions (src/context.ts), whose `ignore` it types.
+export type { IgnoreRule } from './context.js';
 
 /** The ignore rules of `--ignore` ids (on the command line: every domain; on a `--file` line: that line's domain). */
 export function ignoreRulesFromIds(ids: readonly string[] | undefined, source: string, domain?: string): IgnoreRule[] {

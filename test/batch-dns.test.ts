@@ -7,9 +7,10 @@ import { createResolver } from '../src/dns/resolver.js';
 import { createAuditDns } from '../src/dns/audit-dns.js';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { audit } from '../src/run.js';
-import { mergeDomains, parseDomainList, parseOutputSpecs } from '../src/cli/batch.js';
+import { mergeDomains, parseDomainList } from '../src/cli/domain-list.js';
+import { parseOutputSpecs } from '../src/cli/output-specs.js';
 import type { QueryLogEntry } from '../src/dns/types.js';
-import { UsageError } from '../src/cli/program.js';
+import { UsageError } from '../src/cli/errors.js';
 
 let server: FixtureServer;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { reportSchema, type Report } from '../src/schema/report.js';
-import { createProgress, progressLine } from '../src/cli/batch.js';
+import { createProgress, progressLine } from '../src/cli/progress.js';
 import { BIN, ROOT, cleanEnv, runCli } from './helpers/cli.js';
 
 let server: FixtureServer;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEMO_DOMAINS, demoArguments, runDemo } from '../src/demo.js';
-import type { CliIo } from '../src/cli/program.js';
+import type { CliIo } from '../src/cli/io.js';
 import type { Report } from '../src/schema/report.js';
 
 function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {

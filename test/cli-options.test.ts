@@ -4,7 +4,10 @@
  */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { defineAuditOptions, reportError, UsageError, type CliIo } from '../src/cli/program.js';
+import { defineAuditOptions } from '../src/cli/audit-options.js';
+import { reportError } from '../src/cli/main.js';
+import { UsageError } from '../src/cli/errors.js';
+import type { CliIo } from '../src/cli/io.js';
 import { parseAuditCliOptions, splitList, toAuditOptions } from '../src/cli/options.js';
 import { CHECK_IDS } from '../src/checks/index.js';
 import { InputError } from '../src/domain.js';

@@ -7,7 +7,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
-import { RESOLVER_PROBE_NAME, trackDnsHealth } from '../src/cli/batch.js';
+import { RESOLVER_PROBE_NAME, trackDnsHealth } from '../src/cli/dns-health.js';
 import type { DnsClient, QueryLogEntry } from '../src/dns/types.js';
 import type { Report } from '../src/schema/report.js';
 import { runCli } from './helpers/cli.js';

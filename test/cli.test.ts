@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture, startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { CHECK_IDS } from '../src/checks/index.js';
-import { HELP_CHECK_IDS } from '../src/cli/program.js';
+import { HELP_CHECK_IDS } from '../src/cli/audit-options.js';
 import { FORMAT_NAMES } from '../src/report/formats.js';
 import type { Report } from '../src/schema/report.js';
 import { ROOT, runCli } from './helpers/cli.js';

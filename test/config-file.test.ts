@@ -13,9 +13,10 @@ import { findConfigFile, parseConfig } from '../src/cli/config-file.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { catalogueIds, configJsonSchema, formatFromFileName, resolveSettings, optionKinds, parseLineOptions } from '../src/cli/config.js';
 import { parseAuditCliOptions } from '../src/cli/options.js';
-import { parseDomainList } from '../src/cli/batch.js';
+import { parseDomainList } from '../src/cli/domain-list.js';
 import { CHECK_IDS } from '../src/checks/index.js';
-import { buildProgram, type CliIo } from '../src/cli/program.js';
+import { buildProgram } from '../src/cli/program.js';
+import type { CliIo } from '../src/cli/io.js';
 import { completionScript } from '../src/commands/completion.js';
 import { ROOT } from './helpers/cli.js';
 

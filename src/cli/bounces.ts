@@ -4,7 +4,8 @@
  * checks that examine each sender-side cause for the sending domain and IPs.
  * Loaded lazily by src/cli/program.ts.
  */
-import { UsageError, type CliIo } from './program.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
 import {
   chooseFormat,
   closeStream,

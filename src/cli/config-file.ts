@@ -10,9 +10,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { UsageError } from './program.js';
 import { parseDomain } from '../domain.js';
-import { errorCode } from './batch.js';
+import { UsageError, errorCode } from './errors.js';
 import type { IgnoreRule } from '../suppress.js';
 
 /** The names looked for in each directory, in this order. */

@@ -7,9 +7,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
-import { UsageError, collect, defineAuditOptions } from './program.js';
-import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, type AuditCliOptions } from './options.js';
-import { parseOutputSpecs, type ListedDomain } from './batch.js';
+import { UsageError } from './errors.js';
+import { collect, defineAuditOptions } from './audit-options.js';
+import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './options.js';
+import { parseOutputSpecs } from './output-specs.js';
+import type { ListedDomain } from './domain-list.js';
 import { z } from 'zod';
 import { configSchema, loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
 import type { AuditOptions } from '../context.js';
@@ -205,6 +207,16 @@ function mergeRaw(base: Record<string, unknown>, extra: Record<string, unknown>)
     merged[key] = Array.isArray(value) && Array.isArray(before) && !REPLACED_PER_DOMAIN.has(key) ? [...before, ...value] : value;
   }
   return merged;
+}
+
+/**
+ * The runner's options from parsed CLI options, with the extra CA
+ * certificates read from --ca-file and the config file's ignore rules first.
+ */
+export function auditOptionsWithConfig(cli: AuditCliOptions, config: AuditConfig | undefined, extraCa?: string[]): AuditOptions {
+  const options = toAuditOptions(cli, extraCa);
+  const ignore = [...(config?.ignore ?? []), ...(options.ignore ?? [])];
+  return ignore.length > 0 ? { ...options, ignore } : options;
 }
 
 /**

@@ -3,7 +3,8 @@
  * around src/commands/list.ts. Loaded lazily by src/cli/program.ts.
  */
 import type { WriteStream } from 'node:fs';
-import { UsageError, type CliIo } from './program.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
 import {
   chooseFormat,
   closeStream,

@@ -2,165 +2,38 @@
  * The command line: `mailcheck [options] <domain...>` and `mailcheck spf <domain>`.
  *
  * Shape (so new options and formats slot in without rewriting anything):
- * - `defineAuditOptions` declares every option of the audit command on the
- *   commander program (flags and help only: values stay strings);
+ * - `defineAuditOptions` (src/cli/audit-options.ts) declares every option of
+ *   the audit command on the commander program (flags and help only: values
+ *   stay strings);
  * - src/cli/options.ts validates them with one zod schema and maps them to
  *   AuditOptions (loaded after parsing, like everything heavy, so that
  *   `--version` and `--help` start fast);
  * - src/report/formats.ts maps each `--format` name to its reporter.
- * To add an option: declare it here, add its field to the schema in
+ * To add an option: declare it in src/cli/audit-options.ts, add its field to the schema in
  * src/cli/options.ts, and map it in `toAuditOptions` (or use it in `runAudit`).
  *
- * Every usage or input error is one line on stderr, `mailcheck: <what is
- * wrong>. <how to fix>`, and exit code 2; never a stack trace.
+ * Each subcommand's action loads its module on use. Every usage or input
+ * error is one line on stderr, `mailcheck: <what is wrong>. <how to fix>`,
+ * and exit code 2 (src/cli/main.ts); never a stack trace.
  */
-import { PROFILE_IDS } from '../profiles/table.js';
-import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../domain.js';
+import { Command, Option, type CommanderError } from 'commander';
 import { EXIT } from '../exit-code.js';
-import { packageInfo } from '../package-info.js';
-import { terminalText } from '../report/escape.js';
-import { FORMAT_NAMES } from '../report/formats.js';
 import { MCP_HELP } from '../mcp/help.js';
-
-/** Where the CLI reads and writes; the real process by default, replaceable in tests. */
-export interface CliIo {
-  stdout: WritableLike;
-  stderr: WritableLike;
-  env: Readonly<Record<string, string | undefined>>;
-}
-
-export interface WritableLike {
-  write(chunk: string, callback?: (error?: Error | null) => void): boolean;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-/** A usage or input error: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** The check ids for --help (kept equal to src/checks/index.ts by a test; listed here so --help loads no check). */
-export const HELP_CHECK_IDS = 'mx, spf, dkim, dmarc, ptr, tls, mta-sts, tls-rpt, dnssec, dane, blocklist, bimi';
-
-const EXAMPLES = `
-Examples:
-  $ mailcheck example.com
-  $ mailcheck user@example.com --format json -o report.json
-  $ mailcheck example.com example.org --fail-on medium --min-score 80
-  $ mailcheck example.com --resolver 192.0.2.53 --resolver [2001:db8::53]:5353 -v
-  $ mailcheck example.com --checks spf,dmarc,dkim --dkim-selector s1,s2
-  $ mailcheck example.com --no-smtp --skip blocklist
-  $ mailcheck example.com --ip 192.0.2.10
-  $ mailcheck spf example.com --ip 192.0.2.10 --sender bounce@example.com
-  $ mailcheck example.com --reports ~/dmarc-reports/
-  $ mailcheck reports ~/dmarc-reports/ --domain example.com
-  $ mailcheck --file domains.txt --format ndjson > reports.ndjson
-  $ mailcheck example.com --format sarif -o mailcheck.sarif --output html=report.html
-  $ mailcheck --file domains.txt --baseline last-night.json --fail-on-regression
-  $ mailcheck example.com --zone example.com.zone --offline
-  $ mailcheck example.com --resolver https://dns.example/dns-query --save-dns capture.json
-  $ mailcheck example.com --profile gmail-bulk,yahoo-bulk --ip 192.0.2.10
-  $ mailcheck old-brand.example --parked
-  $ mailcheck --file domains.txt --ignore bimi/missing,dnssec/unsigned --quiet
-  $ mailcheck completion bash > ~/.local/share/bash-completion/completions/mailcheck
-
-Check ids: ${HELP_CHECK_IDS}.
-
-Exit codes: 0 no finding at or above --fail-on and score >= --min-score;
-  1 a threshold was breached; 2 usage or input error; 3 the audit is
-  incomplete (a check could not conclude) and no threshold was breached;
-  4 mailcheck itself failed (please report it).
-`;
-
-/** Appends a repeatable option's value. */
-export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+import { packageInfo } from '../package-info.js';
+import { AUDIT_EXAMPLES, defineAuditOptions } from './audit-options.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
 
 /** Reads package.json's version without loading anything else. */
 function version(): string {
   return packageInfo().version;
 }
 
-/**
- * Declares every option of the audit command. Values stay strings here;
- * src/cli/options.ts validates and converts them.
- */
-export function defineAuditOptions(command: Command): Command {
-  // `--no-blocklist <zone>` takes a value: it is its own option (noBlocklist), not the negation of --blocklist.
-  const noBlocklist = new Option('--no-blocklist <zone>', 'drop zones from the default blocklists, or all (comma-separated, repeatable)').argParser(
-    collect,
-  );
-  noBlocklist.negate = false;
-  return (
-    command
-      .optionsGroup('Output:')
-      .option('--format <name>', `output format: ${FORMAT_NAMES.join(', ')}; when not given, -o's extension chooses it`, 'text')
-      .option(
-        '-o, --output <[format=]file>',
-        'write the report to <file> instead of stdout (.json .ndjson .csv .md .html .sarif .xml choose the format); format=file writes that format to file as well (repeatable)',
-        collect,
-      )
-      .option('-q, --quiet', 'print only one summary line per domain, and errors')
-      .option('--color', 'colour the text report even when stdout is not a terminal')
-      .option('--no-color', 'never colour (also: NO_COLOR=1)')
-      .option('-v, --verbose', 'show evidence and facts, and the DNS transcript on stderr')
-      .optionsGroup('DNS:')
-      .option(
-        '--resolver <ip[:port]|url>',
-        'DNS servers to ask (comma-separated, repeatable); IPv6 as [::1]:5353; https://… for DNS over HTTPS (default: the system resolvers)',
-        collect,
-      )
-      .option('--timeout <ms>', 'timeout of one DNS query, ms (default: 2000)')
-      .option('--retries <n>', 'retries of a DNS query after a timeout (default: 1)')
-      .option('--rate <qps>', 'queries per second to each DNS server, backing off when it refuses; 0: no limit (default: 200, none for 127.0.0.1/::1)')
-      .optionsGroup('Checks and thresholds:')
-      .option('--checks <ids>', 'run only these checks (comma-separated, repeatable)', collect)
-      .option('--skip <ids>', 'do not run these checks (comma-separated, repeatable)', collect)
-      .option('--fail-on <severity>', 'exit 1 on a finding at or above: critical, high, medium, low, info, none', 'high')
-      .option('--min-score <0-100>', 'exit 1 when a score is below this')
-      .optionsGroup('Check settings:')
-      .option('--dkim-selector <s>', 'DKIM selector to probe besides the built-in list (comma-separated, repeatable)', collect)
-      .option('--ip <addr>', 'sending IPs to evaluate for SPF, reverse DNS and blocklists (comma-separated, repeatable)', collect)
-      .option('--reports <path>', 'DMARC reports (files or folders): probe the DKIM selectors they name, evaluate their sending IPs (repeatable)', collect)
-      .option('--no-smtp', 'do not connect to port 25 (for networks that block it)')
-      .option('--smtp-port <port>', 'port of the SMTP probe (default: 25)')
-      .option('--helo-name <name>', 'name to send in EHLO (default: this host\'s name if fully qualified, else mailcheck.invalid)')
-      .option('--blocklist <zone>', 'add blocklist zones to the default set (comma-separated, repeatable)', collect)
-      .addOption(noBlocklist)
-      .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')
-      .option('--bimi-selector <s>', 'BIMI selector (default: default)')
-      .optionsGroup('Batches and CI:')
-      .option('--file <path>', 'read domains or addresses from <path>, one per line, # comments; - reads stdin (repeatable)', collect)
-      .option('--concurrency <n>', 'domains audited at the same time (default: 16)')
-      .option('--shard <i/n>', 'audit only the i-th of n stable shares of the domains (by a hash of each domain), e.g. 1/4')
-      .option('--baseline <report.json>', 'compare with an earlier --format json or ndjson run: new, resolved, unchanged findings')
-      .option('--fail-on-regression', 'with --baseline: exit 1 only on new findings at or above --fail-on or a lower score')
-      .optionsGroup('Zone previews and DNS captures:')
-      .option('--zone <file>', 'answer the names this zone file (RFC 1035) defines from it, not from DNS (repeatable)', collect)
-      .option('--offline', 'with --zone: answer only from the zone files (other names are unknown), network probes are skipped')
-      .option('--save-dns <file>', 'write every DNS answer of the run to <file>')
-      .option('--replay <file>', 'answer DNS from a --save-dns file, without any network')
-      .optionsGroup('Mailbox providers:')
-      .option('--profile <ids>', `judge these mailbox-provider profiles and exit 1 when one fails: ${PROFILE_IDS.join(', ')} or all (comma-separated, repeatable)`, collect)
-      .option('--parked', 'the domain must be parked (sends and receives no mail): exit 1 with a finding for each missing piece')
-      .optionsGroup('Configuration:')
-      .option('--config <file>', 'read defaults, per-domain settings and ignore rules from <file> (default: mailcheck.config.json or .mailcheckrc.json here or above)')
-      .option('--no-config', 'read no config file')
-      .option('--ignore <ids>', 'accept these finding ids: kept in the report, left out of score, thresholds and fixes (comma-separated, repeatable)', collect)
-      // Testing: hidden from --help.
-      .optionsGroup('Testing:')
-      .addOption(new Option('--https-port <port>', 'port for MTA-STS and BIMI HTTPS fetches (testing)').hideHelp())
-      .addOption(new Option('--probe-timeout <ms>', 'timeout of SMTP and HTTPS connections (testing)').hideHelp())
-      .addOption(new Option('--ca-file <file>', 'extra trusted CA certificates, PEM (testing; repeatable)').argParser(collect).hideHelp())
-  );
-}
-
 /** The program's options that `mailcheck spf` uses (attribute names); the others do not apply to it. */
 const SPF_PROGRAM_OPTIONS: ReadonlySet<string> = new Set(['format', 'output', 'color', 'verbose', 'resolver', 'timeout', 'retries', 'ip']);
 
 /** A commander error raised while parsing a subcommand: its help is the one to point to. */
-type SubcommandError = CommanderError & { subcommand?: string };
+export type SubcommandError = CommanderError & { subcommand?: string };
 
 /**
  * The flags given on the command line (not defaults) among the program's
@@ -187,7 +60,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .argument('[domain...]', 'domains or e-mail addresses to audit')
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', AUDIT_EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -198,7 +71,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     });
   defineAuditOptions(program);
   program.action(async (domains: string[], _options: unknown, command: Command) => {
-    const { runAudit } = await import('./run.js');
+    const { runAudit } = await import('./audit.js');
     const sources = Object.fromEntries(command.options.map((option) => [option.attributeName(), command.getOptionValueSource(option.attributeName())]));
     done(await runAudit(domains, command.opts(), io, sources));
   });
@@ -247,7 +120,7 @@ Exit codes: with --ip: 0 pass, 1 any other result, 3 temperror.
         const list = ignored.length === 1 ? `${ignored[0]} does` : `${ignored.slice(0, -1).join(', ')} and ${ignored.at(-1)} do`;
         throw new UsageError(`${list} not apply to mailcheck spf. Run "mailcheck spf --help" for its options`);
       }
-      const { runSpf } = await import('./run.js');
+      const { runSpf } = await import('./spf.js');
       done(await runSpf(domain, command.optsWithGlobals(), io));
     });
 
@@ -453,88 +326,3 @@ Install:
   return program;
 }
 
-/** Runs the CLI and returns the exit code. Never throws; never prints a stack trace. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const output = watchOutput(io);
-  let code: number = EXIT.ok;
-  try {
-    // `--version --verbose`: the versions of the packages whose data mailcheck uses too (src/cli/versions.ts).
-    if (argv.some((arg) => arg === '-V' || arg === '--version') && argv.some((arg) => arg === '-v' || arg === '--verbose')) {
-      const { versionReport } = await import('./versions.js');
-      io.stdout.write(versionReport());
-      return EXIT.ok;
-    }
-    const program = buildProgram(io, (result) => {
-      code = result;
-    });
-    // `help <name>` for a command that does not exist would print the general help and exit 0.
-    const names = [...program.commands.map((command) => command.name()), 'help'];
-    if (argv[0] === 'help' && argv[1] !== undefined && !names.includes(argv[1])) {
-      throw new UsageError(`no command ${JSON.stringify(argv[1])}. Commands: ${names.join(', ')}; "mailcheck help" for the audit's options`);
-    }
-    await program.parseAsync([...argv], { from: 'user' });
-  } catch (error) {
-    code = reportError(error, io, argv.includes('-v') || argv.includes('--verbose'));
-  }
-  return output.finish(code);
-}
-
-/**
- * Watches standard output for a failed write (a full disk: ENOSPC, a closed
- * file). Such a run cannot deliver its report: one line on stderr and exit 4,
- * never a stack trace, never an exit code CI would read as a verdict. A reader
- * that stops early (EPIPE, `| head`) is not a failure.
- */
-function watchOutput(io: CliIo): { finish(code: number): Promise<number> } {
-  let failure: string | undefined;
-  const stream = io.stdout as WritableLike & { on?: (event: 'error', listener: (error: NodeJS.ErrnoException) => void) => unknown };
-  stream.on?.('error', (error) => {
-    if (error.code !== 'EPIPE') failure ??= error.code ?? error.message;
-  });
-  return {
-    async finish(code) {
-      // A failed write reports its error after the write's callback: let it arrive.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (failure === undefined) return code;
-      io.stderr.write(`mailcheck: cannot write to standard output (${terminalText(failure)}): the output is incomplete. Check the disk or the file it goes to.\n`);
-      return EXIT.internal;
-    },
-  };
-}
-
-/** Turns any error into one line on stderr and an exit code. */
-export function reportError(error: unknown, io: CliIo, verbose = false): number {
-  if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-      return EXIT.ok;
-    }
-    const subcommand = (error as SubcommandError).subcommand;
-    const help = subcommand ? `mailcheck ${subcommand} --help` : 'mailcheck --help';
-    let what = error.message.replace(/^error:\s*/i, '').replace(/\s+/g, ' ').trim();
-    if (subcommand === 'spf' && error.code === 'commander.missingArgument') {
-      what = 'no domain given. Usage: mailcheck spf <domain> [--ip <addr> [--sender <mailbox>] [--helo <name>]]';
-    }
-    io.stderr.write(`mailcheck: ${sentence(terminalText(what))} Run "${help}" for usage.\n`);
-    return EXIT.usage;
-  }
-  if (error instanceof UsageError || error instanceof InputError) {
-    // Messages quote input (file lines, arguments): shown, never obeyed by the terminal.
-    io.stderr.write(`mailcheck: ${sentence(terminalText(error.message.replace(/\s+/g, ' ').trim()))}\n`);
-    return EXIT.usage;
-  }
-  const message = terminalText(error instanceof Error ? error.message : String(error));
-  io.stderr.write(
-    `mailcheck: internal error: ${sentence(message.replace(/\s+/g, ' ').trim())} Please report it with the command you ran.\n`,
-  );
-  if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-  return EXIT.internal;
-}
-
-/** Ends a message with a period. */
-export function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
-export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
-}

@@ -5,8 +5,9 @@
  */
 import { createReadStream, createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError, sentence, type CliIo, type WritableLike } from './program.js';
-import { assertWritable } from './run.js';
+import { UsageError, sentence } from './errors.js';
+import type { CliIo, WritableLike } from './io.js';
+import { assertWritable } from './output-files.js';
 import type { DnsClient, QueryLogEntry } from '../dns/types.js';
 import { createStyle, shouldColor, type Style } from '../report/style.js';
 

@@ -6,7 +6,8 @@
  * where the option takes a path.
  */
 import type { Command, Option } from 'commander';
-import { UsageError, HELP_CHECK_IDS } from '../cli/program.js';
+import { UsageError } from '../cli/errors.js';
+import { HELP_CHECK_IDS } from '../cli/audit-options.js';
 import { FORMAT_NAMES } from '../report/formats.js';
 import { CHECKS } from '../checks/index.js';
 

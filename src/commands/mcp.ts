@@ -16,9 +16,10 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Command } from 'commander';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError, sentence, type CliIo } from '../cli/program.js';
+import { UsageError, sentence } from '../cli/errors.js';
+import type { CliIo } from '../cli/io.js';
 import { parseAuditCliOptions, toAuditOptions } from '../cli/options.js';
-import { readOptionFile } from '../cli/batch.js';
+import { readOptionFile } from '../cli/input-files.js';
 import { EXIT } from '../exit-code.js';
 import { tool as toolInfo } from '../run.js';
 import type { AnyMcpTool, McpServerSettings } from '../mcp/define.js';

@@ -7,10 +7,14 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError, type CliIo } from '../cli/program.js';
+import { UsageError } from '../cli/errors.js';
+import type { CliIo } from '../cli/io.js';
 import { parseAuditCliOptions, toAuditOptions } from '../cli/options.js';
-import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli/run.js';
-import { readReplay, readZones, trackDnsHealth, writeCapture, writeReport } from '../cli/batch.js';
+import { renderTranscript } from '../cli/transcript.js';
+import { reporterOptionsFor } from '../cli/reporter-options.js';
+import { readReplay, readZones } from '../cli/audit-inputs.js';
+import { trackDnsHealth } from '../cli/dns-health.js';
+import { assertWritable, writeCapture, writeReport } from '../cli/output-files.js';
 import { createAuditDns } from '../dns/audit-dns.js';
 import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';

@@ -6,41 +6,9 @@
  * To add a format: write src/report/<name>.ts exporting a `Reporter`, and add
  * one entry here. `--format` accepts every key of FORMATS.
  */
-import type { Report } from '../schema/report.js';
-import type { FailOn } from '../exit-code.js';
+import type { FormatSpec } from './reporter.js';
 
-export interface ReporterOptions {
-  /** Emit ANSI colour (only src/report/style.ts knows how). */
-  color: boolean;
-  /** Show evidence and every fact. */
-  verbose: boolean;
-  /** The --fail-on threshold (formats that mark failures, e.g. JUnit, use it). */
-  failOn: FailOn;
-  /** Terminal width to lay text out for; default 80. */
-  width?: number;
-  /** The --min-score threshold, when given (JUnit adds a score test case). */
-  minScore?: number;
-  /** SARIF: a repository path to give results as their physical location (the --zone file). */
-  artifactUri?: string;
-  /** The run audits a list (--file): JSON is an array even when the list holds one domain. */
-  list?: boolean;
-}
-
-/** Renders all reports of a run into one document. */
-export type Reporter = (reports: readonly Report[], options: ReporterOptions) => string;
-
-export interface FormatSpec {
-  /** One line for --help. */
-  description: string;
-  /** Loads the reporter. */
-  load(): Promise<Reporter>;
-  /**
-   * For formats that can stream (one chunk per domain as it finishes, e.g.
-   * ndjson): renders one report. When present the CLI may write each report
-   * as soon as it is done instead of holding all of them.
-   */
-  loadStreaming?(): Promise<(report: Report, options: ReporterOptions) => string>;
-}
+export type { FormatSpec, Reporter, ReporterOptions } from './reporter.js';
 
 export const FORMATS = {
   text: {

@@ -4,7 +4,7 @@
  * single Report object; several, or any run with --file, an array of Reports.
  */
 import type { Report } from '../schema/report.js';
-import type { Reporter } from './formats.js';
+import type { Reporter } from './reporter.js';
 
 export const renderJson: Reporter = (reports: readonly Report[], options): string => {
   // A list (--file) is always an array, so a script reads the same shape whatever the list's length.

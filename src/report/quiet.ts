@@ -4,8 +4,8 @@
  * of the findings at or above --fail-on. Nothing else.
  */
 import type { Report } from '../schema/report.js';
-import type { Reporter, ReporterOptions } from './formats.js';
-import { atOrAbove, nothingVerified } from '../exit-code.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
+import { atOrAbove } from '../exit-code.js';
 import { createStyle } from './style.js';
 
 /** How many failing ids the line names before "+N more". */
@@ -18,7 +18,7 @@ export function quietLine(report: Report, options: ReporterOptions): string {
   const allSkipped = report.checks.length > 0 && report.checks.every((check) => check.status === 'skipped');
   const score = allSkipped
     ? style.warning('— (no check ran)')
-    : nothingVerified(report)
+    : !report.score.verified
       ? style.warning('— (nothing could be verified)')
       : `${grade(`${report.score.value}/100 ${report.score.grade}`)}${report.score.complete ? '' : style.warning(' incomplete')}`;
   const failing: string[] = [];
@@ -37,7 +37,7 @@ export function quietLine(report: Report, options: ReporterOptions): string {
     const more = failing.length > IDS_SHOWN ? `, +${failing.length - IDS_SHOWN} more` : '';
     parts.push(style.severity('high')(`${failing.length} at or above ${options.failOn}: ${failing.slice(0, IDS_SHOWN).join(', ')}${more}`));
   }
-  if (options.minScore !== undefined && report.score.value < options.minScore && !nothingVerified(report) && !allSkipped) {
+  if (options.minScore !== undefined && report.score.value < options.minScore && report.score.verified && !allSkipped) {
     parts.push(style.severity('high')(`below --min-score ${options.minScore}`));
   }
   if (ignored > 0) parts.push(style.dim(`${ignored} ignored`));

@@ -6,11 +6,10 @@
  * "Fix first" list ranked by the points each fix wins back.
  */
 import type { CheckResult, CheckStatus, Finding, Fix, Report } from '../schema/report.js';
-import type { Reporter, ReporterOptions } from './formats.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
 import { createStyle, type Style } from './style.js';
 import { fixRecordLines } from './zone.js';
 import { renderDiffText } from './diff-text.js';
-import { nothingVerified } from '../exit-code.js';
 import { pointsText, profileLine, REQUIREMENT_MARK, scoreText, togetherLine } from './verdicts.js';
 import { areaOf } from '../score.js';
 import { safeStrings } from './escape.js';
@@ -51,7 +50,7 @@ function renderReport(report: Report, style: Style, width: number, options: Repo
     // The JSON keeps 100 (nothing was wrong); a person reads that nothing was checked.
     lines.push(`Deliverability ${style.warning('—')}  ${style.warning('(no check ran)')}`);
     notes.push(style.warning('Every check was skipped (see why below), so there is no score.'));
-  } else if (nothingVerified(report)) {
+  } else if (!report.score.verified) {
     // A person reads "no score", not a grade the domain did not earn.
     lines.push(`Deliverability ${style.warning('—')}  ${style.warning('(nothing could be verified)')}`);
     const why =
@@ -188,7 +187,7 @@ function renderFix(fix: Fix, style: Style, width: number, indent: string): strin
 function renderFixFirst(report: Report, style: Style, width: number): string[] {
   if (report.fixes.length === 0) {
     if (nothingRan(report)) return [style.warning('Nothing was checked, so nothing to fix.')];
-    if (nothingVerified(report)) {
+    if (!report.score.verified) {
       return wrap('Nothing could be verified, so no fix is known: see above why the checks could not conclude.', width, '').map(style.warning);
     }
     if (report.checks.some((check) => check.findings.some((finding) => !finding.suppressed))) return [];
@@ -254,7 +253,7 @@ function renderSummary(reports: readonly Report[], style: Style): string {
   const lines = [style.heading('Summary')];
   for (const report of reports) {
     const grade = style.grade(report.score.grade);
-    if (nothingRan(report) || nothingVerified(report)) {
+    if (nothingRan(report) || !report.score.verified) {
       const why = nothingRan(report) ? 'no check ran' : 'nothing could be verified';
       lines.push(`  ${report.domain.padEnd(width)}  ${style.warning('  —')}  ${style.warning(`—  (${why})`)}`);
       continue;

@@ -5,9 +5,12 @@
  */
 import { promises as fs } from 'node:fs';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError, sentence, type CliIo } from '../cli/program.js';
+import { UsageError, sentence } from '../cli/errors.js';
+import type { CliIo } from '../cli/io.js';
 import { parseAuditCliOptions } from '../cli/options.js';
-import { assertWritable, renderTranscript, reporterOptionsFor } from '../cli/run.js';
+import { assertWritable } from '../cli/output-files.js';
+import { renderTranscript } from '../cli/transcript.js';
+import { reporterOptionsFor } from '../cli/reporter-options.js';
 import { parseDomain } from '../domain.js';
 import type { DnsClient } from '../dns/types.js';
 import { reportsCommand, reportsExitCode } from '../commands/reports.js';

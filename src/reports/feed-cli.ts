@@ -3,7 +3,8 @@
  * selectors and IPs they name to the raw --dkim-selector and --ip values,
  * before the options are validated, exactly as if they had been typed.
  */
-import { UsageError, type CliIo } from '../cli/program.js';
+import { UsageError } from '../cli/errors.js';
+import type { CliIo } from '../cli/io.js';
 import { parseDomain } from '../domain.js';
 import { reportsFeed } from './feed.js';
 

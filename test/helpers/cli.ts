@@ -30,8 +30,8 @@ export function runCli(
   options: { env?: Record<string, string>; cwd?: string; bin?: string; input?: string } = {},
 ): Promise<CliResult> {
   const bin = options.bin ?? BIN;
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'program.js'))) {
-    throw new Error('dist/cli/program.js is missing: run `npm run build` (npm test does it) before the CLI tests');
+  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it) before the CLI tests');
   }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', pathToFileURL(CHILD_GUARD).href, bin, ...args], {

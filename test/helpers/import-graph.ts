@@ -1,0 +1,130 @@
+/**
+ * The import graph of src/: every relative import of every src/**\/*.ts file,
+ * static, type-only, re-exported or dynamic (`await import('./x.js')`), read
+ * with the TypeScript parser the project already builds with, and the import
+ * cycles in it (strongly connected components, Tarjan's algorithm).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+/** Every .ts file under `dir`, as paths relative to `root`, sorted. */
+export function sourceFiles(root: string, dir = 'src'): string[] {
+  const out: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
+      const child = path.posix.join(relative, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(child);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The module specifiers a file imports: import/export declarations and import() calls with a literal. */
+export function importSpecifiers(fileName: string, text: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [argument] = node.arguments;
+      if (argument && ts.isStringLiteralLike(argument)) found.push(argument.text);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      found.push(node.argument.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** file → the src files it imports (relative specifiers only; `./x.js` names `./x.ts`). */
+export function importGraph(root: string, files: readonly string[] = sourceFiles(root)): Map<string, string[]> {
+  const known = new Set(files);
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = new Set<string>();
+    for (const specifier of importSpecifiers(file, readFileSync(path.join(root, file), 'utf8'))) {
+      if (!specifier.startsWith('.')) continue;
+      const resolved = path.posix.join(path.posix.dirname(file), specifier).replace(/\.js$/, '.ts');
+      const candidates = [resolved, `${resolved}.ts`, path.posix.join(resolved, 'index.ts')];
+      const target = candidates.find((candidate) => known.has(candidate));
+      if (target) targets.add(target);
+    }
+    graph.set(file, [...targets].sort());
+  }
+  return graph;
+}
+
+/** A group of files that all reach one another through imports. */
+export interface ImportCycle {
+  /** Every file of the group, sorted. */
+  files: string[];
+  /** One closed path through the group, from its first file back to it. */
+  example: string[];
+}
+
+/** The import cycles: strongly connected components of the graph (Tarjan), each with one closed path. */
+export function importCycles(graph: ReadonlyMap<string, readonly string[]>): ImportCycle[] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const connect = (file: string): void => {
+    index.set(file, counter);
+    low.set(file, counter);
+    counter += 1;
+    stack.push(file);
+    onStack.add(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!index.has(target)) {
+        connect(target);
+        low.set(file, Math.min(low.get(file)!, low.get(target)!));
+      } else if (onStack.has(target)) {
+        low.set(file, Math.min(low.get(file)!, index.get(target)!));
+      }
+    }
+    if (low.get(file) === index.get(file)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== file);
+      const selfImport = (graph.get(file) ?? []).includes(file);
+      if (component.length > 1 || selfImport) components.push(component.sort());
+    }
+  };
+  for (const file of [...graph.keys()].sort()) if (!index.has(file)) connect(file);
+  return components.map((files) => ({ files, example: closedPath(graph, files) }));
+}
+
+/** One shortest path from the component's first file back to itself, inside the component. */
+function closedPath(graph: ReadonlyMap<string, readonly string[]>, component: readonly string[]): string[] {
+  const members = new Set(component);
+  const start = component[0]!;
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    for (const target of graph.get(file) ?? []) {
+      if (!members.has(target)) continue;
+      if (target === start) {
+        const route = [file];
+        while (route[0] !== start) route.unshift(previous.get(route[0]!)!);
+        return [...route, start];
+      }
+      if (!previous.has(target)) {
+        previous.set(target, file);
+        queue.push(target);
+      }
+    }
+  }
+  return [...component];
+}
