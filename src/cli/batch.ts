@@ -114,7 +114,7 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
   const stdout = io.stdout as WritableLike & { once?: (event: string, listener: (error: Error) => void) => void };
   stdout.once?.('error', (error: Error & { code?: string }) => {
     if (error.code === 'EPIPE' && io.stdout === process.stdout) process.exit(code);
-    // Any other failure (a full disk) on the real stdout is reported once by main() (src/cli/program.ts).
+    // Any other failure (a full disk) on the real stdout is reported once by main() (src/cli/main.ts).
     if (io.stdout !== process.stdout) throw error;
   });
 
