@@ -159,13 +159,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
     return lines;
   },
-  'tls-rpt': (facts) => {
-    const records = Array.isArray(facts.records) ? facts.records.filter(isRecord) : [];
-    if (records.length > 1) return [`${records.length} records at ${str(facts.recordName) ?? '_smtp._tls'}`];
-    if (records.length === 0) return recordLine('record', facts.record);
-    const rua = strings(records[0]!.rua);
-    return rua.length > 0 ? [`rua: ${rua.join(', ')}`] : recordLine('record (no valid rua)', records[0]!.value);
-  },
   dnssec(facts) {
     const domain = isRecord(facts.domain) ? facts.domain : undefined;
     if (!domain) return [];
