@@ -56,17 +56,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
     return lines;
   },
-  dmarc(facts) {
-    const lines = recordLine('record', facts.record);
-    const policy = str(facts.policy);
-    if (policy) {
-      const sub = str(facts.subdomainPolicy);
-      const foundAt = str(facts.foundAt);
-      const inherited = str(facts.source) !== 'domain' && foundAt ? ` (inherited from ${foundAt})` : '';
-      lines.push(`policy: ${policy}${sub && sub !== policy ? `, subdomains: ${sub}` : ''}${inherited}`);
-    }
-    return lines;
-  },
   dkim(facts) {
     const keys = Array.isArray(facts.keys) ? facts.keys.filter(isRecord) : [];
     if (keys.length) {
