@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineCheck } from './define.js';
 import { NO_MAIL_SKIP, getMxHosts } from '../lookups/mx-hosts.js';
 import { dnsStatusSchema } from '../dns/status-schema.js';
-import type { Finding, Fix } from '../report/schema.js';
+import type { Finding, Fix } from '../schema/report.js';
 
 export interface TlsRptRecord {
   /** The rua destinations, in order. */

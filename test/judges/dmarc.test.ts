@@ -8,7 +8,7 @@ import { dmarcCheck, type DmarcFacts } from '../../src/checks/dmarc/index.js';
 import type { ReportAuthorizationFact } from '../../src/checks/dmarc/facts.js';
 import { recordPolicies } from '../../src/dmarc/discovery.js';
 import { parseDmarcRecord } from '../../src/dmarc/record.js';
-import type { FixRecord } from '../../src/report/schema.js';
+import type { FixRecord } from '../../src/schema/report.js';
 import { judgeCases } from '../helpers/judge.js';
 
 interface Scenario {

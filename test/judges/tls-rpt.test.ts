@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeFacts } from '../../src/checks/define.js';
 import { parseTlsRptRecord, tlsRptCheck, type TlsRptFacts } from '../../src/checks/tls-rpt.js';
-import type { CheckStatus } from '../../src/report/schema.js';
+import type { CheckStatus } from '../../src/schema/report.js';
 import { statusFromFindings } from '../../src/run-check.js';
 import { judgeCases } from '../helpers/judge.js';
 

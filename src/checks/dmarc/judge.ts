@@ -5,7 +5,7 @@
  * replace the applicable record are composed, so that each proposes the
  * record with every change.
  */
-import type { Finding } from '../../report/schema.js';
+import type { Finding } from '../../schema/report.js';
 import type { Emit, Judgement } from '../define.js';
 import { parseDmarcRecord, type ParsedDmarcRecord } from '../../dmarc/record.js';
 import {
