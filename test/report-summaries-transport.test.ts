@@ -1,6 +1,6 @@
 /**
- * The key-fact lines of the text report for tls, mta-sts, tls-rpt, dnssec,
- * dane and blocklist: facts come from the real checks run against fixture
+ * The key-fact lines of the text report for tls, mta-sts, dnssec, dane and
+ * blocklist: facts come from the real checks run against fixture
  * zones through the real resolver, local SMTP servers and a local HTTPS
  * server. A probe or lookup that failed is named as such, and a policy not
  * fetched (offline, replay) says so.
@@ -13,7 +13,6 @@ import { daneCheck } from '../src/checks/dane.js';
 import { dnssecCheck } from '../src/checks/dnssec.js';
 import { mtaStsCheck } from '../src/checks/mta-sts.js';
 import { tlsCheck } from '../src/checks/tls.js';
-import { tlsRptCheck } from '../src/checks/tls-rpt.js';
 import type { AuditOptions } from '../src/context.js';
 import { summarise } from '../src/report/summaries.js';
 import { runCheck, startFixture, type Fixture } from './helpers/context.js';
@@ -52,7 +51,6 @@ beforeAll(async () => {
     startFixture([
       'tls-lab',
       'mta-sts-lab',
-      'tls-rpt-lab',
       'dnssec-lab',
       'blocklist-listed',
       'blocklist-unanswered',
@@ -119,18 +117,6 @@ describe('summaries: mta-sts', () => {
     expect((await lines(mtaStsCheck, 'sts-404.test'))[1]).toBe('policy not fetched: HTTP 404');
     expect((await lines(mtaStsCheck, 'sts-closed.test'))[1]).toMatch(/^policy not fetched: connect-error \(.+\)$/);
     expect((await lines(mtaStsCheck, 'sts-badpolicy.test'))[1]).toMatch(/^policy fetched, invalid: /);
-  });
-});
-
-describe('summaries: tls-rpt', () => {
-  it('the rua destinations', async () => {
-    expect(await lines(tlsRptCheck, 'rpt-good.test')).toEqual(['rua: mailto:tls@rpt-good.test, https://reports.rpt-good.test/tlsrpt']);
-    expect(await lines(tlsRptCheck, 'rpt-norua.test')).toEqual(['record (no valid rua): v=TLSRPTv1;']);
-    expect(await lines(tlsRptCheck, 'rpt-two.test')).toEqual(['2 records at _smtp._tls.rpt-two.test']);
-  });
-
-  it('nothing when the lookup failed (never "no rua")', async () => {
-    expect(await lines(tlsRptCheck, 'rpt-fail.test')).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dmarcCheck } from '../src/checks/dmarc.js';
+import { dmarcCheck } from '../src/checks/dmarc/index.js';
 import type { CheckDefinition } from '../src/checks/define.js';
 import { runCli } from './helpers/cli.js';
 import { useFixture } from './helpers/context.js';

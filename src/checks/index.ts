@@ -5,7 +5,7 @@ import type { CheckDefinition } from './define.js';
 import { mxCheck } from './mx.js';
 import { spfCheck } from './spf.js';
 import { dkimCheck } from './dkim.js';
-import { dmarcCheck } from './dmarc.js';
+import { dmarcCheck } from './dmarc/index.js';
 import { ptrCheck } from './ptr.js';
 import { tlsCheck } from './tls.js';
 import { mtaStsCheck } from './mta-sts.js';

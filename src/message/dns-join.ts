@@ -8,7 +8,7 @@
 import { blocklistCheck } from '../checks/blocklist.js';
 import type { CheckDefinition } from '../checks/define.js';
 import { dkimCheck } from '../checks/dkim.js';
-import { dmarcCheck } from '../checks/dmarc.js';
+import { dmarcCheck } from '../checks/dmarc/index.js';
 import { ptrCheck } from '../checks/ptr.js';
 import { spfCheck } from '../checks/spf.js';
 import { createSharedMemo, type AuditOptions, type CheckContext } from '../context.js';

@@ -7,9 +7,16 @@
  */
 import type { CheckResult, Finding, ProfileRequirementResult, ProfileResult, RequirementStatus } from '../schema/report.js';
 import { PROFILES, type ProfileDefinition, type RequirementId } from './table.js';
+import type { DmarcFacts } from '../checks/dmarc/index.js';
 
 /** What the requirement judges read of a check. */
 export type CheckView = Pick<CheckResult, 'id' | 'status' | 'findings' | 'facts'>;
+
+/**
+ * A check's facts in the shape its schema declares, each field possibly
+ * absent: a check that was skipped or failed before it saw anything has none.
+ */
+const factsOf = <Facts>(check: CheckView): Partial<Facts> => check.facts as Partial<Facts>;
 
 /** Inputs besides the checks. */
 /** A message-side status (`mailcheck message`'s `requirements`). */
@@ -169,7 +176,8 @@ const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Ju
     if (broken.includes('dmarc/missing')) return { status: 'fail', summary: 'no DMARC record is published', findings: broken };
     if (broken.length > 0) return { status: 'fail', summary: 'the DMARC record is not usable', findings: broken };
     if (check.status === 'error') return { status: 'inconclusive', summary: 'DMARC could not be checked (DNS failed)' };
-    return { status: 'pass', summary: `a DMARC record is published${typeof check.facts.policy === 'string' ? ` (p=${check.facts.policy})` : ''}` };
+    const policy = factsOf<DmarcFacts>(check).policy;
+    return { status: 'pass', summary: `a DMARC record is published${typeof policy === 'string' ? ` (p=${policy})` : ''}` };
   },
   'from-aligned'(f) {
     const spf = spfState(f);
@@ -236,9 +244,10 @@ const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Ju
   'dmarc-reject'(f) {
     const check = f.check('dmarc');
     if (!check || check.status === 'skipped') return { status: 'inconclusive', summary: 'DMARC was not checked' };
-    if (check.facts.policy === 'reject') return { status: 'pass', summary: 'DMARC p=reject' };
+    const policy = factsOf<DmarcFacts>(check).policy;
+    if (policy === 'reject') return { status: 'pass', summary: 'DMARC p=reject' };
     if (check.status === 'error') return { status: 'inconclusive', summary: 'DMARC could not be checked (DNS failed)' };
-    return { status: 'fail', summary: typeof check.facts.policy === 'string' ? `DMARC p=${check.facts.policy}, not p=reject` : 'no DMARC record is published' };
+    return { status: 'fail', summary: typeof policy === 'string' ? `DMARC p=${policy}, not p=reject` : 'no DMARC record is published' };
   },
   'no-active-dkim'(f) {
     const check = f.check('dkim');

@@ -56,17 +56,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
     return lines;
   },
-  dmarc(facts) {
-    const lines = recordLine('record', facts.record);
-    const policy = str(facts.policy);
-    if (policy) {
-      const sub = str(facts.subdomainPolicy);
-      const foundAt = str(facts.foundAt);
-      const inherited = str(facts.source) !== 'domain' && foundAt ? ` (inherited from ${foundAt})` : '';
-      lines.push(`policy: ${policy}${sub && sub !== policy ? `, subdomains: ${sub}` : ''}${inherited}`);
-    }
-    return lines;
-  },
   dkim(facts) {
     const keys = Array.isArray(facts.keys) ? facts.keys.filter(isRecord) : [];
     if (keys.length) {
@@ -158,13 +147,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     const maxAge = num(parsed.maxAge);
     lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
     return lines;
-  },
-  'tls-rpt': (facts) => {
-    const records = Array.isArray(facts.records) ? facts.records.filter(isRecord) : [];
-    if (records.length > 1) return [`${records.length} records at ${str(facts.recordName) ?? '_smtp._tls'}`];
-    if (records.length === 0) return recordLine('record', facts.record);
-    const rua = strings(records[0]!.rua);
-    return rua.length > 0 ? [`rua: ${rua.join(', ')}`] : recordLine('record (no valid rua)', records[0]!.value);
   },
   dnssec(facts) {
     const domain = isRecord(facts.domain) ? facts.domain : undefined;

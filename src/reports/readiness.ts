@@ -157,7 +157,7 @@ function enforceEdit(record: ParsedDmarcRecord): RecordEdit | undefined {
 }
 
 /**
- * The edits of the dmarc check's composition (src/checks/dmarc.ts), in its
+ * The edits of the dmarc check's composition (src/checks/dmarc/judge.ts), in its
  * order, with the enforcement step in place of dmarc/policy-none.
  */
 export function readinessEdits(record: ParsedDmarcRecord): RecordEdit[] {
