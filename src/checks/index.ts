@@ -2,7 +2,7 @@
  * The ordered registry of checks. Reports list checks in this order.
  */
 import type { CheckDefinition } from './define.js';
-import { mxCheck } from './mx.js';
+import { mxCheck } from './mx/index.js';
 import { spfCheck } from './spf.js';
 import { dkimCheck } from './dkim.js';
 import { dmarcCheck } from './dmarc.js';

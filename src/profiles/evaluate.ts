@@ -7,6 +7,7 @@
  */
 import type { CheckResult, Finding, ProfileRequirementResult, ProfileResult, RequirementStatus } from '../schema/report.js';
 import { PROFILES, type ProfileDefinition, type RequirementId } from './table.js';
+import type { MxFacts } from '../checks/mx/index.js';
 
 /** What the requirement judges read of a check. */
 export type CheckView = Pick<CheckResult, 'id' | 'status' | 'findings' | 'facts'>;
@@ -67,6 +68,11 @@ function finder(checks: readonly CheckView[]) {
 }
 
 type Finder = ReturnType<typeof finder>;
+
+/** A check's facts as its own schema types them; partial, since a skipped check, or one that failed before gathering, has none. */
+function factsOf<Facts>(check: CheckView): Partial<Facts> {
+  return check.facts as Partial<Facts>;
+}
 
 function spfState(f: Finder): { state: AuthState; findings: string[] } {
   const check = f.check('spf');
@@ -221,7 +227,8 @@ const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Ju
   'null-mx'(f) {
     const check = f.check('mx');
     if (!check || check.status === 'skipped') return { status: 'inconclusive', summary: 'MX was not checked' };
-    if (check.facts.nullMx === true && check.facts.nullMxMixed !== true) return { status: 'pass', summary: 'a null MX says the domain accepts no mail (RFC 7505)' };
+    const facts = factsOf<MxFacts>(check);
+    if (facts.nullMx === true && facts.nullMxMixed !== true) return { status: 'pass', summary: 'a null MX says the domain accepts no mail (RFC 7505)' };
     if (check.status === 'error') return { status: 'inconclusive', summary: 'MX could not be checked (DNS failed)' };
     return { status: 'fail', summary: 'no null MX ("0 .") is published' };
   },
