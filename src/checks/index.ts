@@ -6,7 +6,7 @@ import { mxCheck } from './mx/index.js';
 import { spfCheck } from './spf.js';
 import { dkimCheck } from './dkim.js';
 import { dmarcCheck } from './dmarc.js';
-import { ptrCheck } from './ptr.js';
+import { ptrCheck } from './ptr/index.js';
 import { tlsCheck } from './tls.js';
 import { mtaStsCheck } from './mta-sts.js';
 import { tlsRptCheck } from './tls-rpt.js';

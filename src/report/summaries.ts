@@ -74,31 +74,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     }
     return [`no key at the ${probed.length} selectors probed`];
   },
-  ptr(facts) {
-    const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter(isRecord) : [];
-    return addresses.map((entry) => {
-      const ip = str(entry.ip) ?? '?';
-      const names = strings(isRecord(entry.ptr) ? entry.ptr.names : entry.names);
-      const status = isRecord(entry.ptr) ? entry.ptr.status : undefined;
-      const inconclusive = entry.outcome === 'inconclusive' || entry.forwardConfirmed === null;
-      if (!names.length) {
-        // A PTR query that timed out or failed says nothing about whether a PTR exists.
-        if (failed(status)) return `${ip} → PTR lookup failed: ${status}`;
-        if (inconclusive) return `${ip} → PTR unknown${str(entry.failure) ? ` (${str(entry.failure)})` : ''}`;
-        return `${ip} → no PTR`;
-      }
-      const confirmed = entry.forwardConfirmed;
-      const mark =
-        confirmed === true
-          ? ' (forward-confirmed)'
-          : confirmed === false
-            ? ' (not forward-confirmed)'
-            : inconclusive
-              ? ` (forward check failed${str(entry.failure) ? `: ${str(entry.failure)}` : ''})`
-              : '';
-      return `${ip} → ${names.join(', ')}${mark}`;
-    });
-  },
   tls(facts) {
     const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
     const lines: string[] = [];
