@@ -3,7 +3,7 @@
  */
 import type { Emit, Judgement } from '../define.js';
 import { genericPtrReason } from '../../lookups/reverse.js';
-import type { Finding, Fix, FixRecord } from '../../report/schema.js';
+import type { Finding, Fix, FixRecord } from '../../schema/report.js';
 import type { PtrAddressFacts, PtrFacts } from './facts.js';
 import type { PTR_FINDINGS } from './index.js';
 
