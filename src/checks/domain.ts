@@ -3,11 +3,21 @@
  * RFC 8020 §2: nothing exists at or below it) has no mail setup to judge:
  * the runner reports this one finding and skips every other check.
  */
-import type { CheckContext } from '../context.js';
+import { z } from 'zod';
 import { defineCheck } from './define.js';
+import { dnsStatusSchema } from '../dns/status-schema.js';
 
 /** Why the other checks are skipped for a name that does not exist. */
 export const NOT_FOUND_SKIP = 'the domain does not exist (NXDOMAIN)';
+
+export const domainFactsSchema = z.object({
+  domain: z.string().describe('The audited name.'),
+  exists: z.boolean().nullable().describe('True when the MX query was answered (records or NODATA), false on NXDOMAIN, null when it failed.'),
+  mx: dnsStatusSchema.describe('How the MX query for the name ended.'),
+});
+
+/** What the domain check saw. */
+export type DomainFacts = z.infer<typeof domainFactsSchema>;
 
 export const domainCheck = defineCheck({
   id: 'domain',
@@ -19,21 +29,19 @@ export const domainCheck = defineCheck({
       severity: 'critical',
       title: 'Domain does not exist',
       description: 'The name is NXDOMAIN: it does not exist in DNS, so nothing else can be checked. Usually a typo.',
+      message: (data: { domain: string }) => `${data.domain} does not exist (NXDOMAIN); check the spelling`,
     },
   },
-  async run(ctx: CheckContext, emit) {
+  facts: domainFactsSchema,
+  async gather(ctx) {
     // The MX query is the one the mx check asks first: the answer is shared through the resolver's cache.
     const answer = await ctx.dns.query(ctx.domain, 'MX');
-    const facts = { exists: answer.status === 'nxdomain' ? false : answer.status === 'ok' || answer.status === 'nodata' ? true : null, mx: answer.status };
-    if (answer.status !== 'nxdomain') return { findings: [], facts };
-    return {
-      findings: [
-        emit('domain/not-found', {
-          message: `${ctx.domain} does not exist (NXDOMAIN); check the spelling`,
-          evidence: [`MX ${ctx.domain}: NXDOMAIN`],
-        }),
-      ],
-      facts,
-    };
+    const exists = answer.status === 'nxdomain' ? false : answer.status === 'ok' || answer.status === 'nodata' ? true : null;
+    return { domain: ctx.domain, exists, mx: answer.status };
   },
+  judge(facts, emit) {
+    if (facts.mx !== 'nxdomain') return { findings: [] };
+    return { findings: [emit('domain/not-found', { data: { domain: facts.domain }, evidence: [`MX ${facts.domain}: NXDOMAIN`] })] };
+  },
+  summarise: () => [],
 });

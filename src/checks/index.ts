@@ -2,11 +2,11 @@
  * The ordered registry of checks. Reports list checks in this order.
  */
 import type { CheckDefinition } from './define.js';
-import { mxCheck } from './mx.js';
+import { mxCheck } from './mx/index.js';
 import { spfCheck } from './spf.js';
 import { dkimCheck } from './dkim.js';
 import { dmarcCheck } from './dmarc/index.js';
-import { ptrCheck } from './ptr.js';
+import { ptrCheck } from './ptr/index.js';
 import { tlsCheck } from './tls.js';
 import { mtaStsCheck } from './mta-sts.js';
 import { tlsRptCheck } from './tls-rpt.js';

@@ -9,7 +9,7 @@ import { blocklistCheck } from '../checks/blocklist.js';
 import type { CheckDefinition } from '../checks/define.js';
 import { dkimCheck } from '../checks/dkim.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
-import { ptrCheck } from '../checks/ptr.js';
+import { ptrCheck, type PtrFacts } from '../checks/ptr/index.js';
 import { spfCheck } from '../checks/spf.js';
 import { createSharedMemo, type AuditOptions, type CheckContext } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
@@ -238,7 +238,7 @@ export function reverseDnsStatus(domains: readonly DomainChecks[], ip: string | 
   if (ip === null) return 'unknown';
   for (const entry of domains) {
     const ptr = entry.checks.find((check) => check.id === 'ptr');
-    const addresses = (ptr?.facts.addresses ?? []) as Array<{ ip: string; sending?: boolean; outcome?: string }>;
+    const addresses = (ptr?.facts as Partial<PtrFacts> | undefined)?.addresses ?? [];
     const own = addresses.find((address) => address.sending && address.ip === ip);
     if (!own) continue;
     if (own.outcome === 'confirmed') return 'pass';

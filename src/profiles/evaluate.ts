@@ -8,6 +8,8 @@
 import type { CheckResult, Finding, ProfileRequirementResult, ProfileResult, RequirementStatus } from '../schema/report.js';
 import { PROFILES, type ProfileDefinition, type RequirementId } from './table.js';
 import type { DmarcFacts } from '../checks/dmarc/index.js';
+import type { MxFacts } from '../checks/mx/index.js';
+import type { PtrFacts } from '../checks/ptr/index.js';
 
 /** What the requirement judges read of a check. */
 export type CheckView = Pick<CheckResult, 'id' | 'status' | 'findings' | 'facts'>;
@@ -193,7 +195,7 @@ const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Ju
     if (ips.length === 0) return { status: 'needs-input', summary: 'the sending IPs are not known', needs: '--ip <sending IP>' };
     const check = f.check('ptr');
     if (!check || check.status === 'skipped') return { status: 'inconclusive', summary: 'reverse DNS was not checked' };
-    const addresses = Array.isArray(check.facts.addresses) ? (check.facts.addresses as Array<{ ip?: string; sending?: boolean; outcome?: string }>) : [];
+    const addresses = factsOf<PtrFacts>(check).addresses ?? [];
     const sending = addresses.filter((address) => address.sending);
     const failing = f.present(check, ['ptr/missing', 'ptr/mismatch']);
     const badIps = sending.filter((address) => address.outcome === 'missing' || address.outcome === 'mismatch').map((address) => address.ip);
@@ -229,7 +231,8 @@ const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Ju
   'null-mx'(f) {
     const check = f.check('mx');
     if (!check || check.status === 'skipped') return { status: 'inconclusive', summary: 'MX was not checked' };
-    if (check.facts.nullMx === true && check.facts.nullMxMixed !== true) return { status: 'pass', summary: 'a null MX says the domain accepts no mail (RFC 7505)' };
+    const facts = factsOf<MxFacts>(check);
+    if (facts.nullMx === true && facts.nullMxMixed !== true) return { status: 'pass', summary: 'a null MX says the domain accepts no mail (RFC 7505)' };
     if (check.status === 'error') return { status: 'inconclusive', summary: 'MX could not be checked (DNS failed)' };
     return { status: 'fail', summary: 'no null MX ("0 .") is published' };
   },

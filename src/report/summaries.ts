@@ -29,23 +29,6 @@ const recordLine = (label: string, value: unknown): string[] => {
 };
 
 export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
-  mx(facts) {
-    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
-    if (facts.nullMx === true) return ['null MX (0 .): the domain accepts no mail'];
-    return hosts.map((host) => {
-      const name = str(host.exchange) ?? str(host.host) ?? str(host.name) ?? '?';
-      const preference = num(host.preference);
-      const addresses = [...strings(host.ipv4), ...strings(host.ipv6), ...strings(host.addresses)];
-      const unique = [...new Set(addresses)];
-      const failures = (['a', 'aaaa'] as const).filter((type) => failed(host[type])).map((type) => `${type.toUpperCase()} ${host[type]}`);
-      const shown = unique.length
-        ? ` → ${unique.join(', ')}${failures.length ? ` (lookup failed: ${failures.join(', ')})` : ''}`
-        : failures.length
-          ? ` → addresses unknown (lookup failed: ${failures.join(', ')})`
-          : '';
-      return `${preference === undefined ? '' : `${preference} `}${name}${shown}`;
-    });
-  },
   spf(facts) {
     const lines = recordLine('record', facts.record);
     // Without a record read there is nothing to count: 0 would read as a fact.
@@ -79,31 +62,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
         .join(', ')}${unanswered.length > 3 ? ', …' : ''})`];
     }
     return [`no key at the ${probed.length} selectors probed`];
-  },
-  ptr(facts) {
-    const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter(isRecord) : [];
-    return addresses.map((entry) => {
-      const ip = str(entry.ip) ?? '?';
-      const names = strings(isRecord(entry.ptr) ? entry.ptr.names : entry.names);
-      const status = isRecord(entry.ptr) ? entry.ptr.status : undefined;
-      const inconclusive = entry.outcome === 'inconclusive' || entry.forwardConfirmed === null;
-      if (!names.length) {
-        // A PTR query that timed out or failed says nothing about whether a PTR exists.
-        if (failed(status)) return `${ip} → PTR lookup failed: ${status}`;
-        if (inconclusive) return `${ip} → PTR unknown${str(entry.failure) ? ` (${str(entry.failure)})` : ''}`;
-        return `${ip} → no PTR`;
-      }
-      const confirmed = entry.forwardConfirmed;
-      const mark =
-        confirmed === true
-          ? ' (forward-confirmed)'
-          : confirmed === false
-            ? ' (not forward-confirmed)'
-            : inconclusive
-              ? ` (forward check failed${str(entry.failure) ? `: ${str(entry.failure)}` : ''})`
-              : '';
-      return `${ip} → ${names.join(', ')}${mark}`;
-    });
   },
   tls(facts) {
     const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
