@@ -47,9 +47,7 @@ export type { CaptureFile, CapturingDnsClient } from './dns/capture.js';
 export { createAuditDns } from './dns/audit-dns.js';
 export type { AuditDnsOptions } from './dns/audit-dns.js';
 export { formatNdjson, ndjsonLine } from './report/ndjson.js';
-export { formatCsv, csvHeader, csvRow } from './report/csv.js';
 export { formatMarkdown } from './report/markdown.js';
-export { formatSarif } from './report/sarif.js';
 export { formatJunit } from './report/junit.js';
 export { formatHtml } from './report/html.js';
 export type { FormatOptions } from './report/common.js';
@@ -80,3 +78,17 @@ export { messageAsReport } from './message/as-report.js';
 export { applyIgnores, countedChecks } from './suppress.js';
 export type { IgnoreRule } from './suppress.js';
 export type { Suppression } from './schema/report.js';
+
+// The csv and SARIF reporters list every registered check: the library gives them the catalogue.
+import { checkCatalogue } from './check-catalogue.js';
+import * as csv from './report/csv.js';
+import * as sarif from './report/sarif.js';
+import type { Report as LibraryReport } from './schema/report.js';
+type Optional<Options> = Omit<Options, 'catalogue'> & { catalogue?: csv.CsvOptions['catalogue'] };
+export const formatCsv = (reports: readonly LibraryReport[], options: Optional<csv.CsvOptions> = {}): string =>
+  csv.formatCsv(reports, { catalogue: checkCatalogue(), ...options });
+export const csvHeader = (options: Optional<csv.CsvOptions> = {}): string => csv.csvHeader({ catalogue: checkCatalogue(), ...options });
+export const csvRow = (report: LibraryReport, options: Optional<csv.CsvOptions> = {}): string =>
+  csv.csvRow(report, { catalogue: checkCatalogue(), ...options });
+export const formatSarif = (reports: readonly LibraryReport[], options: Optional<sarif.SarifOptions> = {}): string =>
+  sarif.formatSarif(reports, { catalogue: checkCatalogue(), ...options });

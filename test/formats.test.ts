@@ -16,6 +16,9 @@ import { FORMATS } from '../src/report/formats.js';
 import { diffReport } from '../src/baseline.js';
 import { reportSchema, type Report } from '../src/schema/report.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
+import { checkCatalogue } from '../src/check-catalogue.js';
+
+const catalogue = checkCatalogue();
 
 const require = createRequire(import.meta.url);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -76,7 +79,7 @@ describe('csv (RFC 4180)', () => {
 
   it('writes a header and one row per domain with statuses and finding ids', () => {
     const reports = [brokenReport(), healthyReport()];
-    const text = formatCsv(reports);
+    const text = formatCsv(reports, { catalogue });
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
     const rows = parseCsv(text);
@@ -115,7 +118,7 @@ describe('csv (RFC 4180)', () => {
     const odd = report('odd.example', [check('spf', [finding('spf/too-many-lookups', 'high')])]);
     const withDiff = { ...odd, diff: diffReport(odd, report('odd.example', [check('spf')])) };
     const options = { diffColumns: true };
-    const rows = parseCsv(csvHeader(options) + csvRow(withDiff, options));
+    const rows = parseCsv(csvHeader({ ...options, catalogue }) + csvRow(withDiff, { ...options, catalogue }));
     const header = rows[0]!;
     expect(header.slice(-3)).toEqual(['score_delta', 'new_findings', 'resolved_findings']);
     const row = Object.fromEntries(header.map((name, index) => [name, rows[1]![index]]));
@@ -184,28 +187,28 @@ describe('sarif 2.1.0', () => {
 
   it('is valid against the SARIF 2.1.0 schema', () => {
     for (const reports of [[brokenReport(), healthyReport()], [], [healthyReport()]]) {
-      const log = JSON.parse(formatSarif(reports));
+      const log = JSON.parse(formatSarif(reports, { catalogue }));
       const valid = validate(log);
       expect(validate.errors ?? []).toEqual([]);
       expect(valid).toBe(true);
     }
     // The validator does reject a log that breaks the schema.
-    const broken = JSON.parse(formatSarif([brokenReport()]));
+    const broken = JSON.parse(formatSarif([brokenReport()], { catalogue }));
     broken.runs[0].results[0].level = 'fatal';
     expect(validate(broken)).toBe(false);
-    const withArtifact = JSON.parse(formatSarif([brokenReport()], { artifactUri: 'zones/example.zone' }));
+    const withArtifact = JSON.parse(formatSarif([brokenReport()], { catalogue, artifactUri: 'zones/example.zone' }));
     expect(validate(withArtifact)).toBe(true);
     expect(withArtifact.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('zones/example.zone');
   });
 
   it('has the finding catalogue as rules and every finding as a result', () => {
-    const log = JSON.parse(formatSarif([brokenReport()]));
+    const log = JSON.parse(formatSarif([brokenReport()], { catalogue }));
     const run = log.runs[0];
     expect(log.version).toBe('2.1.0');
     expect(run.tool.driver.name).toBe('mailcheck');
     const ruleIds: string[] = run.tool.driver.rules.map((rule: { id: string }) => rule.id);
-    const catalogue = CHECKS.flatMap((definition) => Object.keys(definition.findings));
-    expect(ruleIds.slice(0, catalogue.length)).toEqual(catalogue);
+    const catalogueIds = CHECKS.flatMap((definition) => Object.keys(definition.findings));
+    expect(ruleIds.slice(0, catalogueIds.length)).toEqual(catalogueIds);
     for (const definition of CHECKS) {
       for (const [id, spec] of Object.entries(definition.findings)) {
         const rule = run.tool.driver.rules[ruleIds.indexOf(id)];
@@ -289,7 +292,7 @@ describe('all formats over the same reports', () => {
   it('carry every finding id', () => {
     const reports: Report[] = [brokenReport()];
     const ids = ['spf/too-many-lookups', 'dmarc/policy-none', 'mx/no-ipv6'];
-    for (const text of [formatCsv(reports), formatMarkdown(reports), formatSarif(reports), formatJunit(reports, { failOn: 'info' })]) {
+    for (const text of [formatCsv(reports, { catalogue }), formatMarkdown(reports), formatSarif(reports, { catalogue }), formatJunit(reports, { failOn: 'info' })]) {
       for (const id of ids) expect(text).toContain(id);
     }
   });

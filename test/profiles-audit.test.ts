@@ -19,6 +19,9 @@ import { renderText } from '../src/report/text.js';
 import { check, report } from './helpers/reports.js';
 import { CHECK_IDS } from '../src/checks/index.js';
 import type { Report } from '../src/schema/report.js';
+import { checkCatalogue } from '../src/check-catalogue.js';
+
+const catalogue = checkCatalogue();
 
 const fixture = useFixture('profiles', { timeoutMs: 2000, retries: 1 });
 const run = async (domain: string, options: Parameters<typeof audit>[1] = {}) =>
@@ -156,8 +159,8 @@ describe('"—" wherever nothing could be verified, in every format', () => {
     ['markdown', (r: Report) => formatMarkdown([r])],
     ['html', (r: Report) => formatHtml([r])],
     ['junit', (r: Report) => formatJunit([r], { minScore: 80 })],
-    ['sarif', (r: Report) => formatSarif([r])],
-    ['csv', (r: Report) => formatCsv([r])],
+    ['sarif', (r: Report) => formatSarif([r], { catalogue })],
+    ['csv', (r: Report) => formatCsv([r], { catalogue })],
   ])('%s shows "—" and no 0 / F', (_name, render) => {
     const output = render(unverified());
     expect(output).toContain('—');

@@ -22,6 +22,9 @@ import { formatMarkdown } from '../src/report/markdown.js';
 import { formatHtml } from '../src/report/html.js';
 import { quietLine } from '../src/report/quiet.js';
 import { check, finding, report } from './helpers/reports.js';
+import { checkCatalogue } from '../src/check-catalogue.js';
+
+const catalogue = checkCatalogue();
 
 const TODAY = '2026-06-15';
 
@@ -125,7 +128,7 @@ describe('accepted findings in the other consumers', () => {
   });
 
   it('sarif: still a result, with an accepted external suppression and its justification', () => {
-    const log = JSON.parse(formatSarif([ignored()]));
+    const log = JSON.parse(formatSarif([ignored()], { catalogue }));
     const result = log.runs[0].results.find((item: { ruleId: string }) => item.ruleId === 'dmarc/policy-none');
     expect(result.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'moving to quarantine in July' }]);
     expect(log.runs[0].results.find((item: { ruleId: string }) => item.ruleId === 'bimi/missing').suppressions).toBeUndefined();
@@ -154,7 +157,7 @@ describe('accepted findings in the other consumers', () => {
   it('junit and csv: an accepted finding fails nothing and is not listed', () => {
     const xml = formatJunit([ignored()], { failOn: 'high' });
     expect(xml).not.toContain('<failure');
-    expect(formatCsv([ignored()]).split('\r\n')[1]).not.toContain('dmarc/policy-none');
+    expect(formatCsv([ignored()], { catalogue }).split('\r\n')[1]).not.toContain('dmarc/policy-none');
   });
 
   it('quiet: one line, the accepted finding counted as ignored, not as failing', () => {

@@ -7,13 +7,15 @@
  * delta and the new and resolved finding ids. Lines end in CRLF; fields holding
  * a comma, a double quote or a line break are quoted, quotes doubled.
  */
-import { CHECK_IDS } from '../checks/index.js';
 import { findingsOf, type FormatOptions } from './common.js';
 import type { Report } from '../schema/report.js';
 import { PROFILE_IDS } from '../profiles/table.js';
 import { scoreGrade, scoreValue } from './verdicts.js';
+import type { CheckCatalogue } from './reporter.js';
 
 export interface CsvOptions extends FormatOptions {
+  /** The registered checks: one status column each (src/check-catalogue.ts). */
+  catalogue: CheckCatalogue;
   /** Add the baseline columns (default: when any report has a diff). */
   diffColumns?: boolean;
 }
@@ -32,13 +34,13 @@ function csvLine(fields: ReadonlyArray<string | number | boolean | null | undefi
 const uniqueIds = (ids: string[]) => [...new Set(ids)].join(' ');
 
 /** The header line. */
-export function csvHeader(options: CsvOptions = {}): string {
+export function csvHeader(options: CsvOptions): string {
   const columns = [
     'domain',
     'score',
     'grade',
     'complete',
-    ...CHECK_IDS,
+    ...options.catalogue.checkIds,
     'findings',
     'receiving_score',
     'receiving_grade',
@@ -50,7 +52,7 @@ export function csvHeader(options: CsvOptions = {}): string {
 }
 
 /** One domain's row. */
-export function csvRow(report: Report, options: CsvOptions = {}): string {
+export function csvRow(report: Report, options: CsvOptions): string {
   const status = new Map(report.checks.map((check) => [check.id, check.status]));
   const fields: Array<string | number | boolean | null> = [
     report.domain,
@@ -58,7 +60,7 @@ export function csvRow(report: Report, options: CsvOptions = {}): string {
     scoreValue(report.score),
     scoreGrade(report.score),
     report.score.complete,
-    ...CHECK_IDS.map((id) => status.get(id) ?? ''),
+    ...options.catalogue.checkIds.map((id) => status.get(id) ?? ''),
     uniqueIds(findingsOf(report).map(({ finding }) => finding.id)),
     scoreValue(report.receiving),
     scoreGrade(report.receiving),
@@ -77,7 +79,7 @@ export function csvRow(report: Report, options: CsvOptions = {}): string {
   return csvLine(fields);
 }
 
-export function formatCsv(reports: readonly Report[], options: CsvOptions = {}): string {
+export function formatCsv(reports: readonly Report[], options: CsvOptions): string {
   const resolved = { ...options, diffColumns: options.diffColumns ?? reports.some((report) => report.diff !== undefined) };
   return csvHeader(resolved) + reports.map((report) => csvRow(report, resolved)).join('');
 }

@@ -6,9 +6,18 @@
  * To add a format: write src/report/<name>.ts exporting a `Reporter`, and add
  * one entry here. `--format` accepts every key of FORMATS.
  */
-import type { FormatSpec } from './reporter.js';
+import type { CheckCatalogue, FormatSpec, Reporter, ReporterOptions } from './reporter.js';
 
 export type { FormatSpec, Reporter, ReporterOptions } from './reporter.js';
+
+/** A reporter that lists every registered check, given the catalogue (loaded with it, on use). */
+async function withCatalogue<Options>(
+  render: (reports: Parameters<Reporter>[0], options: Options) => string,
+): Promise<Reporter> {
+  const { checkCatalogue } = await import('../check-catalogue.js');
+  const catalogue: CheckCatalogue = checkCatalogue();
+  return (reports, options: ReporterOptions) => render(reports, { ...options, catalogue } as Options);
+}
 
 export const FORMATS = {
   text: {
@@ -26,7 +35,7 @@ export const FORMATS = {
   },
   csv: {
     description: 'one row per domain: score, grade, each check status, finding ids (RFC 4180)',
-    load: async () => (await import('./csv.js')).formatCsv,
+    load: async () => withCatalogue((await import('./csv.js')).formatCsv),
   },
   markdown: {
     description: 'score table, findings by severity and fixes, for a pull request or job summary',
@@ -34,7 +43,7 @@ export const FORMATS = {
   },
   sarif: {
     description: 'SARIF 2.1.0 for code-scanning dashboards',
-    load: async () => (await import('./sarif.js')).formatSarif,
+    load: async () => withCatalogue((await import('./sarif.js')).formatSarif),
   },
   junit: {
     description: 'JUnit XML: a test suite per domain, a test case per check',

@@ -4,7 +4,7 @@
  * reporters themselves import only these types.
  */
 import type { FailOn } from '../exit-code.js';
-import type { Report } from '../schema/report.js';
+import type { Report, Severity } from '../schema/report.js';
 
 export interface ReporterOptions {
   /** Emit ANSI colour (only src/report/style.ts knows how). */
@@ -37,4 +37,27 @@ export interface FormatSpec {
    * as soon as it is done instead of holding all of them.
    */
   loadStreaming?(): Promise<(report: Report, options: ReporterOptions) => string>;
+}
+
+/** One finding of a check's catalogue, as formats that list every finding (SARIF rules) show it. */
+export interface CatalogueFinding {
+  checkId: string;
+  /** `<check>/<state>`. */
+  id: string;
+  title: string;
+  description: string;
+  /** The default severity. */
+  severity: Severity;
+}
+
+/**
+ * The registered checks, for formats that list every check or every finding
+ * whatever the reports hold (csv columns, SARIF rules). The caller passes it
+ * in, so that reporters read only reports and options, never the checks.
+ */
+export interface CheckCatalogue {
+  /** Every registered check id, in report order. */
+  checkIds: readonly string[];
+  /** Every finding of every registered check, in registry order. */
+  findings: readonly CatalogueFinding[];
 }

@@ -8,15 +8,16 @@
  * a physical location, which GitHub code scanning needs to show them.
  */
 import { createHash } from 'node:crypto';
-import { CHECKS } from '../checks/index.js';
-import type { FindingSpec } from '../checks/define.js';
 import { recordOf, type FormatOptions } from './common.js';
 import type { Report, Severity } from '../schema/report.js';
 import { profileLine, scoreText } from './verdicts.js';
 import { PROFILES } from '../profiles/table.js';
 import { safeStrings } from './escape.js';
+import type { CatalogueFinding, CheckCatalogue } from './reporter.js';
 
 export interface SarifOptions extends FormatOptions {
+  /** The registered checks: their findings become the rules (src/check-catalogue.ts). */
+  catalogue: CheckCatalogue;
   /** A repository-relative path to attach to every result as its physical location. */
   artifactUri?: string;
 }
@@ -56,7 +57,7 @@ function ruleName(id: string): string {
     .join('');
 }
 
-function makeRule(checkId: string, id: string, spec: FindingSpec): Rule {
+function makeRule(checkId: string, id: string, spec: Pick<CatalogueFinding, 'severity' | 'title' | 'description'>): Rule {
   const anchor = id.replace(/[^a-z0-9-]/g, '');
   return {
     id,
@@ -77,20 +78,14 @@ function makeRule(checkId: string, id: string, spec: FindingSpec): Rule {
 }
 
 /** Every rule: the catalogue of each registered check, in registry order. */
-export function sarifRules(): Rule[] {
-  const rules: Rule[] = [];
-  for (const check of CHECKS) {
-    for (const [id, spec] of Object.entries(check.findings) as Array<[string, FindingSpec]>) {
-      rules.push(makeRule(check.id, id, spec));
-    }
-  }
-  return rules;
+export function sarifRules(catalogue: CheckCatalogue): Rule[] {
+  return catalogue.findings.map((finding) => makeRule(finding.checkId, finding.id, finding));
 }
 
-export function formatSarif(rawReports: readonly Report[], options: SarifOptions = {}): string {
+export function formatSarif(rawReports: readonly Report[], options: SarifOptions): string {
   // Dashboards and CI pages render these messages: bidi and control characters are shown, not obeyed.
   const reports = safeStrings(rawReports);
-  const rules = sarifRules();
+  const rules = sarifRules(options.catalogue);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const logicalLocations: Array<Record<string, unknown>> = [];
   const locationIndex = new Map<string, number>();
