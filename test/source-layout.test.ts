@@ -1,25 +1,26 @@
 /**
- * The shape of src/: no import cycles (static, type-only or dynamic imports
- * alike), and no source file over 400 lines.
+ * The shape of src/: no import cycle (static or dynamic imports; type-only
+ * imports are erased by the compiler and left out), and no source file over
+ * 400 lines.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { importCycles, importGraph, sourceFiles } from './helpers/import-graph.js';
+import { importCycles, importGraph, importSpecifiers, sourceFiles } from './helpers/import-graph.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_LINES = 400;
 
 /**
- * Files still over the limit, each waiting to be split. Only deletions belong
- * here: a file that is not listed may not grow past the limit.
+ * Files still over the limit, each waiting to be split. This list only
+ * shrinks: delete a file's line once it is split (a listed file that is short
+ * now, or gone, fails nothing); a file that is not listed may not grow past
+ * the limit.
  */
 const KNOWN_LONG_FILES: ReadonlySet<string> = new Set([
   'src/blocklist/lists.ts',
   'src/checks/bimi.ts',
-  'src/checks/dmarc.ts',
-  'src/checks/mx.ts',
   'src/checks/spf.ts',
   'src/dns/zone-file.ts',
   'src/net/smtp-probe.ts',
@@ -46,5 +47,26 @@ describe('source layout', () => {
       .filter(({ lines }) => lines > MAX_LINES);
     const offenders = long.filter(({ file }) => !KNOWN_LONG_FILES.has(file)).map(({ file, lines }) => `${file}: ${lines} lines`);
     expect(offenders).toEqual([]);
+  });
+
+  it('the cycle finder sees dynamic imports and re-exports, and leaves type-only imports out', () => {
+    const text = [
+      "import { a } from './a.js';",
+      "import type { B } from './b.js';",
+      "import { type C } from './c.js';",
+      "import { type D, d } from './d.js';",
+      "export { e } from './e.js';",
+      "export type { F } from './f.js';",
+      "import './g.js';",
+      "const h = await import('./h.js');",
+    ].join('\n');
+    expect(importSpecifiers('x.ts', text)).toEqual(['./a.js', './d.js', './e.js', './g.js', './h.js']);
+    const graph = new Map([
+      ['src/a.ts', ['src/b.ts']],
+      ['src/b.ts', ['src/c.ts']],
+      ['src/c.ts', ['src/a.ts']],
+      ['src/d.ts', ['src/a.ts']],
+    ]);
+    expect(importCycles(graph)).toEqual([{ files: ['src/a.ts', 'src/b.ts', 'src/c.ts'], example: ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/a.ts'] }]);
   });
 });

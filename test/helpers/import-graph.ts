@@ -1,8 +1,10 @@
 /**
- * The import graph of src/: every relative import of every src/**\/*.ts file,
- * static, type-only, re-exported or dynamic (`await import('./x.js')`), read
- * with the TypeScript parser the project already builds with, and the import
- * cycles in it (strongly connected components, Tarjan's algorithm).
+ * The import graph of src/ as it runs: every relative import of every
+ * src/**\/*.ts file that loads a module (static imports, re-exports and
+ * `await import('./x.js')`), read with the TypeScript parser the project
+ * already builds with, and the import cycles in it (strongly connected
+ * components, Tarjan's algorithm). Type-only imports are left out: the
+ * compiler erases them, so they never decide what loads first.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,18 +24,34 @@ export function sourceFiles(root: string, dir = 'src'): string[] {
   return out.sort();
 }
 
-/** The module specifiers a file imports: import/export declarations and import() calls with a literal. */
+/** True for `import type …`, and for `import { type A, type B }` with nothing else (erased by the compiler). */
+function typeOnlyImport(node: ts.ImportDeclaration): boolean {
+  const clause = node.importClause;
+  if (!clause) return false; // `import './x.js'` runs the module
+  if (clause.isTypeOnly) return true;
+  const bindings = clause.namedBindings;
+  return !clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+}
+
+/** True for `export type { … } from` and `export { type A } from` with only types. */
+function typeOnlyExport(node: ts.ExportDeclaration): boolean {
+  if (node.isTypeOnly) return true;
+  const clause = node.exportClause;
+  return clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly);
+}
+
+/** The module specifiers a file loads: import/export declarations (not type-only) and import() calls with a literal. */
 export function importSpecifiers(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      found.push(node.moduleSpecifier.text);
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      if (!typeOnlyImport(node)) found.push(node.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      if (!typeOnlyExport(node)) found.push(node.moduleSpecifier.text);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
       if (argument && ts.isStringLiteralLike(argument)) found.push(argument.text);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      found.push(node.argument.literal.text);
     }
     ts.forEachChild(node, visit);
   };
