@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
-import { dkimCheck } from '../src/checks/dkim.js';
+import { dkimCheck } from '../src/checks/dkim/index.js';
 import { parseDkimRecord } from '../src/dkim/record.js';
 import { toMailauthResolver } from '../src/dns/mailauth-resolver.js';
 import type { FixtureZone } from '../src/testing/fixture-server.js';

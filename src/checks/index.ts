@@ -4,7 +4,7 @@
 import type { CheckDefinition } from './define.js';
 import { mxCheck } from './mx/index.js';
 import { spfCheck } from './spf.js';
-import { dkimCheck } from './dkim.js';
+import { dkimCheck } from './dkim/index.js';
 import { dmarcCheck } from './dmarc/index.js';
 import { ptrCheck } from './ptr/index.js';
 import { tlsCheck } from './tls.js';

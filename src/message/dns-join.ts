@@ -7,7 +7,7 @@
  */
 import { blocklistCheck } from '../checks/blocklist.js';
 import type { CheckDefinition } from '../checks/define.js';
-import { dkimCheck } from '../checks/dkim.js';
+import { dkimCheck, type DkimFacts } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
 import { ptrCheck, type PtrFacts } from '../checks/ptr/index.js';
 import { spfCheck } from '../checks/spf.js';
@@ -139,7 +139,7 @@ function linkSignature(finding: MessageFinding, sig: DkimSignatureResult, domain
     ]);
   } else if (sig.bodyHash === 'pass' && sig.signature === 'fail') {
     // The body is intact and the key answers, but it is not the signing key: rotated on one side only.
-    const published = (dkim?.facts.keys as Array<{ selector: string; record: string }> | undefined)?.find((key) => key.selector === sig.selector);
+    const published = (dkim?.facts as Partial<DkimFacts> | undefined)?.keys?.find((key) => key.selector === sig.selector);
     finding.fix = keyFix(`If the signing key was rotated, publish its public key at ${name}`, name, keyType, published?.record ?? sig.keyRecord, [
       'The body hash verifies but the signature does not: either a signed header field changed in transit, or the key published at the selector is not the one the sender signs with (a rotation done on one side only).',
       'Alternatively configure the sender to sign with the private key that matches the published record.',

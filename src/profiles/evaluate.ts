@@ -7,6 +7,7 @@
  */
 import type { CheckResult, Finding, ProfileRequirementResult, ProfileResult, RequirementStatus } from '../schema/report.js';
 import { PROFILES, type ProfileDefinition, type RequirementId } from './table.js';
+import type { DkimFacts } from '../checks/dkim/index.js';
 import type { DmarcFacts } from '../checks/dmarc/index.js';
 import type { MxFacts } from '../checks/mx/index.js';
 import type { PtrFacts } from '../checks/ptr/index.js';
@@ -87,20 +88,14 @@ function spfState(f: Finder): { state: AuthState; findings: string[] } {
   return { state: 'ok', findings: [] };
 }
 
-interface DkimKeyFact {
-  revoked?: boolean;
-  errors?: unknown[];
-  bits?: number | null;
-}
-
 function dkimState(f: Finder): { state: AuthState; findings: string[] } {
   const check = f.check('dkim');
   if (!check || check.status === 'skipped') return { state: 'not-run', findings: [] };
   if (f.present(check, ['dkim/not-found']).length > 0) return { state: 'missing', findings: ['dkim/not-found'] };
   if (f.present(check, ['dkim/selector-unknown']).length > 0) return { state: 'unknown', findings: ['dkim/selector-unknown'] };
   if (check.status === 'error') return { state: 'inconclusive', findings: [] };
-  const keys = Array.isArray(check.facts.keys) ? (check.facts.keys as DkimKeyFact[]) : [];
-  const usable = keys.some((key) => !key.revoked && (key.errors ?? []).length === 0);
+  const keys = factsOf<DkimFacts>(check).keys ?? [];
+  const usable = keys.some((key) => !key.revoked && key.errors.length === 0);
   const broken = f.present(check, ['dkim/invalid-record', 'dkim/revoked-key', 'dkim/insecure-key']);
   if (keys.length > 0 && !usable && broken.length > 0) return { state: 'broken', findings: broken };
   return { state: 'ok', findings: [] };
@@ -255,7 +250,7 @@ const DNS_JUDGES: Record<RequirementId, (f: Finder, inputs: ProfileInputs) => Ju
   'no-active-dkim'(f) {
     const check = f.check('dkim');
     if (!check || check.status === 'skipped') return { status: 'inconclusive', summary: 'DKIM was not checked' };
-    const keys = Array.isArray(check.facts.keys) ? (check.facts.keys as DkimKeyFact[]) : [];
+    const keys = factsOf<DkimFacts>(check).keys ?? [];
     if (keys.some((key) => !key.revoked)) return { status: 'fail', summary: 'an active DKIM key is published' };
     if (f.present(check, ['dkim/selector-unknown']).length > 0) {
       return { status: 'needs-input', summary: 'keys are published under selectors not tried', findings: ['dkim/selector-unknown'], needs: '--dkim-selector <selector>' };

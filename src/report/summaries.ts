@@ -39,30 +39,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
     return lines;
   },
-  dkim(facts) {
-    const keys = Array.isArray(facts.keys) ? facts.keys.filter(isRecord) : [];
-    if (keys.length) {
-      return keys.map((key) => {
-        const bits = num(key.bits);
-        const kind = key.revoked === true ? 'revoked' : `${str(key.keyType) ?? '?'}${bits === undefined ? '' : ` ${bits} bits`}`;
-        const target = str(key.cnameTarget);
-        return `${str(key.selector) ?? '?'}: ${kind}${target ? ` (CNAME → ${target})` : ''}`;
-      });
-    }
-    const found = strings(facts.selectorsFound ?? facts.found);
-    if (found.length) return [`selectors: ${found.join(', ')}`];
-    const probed = strings(facts.selectorsProbed);
-    if (!probed.length) return [];
-    // A selector whose query failed may hold the key: say so rather than "no key".
-    const unanswered = Array.isArray(facts.failed) ? facts.failed.filter(isRecord) : [];
-    if (unanswered.length) {
-      return [`no key found at ${probed.length - unanswered.length} of the ${probed.length} selectors probed; ${unanswered.length} lookup(s) failed (${unanswered
-        .slice(0, 3)
-        .map((probe) => `${str(probe.selector) ?? '?'}: ${str(probe.status) ?? '?'}`)
-        .join(', ')}${unanswered.length > 3 ? ', …' : ''})`];
-    }
-    return [`no key at the ${probed.length} selectors probed`];
-  },
   tls(facts) {
     const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
     const lines: string[] = [];
