@@ -34,8 +34,3 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
   return severityRank(severity) <= severityRank(failOn);
 }
-
-/** True when `value` is a severity name. */
-export function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
-}

@@ -34,9 +34,6 @@ export interface BimiRecord {
   declined: boolean;
 }
 
-/** Tags this draft defines; others are ignored (BIMI §4.3: "unknown tags MUST be ignored"). */
-export const BIMI_TAGS: readonly string[] = ['v', 'l', 'a', 'lps', 'avp'];
-
 /**
  * True when a TXT record is a BIMI record: its first tag is `v=BIMI1`, exactly
  * (BIMI §4.3: "It MUST be the first tag"; §7.2 step 4: other records are discarded).

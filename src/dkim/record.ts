@@ -166,19 +166,6 @@ function tryKey(make: () => KeyObject): KeyObject | undefined {
   }
 }
 
-/** The record's tags as text without the named tags (for fix records). */
-export function dkimRecordWithout(record: DkimKeyRecord, names: readonly string[]): string {
-  const seen = new Set<string>();
-  return record.tags
-    .filter((tag) => {
-      if (names.includes(tag.name) || seen.has(tag.name)) return false;
-      seen.add(tag.name);
-      return true;
-    })
-    .map((tag) => `${tag.name}=${tag.value}`)
-    .join('; ');
-}
-
 /** The record's tags as text with tag `name` set to `value` (or dropped when value is null). */
 export function dkimRecordWith(record: DkimKeyRecord, name: string, value: string | null): string {
   const seen = new Set<string>();

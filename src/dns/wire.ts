@@ -115,11 +115,6 @@ export function canonicalName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
-/** Reads a message id without decoding the rest (replies with the wrong id are dropped cheaply). */
-export function peekId(buffer: Buffer): number | undefined {
-  return buffer.length >= 2 ? buffer.readUInt16BE(0) : undefined;
-}
-
 /** Decodes a reply. Throws on a malformed message (caller drops it). */
 export function decodeMessage(buffer: Buffer): WireMessage {
   if (buffer.length < 12) throw new Error('DNS message shorter than its header');

@@ -11,8 +11,6 @@ import { countsAsLookup, formatSyntaxError, parseRecord, selectSpfRecords, type 
 
 export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
 
-export const SPF_RESULTS: readonly SpfResult[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror'];
-
 export interface CheckHostInput {
   /** The SMTP client's IP address. */
   ip: string;

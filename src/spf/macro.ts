@@ -253,6 +253,3 @@ export function isQueryableName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
   return name.split('.').every((label) => label.length > 0 && label.length <= 63);
 }
-
-/** Delimiters allowed in a macro, for documentation and tests. */
-export const MACRO_DELIMITERS = DELIMITERS;
