@@ -52,7 +52,6 @@ export class MacroSyntaxError extends Error {
 const LETTERS = new Set(['s', 'l', 'o', 'd', 'i', 'p', 'h', 'c', 'r', 't', 'v']);
 // RFC 7208 §7.1: the letters c, r and t are allowed only in "exp" text.
 const EXPLANATION_ONLY = new Set(['c', 'r', 't']);
-const DELIMITERS = '.-+,/_=';
 
 /** Parses a macro-string (RFC 7208 §7.1); throws MacroSyntaxError. */
 export function parseMacroString(text: string, kind: MacroContextKind): MacroString {
