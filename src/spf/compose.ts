@@ -6,7 +6,7 @@ import { flattenPolicy, splitPolicy, type ProposedRecord } from './flatten.js';
 import { LOOKUP_LIMIT, RECORD_OCTET_LIMIT, VOID_LOOKUP_LIMIT } from './limits.js';
 import { findAll, parseRecord, type Qualifier } from './parse.js';
 import { ipTerms, qualifierPrefix, recordText, withAll, withIps } from './record-edits.js';
-import { passEveryoneIncludes, type SpfNode, type SpfWalk } from './walk.js';
+import { passEveryoneIncludes, type SpfNode, type SpfWalk } from './tree.js';
 
 /** Follows followed redirects from the root to the record whose "all" applies (RFC 7208 §6.1). */
 export function redirectChainEnd(root: SpfNode): SpfNode | undefined {

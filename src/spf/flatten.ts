@@ -7,7 +7,7 @@ import { formatNetwork, networkTerm, parseIp, reduceNetworks, unmapIpv4, type Ip
 import { LOOKUP_LIMIT, RECORD_OCTET_LIMIT } from './limits.js';
 import type { Qualifier, Term } from './parse.js';
 import { qualifierPrefix, recordText } from './record-edits.js';
-import type { SpfNode, SpfWalk } from './walk.js';
+import type { SpfNode, SpfWalk } from './tree.js';
 
 /** One record of a proposed policy. */
 export interface ProposedRecord {
