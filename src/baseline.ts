@@ -4,27 +4,17 @@
  * are left out of the comparison, so a DNS timeout today never shows up as
  * "resolved". Pure apart from `readBaseline`, which parses a file's text.
  */
+import { severityRank } from './severity.js';
 import {
   SCHEMA_VERSION,
-  SEVERITIES,
   reportSchema,
   type DiffFinding,
   type Report,
   type ReportDiff,
-  type Severity,
 } from './schema/report.js';
-
-/** A threshold as given to --fail-on. */
-export type FailOn = Severity | 'none';
 
 /** Reports of an earlier run, by domain. */
 export type Baseline = ReadonlyMap<string, Report>;
-
-/** True when `severity` is at or above `failOn` (never for 'none'). */
-export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
-  if (failOn === 'none') return false;
-  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
-}
 
 function concluded(status: string): boolean {
   return status !== 'error' && status !== 'skipped';
@@ -43,7 +33,7 @@ function findingMap(report: Report, keep: (checkId: string) => boolean, accepted
       const key = `${check.id}\u0000${finding.id}`;
       if (finding.suppressed || accepted.has(key)) continue;
       const seen = map.get(key);
-      if (seen && SEVERITIES.indexOf(seen.severity) <= SEVERITIES.indexOf(finding.severity)) continue;
+      if (seen && severityRank(seen.severity) <= severityRank(finding.severity)) continue;
       map.set(key, { checkId: check.id, id: finding.id, severity: finding.severity, title: finding.title });
     }
   }

@@ -2,14 +2,8 @@
  * The process exit code, computed from the reports alone (pure; rendering
  * plays no part). Documented in the README's exit-codes section.
  */
-import type { Report, ReportDiff, Severity } from './schema/report.js';
-
-/**
- * Severities, most severe first: the order of SEVERITIES in schema/report.ts
- * (a test keeps them equal). Repeated here so that the CLI's start-up, which
- * needs EXIT, does not load zod.
- */
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+import type { Report, ReportDiff } from './schema/report.js';
+import { atOrAbove, severityRank, type FailOn } from './severity.js';
 
 export const EXIT = {
   /** No finding at or above --fail-on, every score ≥ --min-score, every check concluded. */
@@ -24,19 +18,11 @@ export const EXIT = {
   internal: 4,
 } as const;
 
-export type FailOn = Severity | 'none';
-
 export interface Thresholds {
   /** Lowest severity that fails the run; 'none' never fails on findings. */
   failOn: FailOn;
   /** Scores below this fail the run (0–100); undefined or 0 disables it. */
   minScore?: number;
-}
-
-/** True when `severity` is at or above `failOn`. */
-export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
-  if (failOn === 'none') return false;
-  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(failOn);
 }
 
 /** What breached the thresholds in one report (empty when nothing did). */
@@ -86,7 +72,7 @@ export function regressions(diff: ReportDiff, failOn: FailOn): string[] {
   for (const finding of diff.unchanged) {
     if (
       finding.previousSeverity &&
-      SEVERITY_ORDER.indexOf(finding.severity) < SEVERITY_ORDER.indexOf(finding.previousSeverity) &&
+      severityRank(finding.severity) < severityRank(finding.previousSeverity) &&
       atOrAbove(finding.severity, failOn)
     ) {
       reasons.push(`${finding.id} rose from ${finding.previousSeverity} to ${finding.severity}`);

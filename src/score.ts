@@ -319,11 +319,6 @@ export function scoreChecks(checks: ReadonlyArray<CheckResult>, inputs: ProfileI
   };
 }
 
-/** Both scores of checks without profiles (tests, tools): deliverability here has no provider cap. */
-export function totalScore(checks: ReadonlyArray<Scored>): Score {
-  return areaScore(checks, 'sending');
-}
-
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIp, parseIp, parseIpv4, parseIpv6, reduceNetworks, reverseName, unmapIpv4, type IpNetwork } from '../src/spf/ip.js';
 import { expandDomainSpec, expandMacroString, MacroSyntaxError, parseDomainSpec, parseMacroString, type MacroValues } from '../src/spf/macro.js';
 import { isSpfRecord, parseRecord, selectSpfRecords, type Mechanism } from '../src/spf/parse.js';
-import { mergeRecords, repairRecord, startingRecord, withAll, withIps, withoutTerms } from '../src/spf/fix.js';
+import { mergeRecords, repairRecord, startingRecord, withAll, withIps, withoutTerms } from '../src/spf/record-edits.js';
 import { isValidDomain } from '../src/spf/evaluate.js';
 
 describe('record selection (RFC 7208 §4.5)', () => {

@@ -3,6 +3,7 @@
  * draft-brand-indicators-for-message-identification (revision 10) §4.3.
  * The record uses DKIM's tag-value syntax (RFC 6376 §3.2).
  */
+import { isTagName, splitTagList } from '../tag-list.js';
 
 /** One `name=value` pair as written. */
 export interface BimiTag {
@@ -32,9 +33,6 @@ export interface BimiRecord {
   /** Both `l=` and `a=` empty: an explicit declination to publish (BIMI §4.3.1). */
   declined: boolean;
 }
-
-/** Tags this draft defines; others are ignored (BIMI §4.3: "unknown tags MUST be ignored"). */
-export const BIMI_TAGS: readonly string[] = ['v', 'l', 'a', 'lps', 'avp'];
 
 /**
  * True when a TXT record is a BIMI record: its first tag is `v=BIMI1`, exactly
@@ -79,27 +77,21 @@ export function uriProblem(value: string): string | undefined {
 export function parseBimiRecord(raw: string): BimiRecord {
   const errors: string[] = [];
   const tags: BimiTag[] = [];
-  const parts = raw.split(';');
-  // A trailing ";" leaves an empty last part (RFC 6376 §3.2 allows it).
-  if (parts.length > 0 && parts[parts.length - 1]?.trim() === '') parts.pop();
-  for (const part of parts) {
-    const text = part.trim();
-    if (text === '') {
+  // A trailing ";" is allowed (RFC 6376 §3.2); splitTagList drops the empty field it leaves.
+  for (const field of splitTagList(raw)) {
+    if (field.kind === 'empty') {
       errors.push('empty tag between two ";"');
       continue;
     }
-    const eq = text.indexOf('=');
-    if (eq <= 0) {
-      errors.push(`malformed tag "${text}" (expected name=value)`);
+    if (field.kind === 'malformed') {
+      errors.push(`malformed tag "${field.text}" (expected name=value)`);
       continue;
     }
-    const name = text.slice(0, eq).trim();
-    const value = text.slice(eq + 1).trim();
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      errors.push(`malformed tag name "${name}"`);
+    if (!isTagName(field.name)) {
+      errors.push(`malformed tag name "${field.name}"`);
       continue;
     }
-    tags.push({ name, value });
+    tags.push({ name: field.name, value: field.value });
   }
   if (!isBimiRecord(raw)) errors.push(nearMissProblem(raw));
   // RFC 6376 §3.2: "Tags with duplicate names MUST NOT occur within a single tag-list".

@@ -8,7 +8,7 @@ import { isIp as isIP } from '../is-ip.js';
 import * as z from 'zod';
 import type { AuditOptions } from '../context.js';
 import { parseDomain } from '../domain.js';
-import { SEVERITIES } from '../schema/report-constants.js';
+import { SEVERITIES } from '../severity.js';
 import { FORMAT_NAMES, type FormatName } from '../report/formats.js';
 import { UsageError } from './errors.js';
 import { parseOutputSpecs } from './output-specs.js';

@@ -10,10 +10,9 @@ import { UsageError } from '../cli/errors.js';
 import { HELP_CHECK_IDS } from '../cli/audit-options.js';
 import { FORMAT_NAMES } from '../report/formats.js';
 import { CHECKS } from '../checks/index.js';
+import { FAIL_ON_VALUES } from '../severity.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-
-const SEVERITY_VALUES = ['critical', 'high', 'medium', 'low', 'info', 'none'];
 
 /** Options whose values are files. */
 const FILE_OPTIONS: ReadonlySet<string> = new Set(['--output', '--file', '--baseline', '--zone', '--save-dns', '--replay', '--config', '--ca-file']);
@@ -30,7 +29,7 @@ interface Described {
 function valuesOf(long: string | undefined): string[] | undefined {
   if (long === '--format') return [...FORMAT_NAMES];
   if (long === '--checks' || long === '--skip') return HELP_CHECK_IDS.split(', ');
-  if (long === '--fail-on') return SEVERITY_VALUES;
+  if (long === '--fail-on') return [...FAIL_ON_VALUES];
   if (long === '--ignore') return CHECKS.flatMap((check) => Object.keys(check.findings));
   return undefined;
 }

@@ -8,10 +8,11 @@ import { addressParser } from 'postal-mime';
 import type { AuditOptions } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import { createNetClient } from '../net/client.js';
-import type { Finding, Severity } from '../schema/report.js';
+import type { Finding } from '../schema/report.js';
 import { tool } from '../run.js';
 import { SEVERITY_CAP, checkScore, gradeFor } from '../score.js';
-import { atOrAbove, EXIT, type Thresholds } from '../exit-code.js';
+import { EXIT, type Thresholds } from '../exit-code.js';
+import { atOrAbove, severityRank } from '../severity.js';
 import { MAX_SIGNATURES, authenticateDkimAndArc, authenticateDmarc, authenticateSpf, domainOf, parseDkimTags } from '../message/authenticate.js';
 import { findUnsubscribeLink } from '../message/body.js';
 import { createContexts, linkFindings, reverseDnsStatus, runDomainChecks, type JoinPlan } from '../message/dns-join.js';
@@ -51,8 +52,6 @@ export function fromAddresses(values: readonly string[]): string[] {
   }
   return addresses.filter((address) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address));
 }
-
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** Audits one prepared message over `dns`. */
 export async function auditMessage(
@@ -108,7 +107,7 @@ export async function auditMessage(
   };
   const judged: MessageFinding[] = judgeMessage(judgeInput);
   const findings = linkFindings(judged, domains, { fromDomain, spfDomain: spf.domain, ip: envelope.ip, dkim }).sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+    (a, b) => severityRank(a.severity) - severityRank(b.severity),
   );
   const requirements = { ...requirementsOf(judgeInput, findings), reverseDns: reverseDnsStatus(domains, envelope.ip) };
   const complete = spf.result !== 'temperror' && dmarc.result !== 'temperror' && !dkim.some((sig) => sig.result === 'temperror');

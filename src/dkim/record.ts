@@ -3,6 +3,7 @@
  * RFC 8301 §3.2, RFC 8463 §4.2): parsing and measurement, pure.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { isTagName, splitTagList } from '../tag-list.js';
 
 /** A parsed DKIM key record. */
 export interface DkimKeyRecord {
@@ -55,17 +56,14 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function parseDkimRecord(raw: string): DkimKeyRecord {
   const record: DkimKeyRecord = { raw, tags: [], errors: [], keyType: 'rsa', services: ['*'], flags: [], revoked: false };
   const seen = new Set<string>();
-  for (const segment of raw.split(';')) {
-    const part = segment.trim();
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = eq < 0 ? '' : part.slice(0, eq).trim();
+  for (const field of splitTagList(raw)) {
+    if (field.kind === 'empty') continue;
     // RFC 6376 §3.2: tag-spec = tag-name "=" tag-value; tag-name = ALPHA *ALNUMPUNC
-    if (eq < 0 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      record.errors.push(`malformed tag "${part}"`);
+    if (field.kind === 'malformed' || !isTagName(field.name)) {
+      record.errors.push(`malformed tag "${field.text}"`);
       continue;
     }
-    const tag = { name: name.toLowerCase(), value: part.slice(eq + 1).trim() };
+    const tag = { name: field.name.toLowerCase(), value: field.value };
     record.tags.push(tag);
     // RFC 6376 §3.2: a tag name occurring more than once makes the entire tag-list invalid.
     if (seen.has(tag.name)) {
@@ -166,19 +164,6 @@ function tryKey(make: () => KeyObject): KeyObject | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The record's tags as text without the named tags (for fix records). */
-export function dkimRecordWithout(record: DkimKeyRecord, names: readonly string[]): string {
-  const seen = new Set<string>();
-  return record.tags
-    .filter((tag) => {
-      if (names.includes(tag.name) || seen.has(tag.name)) return false;
-      seen.add(tag.name);
-      return true;
-    })
-    .map((tag) => `${tag.name}=${tag.value}`)
-    .join('; ');
 }
 
 /** The record's tags as text with tag `name` set to `value` (or dropped when value is null). */

@@ -3,6 +3,7 @@
  * RFC 9989 §4.7 (tags; pct, rf and ri removed; np, psd and t added).
  * The record uses DKIM's tag-value syntax (RFC 6376 §3.2).
  */
+import { isTagName, splitTagList } from '../tag-list.js';
 
 /** A DMARC policy value (RFC 9989 `p`, `sp`, `np`). */
 export type DmarcPolicyValue = 'none' | 'quarantine' | 'reject';
@@ -115,28 +116,22 @@ export function isDmarcRecord(text: string): boolean {
   return /^[vV][ \t]*=[ \t]*DMARC1[ \t]*(?:;|$)/.test(text);
 }
 
-/** Splits a tag-list into tags (RFC 6376 §3.2), reporting malformed entries. */
-export function splitTagList(text: string): { tags: DmarcTag[]; malformed: string[] } {
+/** The record's tags (RFC 6376 §3.2 tag-list), names lower case, and the entries that are not tags. */
+function readTags(text: string): { tags: DmarcTag[]; malformed: string[] } {
   const tags: DmarcTag[] = [];
   const malformed: string[] = [];
-  for (const segment of text.split(';')) {
-    const part = segment.trim();
-    if (part === '') continue; // a trailing ";" is allowed (RFC 6376 §3.2 tag-list)
-    const eq = part.indexOf('=');
-    const name = eq < 0 ? '' : part.slice(0, eq).trim();
+  for (const field of splitTagList(text)) {
+    if (field.kind === 'empty') continue;
     // RFC 6376 §3.2: tag-name = ALPHA *ALNUMPUNC
-    if (eq < 0 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-      malformed.push(part);
-      continue;
-    }
-    tags.push({ name: name.toLowerCase(), value: part.slice(eq + 1).trim() });
+    if (field.kind === 'malformed' || !isTagName(field.name)) malformed.push(field.text);
+    else tags.push({ name: field.name.toLowerCase(), value: field.value });
   }
   return { tags, malformed };
 }
 
 /** Parses and validates a DMARC record. The caller has checked `isDmarcRecord`. */
 export function parseDmarcRecord(raw: string): ParsedDmarcRecord {
-  const { tags, malformed } = splitTagList(raw);
+  const { tags, malformed } = readTags(raw);
   const record: ParsedDmarcRecord = {
     raw,
     tags,

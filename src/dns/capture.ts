@@ -5,6 +5,7 @@
  * network, so a user's bug report becomes a test fixture.
  */
 import * as z from 'zod';
+import { RR_TYPES } from './record-types.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 
 export const CAPTURE_FORMAT = 'mailcheck-dns-capture';
@@ -28,8 +29,6 @@ export interface CaptureFile {
   answers: CapturedAnswer[];
 }
 
-const RR_TYPES = ['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'TLSA', 'DS', 'DNSKEY'] as const;
-
 const answerSchema = z.union([
   z.object({
     status: z.literal('ok'),
@@ -45,7 +44,7 @@ const answerSchema = z.union([
 const uint = (max: number) => z.number().int().min(0).max(max);
 const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/i);
 /** The shape of one record of each type, as the resolver gives it (dns/types.ts RecordData). */
-const RECORD_SCHEMAS: Record<(typeof RR_TYPES)[number], z.ZodType> = {
+const RECORD_SCHEMAS = {
   A: z.string().regex(/^\d{1,3}(?:\.\d{1,3}){3}$/),
   AAAA: z.string().regex(/^[0-9a-f:.]+$/i),
   MX: z.object({ preference: uint(65535), exchange: z.string() }),
@@ -57,7 +56,7 @@ const RECORD_SCHEMAS: Record<(typeof RR_TYPES)[number], z.ZodType> = {
   TLSA: z.object({ usage: uint(255), selector: uint(255), matchingType: uint(255), data: hex }),
   DS: z.object({ keyTag: uint(65535), algorithm: uint(255), digestType: uint(255), digest: hex }),
   DNSKEY: z.object({ flags: uint(65535), protocol: uint(255), algorithm: uint(255), publicKey: z.string() }),
-};
+} satisfies Record<RRType, z.ZodType>;
 
 const captureSchema = z.object({
   format: z.literal(CAPTURE_FORMAT),

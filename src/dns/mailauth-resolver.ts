@@ -6,6 +6,7 @@
  * pass this adapter: without a resolver, mailauth silently uses the system's
  * DNS, outside `--resolver`, the cache and the query log.
  */
+import { isRRType } from './record-types.js';
 import type { DnsAnswer, DnsClient, MxData, RecordData, RRType, SoaData } from './types.js';
 
 /** The error codes Node's resolver uses (`dns.NOTFOUND` …), by answer status. */
@@ -53,7 +54,42 @@ function dnsError(code: string, rrtype: string, hostname: string): NodeDnsError 
   return Object.assign(new Error(`${syscall} ${code} ${hostname}`), { code, syscall, hostname });
 }
 
-const SUPPORTED = new Set<string>(['A', 'AAAA', 'CNAME', 'PTR', 'NS', 'TXT', 'MX', 'SOA', 'TLSA', 'DS', 'DNSKEY']);
+/** Our records of each type in the shape Node's `dns.resolve` gives them. */
+const NODE_SHAPES: { readonly [T in RRType]: (records: RecordData[T][]) => NodeResolveShape[T] } = {
+  A: (records) => [...records],
+  AAAA: (records) => [...records],
+  CNAME: (records) => [...records],
+  PTR: (records) => [...records],
+  NS: (records) => [...records],
+  // One string[] per record (Node's shape already).
+  TXT: (records) => records.map((strings) => [...strings]),
+  MX: (records) => records.map((mx: MxData) => ({ exchange: mx.exchange, priority: mx.preference })),
+  SOA: (records) => {
+    const soa = records[0] as SoaData;
+    return {
+      nsname: soa.mname,
+      hostmaster: soa.rname,
+      serial: soa.serial,
+      refresh: soa.refresh,
+      retry: soa.retry,
+      expire: soa.expire,
+      minttl: soa.minimum,
+    };
+  },
+  TLSA: (records) =>
+    records.map((tlsa) => {
+      const data = Buffer.from(tlsa.data, 'hex');
+      return {
+        certUsage: tlsa.usage,
+        selector: tlsa.selector,
+        match: tlsa.matchingType,
+        data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+      };
+    }),
+  // As decoded.
+  DS: (records) => [...records],
+  DNSKEY: (records) => [...records],
+};
 
 /** Converts one answer to Node's shape, or throws the Node error for its status. */
 export function toNodeShape<T extends RRType>(answer: DnsAnswer<RecordData[T]>, type: T, name: string): NodeResolveShape[T] {
@@ -67,36 +103,8 @@ export function toNodeShape<T extends RRType>(answer: DnsAnswer<RecordData[T]>, 
     });
   }
   if (answer.status !== 'ok') throw dnsError(NODE_ERROR_CODES[answer.status], type, name);
-  const records = answer.records as RecordData[RRType][];
-  switch (type) {
-    case 'MX':
-      return (records as MxData[]).map((mx) => ({ exchange: mx.exchange, priority: mx.preference })) as NodeResolveShape[T];
-    case 'SOA': {
-      const soa = records[0] as SoaData;
-      return {
-        nsname: soa.mname,
-        hostmaster: soa.rname,
-        serial: soa.serial,
-        refresh: soa.refresh,
-        retry: soa.retry,
-        expire: soa.expire,
-        minttl: soa.minimum,
-      } as NodeResolveShape[T];
-    }
-    case 'TLSA':
-      return (records as RecordData['TLSA'][]).map((tlsa) => {
-        const data = Buffer.from(tlsa.data, 'hex');
-        return {
-          certUsage: tlsa.usage,
-          selector: tlsa.selector,
-          match: tlsa.matchingType,
-          data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-        };
-      }) as NodeResolveShape[T];
-    default:
-      // A, AAAA, CNAME, PTR, NS: strings; TXT: string[] per record (Node's shape already); DS, DNSKEY as decoded.
-      return records.map((record) => (Array.isArray(record) ? [...record] : record)) as NodeResolveShape[T];
-  }
+  const shape = NODE_SHAPES[type] as (records: RecordData[T][]) => NodeResolveShape[T];
+  return shape(answer.records);
 }
 
 /** Adapts a DnsClient to mailauth's `resolver(name, rrtype)`. */
@@ -104,15 +112,15 @@ export function toMailauthResolver(dns: DnsClient): MailauthResolver {
   return async (name: string, rrtype: string = 'A') => {
     const type = rrtype.toUpperCase();
     // Node answers an unknown type with ENOTIMP-like failure; mailauth only asks the supported ones.
-    if (!SUPPORTED.has(type)) throw dnsError('ENOTIMP', type, name);
+    if (!isRRType(type)) throw dnsError('ENOTIMP', type, name);
     let answer: DnsAnswer<RecordData[RRType]>;
     try {
-      answer = await dns.query(name, type as RRType);
+      answer = await dns.query(name, type);
     } catch (error) {
       // A name that cannot be put in a query (Node: EBADNAME).
       const code = (error as { code?: unknown }).code;
       throw dnsError(typeof code === 'string' ? code : 'EBADNAME', type, name);
     }
-    return toNodeShape(answer, type as RRType, name);
+    return toNodeShape(answer, type, name);
   };
 }

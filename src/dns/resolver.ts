@@ -27,6 +27,7 @@ import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.
 import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
+import { isRRType } from './record-types.js';
 import { markTakesListener, type QueryListener } from './query-scope.js';
 
 export { parseServerSpec, type ServerAddress } from './server-spec.js';
@@ -35,8 +36,6 @@ export { parseServerSpec, type ServerAddress } from './server-spec.js';
 export const DEFAULT_TIMEOUT_MS = 2000;
 /** Default retries per server after a timeout. */
 export const DEFAULT_RETRIES = 1;
-/** The types `query` accepts (RRType; the guard is for callers outside the type system). */
-const QUERY_TYPES: ReadonlySet<string> = new Set<RRType>(['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'TLSA', 'DS', 'DNSKEY']);
 /** Longest CNAME chain followed (more is answered servfail, as recursive resolvers do). */
 export const MAX_CNAME_CHAIN = 8;
 
@@ -280,7 +279,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     query<T extends RRType>(name: string, type: T, listener?: QueryListener): Promise<DnsAnswer<RecordData[T]>> {
       let canonical: string;
       try {
-        if (!QUERY_TYPES.has(type)) throw new Error(`unsupported DNS record type: ${type}`);
+        // The guard is for callers outside the type system.
+        if (!isRRType(type)) throw new Error(`unsupported DNS record type: ${type}`);
         canonical = checkName(name);
       } catch (error) {
         return Promise.reject(error);

@@ -7,29 +7,16 @@
  * RFC 6891 §6.1.2), built straight into one Buffer. The reply decoder walks
  * the header, names (with message compression, RFC 1035 §4.1.4) and resource
  * records itself, keeping each record's exact RDATA bounds, and decodes the
- * RDATA of each type mailcheck asks for into the shapes of ./types.ts. The
+ * RDATA of each type mailcheck asks for into the shapes of ./types.ts (the
+ * decoders are in ./record-types.ts). The
  * output equals dns2's packet codec (the fixture server's); a test checks
  * the two against each other.
  */
-import { formatIp } from '../ip.js';
+import { recordTypeByCode, TYPE_CODES } from './record-types.js';
 import type { RecordData, RRType } from './types.js';
 
-/** RR type numbers (RFC 1035 §3.2.2, RFC 3596, RFC 4034, RFC 6698). */
-export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = {
-  A: 1,
-  NS: 2,
-  CNAME: 5,
-  SOA: 6,
-  PTR: 12,
-  MX: 15,
-  TXT: 16,
-  AAAA: 28,
-  DS: 43,
-  RRSIG: 46,
-  DNSKEY: 48,
-  TLSA: 52,
-  OPT: 41,
-};
+/** RR type numbers (./record-types.ts), with the two mailcheck reads but never asks for (RFC 4034 §3, RFC 6891 §6.1.1). */
+export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = { ...TYPE_CODES, RRSIG: 46, OPT: 41 };
 
 /** RCODE values (RFC 1035 §4.1.1). */
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -126,11 +113,6 @@ export interface WireMessage {
 /** Lower case, no trailing dot: how names are compared and cached (RFC 4343: names are case-insensitive). */
 export function canonicalName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
-}
-
-/** Reads a message id without decoding the rest (replies with the wrong id are dropped cheaply). */
-export function peekId(buffer: Buffer): number | undefined {
-  return buffer.length >= 2 ? buffer.readUInt16BE(0) : undefined;
 }
 
 /** Decodes a reply. Throws on a malformed message (caller drops it). */
@@ -267,65 +249,17 @@ function decodeRdata(
   readName: (at: number) => { name: string; next: number },
 ): WireRecord['data'] {
   const rdata = buffer.subarray(start, start + length);
-  const fixed = (size: number) => {
-    if (length < size) throw new Error(`RDATA of type ${type} is ${length} octets, expected at least ${size}`);
-  };
-  switch (type) {
-    case TYPE_NUMBER.A:
-      fixed(4);
-      return formatIp({ version: 4, bytes: rdata.subarray(0, 4) });
-    case TYPE_NUMBER.AAAA:
-      fixed(16);
-      return formatIp({ version: 6, bytes: rdata.subarray(0, 16) });
-    case TYPE_NUMBER.CNAME:
-    case TYPE_NUMBER.PTR:
-    case TYPE_NUMBER.NS:
-      return readName(start).name;
-    case TYPE_NUMBER.MX: {
-      // RFC 1035 §3.3.9; RFC 7505: the null MX is "0 ." (exchange '' here).
-      fixed(3);
-      return { preference: rdata.readUInt16BE(0), exchange: readName(start + 2).name };
-    }
-    case TYPE_NUMBER.TXT:
-      return readCharacterStrings(rdata);
-    case TYPE_NUMBER.SOA: {
-      // RFC 1035 §3.3.13.
-      const mname = readName(start);
-      const rname = readName(mname.next);
-      need(buffer, rname.next + 20);
-      const at = (index: number) => buffer.readUInt32BE(rname.next + index * 4);
-      return { mname: mname.name, rname: rname.name, serial: at(0), refresh: at(1), retry: at(2), expire: at(3), minimum: at(4) };
-    }
-    case TYPE_NUMBER.TLSA:
-      // RFC 6698 §2.1: usage, selector, matching type (one octet each), association data.
-      fixed(3);
-      return { usage: rdata[0]!, selector: rdata[1]!, matchingType: rdata[2]!, data: rdata.subarray(3).toString('hex') };
-    case TYPE_NUMBER.DS:
-      // RFC 4034 §5.1: key tag (2), algorithm (1), digest type (1), digest.
-      fixed(4);
-      return { keyTag: rdata.readUInt16BE(0), algorithm: rdata[2]!, digestType: rdata[3]!, digest: rdata.subarray(4).toString('hex') };
-    case TYPE_NUMBER.DNSKEY:
-      // RFC 4034 §2.1: flags (2), protocol (1), algorithm (1), public key.
-      fixed(4);
-      return { flags: rdata.readUInt16BE(0), protocol: rdata[2]!, algorithm: rdata[3]!, publicKey: rdata.subarray(4).toString('base64') };
-    default:
-      return Buffer.from(rdata);
-  }
-}
-
-/**
- * TXT RDATA is one or more <character-string>s, each a length octet and that
- * many octets (RFC 1035 §3.3.14, §3.3). They are kept apart (joining them is
- * the consumer's business, RFC 7208 §3.3) and decoded as UTF-8.
- */
-function readCharacterStrings(rdata: Buffer): string[] {
-  const strings: string[] = [];
-  let at = 0;
-  while (at < rdata.length) {
-    const size = rdata[at]!;
-    if (at + 1 + size > rdata.length) throw new Error('TXT character-string overruns its RDATA');
-    strings.push(rdata.subarray(at + 1, at + 1 + size).toString('utf8'));
-    at += 1 + size;
-  }
-  return strings;
+  const entry = recordTypeByCode(type);
+  // A type mailcheck does not ask for keeps its raw RDATA.
+  if (!entry) return Buffer.from(rdata);
+  return entry.decode({
+    buffer,
+    start,
+    rdata,
+    readName,
+    atLeast: (size) => {
+      if (length < size) throw new Error(`RDATA of type ${type} is ${length} octets, expected at least ${size}`);
+    },
+    within: (end) => need(buffer, end),
+  });
 }

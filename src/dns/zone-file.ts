@@ -14,6 +14,7 @@
  */
 import type { DnsAnswer, RecordData, RRType } from './types.js';
 import { formatIp, parseIpv4, parseIpv6 } from '../ip.js';
+import { RR_TYPES } from './record-types.js';
 
 /** A problem in a zone file, with where it is. */
 export class ZoneFileError extends Error {
@@ -55,7 +56,7 @@ export interface ParseZoneOptions {
   source?: string;
 }
 
-const SERVED_TYPES: ReadonlySet<string> = new Set<RRType>(['A', 'AAAA', 'MX', 'TXT', 'CNAME', 'PTR', 'NS', 'SOA', 'TLSA', 'DS', 'DNSKEY']);
+const SERVED_TYPES: ReadonlySet<string> = new Set<RRType>(RR_TYPES);
 const KNOWN_CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
 /** Types accepted without decoding (they still make the owner exist). */
 const OTHER_TYPES = new Set(['SPF', 'SRV', 'CAA', 'HINFO', 'RP', 'NAPTR', 'SSHFP', 'HTTPS', 'SVCB', 'LOC', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'OPENPGPKEY', 'SMIMEA', 'URI', 'DNAME', 'AFSDB', 'CERT', 'KX', 'DHCID', 'TKEY', 'ZONEMD']);

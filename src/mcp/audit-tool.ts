@@ -9,7 +9,7 @@ import { CHECK_IDS } from '../checks/index.js';
 import { parseDomain } from '../domain.js';
 import type { AuditOptions } from '../context.js';
 import type { Report } from '../schema/report.js';
-import { SEVERITIES } from '../schema/report.js';
+import { SEVERITIES } from '../severity.js';
 import { defineMcpTool } from './define.js';
 
 /** Domains per call: an audit sends about a hundred queries per domain, and a call should end in seconds. */

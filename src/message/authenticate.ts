@@ -10,6 +10,7 @@ import type { DnsClient } from '../dns/types.js';
 import { toMailauthResolver } from '../dns/mailauth-resolver.js';
 import { getDmarcPolicy, type DmarcPolicy } from '../lookups/dmarc.js';
 import { parseDkimRecord } from '../dkim/record.js';
+import { splitTagList } from '../tag-list.js';
 import { checkHost } from '../spf/evaluate.js';
 import type { Envelope } from './envelope.js';
 import type { DkimSignatureResult, DmarcResult, SpfResult, ArcResult, Alignment } from './schema.js';
@@ -25,14 +26,13 @@ export interface DkimTags {
 /** Splits a DKIM-Signature value into its tags (RFC 6376 §3.2 tag-list; white space inside values removed where FWS is allowed). */
 export function parseDkimTags(value: string): DkimTags {
   const tags: Record<string, string> = {};
-  for (const part of value.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim().toLowerCase();
-    if (name === '' || name in tags) continue;
+  for (const field of splitTagList(value)) {
+    if (field.kind !== 'tag') continue;
+    const name = field.name.toLowerCase();
+    if (name in tags) continue;
     // RFC 6376 §3.5: b=, bh=, h= and z= may be folded anywhere; white space in them is not part of the value.
     const folded = name === 'b' || name === 'bh' || name === 'h' || name === 'z';
-    tags[name] = part.slice(eq + 1).replace(/\s+/g, folded ? '' : ' ').trim();
+    tags[name] = field.value.replace(/\s+/g, folded ? '' : ' ').trim();
   }
   const headers = (tags.h ?? '').split(':').map((name) => name.trim().toLowerCase()).filter(Boolean);
   return { tags, headers };

@@ -179,7 +179,6 @@ export type DkimSignatureResult = z.infer<typeof dkimSignatureSchema>;
 export type Alignment = z.infer<typeof alignmentSchema>;
 export type DmarcResult = z.infer<typeof dmarcResultSchema>;
 export type ArcResult = z.infer<typeof arcResultSchema>;
-export type MessageFacts = z.infer<typeof messageFactsSchema>;
 export type Requirements = z.infer<typeof requirementsSchema>;
 export type RequirementStatus = z.infer<typeof requirementStatusSchema>;
 export type MessageFinding = z.infer<typeof messageFindingSchema>;

@@ -1,6 +1,7 @@
 /**
  * The MTA-STS TXT record at `_mta-sts.<domain>` (RFC 8461 §3.1).
  */
+import { splitTagList } from '../tag-list.js';
 
 export interface StsRecord {
   /** The `id` field (1–32 letters and digits). */
@@ -32,24 +33,22 @@ export function looksLikeStsRecord(text: string): boolean {
 export function parseStsRecord(text: string): StsRecord {
   const record: StsRecord = { extensions: {}, errors: [] };
   // RFC 8461 §3.1: sts-field-delim = *WSP ";" *WSP; a trailing delimiter is allowed.
-  const fields = text.split(';').map((field) => field.replace(/^[ \t]+|[ \t]+$/g, ''));
-  if (fields.length > 1 && fields[fields.length - 1] === '') fields.pop();
-  if (fields[0] !== 'v=STSv1') {
+  const [version, ...fields] = splitTagList(text, 'rfc8461');
+  const first = version?.text ?? '';
+  if (first !== 'v=STSv1') {
     // sts-version = %s"v=STSv1": case-sensitive, and first.
-    record.errors.push(`the record must start with "v=STSv1;" (found "${fields[0]}")`);
+    record.errors.push(`the record must start with "v=STSv1;" (found "${first}")`);
   }
-  for (const field of fields.slice(1)) {
-    const equals = field.indexOf('=');
-    if (field === '') {
+  for (const field of fields) {
+    if (field.kind === 'empty') {
       record.errors.push('empty field (";;")');
       continue;
     }
-    if (equals <= 0) {
-      record.errors.push(`field "${field}" is not name=value`);
+    if (field.kind === 'malformed') {
+      record.errors.push(`field "${field.text}" is not name=value`);
       continue;
     }
-    const name = field.slice(0, equals);
-    const value = field.slice(equals + 1);
+    const { name, value } = field;
     if (name === 'id') {
       if (record.id !== undefined) record.errors.push('the id field appears more than once');
       else if (!ID.test(value)) record.errors.push(`id "${value}" is not 1–32 letters and digits`);
@@ -57,7 +56,7 @@ export function parseStsRecord(text: string): StsRecord {
     } else if (name === 'v') {
       record.errors.push('the v field appears more than once');
     } else if (!EXT_NAME.test(name) || !EXT_VALUE.test(value)) {
-      record.errors.push(`field "${field}" is not a valid extension (name=value without spaces)`);
+      record.errors.push(`field "${field.text}" is not a valid extension (name=value without spaces)`);
     } else {
       record.extensions[name] = value;
     }

@@ -16,11 +16,6 @@ export function derToPem(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 
-/** The DER bytes of a PEM certificate. */
-export function pemToDer(pem: string): Buffer {
-  return Buffer.from(new X509Certificate(pem).raw);
-}
-
 /** The DER SubjectPublicKeyInfo of a certificate (TLSA selector 1). */
 export function spkiDer(certificate: string | Buffer): Buffer {
   const x509 = new X509Certificate(certificate);

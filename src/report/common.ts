@@ -3,8 +3,8 @@
  * junit, html): options, severity ordering, the record a finding concerns,
  * and zone-file lines for fix records (from ./zone.ts, as the text report).
  */
-import type { FailOn } from '../baseline.js';
-import { SEVERITIES, type CheckResult, type Finding, type Report, type Severity } from '../schema/report.js';
+import type { CheckResult, Finding, Report } from '../schema/report.js';
+import { SEVERITIES, severityRank, type FailOn, type Severity } from '../severity.js';
 
 /** Options every reporter accepts; each uses what it needs. */
 export interface FormatOptions {
@@ -14,12 +14,6 @@ export interface FormatOptions {
   minScore?: number;
   /** Show facts and low-severity detail. */
   verbose?: boolean;
-}
-
-export const DEFAULT_FAIL_ON: FailOn = 'high';
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
 }
 
 /** Every finding that counts (not accepted by an ignore rule) with its check, most severe first, then in check order. */

@@ -22,14 +22,6 @@ export function terminalText(text: string): string {
   return showUnsafe(text).replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
 }
 
-/** True when `text` holds a character `showUnsafe` would escape. */
-export function hasUnsafe(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return found;
-}
-
 /**
  * A copy of a value (a Report, a result) with every string, keys included,
  * passed through `showUnsafe`: what the text, markdown and HTML reporters

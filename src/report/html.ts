@@ -4,9 +4,9 @@
  * with its findings and facts, the fixes as zone-file lines with copy buttons,
  * and the baseline comparison. Several domains get a summary table first.
  */
-import { atOrAbove } from '../baseline.js';
-import { DEFAULT_FAIL_ON, findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
-import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff, type Score } from '../schema/report.js';
+import { atOrAbove, DEFAULT_FAIL_ON, SEVERITIES } from '../severity.js';
+import { findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
+import { type CheckResult, type Grade, type Report, type ReportDiff, type Score } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

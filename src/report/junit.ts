@@ -6,8 +6,8 @@
  * threshold go to the test case's <system-out>. With --min-score, a "score"
  * test case fails when the domain scores below it.
  */
-import { atOrAbove } from '../baseline.js';
-import { DEFAULT_FAIL_ON, severityRank, zoneLines, type FormatOptions } from './common.js';
+import { atOrAbove, bySeverity, DEFAULT_FAIL_ON } from '../severity.js';
+import { zoneLines, type FormatOptions } from './common.js';
 import type { CheckResult, Finding, ProfileResult, Report } from '../schema/report.js';
 import { profileLine, scoreGrade, scoreValue } from './verdicts.js';
 import { safeStrings } from './escape.js';
@@ -58,7 +58,7 @@ function testcase(report: Report, check: CheckResult, options: FormatOptions, co
     time: seconds(check.durationMs),
   })}`;
   // Accepted findings (ignore rules) fail nothing.
-  const sorted = check.findings.filter((finding) => !finding.suppressed).sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+  const sorted = check.findings.filter((finding) => !finding.suppressed).sort(bySeverity);
   const failing = sorted.filter((finding) => atOrAbove(finding.severity, failOn));
   const other = sorted.filter((finding) => !atOrAbove(finding.severity, failOn));
   const body: string[] = [];

@@ -3,9 +3,9 @@
  * a score table over all domains, then per domain the checks, the findings by
  * severity, the fixes as zone-file code blocks, and the baseline comparison.
  */
-import { findingsOf, severityCounts, zoneLines, DEFAULT_FAIL_ON, type FormatOptions } from './common.js';
-import { atOrAbove } from '../baseline.js';
-import { SEVERITIES, type CheckStatus, type Report, type ReportDiff } from '../schema/report.js';
+import { findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
+import { atOrAbove, DEFAULT_FAIL_ON, SEVERITIES } from '../severity.js';
+import { type CheckStatus, type Report, type ReportDiff } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

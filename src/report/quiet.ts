@@ -5,7 +5,7 @@
  */
 import type { Report } from '../schema/report.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
-import { atOrAbove } from '../exit-code.js';
+import { atOrAbove } from '../severity.js';
 import { createStyle } from './style.js';
 
 /** How many failing ids the line names before "+N more". */

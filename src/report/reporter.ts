@@ -3,7 +3,7 @@
  * registry of formats (src/report/formats.ts) loads reporters on use; the
  * reporters themselves import only these types.
  */
-import type { FailOn } from '../exit-code.js';
+import type { FailOn } from '../severity.js';
 import type { Report, Severity } from '../schema/report.js';
 
 export interface ReporterOptions {

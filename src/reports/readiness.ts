@@ -21,7 +21,7 @@ import { parseDmarcRecord, serializeTags, setTag, type ParsedDmarcRecord } from 
 import type { DmarcPolicy } from '../lookups/dmarc.js';
 import { PROVIDERS } from '../providers.js';
 import type { Fix } from '../schema/report.js';
-import { recordText, withIps } from '../spf/fix.js';
+import { recordText, withIps } from '../spf/record-edits.js';
 import { findAll, parseRecord } from '../spf/parse.js';
 import type { PublishedPolicy } from './model.js';
 import type { BlockingSource, Readiness, SourceResult } from './schema.js';

@@ -1,5 +1,5 @@
 /**
- * The Report's constants, apart from its zod schema (./schema.ts) so that the
+ * The Report's constants, apart from its zod schema (./report.ts) so that the
  * code that runs an audit does not build the whole schema to read them.
  */
 
@@ -14,6 +14,3 @@
  * (which was `facts.unknownNames`).
  */
 export const SCHEMA_VERSION = 3 as const;
-
-/** Severities ordered from most to least severe. */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

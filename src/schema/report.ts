@@ -4,7 +4,8 @@
  * generated from these definitions (`npm run schema`); a test keeps the two equal.
  */
 import * as z from 'zod';
-import { SCHEMA_VERSION, SEVERITIES } from './report-constants.js';
+import { SEVERITIES } from '../severity.js';
+import { SCHEMA_VERSION } from './report-constants.js';
 
 export { SCHEMA_VERSION, SEVERITIES };
 

@@ -4,14 +4,24 @@
  * explanation on fail, and a trace of every record, term and DNS query.
  * All DNS goes through the given DnsClient.
  */
-import type { DnsAnswer, DnsClient, RRType, RecordData } from '../dns/types.js';
-import { formatIp, inNetwork, networkOf, parseIp, reverseName, unmapIpv4, type IpAddress } from './ip.js';
+import type { DnsClient } from '../dns/types.js';
+import { parseIp, unmapIpv4 } from './ip.js';
 import { expandDomainSpec, expandMacroString, isQueryableName, parseMacroString, type MacroValues } from './macro.js';
-import { countsAsLookup, formatSyntaxError, parseRecord, selectSpfRecords, type Mechanism, type ParsedRecord, type Qualifier } from './parse.js';
+import { countsAsLookup, formatSyntaxError, parseRecord, selectSpfRecords, type ParsedRecord, type Qualifier } from './parse.js';
+import {
+  Abort,
+  countLookup,
+  isValidDomain,
+  query,
+  type DecisionStep,
+  type DomainOutcome,
+  type SpfResult,
+  type State,
+  type TraceEntry,
+} from './evaluation-state.js';
+import { matchMechanism, validatedName } from './mechanisms.js';
 
-export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
-
-export const SPF_RESULTS: readonly SpfResult[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror'];
+export { isValidDomain, type DecisionStep, type SpfResult, type TraceEntry } from './evaluation-state.js';
 
 export interface CheckHostInput {
   /** The SMTP client's IP address. */
@@ -30,25 +40,6 @@ export interface CheckHostInput {
   maxVoidLookups?: number;
   /** Overall time limit, ms (§4.6.4: at least 20 s). */
   timeoutMs?: number;
-}
-
-/** One line of the evaluation trace. */
-export interface TraceEntry {
-  /** Include/redirect depth, 0 for the domain asked about. */
-  depth: number;
-  /** The domain whose record is being evaluated. */
-  domain: string;
-  step: 'record' | 'query' | 'term' | 'redirect' | 'explanation' | 'error';
-  detail: string;
-}
-
-/** A term on the path to the decision, outermost first. */
-export interface DecisionStep {
-  domain: string;
-  /** The term as written (`include:…`, `redirect=…`, `-all`). */
-  term: string;
-  /** 1-based term index in that domain's record. */
-  index: number;
 }
 
 export interface CheckHostResult {
@@ -70,52 +61,7 @@ export interface CheckHostResult {
   trace: TraceEntry[];
 }
 
-interface State {
-  dns: DnsClient;
-  ip: IpAddress;
-  macro: Omit<MacroValues, 'domain'>;
-  lookups: number;
-  voids: number;
-  maxLookups: number;
-  maxVoids: number;
-  deadline: number;
-  trace: TraceEntry[];
-}
-
-/** Terminates evaluation with temperror or permerror. */
-class Abort extends Error {
-  constructor(
-    readonly result: 'temperror' | 'permerror',
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-interface DomainOutcome {
-  result: SpfResult;
-  path: DecisionStep[];
-  mechanism?: string;
-  mechanismDomain?: string;
-  reason?: string;
-  /** The record and domain whose exp= applies (the last record of a redirect chain). */
-  expFrom?: { record: ParsedRecord; domain: string };
-}
-
 const QUALIFIER_RESULT: Record<Qualifier, SpfResult> = { '+': 'pass', '-': 'fail', '~': 'softfail', '?': 'neutral' };
-
-/**
- * RFC 7208 §4.3: a domain that is malformed or not multi-label gives "none".
- * Labels: 1–63 octets of letters, digits, hyphen or underscore; the top label not all-numeric.
- */
-export function isValidDomain(domain: string): boolean {
-  const name = domain.endsWith('.') ? domain.slice(0, -1) : domain;
-  if (name.length === 0 || name.length > 253) return false;
-  const labels = name.split('.');
-  if (labels.length < 2) return false;
-  if (!labels.every((label) => /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label))) return false;
-  return !/^[0-9]+$/.test(labels[labels.length - 1]!);
-}
 
 /** check_host() (RFC 7208 §4). Never throws for DNS or policy problems. */
 export async function checkHost(dns: DnsClient, input: CheckHostInput): Promise<CheckHostResult> {
@@ -146,6 +92,7 @@ export async function checkHost(dns: DnsClient, input: CheckHostInput): Promise<
     maxVoids: input.maxVoidLookups ?? 2,
     deadline: Date.now() + (input.timeoutMs ?? 20_000),
     trace,
+    evaluateDomain: (target, depth) => evaluateDomain(state, target, depth),
   };
   let validated: Promise<string> | undefined;
   state.macro.validatedName = () => (validated ??= validatedName(state, domain));
@@ -178,53 +125,6 @@ export async function checkHost(dns: DnsClient, input: CheckHostInput): Promise<
     if (explanation !== undefined) result.explanation = explanation;
   }
   return result;
-}
-
-async function query<T extends RRType>(state: State, depth: number, domain: string, name: string, type: T): Promise<DnsAnswer<RecordData[T]>> {
-  if (Date.now() > state.deadline) throw new Abort('temperror', 'the evaluation exceeded its time limit (RFC 7208 §4.6.4)');
-  let answer: DnsAnswer<RecordData[T]>;
-  try {
-    answer = await state.dns.query(name, type);
-  } catch (error) {
-    // A name that cannot be put in a query (RFC 1035 §2.3.4) cannot exist: treated as NXDOMAIN.
-    if (error instanceof Error && (error as { code?: string }).code === 'EBADNAME') {
-      state.trace.push({ depth, domain, step: 'query', detail: `${name} ${type}: not a valid DNS name (${error.message})` });
-      return { status: 'nxdomain', ad: false, cnames: [] };
-    }
-    throw new Abort('temperror', `DNS query ${name} ${type} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const detail =
-    answer.status === 'ok'
-      ? `${name} ${type}: ${answer.records.map((record) => describeRecord(type, record)).join(', ')}`
-      : `${name} ${type}: ${answer.status}`;
-  state.trace.push({ depth, domain, step: 'query', detail });
-  return answer;
-}
-
-function describeRecord(type: RRType, record: unknown): string {
-  if (type === 'TXT') return JSON.stringify((record as string[]).join(''));
-  if (type === 'MX') {
-    const mx = record as RecordData['MX'];
-    return `${mx.preference} ${mx.exchange || '.'}`;
-  }
-  return String(record);
-}
-
-function countVoid(state: State, depth: number, domain: string, name: string): void {
-  state.voids++;
-  // RFC 7208 §4.6.4: more than two void lookups is a permerror.
-  if (state.voids > state.maxVoids) {
-    throw new Abort('permerror', `more than ${state.maxVoids} void DNS lookups (the last: ${name}; RFC 7208 §4.6.4)`);
-  }
-  state.trace.push({ depth, domain, step: 'query', detail: `void lookup ${state.voids} of ${state.maxVoids} allowed: ${name}` });
-}
-
-function countLookup(state: State, term: string): void {
-  state.lookups++;
-  // RFC 7208 §4.6.4: at most 10 terms that cause DNS lookups; more is a permerror.
-  if (state.lookups > state.maxLookups) {
-    throw new Abort('permerror', `more than ${state.maxLookups} DNS-querying terms (the 11th: ${term}; RFC 7208 §4.6.4)`);
-  }
 }
 
 /** §4.4–§4.7 for one domain: fetch, select, parse and evaluate its record. */
@@ -287,157 +187,6 @@ async function evaluateDomain(state: State, domain: string, depth: number): Prom
   // §4.7: no match and no redirect: neutral.
   state.trace.push({ depth, domain, step: 'term', detail: 'no mechanism matched: neutral (RFC 7208 §4.7)' });
   return { result: 'neutral', path: [], reason: `no mechanism in the SPF record of ${domain} matched`, expFrom: { record, domain } };
-}
-
-/** The name a mechanism queries: its domain-spec expanded, or <domain>. */
-async function targetName(mechanism: Mechanism, values: MacroValues): Promise<string> {
-  if (!mechanism.domainSpec) return values.domain;
-  return expandDomainSpec(mechanism.domainSpec, values);
-}
-
-/** §5: true/false for a match, or the inner outcome of a matching include. */
-async function matchMechanism(
-  state: State,
-  mechanism: Mechanism,
-  values: MacroValues,
-  domain: string,
-  depth: number,
-): Promise<boolean | DomainOutcome> {
-  const ip = state.ip;
-  switch (mechanism.name) {
-    case 'all':
-      // §5.1: all always matches.
-      return true;
-    case 'ip4':
-    case 'ip6':
-      // §5.6: compare the client address with the network (IPv4 clients never match ip6).
-      return inNetwork(ip, mechanism.network!);
-    case 'include': {
-      const target = await targetName(mechanism, values);
-      // §5.2 with §4.3: a malformed target gives "none", which an include turns into permerror.
-      if (!isValidDomain(target)) throw new Abort('permerror', `include target "${target}" is not a valid domain name (RFC 7208 §5.2)`);
-      const inner = await evaluateDomain(state, target.toLowerCase(), depth + 1);
-      // §5.2 table: pass matches; fail, softfail, neutral do not; none is a permerror.
-      if (inner.result === 'pass') return inner;
-      if (inner.result === 'none') throw new Abort('permerror', `include target ${target} publishes no SPF record (RFC 7208 §5.2)`);
-      return false;
-    }
-    case 'a': {
-      const target = await targetName(mechanism, values);
-      // RFC 7208 leaves unqueryable targets (empty or long labels) undefined; they match nothing here.
-      if (!isQueryableName(target)) return false;
-      return matchAddresses(state, depth, domain, target, mechanism);
-    }
-    case 'mx': {
-      const target = await targetName(mechanism, values);
-      if (!isQueryableName(target)) return false;
-      const answer = await query(state, depth, domain, target, 'MX');
-      if (answer.status === 'servfail' || answer.status === 'refused' || answer.status === 'timeout') {
-        throw new Abort('temperror', `DNS ${answer.status} for ${target} MX (${mechanism.text})`);
-      }
-      if (answer.status !== 'ok' || answer.records.length === 0) {
-        countVoid(state, depth, domain, `${target} MX`);
-        return false;
-      }
-      // §4.6.4: an "mx" evaluation must not look up more than 10 exchange names.
-      if (answer.records.length > 10) {
-        throw new Abort('permerror', `${target} has ${answer.records.length} MX records; "mx" allows at most 10 (RFC 7208 §4.6.4)`);
-      }
-      const exchanges = [...answer.records].sort((x, y) => x.preference - y.preference).map((record) => record.exchange);
-      for (const exchange of exchanges) {
-        // A null MX (RFC 7505) names no host.
-        if (exchange === '' || !isQueryableName(exchange)) continue;
-        if (await matchAddresses(state, depth, domain, exchange, mechanism, false)) return true;
-      }
-      return false;
-    }
-    case 'ptr': {
-      const target = (await targetName(mechanism, values)).toLowerCase();
-      const names = await validatedNames(state, depth, domain, true);
-      // §5.5: a validated name equal to the target or ending in ".target" matches.
-      return names.some((name) => name === target || name.endsWith(`.${target}`));
-    }
-    case 'exists': {
-      const target = await targetName(mechanism, values);
-      if (!isQueryableName(target)) return false;
-      // §5.7: always an A query, whatever the client's address family.
-      const answer = await query(state, depth, domain, target, 'A');
-      if (answer.status === 'servfail' || answer.status === 'refused' || answer.status === 'timeout') {
-        throw new Abort('temperror', `DNS ${answer.status} for ${target} A (${mechanism.text})`);
-      }
-      if (answer.status !== 'ok' || answer.records.length === 0) {
-        countVoid(state, depth, domain, `${target} A`);
-        return false;
-      }
-      return true;
-    }
-  }
-}
-
-/** §5.3: A or AAAA (by the client's family) of `name`, compared with the mechanism's prefix length. */
-async function matchAddresses(
-  state: State,
-  depth: number,
-  domain: string,
-  name: string,
-  mechanism: Mechanism,
-  countVoids = true,
-): Promise<boolean> {
-  const ip = state.ip;
-  const type = ip.version === 4 ? 'A' : 'AAAA';
-  const answer = await query(state, depth, domain, name, type);
-  // §5: an RCODE other than 0 or 3, or a timeout, makes check_host() return temperror.
-  if (answer.status === 'servfail' || answer.status === 'refused' || answer.status === 'timeout') {
-    throw new Abort('temperror', `DNS ${answer.status} for ${name} ${type} (${mechanism.text})`);
-  }
-  if (answer.status !== 'ok' || answer.records.length === 0) {
-    if (countVoids) countVoid(state, depth, domain, `${name} ${type}`);
-    return false;
-  }
-  const prefix = ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6;
-  return answer.records.some((text) => {
-    const address = parseIp(text);
-    return address !== null && inNetwork(ip, networkOf(unmapIpv4(address), prefix));
-  });
-}
-
-/**
- * §5.5: the client's validated names. PTR lookup (an error: no names), then
- * for at most 10 names an address lookup; names whose addresses include the
- * client are validated. Errors on the address lookups skip that name.
- */
-async function validatedNames(state: State, depth: number, domain: string, countVoids: boolean): Promise<string[]> {
-  const reverse = reverseName(state.ip);
-  const answer = await query(state, depth, domain, reverse, 'PTR');
-  if (answer.status === 'nxdomain' || answer.status === 'nodata' || (answer.status === 'ok' && answer.records.length === 0)) {
-    if (countVoids) countVoid(state, depth, domain, `${reverse} PTR`);
-    return [];
-  }
-  // §5.5: a DNS error on the PTR lookup: the mechanism does not match.
-  if (answer.status !== 'ok') return [];
-  const type = state.ip.version === 4 ? 'A' : 'AAAA';
-  const names: string[] = [];
-  // §4.6.4: only the first 10 PTR names are used; the rest are ignored.
-  for (const ptr of answer.records.slice(0, 10)) {
-    const name = ptr.toLowerCase().replace(/\.$/, '');
-    if (!isQueryableName(name)) continue;
-    const addresses = await query(state, depth, domain, name, type);
-    if (addresses.status !== 'ok') continue;
-    const ok = addresses.records.some((text) => {
-      const address = parseIp(text);
-      return address !== null && formatIp(unmapIpv4(address)) === formatIp(state.ip);
-    });
-    if (ok) names.push(name);
-  }
-  return names;
-}
-
-/** §7.3: the `p` macro: a validated name, preferring <domain> itself, then a subdomain of it; else "unknown". */
-async function validatedName(state: State, domain: string): Promise<string> {
-  const names = await validatedNames(state, 0, domain, false).catch(() => [] as string[]);
-  const exact = names.find((name) => name === domain);
-  const sub = names.find((name) => name.endsWith(`.${domain}`));
-  return exact ?? sub ?? names[0] ?? 'unknown';
 }
 
 /**

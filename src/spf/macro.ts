@@ -52,7 +52,6 @@ export class MacroSyntaxError extends Error {
 const LETTERS = new Set(['s', 'l', 'o', 'd', 'i', 'p', 'h', 'c', 'r', 't', 'v']);
 // RFC 7208 §7.1: the letters c, r and t are allowed only in "exp" text.
 const EXPLANATION_ONLY = new Set(['c', 'r', 't']);
-const DELIMITERS = '.-+,/_=';
 
 /** Parses a macro-string (RFC 7208 §7.1); throws MacroSyntaxError. */
 export function parseMacroString(text: string, kind: MacroContextKind): MacroString {
@@ -253,6 +252,3 @@ export function isQueryableName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
   return name.split('.').every((label) => label.length > 0 && label.length <= 63);
 }
-
-/** Delimiters allowed in a macro, for documentation and tests. */
-export const MACRO_DELIMITERS = DELIMITERS;

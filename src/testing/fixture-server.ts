@@ -11,6 +11,8 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { isRRType } from '../dns/record-types.js';
+import type { RRType } from '../dns/types.js';
 import { decodeMessage, TYPE_NUMBER, type WireMessage } from '../dns/wire.js';
 import { parseIp } from '../ip.js';
 
@@ -268,31 +270,34 @@ function encodeCharacterStrings(strings: string[]): Buffer {
   return Buffer.concat(parts);
 }
 
+type RdataEncoder = (value: RecordValue, list: (string | number)[]) => Buffer;
+
+const encodeNameValue: RdataEncoder = (value) => encodeName(String(value));
+
+/** Fixture values → RDATA, per record type (the fixture's list for a type is [field, field, …]). */
+const ENCODERS = {
+  A: (value) => encodeAddress(String(value), 4),
+  AAAA: (value) => encodeAddress(String(value), 6),
+  CNAME: encodeNameValue,
+  PTR: encodeNameValue,
+  NS: encodeNameValue,
+  MX: (_value, list) => Buffer.concat([u16(Number(list[0])), encodeName(String(list[1]))]),
+  TXT: (_value, list) => encodeCharacterStrings(list.map(String)),
+  // The server writes each zone's SOA itself (encodeSoa); fixtures do not list one.
+  SOA: () => {
+    throw new Error('fixture record type SOA is not supported');
+  },
+  TLSA: (_value, list) => Buffer.concat([Buffer.from([Number(list[0]), Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]),
+  DS: (_value, list) => Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]),
+  DNSKEY: (_value, list) => Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'base64')]),
+} satisfies Record<RRType, RdataEncoder>;
+
 function encodeRdata(type: string, value: RecordValue): Buffer {
   const list = Array.isArray(value) ? value : [value];
-  switch (type) {
-    case 'A':
-      return encodeAddress(String(value), 4);
-    case 'AAAA':
-      return encodeAddress(String(value), 6);
-    case 'CNAME':
-    case 'PTR':
-    case 'NS':
-      return encodeName(String(value));
-    case 'MX':
-      return Buffer.concat([u16(Number(list[0])), encodeName(String(list[1]))]);
-    case 'TXT':
-    case 'SPF':
-      return encodeCharacterStrings(list.map(String));
-    case 'TLSA':
-      return Buffer.concat([Buffer.from([Number(list[0]), Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]);
-    case 'DS':
-      return Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]);
-    case 'DNSKEY':
-      return Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'base64')]);
-    default:
-      throw new Error(`fixture record type ${type} is not supported`);
-  }
+  // SPF (type 99, RFC 4408 §3.1.1, retired by RFC 7208 §3.1) has TXT's RDATA.
+  const encode = type === 'SPF' ? ENCODERS.TXT : isRRType(type) ? ENCODERS[type] : undefined;
+  if (!encode) throw new Error(`fixture record type ${type} is not supported`);
+  return encode(value, list);
 }
 
 function encodeQuestion(name: string, type: number, klass: number): Buffer {
