@@ -13,9 +13,10 @@
  */
 import { formatIp } from '../ip.js';
 import type { RecordData, RRType } from './types.js';
+import { canonicalRdata } from './canonical-rdata.js';
 
 /** RR type numbers (RFC 1035 §3.2.2, RFC 3596, RFC 4034, RFC 6698). */
-export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = {
+export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'NSEC' | 'NSEC3' | 'OPT', number> = {
   A: 1,
   NS: 2,
   CNAME: 5,
@@ -26,7 +27,9 @@ export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = {
   AAAA: 28,
   DS: 43,
   RRSIG: 46,
+  NSEC: 47,
   DNSKEY: 48,
+  NSEC3: 50,
   TLSA: 52,
   OPT: 41,
 };
@@ -99,6 +102,12 @@ export interface WireRecord {
   class: number;
   ttl: number;
   data: RecordData[RRType] | Buffer;
+  /**
+   * The RDATA in canonical form (RFC 4034 §6.2: names uncompressed, and
+   * lower-cased for the types that list says), as DNSSEC signatures cover it.
+   * Set on every record of a message that carries RRSIG records.
+   */
+  canonical?: Buffer;
 }
 
 export interface WireMessage {
@@ -167,6 +176,9 @@ export function decodeMessage(buffer: Buffer): WireMessage {
   }
 
   const sections: WireRecord[][] = [[], [], []];
+  /** Where each record's RDATA lies, for the canonical form below. */
+  const spans = new Map<WireRecord, { start: number; length: number }>();
+  let signed = false;
   const counts = [header.ancount, header.nscount, header.arcount];
   let opt: WireMessage['opt'];
   let extendedRcode = 0;
@@ -185,7 +197,7 @@ export function decodeMessage(buffer: Buffer): WireMessage {
         opt = { udpPayloadSize: klass, dnssecOk: (ttl & 0x8000) !== 0 };
         extendedRcode = ttl >>> 24;
       } else {
-        sections[section]!.push({
+        const record: WireRecord = {
           name,
           type,
           class: klass,
@@ -194,11 +206,20 @@ export function decodeMessage(buffer: Buffer): WireMessage {
           // Authority records are read for their owner and type only (the SOA of a
           // negative answer, RFC 2308 §2.2): their data stays raw, undecoded.
           data: section === 1 ? buffer.subarray(start, start + length) : decodeRdata(buffer, type, start, length, readName),
-        });
+        };
+        sections[section]!.push(record);
+        if (section < 2) spans.set(record, { start, length });
+        if (type === TYPE_NUMBER.RRSIG) signed = true;
       }
       // The next record starts after RDLENGTH octets, whatever the decoder consumed.
       offset = start + length;
     }
+  }
+
+  // A signed reply (RRSIG present, RFC 4035 §3.1.1) keeps the canonical RDATA of its
+  // answer and authority records: DNSSEC validation (src/dnssec/) reads them.
+  if (signed) {
+    for (const [record, span] of spans) record.canonical = canonicalRdata(buffer, record.type, span.start, span.length);
   }
 
   return {
@@ -329,3 +350,4 @@ function readCharacterStrings(rdata: Buffer): string[] {
   }
   return strings;
 }
+
