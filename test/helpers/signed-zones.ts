@@ -5,7 +5,7 @@
  * validator under test, and served by the fixture DNS server's `answer` hook.
  */
 import crypto from 'node:crypto';
-import type { RawFixtureAnswer } from '../../src/fixture-server.js';
+import type { RawFixtureAnswer } from '../../src/testing/fixture-server.js';
 
 export const T = { A: 1, NS: 2, SOA: 6, MX: 15, TXT: 16, DS: 43, RRSIG: 46, NSEC: 47, DNSKEY: 48, NSEC3: 50, TLSA: 52 } as const;
 
