@@ -53,6 +53,8 @@ export interface RawFixtureAnswer {
   authority?: Array<{ name: string; type: number; ttl: number; rdata: Buffer }>;
   /** Set the AD flag (as a validating resolver would) when the query has DO. */
   ad?: boolean;
+  /** Send no reply at all (a timeout). */
+  silent?: boolean;
 }
 
 export interface FixtureServer {
@@ -326,7 +328,7 @@ function respond(zone: ZoneData, query: WireMessage, transport: 'udp' | 'tcp', o
   const opt = query.opt;
   const raw = options.answer?.(question.name, question.type, Boolean(opt?.dnssecOk));
   const answer: Answer = raw
-    ? { rcode: raw.rcode, records: raw.answers, authority: raw.authority ?? [], authenticated: raw.ad === true, silent: false }
+    ? { rcode: raw.rcode, records: raw.answers, authority: raw.authority ?? [], authenticated: raw.ad === true, silent: raw.silent === true }
     : zone.answer(question.name, question.type);
   if (answer.silent) return null;
   const dnssecOk = Boolean(opt?.dnssecOk);

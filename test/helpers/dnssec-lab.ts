@@ -10,6 +10,7 @@
  *   - nsec.test: no DS, and an NSEC at the delegation proves it (insecure);
  *   - noproof.test: no DS and no proof of its absence (bogus);
  *   - unsupported.test: DS and DNSKEY of algorithm 5, which mailcheck does not validate;
+ *   - timeout.test, servfail.test: the parent's DS answer never comes, or is SERVFAIL;
  * - `example`, signed with NSEC3 opt-out: optout.example is an unsigned delegation;
  * - island.lab: signed, delegated from nowhere, anchored by its own DNSKEY.
  */
@@ -76,6 +77,11 @@ export function buildDnssecLab(now = Math.floor(Date.now() / 1000)): DnssecLab {
     tree.rrset(`_25._tcp.mx.${zone}`, T.TLSA, [tlsa(LAB_TLSA)], null);
   }
   // RFC 4035 §5.2: the NSEC at the delegation point shows NS and no DS.
+  // timeout.test and servfail.test: signed, but the parent's DS answer never comes (or fails).
+  for (const zone of ['timeout.test', 'servfail.test']) {
+    signedZone(tree, zone, 13, undefined);
+    tree.fail(zone, T.DS, zone === 'timeout.test' ? 'TIMEOUT' : 'SERVFAIL');
+  }
   tree.negative('nsec.test', T.DS, 0, tree.signedRecords('nsec.test', T.NSEC, [nsecRdata('secure.test', [T.NS, T.RRSIG, T.NSEC])], test));
 
   const unsupported = makeKey('unsupported.test', 5);

@@ -160,6 +160,8 @@ export interface SignedTree {
   zone(key: ZoneKey, dnskeyOptions?: Partial<SignOptions>): void;
   /** A NODATA or NXDOMAIN answer for (name, type) with these authority records (NSEC/NSEC3 and their RRSIGs). */
   negative(name: string, type: number, rcode: number, authority: Rec[]): void;
+  /** (name, type) goes unanswered (a timeout) or is answered SERVFAIL. */
+  fail(name: string, type: number, failure: 'TIMEOUT' | 'SERVFAIL'): void;
   /** Signed authority records for a proof: the records and their RRSIG. */
   signedRecords(owner: string, type: number, rdatas: Buffer[], key: ZoneKey): Rec[];
   answer(name: string, type: number, dnssecOk: boolean): RawFixtureAnswer | undefined;
@@ -170,6 +172,7 @@ export function createSignedTree(now: number): SignedTree {
   const rrsets = new Map<string, { records: Rec[]; signatures: Rec[] }>();
   const negatives = new Map<string, { rcode: number; authority: Rec[] }>();
   const owners = new Set<string>();
+  const failures = new Map<string, 'TIMEOUT' | 'SERVFAIL'>();
   const tree: SignedTree = {
     rrset(owner, type, rdatas, key, options = {}) {
       const records = rdatas.map((rdata) => ({ name: owner, type, ttl: 300, rdata }));
@@ -185,6 +188,9 @@ export function createSignedTree(now: number): SignedTree {
     negative(name, type, rcode, authority) {
       negatives.set(`${name} ${type}`, { rcode, authority });
     },
+    fail(name, type, failure) {
+      failures.set(`${name} ${type}`, failure);
+    },
     signedRecords(owner, type, rdatas, key) {
       return [
         ...rdatas.map((rdata) => ({ name: owner, type, ttl: 300, rdata })),
@@ -192,6 +198,8 @@ export function createSignedTree(now: number): SignedTree {
       ];
     },
     answer(name, type, dnssecOk) {
+      const failure = failures.get(`${name} ${type}`);
+      if (failure) return { rcode: 2, answers: [], silent: failure === 'TIMEOUT' };
       const found = rrsets.get(`${name} ${type}`);
       if (found) return { rcode: 0, answers: [...found.records, ...(dnssecOk ? found.signatures : [])] };
       const negative = negatives.get(`${name} ${type}`);
