@@ -73,8 +73,11 @@ afterAll(async () => {
 
 const probing = (): AuditOptions => ({ smtpPort: lab.port, httpsPort: https.port, extraCa: [ca.certPem], probeTimeoutMs: 1000 });
 
-const lines = async (check: Parameters<typeof runCheck>[0], domain: string, options: AuditOptions = probing()): Promise<string[]> =>
-  summarise(check.id, (await runCheck(check, fixture.ctx(domain, options))).facts);
+/** The summary lines a check's result carries (checks written as gather → judge summarise their own facts). */
+const lines = async (check: Parameters<typeof runCheck>[0], domain: string, options: AuditOptions = probing()): Promise<string[]> => {
+  const result = await runCheck(check, fixture.ctx(domain, options));
+  return result.summary ?? summarise(check.id, result.facts);
+};
 
 describe('summaries: tls', () => {
   it('per address: protocol, cipher and certificate expiry', async () => {
@@ -121,8 +124,7 @@ describe('summaries: mta-sts', () => {
 });
 
 describe('summaries: dnssec', () => {
-  // The check summarises its own facts (gather → facts → judge); its result carries the lines.
-  const dnssecLines = async (domain: string) => (await runCheck(dnssecCheck, fixture.ctx(domain, probing()))).summary ?? [];
+  const dnssecLines = (domain: string) => lines(dnssecCheck, domain);
   it('the state of the domain\'s zone, a failed lookup as failed', async () => {
     expect(await dnssecLines('dnssec-signed.test')).toEqual([
       'zone dnssec-signed.test: signed and validated',

@@ -106,26 +106,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
     return lines;
   },
-  dane(facts) {
-    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
-    return hosts.map((host) => {
-      const name = str(host.host) ?? '?';
-      const lookup = str(host.lookup);
-      if (lookup !== undefined && lookup !== 'ok') return `${name}: ${failed(lookup) ? `TLSA lookup failed: ${lookup}` : 'no TLSA records'}`;
-      const records = strings(host.records);
-      const auth =
-        host.dnssec === 'authenticated' ? 'DNSSEC-authenticated' : host.dnssec === 'unauthenticated' ? 'not DNSSEC-authenticated' : 'authentication unknown';
-      const addresses = Array.isArray(host.addresses) ? host.addresses.filter(isRecord) : [];
-      const results = addresses.map((address) => {
-        const result = str(address.result) ?? '?';
-        const shown = result === 'no-tls' ? 'no TLS' : result === 'untested' ? 'not probed' : result;
-        return `${str(address.address) ?? '?'} ${shown}`;
-      });
-      const untested = addresses.filter((address) => address.result === 'untested').map((address) => str(address.detail));
-      const reason = untested.length === addresses.length && untested[0] && untested.every((detail) => detail === untested[0]) ? `: ${untested[0]}` : '';
-      return `${name}: ${records.length} TLSA record${records.length === 1 ? '' : 's'}, ${auth}${results.length > 0 ? `; ${results.join(', ')}${reason}` : ''}`;
-    });
-  },
   blocklist(facts) {
     const summary = isRecord(facts.summary) ? facts.summary : undefined;
     const lists = Array.isArray(facts.lists) ? facts.lists.length : undefined;
