@@ -4,6 +4,7 @@
  */
 import type { DnsClient } from './dns/types.js';
 import type { NetClient } from './net/types.js';
+import type { TrustAnchor } from './dnssec/anchors.js';
 import { collectUnknownNames, noteUnknownNames } from './dns/unknown-names.js';
 
 /** One ignore rule. */
@@ -74,6 +75,8 @@ export interface AuditOptions {
   parked?: boolean;
   /** Findings to accept (config file `ignore`, --ignore): marked `suppressed`, left out of score, thresholds and fixes. */
   ignore?: IgnoreRule[];
+  /** DNSSEC trust anchors besides the built-in root (--trust-anchor files, src/dnssec/anchors.ts). */
+  trustAnchors?: TrustAnchor[];
 }
 
 export interface CheckContext {

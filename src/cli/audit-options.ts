@@ -92,6 +92,7 @@ export function defineAuditOptions(command: Command): Command {
       .addOption(noBlocklist)
       .option('--spamhaus-key <key>', 'Spamhaus DQS key, to query Spamhaus through a public resolver')
       .option('--bimi-selector <s>', 'BIMI selector (default: default)')
+      .option('--trust-anchor <file>', 'DNSSEC trust anchors besides the built-in root keys: DS or DNSKEY records in zone-file form (repeatable)', collect)
       .optionsGroup('Batches and CI:')
       .option('--file <path>', 'read domains or addresses from <path>, one per line, # comments; - reads stdin (repeatable)', collect)
       .option('--concurrency <n>', 'domains audited at the same time (default: 16)')

@@ -27,6 +27,7 @@ import type { OutputTarget } from './output-specs.js';
 import { createProgress } from './progress.js';
 import { reporterOptionsFor } from './reporter-options.js';
 import { selectShard } from './shard.js';
+import { readTrustAnchorFiles } from './trust-anchors.js';
 import { renderTranscript } from './transcript.js';
 
 /** A domain's own options with what the run decided for every domain (a replay is offline). */
@@ -64,7 +65,11 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
     });
   }
   const replay = cli.replay ? await readReplay(cli.replay) : undefined;
-  const toOptions = (parsed: AuditCliOptions): AuditOptions => auditOptionsWithConfig(parsed, settings.config, extraCa);
+  const trustAnchors = await readTrustAnchorFiles(cli.trustAnchor);
+  const toOptions = (parsed: AuditCliOptions): AuditOptions => ({
+    ...auditOptionsWithConfig(parsed, settings.config, extraCa),
+    ...(trustAnchors ? { trustAnchors } : {}),
+  });
   const options = toOptions(cli);
   const optionsFor = perDomainOptions(settings, listed, toOptions, CHECK_IDS);
   if (replay) {

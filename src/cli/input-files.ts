@@ -41,6 +41,7 @@ const INPUT_LIMITS: Readonly<Record<string, number>> = {
   '--replay': 64 * 1024 * 1024,
   '--baseline': 128 * 1024 * 1024,
   '--ca-file': 1024 * 1024,
+  '--trust-anchor': 1024 * 1024,
 };
 
 const DEFAULT_INPUT_LIMIT = 64 * 1024 * 1024;

@@ -212,6 +212,7 @@ export function auditCliSchema(checkIds: readonly string[]) {
     httpsPort: wholeNumber('--https-port', 1, 65535, 'a port', 8443).optional(),
     probeTimeout: wholeNumber('--probe-timeout', 1, 300_000, 'a number of milliseconds', 10000).optional(),
     caFile: z.array(z.string().min(1)).optional(),
+    trustAnchor: z.array(z.string().min(1)).optional(),
     file: z.array(z.string().min(1)).optional(),
     concurrency: wholeNumber('--concurrency', 1, 1024, 'a whole number', 16).optional(),
     rate: wholeNumber('--rate', 0, 1_000_000, 'a number of queries per second (0: no limit)', 100).optional(),

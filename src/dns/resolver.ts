@@ -25,10 +25,11 @@ import { createLimiter } from '../limiter.js';
 import { createTransport, exchange, type ExchangeResult } from './transport.js';
 import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
 import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
-import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './types.js';
+import type { DnsAnswer, DnsClient, DnssecRecords, QueryLogEntry, RecordData, RRType } from './types.js';
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
 import { isRRType } from './record-types.js';
 import { markTakesListener, type QueryListener } from './query-scope.js';
+import { joinDnssec, signedRecords } from './signed-records.js';
 
 export { parseServerSpec, type ServerAddress } from './server-spec.js';
 
@@ -99,7 +100,7 @@ export class InvalidNameError extends Error {
 type Hop =
   | { kind: 'final'; answer: DnsAnswer<RecordData[RRType]> }
   /** The reply stopped at a CNAME whose target it did not resolve: ask for the target. */
-  | { kind: 'redirect'; cnames: string[]; ttl: number; ad: boolean };
+  | { kind: 'redirect'; cnames: string[]; ttl: number; ad: boolean; dnssec?: DnssecRecords };
 
 interface HopResult {
   hop: Hop;
@@ -299,12 +300,13 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
 
 /** Joins the CNAMEs of a redirect hop with the answer for its target. */
 function prependChain(step: Extract<Hop, { kind: 'redirect' }>, rest: AnyAnswer): AnyAnswer {
+  const dnssec = joinDnssec(step.dnssec, 'dnssec' in rest ? rest.dnssec : undefined);
   switch (rest.status) {
     case 'ok':
-      return { ...rest, ttl: Math.min(step.ttl, rest.ttl), ad: step.ad && rest.ad, cnames: [...step.cnames, ...rest.cnames] };
+      return { ...rest, ttl: Math.min(step.ttl, rest.ttl), ad: step.ad && rest.ad, cnames: [...step.cnames, ...rest.cnames], ...(dnssec ? { dnssec } : {}) };
     case 'nxdomain':
     case 'nodata':
-      return { status: rest.status, ad: step.ad && rest.ad, cnames: [...step.cnames, ...rest.cnames] };
+      return { status: rest.status, ad: step.ad && rest.ad, cnames: [...step.cnames, ...rest.cnames], ...(dnssec ? { dnssec } : {}) };
     default:
       return rest;
   }
@@ -318,6 +320,8 @@ function prependChain(step: Extract<Hop, { kind: 'redirect' }>, rest: AnyAnswer)
 function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
   const typeNumber = TYPE_NUMBER[qtype];
   const ad = message.ad; // RFC 4035 §3.2.3: AD set by the (trusted) resolver = validated.
+  const dnssec = signedRecords(message);
+  const signed = dnssec ? { dnssec } : {};
   const cnames: string[] = [];
   let ttl = Infinity;
   let current = qname;
@@ -327,7 +331,7 @@ function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
       for (const record of records) ttl = Math.min(ttl, record.ttl);
       return {
         kind: 'final',
-        answer: { status: 'ok', records: records.map((record) => record.data as RecordData[RRType]), ttl, ad, cnames },
+        answer: { status: 'ok', records: records.map((record) => record.data as RecordData[RRType]), ttl, ad, cnames, ...signed },
       };
     }
     if (qtype === 'CNAME') break;
@@ -349,8 +353,8 @@ function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
     return { kind: 'final', answer: { status: 'servfail' } };
   }
   // RFC 6604 §3: with a CNAME chain, the RCODE speaks of the chain's last name.
-  if (message.rcode === RCODE.NXDOMAIN) return { kind: 'final', answer: { status: 'nxdomain', ad, cnames } };
-  if (cnames.length === 0) return { kind: 'final', answer: { status: 'nodata', ad, cnames } };
+  if (message.rcode === RCODE.NXDOMAIN) return { kind: 'final', answer: { status: 'nxdomain', ad, cnames, ...signed } };
+  if (cnames.length === 0) return { kind: 'final', answer: { status: 'nodata', ad, cnames, ...signed } };
   // A chain that ends without records of qtype is either a NODATA at its last
   // name, or a chain the server did not finish (RFC 1034 §4.3.2 step 3: an
   // authoritative server answers with the CNAME alone when the target lies
@@ -362,9 +366,9 @@ function readReply(message: WireMessage, qname: string, qtype: RRType): Hop {
   const negative = message.authorities.some(
     (record) => record.type === TYPE_NUMBER.SOA && (record.name === '' || current === record.name || current.endsWith(`.${record.name}`)),
   );
-  if (negative) return { kind: 'final', answer: { status: 'nodata', ad, cnames } };
+  if (negative) return { kind: 'final', answer: { status: 'nodata', ad, cnames, ...signed } };
   // Ask for the target ourselves.
-  return { kind: 'redirect', cnames, ttl, ad };
+  return { kind: 'redirect', cnames, ttl, ad, ...signed };
 }
 
 /** Lower case, no trailing dot; rejects names that cannot be encoded (RFC 1035 §2.3.4). */

@@ -78,6 +78,29 @@ export interface RecordData {
   DNSKEY: DnskeyData;
 }
 
+/** One resource record as DNSSEC validation reads it. */
+export interface SignedRecord {
+  /** Owner name, lower case, no trailing dot ('' for the root). */
+  name: string;
+  /** RR type number (RRSIG 46, NSEC 47, NSEC3 50 and the types of ./wire.ts). */
+  type: number;
+  ttl: number;
+  /** RDATA in canonical form (RFC 4034 §6.2), base64. */
+  rdata: string;
+}
+
+/**
+ * What a signed reply (the query carried the DO bit, RFC 3225; the reply
+ * RRSIG records, RFC 4035 §3.1) brings for validation: every record of its
+ * answer section (the RRsets of the CNAME chain and their RRSIGs) and of its
+ * authority section (SOA, NSEC, NSEC3 and their RRSIGs for a denial,
+ * RFC 4035 §3.1.3). Absent when the reply carried no RRSIG.
+ */
+export interface DnssecRecords {
+  answer: SignedRecord[];
+  authority: SignedRecord[];
+}
+
 /** The outcome of one query. */
 export type DnsAnswer<T> =
   | {
@@ -90,9 +113,11 @@ export type DnsAnswer<T> =
       ad: boolean;
       /** CNAME chain followed to reach the records, in order (empty when none). */
       cnames: string[];
+      /** The reply's records for DNSSEC validation, when it was signed. */
+      dnssec?: DnssecRecords;
     }
-  | { status: 'nxdomain'; ad: boolean; cnames: string[] }
-  | { status: 'nodata'; ad: boolean; cnames: string[] }
+  | { status: 'nxdomain'; ad: boolean; cnames: string[]; dnssec?: DnssecRecords }
+  | { status: 'nodata'; ad: boolean; cnames: string[]; dnssec?: DnssecRecords }
   | {
       status: 'servfail';
       /**

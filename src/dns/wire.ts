@@ -14,9 +14,10 @@
  */
 import { recordTypeByCode, TYPE_CODES } from './record-types.js';
 import type { RecordData, RRType } from './types.js';
+import { canonicalRdata } from './canonical-rdata.js';
 
-/** RR type numbers (./record-types.ts), with the two mailcheck reads but never asks for (RFC 4034 §3, RFC 6891 §6.1.1). */
-export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'OPT', number> = { ...TYPE_CODES, RRSIG: 46, OPT: 41 };
+/** RR type numbers (./record-types.ts), with those mailcheck reads but never asks for (RFC 4034 §3, §4; RFC 5155 §3; RFC 6891 §6.1.1). */
+export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'NSEC' | 'NSEC3' | 'OPT', number> = { ...TYPE_CODES, RRSIG: 46, NSEC: 47, NSEC3: 50, OPT: 41 };
 
 /** RCODE values (RFC 1035 §4.1.1). */
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -86,6 +87,12 @@ export interface WireRecord {
   class: number;
   ttl: number;
   data: RecordData[RRType] | Buffer;
+  /**
+   * The RDATA in canonical form (RFC 4034 §6.2: names uncompressed, and
+   * lower-cased for the types that list says), as DNSSEC signatures cover it.
+   * Set on every record of a message that carries RRSIG records.
+   */
+  canonical?: Buffer;
 }
 
 export interface WireMessage {
@@ -149,6 +156,9 @@ export function decodeMessage(buffer: Buffer): WireMessage {
   }
 
   const sections: WireRecord[][] = [[], [], []];
+  /** Where each record's RDATA lies, for the canonical form below. */
+  const spans = new Map<WireRecord, { start: number; length: number }>();
+  let signed = false;
   const counts = [header.ancount, header.nscount, header.arcount];
   let opt: WireMessage['opt'];
   let extendedRcode = 0;
@@ -167,7 +177,7 @@ export function decodeMessage(buffer: Buffer): WireMessage {
         opt = { udpPayloadSize: klass, dnssecOk: (ttl & 0x8000) !== 0 };
         extendedRcode = ttl >>> 24;
       } else {
-        sections[section]!.push({
+        const record: WireRecord = {
           name,
           type,
           class: klass,
@@ -176,11 +186,20 @@ export function decodeMessage(buffer: Buffer): WireMessage {
           // Authority records are read for their owner and type only (the SOA of a
           // negative answer, RFC 2308 §2.2): their data stays raw, undecoded.
           data: section === 1 ? buffer.subarray(start, start + length) : decodeRdata(buffer, type, start, length, readName),
-        });
+        };
+        sections[section]!.push(record);
+        if (section < 2) spans.set(record, { start, length });
+        if (type === TYPE_NUMBER.RRSIG) signed = true;
       }
       // The next record starts after RDLENGTH octets, whatever the decoder consumed.
       offset = start + length;
     }
+  }
+
+  // A signed reply (RRSIG present, RFC 4035 §3.1.1) keeps the canonical RDATA of its
+  // answer and authority records: DNSSEC validation (src/dnssec/) reads them.
+  if (signed) {
+    for (const [record, span] of spans) record.canonical = canonicalRdata(buffer, record.type, span.start, span.length);
   }
 
   return {
@@ -263,3 +282,4 @@ function decodeRdata(
     within: (end) => need(buffer, end),
   });
 }
+

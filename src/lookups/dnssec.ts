@@ -31,7 +31,11 @@
 import type { CheckContext } from '../context.js';
 import { isDnsFailure, type DnsAnswer, type DsData } from '../dns/types.js';
 
-export type ZoneState = 'signed' | 'insecure' | 'island' | 'unsigned' | 'unverified' | 'error';
+/**
+ * `bogus` comes only from mailcheck's own validation (src/lookups/dnssec-chain.ts):
+ * a signature, DS match or proof of absence on the chain failed.
+ */
+export type ZoneState = 'signed' | 'insecure' | 'island' | 'unsigned' | 'unverified' | 'bogus' | 'error';
 
 export interface ZoneDnssec {
   /** The name asked about. */
@@ -174,6 +178,8 @@ export function zoneStateText(zone: ZoneDnssec, offline = false): string {
       return `zone ${zone.zone} is not signed (no DS record ${atParent}, no DNSKEY)`;
     case 'unverified':
       return `zone ${zone.zone} publishes DS records ${atParent}`;
+    case 'bogus':
+      return `zone ${zone.zone} fails DNSSEC validation`;
     case 'error':
       return `DNSSEC lookups for ${zone.zone || zone.name} failed (${zone.error})`;
   }

@@ -82,43 +82,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
     return lines;
   },
-  dnssec(facts) {
-    const domain = isRecord(facts.domain) ? facts.domain : undefined;
-    if (!domain) return [];
-    const lines = [`zone ${str(domain.zone) ?? str(domain.name) ?? '?'}: ${zoneStateText(domain)}`];
-    // MX hosts' zones other than the domain's, each once, grouped by state.
-    const seen = new Set([str(domain.zone)]);
-    const byState = new Map<string, string[]>();
-    for (const zone of Array.isArray(facts.mxHosts) ? facts.mxHosts.filter(isRecord) : []) {
-      const name = str(zone.zone) ?? str(zone.name);
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const state = zoneStateText(zone);
-      byState.set(state, [...(byState.get(state) ?? []), name ?? '?']);
-    }
-    for (const [state, zones] of byState) lines.push(`MX host zone${zones.length === 1 ? '' : 's'} ${state}: ${zones.join(', ')}`);
-    return lines;
-  },
-  dane(facts) {
-    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
-    return hosts.map((host) => {
-      const name = str(host.host) ?? '?';
-      const lookup = str(host.lookup);
-      if (lookup !== undefined && lookup !== 'ok') return `${name}: ${failed(lookup) ? `TLSA lookup failed: ${lookup}` : 'no TLSA records'}`;
-      const records = strings(host.records);
-      const auth =
-        host.dnssec === 'authenticated' ? 'DNSSEC-authenticated' : host.dnssec === 'unauthenticated' ? 'not DNSSEC-authenticated' : 'authentication unknown';
-      const addresses = Array.isArray(host.addresses) ? host.addresses.filter(isRecord) : [];
-      const results = addresses.map((address) => {
-        const result = str(address.result) ?? '?';
-        const shown = result === 'no-tls' ? 'no TLS' : result === 'untested' ? 'not probed' : result;
-        return `${str(address.address) ?? '?'} ${shown}`;
-      });
-      const untested = addresses.filter((address) => address.result === 'untested').map((address) => str(address.detail));
-      const reason = untested.length === addresses.length && untested[0] && untested.every((detail) => detail === untested[0]) ? `: ${untested[0]}` : '';
-      return `${name}: ${records.length} TLSA record${records.length === 1 ? '' : 's'}, ${auth}${results.length > 0 ? `; ${results.join(', ')}${reason}` : ''}`;
-    });
-  },
   blocklist(facts) {
     const summary = isRecord(facts.summary) ? facts.summary : undefined;
     const lists = Array.isArray(facts.lists) ? facts.lists.length : undefined;
@@ -178,26 +141,6 @@ const TLS_STATES: Readonly<Record<string, string>> = {
   'starttls-rejected': 'STARTTLS refused',
   'handshake-failed': 'TLS handshake failed',
 };
-
-/** A zone's DNSSEC state (src/lookups/dnssec.ts ZoneDnssec['state']) in a few words. */
-function zoneStateText(zone: Record<string, unknown>): string {
-  switch (zone.state) {
-    case 'signed':
-      return 'signed and validated';
-    case 'unsigned':
-      return 'unsigned';
-    case 'island':
-      return 'DNSKEY without DS at the parent';
-    case 'insecure':
-      return 'DS published, not validated';
-    case 'unverified':
-      return 'DS published, resolver does not validate';
-    case 'error':
-      return `lookup failed${str(zone.error) ? ` (${str(zone.error)})` : ''}`;
-    default:
-      return str(zone.state) ?? '?';
-  }
-}
 
 /** Seconds as the largest whole unit (604800 → 7 days). */
 function duration(seconds: number): string {

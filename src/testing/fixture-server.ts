@@ -40,6 +40,23 @@ export interface FixtureServerOptions {
   delayMs?: number;
   /** Largest UDP reply before it is sent truncated (TC=1). */
   udpMaxSize?: number;
+  /**
+   * Answers chosen questions with records given as wire RDATA (signed zones
+   * built by a test: RRSIG, NSEC, NSEC3 …), before the fixture zones are asked.
+   * `dnssecOk` is the query's DO bit (RFC 3225).
+   */
+  answer?: (name: string, type: number, dnssecOk: boolean) => RawFixtureAnswer | undefined;
+}
+
+/** A reply given as records with wire RDATA (see `FixtureServerOptions.answer`). */
+export interface RawFixtureAnswer {
+  rcode: number;
+  answers: Array<{ name: string; type: number; ttl: number; rdata: Buffer }>;
+  authority?: Array<{ name: string; type: number; ttl: number; rdata: Buffer }>;
+  /** Set the AD flag (as a validating resolver would) when the query has DO. */
+  ad?: boolean;
+  /** Send no reply at all (a timeout). */
+  silent?: boolean;
 }
 
 export interface FixtureServer {
@@ -309,11 +326,15 @@ function encodeRecord(record: WireRecord): Buffer {
 }
 
 /** Builds the reply to one (parsed) query, or null for "no reply". */
-function respond(zone: ZoneData, query: WireMessage, transport: 'udp' | 'tcp', udpMaxSize?: number): Buffer | null {
+function respond(zone: ZoneData, query: WireMessage, transport: 'udp' | 'tcp', options: FixtureServerOptions): Buffer | null {
+  const { udpMaxSize } = options;
   const question = query.questions[0];
   if (!question) return null;
   const opt = query.opt;
-  const answer = zone.answer(question.name, question.type);
+  const raw = options.answer?.(question.name, question.type, Boolean(opt?.dnssecOk));
+  const answer: Answer = raw
+    ? { rcode: raw.rcode, records: raw.answers, authority: raw.authority ?? [], authenticated: raw.ad === true, silent: raw.silent === true }
+    : zone.answer(question.name, question.type);
   if (answer.silent) return null;
   const dnssecOk = Boolean(opt?.dnssecOk);
   const ad = dnssecOk && answer.authenticated && answer.rcode !== RCODE.SERVFAIL;
@@ -368,7 +389,7 @@ export async function startFixtureDnsServer(
     const question = query.questions[0];
     if (question) log.push(`${normalizeName(question.name)} ${TYPE_NAMES[question.type] ?? question.type}`);
     const send = () => {
-      const response = respond(zone, query, transport, options.udpMaxSize);
+      const response = respond(zone, query, transport, options);
       if (response) reply(response);
     };
     if (delay > 0) setTimeout(send, delay);
