@@ -75,6 +75,16 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// `import { z } from 'zod'` anywhere in src brings all of zod into the bundle
+// (its locales among them: four times the size, loaded by every audit);
+// `import * as z from 'zod'` keeps only what is used.
+const zodLocales = Object.values(result.metafile.outputs)
+  .flatMap((output) => Object.entries(output.inputs))
+  .filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && /node_modules\/zod\/.*\/locales\/(?!en\.)/.test(input));
+if (zodLocales.length > 0) {
+  throw new Error(`the CLI bundle holds all of zod (${zodLocales.length} locale files besides English): import it as \`import * as z from 'zod'\`, not \`import { z } from 'zod'\``);
+}
+
 /** The licence of every package the bundle holds, as their MIT/ISC terms ask for copies. */
 const packages = new Set();
 for (const input of Object.keys(result.metafile.inputs)) {
