@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineError, applyBaseline, atOrAbove, diffReport, readBaseline, regressions } from '../src/baseline.js';
+import { applyBaseline, atOrAbove, diffReport, regressions } from '../src/baseline.js';
+import { BaselineError, readBaseline } from '../src/baseline-read.js';
 import { renderDiffText } from '../src/report/diff-text.js';
 import { formatNdjson } from '../src/report/ndjson.js';
 import { createStyle } from '../src/report/style.js';

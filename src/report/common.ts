@@ -4,7 +4,8 @@
  * and zone-file lines for fix records (from ./zone.ts, as the text report).
  */
 import type { FailOn } from '../baseline.js';
-import { SEVERITIES, type CheckResult, type Finding, type Report, type Severity } from '../schema/report.js';
+import { SEVERITIES } from '../schema/report-constants.js';
+import type { CheckResult, Finding, Report, Severity } from '../schema/report.js';
 
 /** Options every reporter accepts; each uses what it needs. */
 export interface FormatOptions {

@@ -6,7 +6,8 @@
  */
 import { atOrAbove } from '../baseline.js';
 import { DEFAULT_FAIL_ON, findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
-import { SEVERITIES, type CheckResult, type Grade, type Report, type ReportDiff, type Score } from '../schema/report.js';
+import { SEVERITIES } from '../schema/report-constants.js';
+import type { CheckResult, Grade, Report, ReportDiff, Score } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

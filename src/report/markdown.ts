@@ -5,7 +5,8 @@
  */
 import { findingsOf, severityCounts, zoneLines, DEFAULT_FAIL_ON, type FormatOptions } from './common.js';
 import { atOrAbove } from '../baseline.js';
-import { SEVERITIES, type CheckStatus, type Report, type ReportDiff } from '../schema/report.js';
+import { SEVERITIES } from '../schema/report-constants.js';
+import type { CheckStatus, Report, ReportDiff } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 
