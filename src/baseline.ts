@@ -4,7 +4,6 @@
  * are left out of the comparison, so a DNS timeout today never shows up as
  * "resolved". Pure; a baseline file is read by ./baseline-read.ts.
  */
-import { nothingVerified } from './exit-code.js';
 import { SEVERITIES } from './schema/report-constants.js';
 import type { DiffFinding, Report, ReportDiff, Severity } from './schema/report.js';
 
