@@ -2,12 +2,28 @@
 // mailcheck: runs the bundled CLI (dist/cli.bundle.js, built by `npm run build`).
 // Only commander and the option declarations load before the command line is
 // parsed; everything heavy is imported on use.
+import { readFileSync, writeSync } from 'node:fs';
 import module from 'node:module';
+
+const argv = process.argv.slice(2);
+
+// `mailcheck --version` alone prints package.json's version, as the program
+// does, without loading it (start-up close to `node -e 0`). A write that fails
+// goes the long way, which reports it.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  try {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    writeSync(1, `${version}\n`);
+    process.exit(0);
+  } catch {
+    // fall through to the program
+  }
+}
 
 // Node ≥ 22.1 keeps compiled code between runs (a no-op where it is missing, as on Node 20).
 module.enableCompileCache?.();
 const { main } = await import('../dist/cli.bundle.js');
 
-const code = await main(process.argv.slice(2));
+const code = await main(argv);
 // Open sockets (a slow DNS server, an SMTP probe cut short) must not hold the process.
 process.exit(code);

@@ -20,6 +20,7 @@
 // No source maps: the sources do not ship.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,6 +63,14 @@ const result = await build({
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
         });
+        // `import { z } from 'zod'` makes esbuild keep all of zod (its locales
+        // among them: four times the size, loaded by every audit); the
+        // namespace import `import * as z from 'zod'` is the same API and keeps
+        // only what is used. Sources may write either.
+        builder.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          return { contents: text.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';"), loader: 'ts' };
+        });
       },
     },
   ],
@@ -74,6 +83,15 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// A backstop for the rewrite above: all of zod must not come back into the
+// bundle by another way of importing it.
+const zodLocales = Object.values(result.metafile.outputs)
+  .flatMap((output) => Object.entries(output.inputs))
+  .filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && /node_modules\/zod\/.*\/locales\/(?!en\.)/.test(input));
+if (zodLocales.length > 0) {
+  throw new Error(`the CLI bundle holds all of zod (${zodLocales.length} locale files besides English): import it as \`import * as z from 'zod'\``);
+}
 
 /** The licence of every package the bundle holds, as their MIT/ISC terms ask for copies. */
 const packages = new Set();

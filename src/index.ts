@@ -40,7 +40,8 @@ export {
   fixRecordSchema,
 } from './schema/report.js';
 export { reportJsonSchema } from './schema/report-json.js';
-export { readBaseline, diffReport, applyBaseline, regressions, BaselineError } from './baseline.js';
+export { diffReport, applyBaseline, regressions } from './baseline.js';
+export { readBaseline, BaselineError } from './baseline-read.js';
 export type { Baseline } from './baseline.js';
 export { parseZoneFile, zoneOverride, indexZones, ZoneFileError } from './dns/zone-file.js';
 export type { Zone, ZoneRecord, ParseZoneOptions } from './dns/zone-file.js';

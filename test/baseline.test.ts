@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BaselineError, applyBaseline, diffReport, readBaseline, regressions } from '../src/baseline.js';
+import { applyBaseline, diffReport, regressions } from '../src/baseline.js';
+import { BaselineError, readBaseline } from '../src/baseline-read.js';
 import { atOrAbove } from '../src/severity.js';
 import { renderDiffText } from '../src/report/diff-text.js';
 import { formatNdjson } from '../src/report/ndjson.js';

@@ -6,8 +6,17 @@
  * entities, bounded elements and depth); this is a lint over it, not a full
  * SVG validator.
  */
-import { gunzipSync } from 'node:zlib';
-import { SaxesParser } from 'saxes';
+import { createRequire } from 'node:module';
+import type { SaxesParser } from 'saxes';
+
+/**
+ * saxes (CommonJS) and node:zlib, loaded when a logo is first read: every
+ * audit imports this module with the BIMI check, few fetch a logo.
+ */
+const load = (): { SaxesParser: typeof SaxesParser; gunzipSync: typeof import('node:zlib').gunzipSync } => {
+  const require = createRequire(import.meta.url);
+  return { SaxesParser: (require('saxes') as typeof import('saxes')).SaxesParser, gunzipSync: (require('node:zlib') as typeof import('node:zlib')).gunzipSync };
+};
 
 /** Largest logo BIMI receivers accept, bytes (BIMI group guidance: 32 KB). */
 export const MAX_SVG_BYTES = 32 * 1024;
@@ -71,7 +80,7 @@ function readElements(text: string): { elements: Element[]; error?: string; enti
   const stack: Element[] = [];
   let entities = false;
   let error: string | undefined;
-  const parser = new SaxesParser({ position: true });
+  const parser = new (load().SaxesParser)({ position: true });
   const stop = (message: string): never => {
     error ??= message;
     throw new StopReading(message);
@@ -139,7 +148,7 @@ export function checkSvgTinyPs(body: Buffer): SvgCheck {
   if (gzip) {
     try {
       // BIMI §4.3.2: SVGZ (gzip-compressed SVG) is acceptable.
-      data = gunzipSync(body, { maxOutputLength: 4 * 1024 * 1024 });
+      data = load().gunzipSync(body, { maxOutputLength: 4 * 1024 * 1024 });
     } catch {
       violations.push('the file starts like gzip (SVGZ) but does not decompress');
       return { facts, violations };

@@ -2,7 +2,7 @@
  * The result of `mailcheck bounces`: one zod schema, the JSON Schema
  * generated from it (schema/bounces.schema.json).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findingSchema } from '../schema/report.js';
 import { BOUNCE_REASONS } from './reason.js';
 

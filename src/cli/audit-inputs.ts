@@ -3,7 +3,7 @@
  * DNS capture to replay (`--replay`) and a baseline (`--baseline`), each
  * parsed, a malformed one a usage error naming its option.
  */
-import { readBaseline, BaselineError, type Baseline } from '../baseline.js';
+import type { Baseline } from '../baseline.js';
 import type { CaptureFile } from '../dns/capture.js';
 import type { Zone } from '../dns/zone-file.js';
 import { UsageError } from './errors.js';
@@ -40,6 +40,8 @@ export async function readReplay(file: string): Promise<CaptureFile> {
 /** Reads and parses a `--baseline` file (an earlier --format json or ndjson run). */
 export async function readBaselineFile(file: string): Promise<Baseline> {
   const text = await readOptionFile('--baseline', file);
+  // Loaded only with --baseline: it builds the Report schema.
+  const { readBaseline, BaselineError } = await import('../baseline-read.js');
   try {
     return readBaseline(text, file);
   } catch (error) {

@@ -9,7 +9,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDomain } from '../domain.js';
 import { UsageError, errorCode } from './errors.js';
 import type { IgnoreRule } from '../suppress.js';

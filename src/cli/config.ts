@@ -12,7 +12,7 @@ import { collect, defineAuditOptions } from './audit-options.js';
 import { cachedAuditCliSchema, describeIssue, parseAuditCliOptions, toAuditOptions, type AuditCliOptions } from './options.js';
 import { parseOutputSpecs } from './output-specs.js';
 import type { ListedDomain } from './domain-list.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema, loadConfig, printable, type AuditConfig, type OptionKind } from './config-file.js';
 import type { AuditOptions } from '../context.js';
 import { parseDomain } from '../domain.js';

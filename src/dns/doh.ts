@@ -15,8 +15,9 @@
  *   name cannot go through the resolver it serves); give an IP address in the
  *   URL to avoid that.
  */
-import https from 'node:https';
-import tls from 'node:tls';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
+import type tls from 'node:tls';
 import type { ExchangeResult } from './transport.js';
 import type { Limiter } from '../limiter.js';
 import { canonicalName, decodeMessage, encodeQuery, RCODE, type WireMessage } from './wire.js';
@@ -86,15 +87,26 @@ export interface DohExchangeOptions {
 
 const agents = new Map<string, https.Agent>();
 
+let modules: { https: typeof https; tls: typeof tls } | undefined;
+/**
+ * node:https and node:tls, loaded when a DoH server is first asked: on Node
+ * ≥ 22 loading node:tls parses NODE_EXTRA_CA_CERTS (some 10 ms), which a run
+ * over UDP/TCP does not need.
+ */
+function load(): { https: typeof https; tls: typeof tls } {
+  const require = createRequire(import.meta.url);
+  return (modules ??= { https: require('node:https') as typeof https, tls: require('node:tls') as typeof tls });
+}
+
 function agentFor(server: DohServer, ca: readonly string[] | undefined): https.Agent {
   const key = `${server.url.origin}\u0000${(ca ?? []).join('')}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = new https.Agent({
+    agent = new (load().https.Agent)({
       keepAlive: true,
       maxSockets: 16,
       // Node replaces the system roots when `ca` is given: keep them and add the extra ones.
-      ...(ca && ca.length > 0 ? { ca: [...tls.rootCertificates, ...ca] } : {}),
+      ...(ca && ca.length > 0 ? { ca: [...load().tls.rootCertificates, ...ca] } : {}),
     });
     // Node unreferences idle keep-alive sockets, so they never hold the process open.
     agents.set(key, agent);
@@ -128,7 +140,7 @@ function post(server: DohServer, query: Buffer, options: DohExchangeOptions): Pr
       // RFC 8484 §4.1: base64url without padding (RFC 4648 §5).
       url.searchParams.set('dns', query.toString('base64url'));
     }
-    const request = https.request(url, {
+    const request = load().https.request(url, {
       method: server.method,
       agent: agentFor(server, options.ca),
       headers: {

@@ -19,7 +19,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dns from 'node:dns';
-import { performance } from 'node:perf_hooks';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
 import { createLimiter } from '../limiter.js';
 import { createTransport, exchange, type ExchangeResult } from './transport.js';

@@ -3,7 +3,7 @@
  * from it (schema/list.schema.json). `--format json` writes a ListResult;
  * `--format ndjson` writes one ListRow per line, then one `{ summary }` line.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIST_REASONS } from './judge.js';
 
 export const LIST_SCHEMA_VERSION = 1 as const;

@@ -4,7 +4,7 @@
  * objects, schema/report.schema.json) and a summary line per domain.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHECK_IDS } from '../checks/index.js';
 import { parseDomain } from '../domain.js';
 import type { AuditOptions } from '../context.js';

@@ -6,7 +6,7 @@
  * sending domain; `audit` runs the checks that examine each such problem.
  */
 import { Writable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMcpTool, type McpToolOutput } from './define.js';
 
 /** The JSON a call may return, in characters: past it the call is refused (narrow the paths). */

@@ -5,7 +5,7 @@
  * domains the message names. The result is `mailcheck message --format json`.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditOptions } from '../context.js';
 import { InputError } from '../domain.js';
 import { defineMcpTool, type McpToolOutput } from './define.js';

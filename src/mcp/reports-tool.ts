@@ -5,7 +5,7 @@
  * `mailcheck reports --format json`; reverse DNS of the sources goes through
  * the resolver fixed at start-up.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDomain } from '../domain.js';
 import { defineMcpTool, type McpToolOutput } from './define.js';
 

@@ -4,7 +4,7 @@
  * for one client IP. The result is what `mailcheck spf --format json` prints.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDomain } from '../domain.js';
 import { defineMcpTool, type McpToolOutput } from './define.js';
 

@@ -3,7 +3,7 @@
  * it, and `schema/message.schema.json` generated from it (`npm run schema`;
  * a test keeps the file equal). Reporters and the exit code only read it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkResultSchema, findingSchema, fixSchema, profileResultSchema, scoreSchema } from '../schema/report.js';
 
 /** Bumped on any incompatible change to the message result's shape. */

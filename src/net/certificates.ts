@@ -5,8 +5,19 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import tls from 'node:tls';
+import { createRequire } from 'node:module';
+import type tls from 'node:tls';
 import type { CertificateInfo } from './types.js';
+
+let tlsModule: typeof tls | undefined;
+/**
+ * node:tls, loaded on first use: on Node ≥ 22 loading it reads and parses
+ * NODE_EXTRA_CA_CERTS (some 10 ms), which an audit that opens no TLS
+ * connection does not need.
+ */
+function loadTls(): typeof tls {
+  return (tlsModule ??= createRequire(import.meta.url)('node:tls') as typeof tls);
+}
 
 const DAY_MS = 86_400_000;
 
@@ -129,7 +140,7 @@ export function chainsToTrustedRoot(chain: readonly string[], extraCa: readonly 
  */
 export function trustedRoots(extraCa: readonly string[] | undefined, always = false): string[] | undefined {
   if (!always && (!extraCa || extraCa.length === 0)) return undefined;
-  const roots = [...tls.rootCertificates];
+  const roots = [...loadTls().rootCertificates];
   const extraFile = process.env.NODE_EXTRA_CA_CERTS;
   if (extraFile) {
     try {
@@ -146,6 +157,6 @@ export function trustedRoots(extraCa: readonly string[] | undefined, always = fa
 export function hostnameError(host: string, socket: tls.TLSSocket): string | undefined {
   const peer = socket.getPeerCertificate(false);
   if (!peer || Object.keys(peer).length === 0) return 'no certificate presented';
-  const error = tls.checkServerIdentity(host, peer);
+  const error = loadTls().checkServerIdentity(host, peer);
   return error ? error.message : undefined;
 }

@@ -7,8 +7,6 @@ import { hostname } from 'node:os';
 import type { AuditOptions } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import { trustedRoots } from './certificates.js';
-import { fetchHttps } from './https-fetch.js';
-import { probeSmtp } from './smtp-probe.js';
 import type { NetClient, SmtpProbeResult } from './types.js';
 
 /** Defaults for the probe options of AuditOptions. */
@@ -34,6 +32,8 @@ export function createNetClient(dns: DnsClient, options: Readonly<AuditOptions>)
   return {
     async fetchHttps(url, fetchOptions) {
       if (options.offline) return { status: 'connect-error', message: 'offline: network probes are disabled' };
+      // Loaded on use, with node:tls and node:https: most audits fetch nothing.
+      const { fetchHttps } = await import('./https-fetch.js');
       return fetchHttps(dns, url, { port: options.httpsPort ?? NET_DEFAULTS.httpsPort, timeoutMs, ...(ca ? { ca } : {}) }, fetchOptions);
     },
     async probeSmtp(host, address): Promise<SmtpProbeResult> {
@@ -49,6 +49,7 @@ export function createNetClient(dns: DnsClient, options: Readonly<AuditOptions>)
           durationMs: 0,
         };
       }
+      const { probeSmtp } = await import('./smtp-probe.js');
       return probeSmtp(host, address, {
         port: options.smtpPort ?? NET_DEFAULTS.smtpPort,
         heloName: options.heloName ?? defaultHeloName(),

@@ -6,7 +6,7 @@
  */
 import { atOrAbove, DEFAULT_FAIL_ON, SEVERITIES } from '../severity.js';
 import { findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
-import { type CheckResult, type Grade, type Report, type ReportDiff, type Score } from '../schema/report.js';
+import type { CheckResult, Grade, Report, ReportDiff, Score } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

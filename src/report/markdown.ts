@@ -5,7 +5,7 @@
  */
 import { findingsOf, severityCounts, zoneLines, type FormatOptions } from './common.js';
 import { atOrAbove, DEFAULT_FAIL_ON, SEVERITIES } from '../severity.js';
-import { type CheckStatus, type Report, type ReportDiff } from '../schema/report.js';
+import type { CheckStatus, Report, ReportDiff } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
 

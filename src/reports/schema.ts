@@ -3,7 +3,7 @@
  * JSON Schema generated to schema/reports.schema.json (`npm run schema`).
  * Every output format renders this object and nothing else.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fixSchema } from '../schema/report.js';
 
 /** Bumped on any incompatible change to the shape. */

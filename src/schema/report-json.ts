@@ -5,7 +5,7 @@
  * schema (schema/report.ts) keeps facts open, so that reading a baseline
  * never fails on an older check's facts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHECKS } from '../checks/index.js';
 import { domainCheck } from '../checks/domain.js';
 import { isGatherJudge, type CheckDefinition } from '../checks/define.js';
