@@ -6,7 +6,8 @@
 import type { DnsClient, DnsStatus } from '../dns/types.js';
 import { reversedLabels, type IpAddress } from '../ip.js';
 import { parseIp } from '../lookups/reverse.js';
-import { isLoopbackCode, type BlocklistDefinition, type CodeMeaning } from './lists.js';
+import { isLoopbackCode, type CodeMeaning } from './codes.js';
+import type { BlocklistDefinition } from './lists.js';
 
 /**
  * The outcome of one (list, key) query:
