@@ -1,9 +1,9 @@
 /**
  * A small authoritative-style DNS server that serves fixture zones from data,
  * over UDP and TCP on one port of 127.0.0.1. It powers the test suite and the
- * offline demo (`npm run demo`). Queries are decoded with ./dns/wire.ts;
- * answers are encoded here so every record type and header flag (TC, AD) is
- * under the fixture's control. Negative answers (NXDOMAIN, NODATA) carry the
+ * offline demo (`npm run demo`). Queries are decoded with ../dns/wire.ts;
+ * answers are built here and encoded by ./fixture-wire.ts, so every record
+ * type and header flag (TC, AD) is under the fixture's control. Negative answers (NXDOMAIN, NODATA) carry the
  * zone's SOA in the authority section, as real servers' do (RFC 2308 §3).
  */
 import dgram from 'node:dgram';
@@ -11,15 +11,22 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { isRRType } from '../dns/record-types.js';
-import type { RRType } from '../dns/types.js';
 import { decodeMessage, TYPE_NUMBER, type WireMessage } from '../dns/wire.js';
-import { parseIp } from '../ip.js';
+import {
+  encodeName,
+  encodeQuestion,
+  encodeRdata,
+  encodeRecord,
+  encodeSoa,
+  normalizeName,
+  u16,
+  u32,
+  type RecordValue,
+  type WireRecord,
+} from './fixture-wire.js';
 
 /** A name or a single type that does not answer normally. */
 export type FixtureFailure = 'TIMEOUT' | 'SERVFAIL' | 'REFUSED';
-
-type RecordValue = string | number | (string | number)[];
 
 /** The records of one name: type → values, or a failure for that type. */
 export type FixtureNode = Record<string, RecordValue[] | FixtureFailure | string>;
@@ -88,10 +95,6 @@ export function loadFixture(name: string): FixtureZone {
   return JSON.parse(readFileSync(path.join(FIXTURES_DIR, `${name}.json`), 'utf8')) as FixtureZone;
 }
 
-function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
-
 interface Answer {
   rcode: number;
   records: WireRecord[];
@@ -100,13 +103,6 @@ interface Answer {
   authenticated: boolean;
   /** No reply at all. */
   silent: boolean;
-}
-
-interface WireRecord {
-  name: string;
-  type: number;
-  ttl: number;
-  rdata: Buffer;
 }
 
 /** Merges zones and answers questions from them. */
@@ -236,93 +232,6 @@ function sameZone(owner: string, target: string): boolean {
 function failure(kind: string, records: WireRecord[], authenticated: boolean): Answer {
   if (kind === 'TIMEOUT') return { rcode: 0, records, authenticated, silent: true };
   return { rcode: kind === 'REFUSED' ? RCODE.REFUSED : RCODE.SERVFAIL, records: [], authenticated: false, silent: false };
-}
-
-function encodeName(name: string): Buffer {
-  const parts: Buffer[] = [];
-  for (const label of normalizeName(name).split('.')) {
-    if (label === '') continue;
-    const bytes = Buffer.from(label, 'utf8');
-    parts.push(Buffer.from([bytes.length]), bytes);
-  }
-  parts.push(Buffer.from([0]));
-  return Buffer.concat(parts);
-}
-
-function u16(value: number): Buffer {
-  const buffer = Buffer.alloc(2);
-  buffer.writeUInt16BE(value);
-  return buffer;
-}
-
-function u32(value: number): Buffer {
-  const buffer = Buffer.alloc(4);
-  buffer.writeUInt32BE(value >>> 0);
-  return buffer;
-}
-
-/** An address's 4 or 16 octets; a fixture with a malformed address is a broken fixture. */
-function encodeAddress(text: string, version: 4 | 6): Buffer {
-  const address = parseIp(text);
-  if (!address || address.version !== version) throw new Error(`fixture address ${text} is not IPv${version}`);
-  return Buffer.from(address.bytes);
-}
-
-function encodeSoa(zone: string): Buffer {
-  const suffix = zone === '' ? 'fixture.invalid' : zone;
-  return Buffer.concat([encodeName(`ns.${suffix}`), encodeName(`hostmaster.${suffix}`), u32(1), u32(3600), u32(600), u32(86400), u32(300)]);
-}
-
-function encodeCharacterStrings(strings: string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const text of strings) {
-    const bytes = Buffer.from(text, 'utf8');
-    // A character-string holds at most 255 octets (RFC 1035 §3.3): longer fixture strings are split.
-    for (let offset = 0; offset < bytes.length || offset === 0; offset += 255) {
-      const chunk = bytes.subarray(offset, offset + 255);
-      parts.push(Buffer.from([chunk.length]), chunk);
-      if (bytes.length === 0) break;
-    }
-  }
-  return Buffer.concat(parts);
-}
-
-type RdataEncoder = (value: RecordValue, list: (string | number)[]) => Buffer;
-
-const encodeNameValue: RdataEncoder = (value) => encodeName(String(value));
-
-/** Fixture values → RDATA, per record type (the fixture's list for a type is [field, field, …]). */
-const ENCODERS = {
-  A: (value) => encodeAddress(String(value), 4),
-  AAAA: (value) => encodeAddress(String(value), 6),
-  CNAME: encodeNameValue,
-  PTR: encodeNameValue,
-  NS: encodeNameValue,
-  MX: (_value, list) => Buffer.concat([u16(Number(list[0])), encodeName(String(list[1]))]),
-  TXT: (_value, list) => encodeCharacterStrings(list.map(String)),
-  // The server writes each zone's SOA itself (encodeSoa); fixtures do not list one.
-  SOA: () => {
-    throw new Error('fixture record type SOA is not supported');
-  },
-  TLSA: (_value, list) => Buffer.concat([Buffer.from([Number(list[0]), Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]),
-  DS: (_value, list) => Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'hex')]),
-  DNSKEY: (_value, list) => Buffer.concat([u16(Number(list[0])), Buffer.from([Number(list[1]), Number(list[2])]), Buffer.from(String(list[3]), 'base64')]),
-} satisfies Record<RRType, RdataEncoder>;
-
-function encodeRdata(type: string, value: RecordValue): Buffer {
-  const list = Array.isArray(value) ? value : [value];
-  // SPF (type 99, RFC 4408 §3.1.1, retired by RFC 7208 §3.1) has TXT's RDATA.
-  const encode = type === 'SPF' ? ENCODERS.TXT : isRRType(type) ? ENCODERS[type] : undefined;
-  if (!encode) throw new Error(`fixture record type ${type} is not supported`);
-  return encode(value, list);
-}
-
-function encodeQuestion(name: string, type: number, klass: number): Buffer {
-  return Buffer.concat([encodeName(name), u16(type), u16(klass)]);
-}
-
-function encodeRecord(record: WireRecord): Buffer {
-  return Buffer.concat([encodeName(record.name), u16(record.type), u16(1), u32(record.ttl), u16(record.rdata.length), record.rdata]);
 }
 
 /** Builds the reply to one (parsed) query, or null for "no reply". */
