@@ -1,6 +1,9 @@
 /**
  * The dnssec check against the fixture DNS server (fixtures/dnssec-lab.json),
  * whose `secure` names come back with the AD flag as from a validating resolver.
+ * Its root answers no signed DNSKEY, so no trust anchor reaches these zones:
+ * they exercise the fallback to the AD flag (facts `source: "ad-flag"`).
+ * mailcheck's own validation is tested in test/cli-dnssec-validation.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { dnssecCheck } from '../src/checks/dnssec.js';
