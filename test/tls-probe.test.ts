@@ -169,9 +169,9 @@ describe('probeSmtp', () => {
     expect(broken.legacy?.result).toBe('refused');
   });
 
-  it('calls a 554 greeting an SMTP error', async () => {
+  it('calls a 554 greeting a refused session', async () => {
     const result = await net.probeSmtp(LAB.banner554.host, LAB.banner554.address);
-    expect(result.state).toBe('smtp-error');
+    expect(result.state).toBe('session-refused');
     expect(result.error?.stage).toBe('banner');
     expect(result.transcript).toContain('C: QUIT');
   });
@@ -180,7 +180,7 @@ describe('probeSmtp', () => {
     const results = await Promise.all(Object.values(LAB).map(({ host, address }) => net.probeSmtp(host, address)));
     expect(results.map((result) => result.state)).toEqual([
       'tls', 'tls', 'tls', 'tls', 'tls', 'starttls-missing', 'handshake-failed', 'tls', 'unreachable', 'unreachable', 'tls',
-      'handshake-failed', 'starttls-rejected', 'smtp-error',
+      'handshake-failed', 'starttls-rejected', 'session-refused',
     ]);
     expect(lab.mailCommands()).toBe(0);
     for (const result of results) {

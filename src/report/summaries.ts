@@ -39,21 +39,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
     return lines;
   },
-  tls(facts) {
-    const hosts = Array.isArray(facts.hosts) ? facts.hosts.filter(isRecord) : [];
-    const lines: string[] = [];
-    for (const host of hosts) {
-      const name = str(host.host) ?? '?';
-      const addresses = Array.isArray(host.addresses) ? host.addresses.filter(isRecord) : [];
-      if (addresses.length === 0) {
-        const problem = str(host.dnsProblem);
-        lines.push(`${name}: ${problem ? `addresses unknown (${problem})` : 'no address to probe'}`);
-        continue;
-      }
-      for (const address of addresses) lines.push(`${name} ${str(address.address) ?? '?'}: ${tlsProbeText(address)}`);
-    }
-    return lines;
-  },
   'mta-sts': (facts) => {
     const records = Array.isArray(facts.records) ? facts.records.filter(isRecord) : [];
     const lines: string[] = [];
@@ -114,32 +99,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     return lines;
   },
   bimi: (facts) => recordLine('record', facts.record),
-};
-
-/** One address of the tls check: protocol, cipher and certificate expiry, or how the probe ended. */
-function tlsProbeText(address: Record<string, unknown>): string {
-  const session = isRecord(address.tls) ? address.tls : isRecord(address.legacySession) ? address.legacySession : undefined;
-  if (session) {
-    const certificate = isRecord(session.certificate) ? session.certificate : undefined;
-    const days = num(certificate?.daysToExpiry);
-    const expiry =
-      days === undefined ? '' : days < 0 ? `, certificate expired ${-days} day${days === -1 ? '' : 's'} ago` : `, certificate expires in ${days} day${days === 1 ? '' : 's'}`;
-    const only = address.tls === undefined ? ' only' : '';
-    return `${str(session.protocol) ?? '?'}${only} ${str(session.cipher) ?? '?'}${expiry}`;
-  }
-  const state = str(address.state) ?? '?';
-  const text = TLS_STATES[state] ?? state;
-  const error = str(address.error) ?? (isRecord(address.error) ? str(address.error.message) : undefined);
-  return error ? `${text} (${error})` : text;
-}
-
-/** How an SMTP probe without a TLS session ended (src/net/types.ts SmtpProbeState). */
-const TLS_STATES: Readonly<Record<string, string>> = {
-  unreachable: 'unreachable',
-  'smtp-error': 'SMTP error',
-  'starttls-missing': 'no STARTTLS',
-  'starttls-rejected': 'STARTTLS refused',
-  'handshake-failed': 'TLS handshake failed',
 };
 
 /** Seconds as the largest whole unit (604800 → 7 days). */
