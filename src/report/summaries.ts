@@ -39,34 +39,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
     return lines;
   },
-  'mta-sts': (facts) => {
-    const records = Array.isArray(facts.records) ? facts.records.filter(isRecord) : [];
-    const lines: string[] = [];
-    if (records.length === 1) lines.push(...recordLine('record', records[0]!.value));
-    else if (records.length > 1) lines.push(`${records.length} records at ${str(facts.recordName) ?? '_mta-sts'}`);
-    const policy = isRecord(facts.policy) ? facts.policy : undefined;
-    // A run without the network (--offline, --replay) never fetched the policy: say so, never imply there is none.
-    if (policy?.fetched === false) {
-      lines.push(`policy not fetched${str(policy.reason) ? ` (${str(policy.reason)})` : ''}: mode and max_age unknown`);
-      return lines;
-    }
-    if (!policy) return lines;
-    const parsed = isRecord(policy.parsed) ? policy.parsed : undefined;
-    if (str(policy.fetch) !== 'ok' || num(policy.httpStatus) !== 200 || !parsed) {
-      const why = str(policy.fetch) !== 'ok' ? (str(policy.fetch) ?? '?') : `HTTP ${num(policy.httpStatus) ?? '?'}`;
-      const error = str(policy.error);
-      lines.push(`policy not fetched: ${why}${error && error !== why ? ` (${error})` : ''}`);
-      return lines;
-    }
-    const errors = strings(parsed.errors);
-    if (errors.length > 0) {
-      lines.push(`policy fetched, invalid: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
-      return lines;
-    }
-    const maxAge = num(parsed.maxAge);
-    lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
-    return lines;
-  },
   blocklist(facts) {
     const summary = isRecord(facts.summary) ? facts.summary : undefined;
     const lists = Array.isArray(facts.lists) ? facts.lists.length : undefined;
@@ -100,15 +72,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
   },
   bimi: (facts) => recordLine('record', facts.record),
 };
-
-/** Seconds as the largest whole unit (604800 → 7 days). */
-function duration(seconds: number): string {
-  const units: Array<[number, string]> = [[86400, 'day'], [3600, 'hour'], [60, 'minute']];
-  for (const [size, unit] of units) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}${seconds / size === 1 ? '' : 's'}`;
-  }
-  return `${seconds} second${seconds === 1 ? '' : 's'}`;
-}
 
 /** The summary lines of one check (empty when there is nothing to say). */
 export function summarise(checkId: string, facts: Readonly<Record<string, unknown>>): string[] {
