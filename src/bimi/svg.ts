@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type { SaxesParser } from 'saxes';
+import { budgeted, WorkBudgetExceeded } from '../work-budget.js';
 
 /**
  * saxes (CommonJS) and node:zlib, loaded when a logo is first read: every
@@ -75,7 +76,7 @@ class StopReading extends Error {}
  * that does not exist, is a well-formedness error). Reading stops at the
  * first error or at MAX_ELEMENTS / MAX_DEPTH; what was read until then is kept.
  */
-function readElements(text: string): { elements: Element[]; error?: string; entities: boolean } {
+function readElements(text: string, checkpoint: () => void): { elements: Element[]; error?: string; entities: boolean } {
   const elements: Element[] = [];
   const stack: Element[] = [];
   let entities = false;
@@ -90,6 +91,7 @@ function readElements(text: string): { elements: Element[]; error?: string; enti
     if (/<!ENTITY/i.test(doctype)) entities = true;
   });
   parser.on('opentag', (tag) => {
+    checkpoint();
     if (elements.length >= MAX_ELEMENTS) stop(`more than ${MAX_ELEMENTS} elements: not read further`);
     if (stack.length >= MAX_DEPTH) stop(`elements nested deeper than ${MAX_DEPTH}: not read further`);
     const element: Element = { name: tag.name, local: localName(tag.name), attributes: new Map(Object.entries(tag.attributes)), depth: stack.length, text: '' };
@@ -108,6 +110,7 @@ function readElements(text: string): { elements: Element[]; error?: string; enti
   try {
     parser.write(text).close();
   } catch (problem) {
+    if (problem instanceof WorkBudgetExceeded) throw problem;
     if (!(problem instanceof StopReading)) error ??= problem instanceof Error ? problem.message : String(problem);
   }
   return { elements, ...(error !== undefined ? { error } : {}), entities };
@@ -160,6 +163,10 @@ function parseLength(value: string | undefined): number | undefined {
 
 /** Checks a served logo against the SVG Tiny PS basics. */
 export function checkSvgTinyPs(body: Buffer): SvgCheck {
+  return budgeted('reading the BIMI logo', (checkpoint) => lintSvg(body, checkpoint));
+}
+
+function lintSvg(body: Buffer, checkpoint: () => void): SvgCheck {
   const violations: string[] = [];
   const gzip = body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
   const facts: SvgFacts = { bytes: body.length, gzip };
@@ -182,7 +189,7 @@ export function checkSvgTinyPs(body: Buffer): SvgCheck {
     return { facts, violations };
   }
   const text = data.toString('utf8').replace(/^\uFEFF/, '');
-  const { elements, error, entities } = readElements(text);
+  const { elements, error, entities } = readElements(text, checkpoint);
   if (entities) violations.push('declares XML entities (<!ENTITY>): not allowed in SVG Tiny PS');
   if (error !== undefined) violations.push(`the file is not well-formed XML: ${error}`);
 
