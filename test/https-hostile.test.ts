@@ -78,7 +78,7 @@ beforeAll(async () => {
         response.end();
     }
   });
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });

@@ -3,7 +3,7 @@
  * (fixtures/tls-lab.json), MX names pointing at local SMTP servers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daysAgoText, daysLeftText, tlsCheck, unreachableHint } from '../src/checks/tls.js';
+import { tlsCheck, unreachableHint } from '../src/checks/tls.js';
 import type { AuditOptions } from '../src/context.js';
 import type { CheckResult } from '../src/schema/report.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult> {
-  return runCheck(tlsCheck, fixture.ctx(domain, { smtpPort: lab.port, extraCa: [ca.certPem], probeTimeoutMs: 1000, ...options }));
+  return runCheck(tlsCheck, fixture.ctx(domain, { smtpPort: lab.port, extraCa: [ca.certPem], probeTimeoutMs: 8000, ...options }));
 }
 
 type Facts = { hosts: Array<{ host: string; addresses: Array<Record<string, any>> }> };
@@ -147,16 +147,6 @@ describe('tls check', () => {
     expect((builtin.facts as Facts).hosts[0]!.addresses[0]!.tls.verifyError).toBe('CERT_HAS_EXPIRED');
     expect([untrusted.message, ...untrusted.evidence].join('\n')).not.toContain('CERT_HAS_EXPIRED');
     expect(untrusted.message).toContain('CN=localhost');
-  });
-
-  it('words days left and since in whole days', () => {
-    expect(daysLeftText(0)).toBe('in less than a day');
-    expect(daysLeftText(1)).toBe('in 1 day');
-    expect(daysLeftText(9)).toBe('in 9 days');
-    const now = Date.parse('2026-05-10T12:00:00Z');
-    expect(daysAgoText('2026-05-10T01:00:00.000Z', now)).toBe('less than a day ago');
-    expect(daysAgoText('2026-05-09T11:00:00.000Z', now)).toBe('1 day ago');
-    expect(daysAgoText('2026-05-01T12:00:00.000Z', now)).toBe('9 days ago');
   });
 
   it('probes every IPv4 and IPv6 address', async () => {

@@ -2,8 +2,8 @@
  * The tls judge on facts, no server: every probe state and certificate
  * situation → finding ids, severities, data and the check's status.
  */
-import { expect } from 'vitest';
-import { tlsCheck } from '../../src/checks/tls.js';
+import { describe, expect, it } from 'vitest';
+import { daysAgoText, daysLeftText, tlsCheck } from '../../src/checks/tls.js';
 import type { AddressFacts, SessionFacts, TlsFacts } from '../../src/checks/tls/facts.js';
 import { judgeCases, type JudgeCase } from '../helpers/judge.js';
 
@@ -218,3 +218,15 @@ const cases: Array<JudgeCase<TlsFacts>> = [
 ];
 
 judgeCases(tlsCheck, cases);
+
+describe('tls wording helpers', () => {
+  it('words days left and since in whole days', () => {
+    expect(daysLeftText(0)).toBe('in less than a day');
+    expect(daysLeftText(1)).toBe('in 1 day');
+    expect(daysLeftText(9)).toBe('in 9 days');
+    const now = Date.parse('2026-05-10T12:00:00Z');
+    expect(daysAgoText('2026-05-10T01:00:00.000Z', now)).toBe('less than a day ago');
+    expect(daysAgoText('2026-05-09T11:00:00.000Z', now)).toBe('1 day ago');
+    expect(daysAgoText('2026-05-01T12:00:00.000Z', now)).toBe('9 days ago');
+  });
+});
