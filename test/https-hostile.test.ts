@@ -188,39 +188,43 @@ describe('BIMI logos that misbehave', () => {
   });
 });
 
+/** Runs the built CLI on one domain of this file's zone, its heap capped at 128 MB. */
+async function cli(domain: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/mailcheck-https-hostile-`);
+  writeFileSync(`${dir}/ca.pem`, ca.certPem);
+  const args = [
+    '--max-old-space-size=128',
+    '--import',
+    pathToFileURL(CHILD_GUARD).href,
+    BIN,
+    domain,
+    '--resolver',
+    `127.0.0.1:${fixture.server.port}`,
+    '--checks',
+    'mta-sts',
+    '--https-port',
+    String(httpsPort),
+    '--ca-file',
+    `${dir}/ca.pem`,
+    '--verbose',
+    '--no-color',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.on('error', reject);
+    child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+  });
+}
+
 describe('the CLI against a hostile policy', () => {
   it('shows a policy\'s control and bidi characters escaped, within 128 MB of heap', async () => {
-    const args = [
-      '--max-old-space-size=128',
-      '--import',
-      pathToFileURL(CHILD_GUARD).href,
-      BIN,
-      'escape.hostile-sts.test',
-      '--resolver',
-      `127.0.0.1:${fixture.server.port}`,
-      '--checks',
-      'mta-sts',
-      '--https-port',
-      String(httpsPort),
-      '--ca-file',
-      'CA_FILE',
-      '--verbose',
-      '--no-color',
-    ];
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(`${tmpdir()}/mailcheck-https-hostile-`);
-    writeFileSync(`${dir}/ca.pem`, ca.certPem);
-    args[args.indexOf('CA_FILE')] = `${dir}/ca.pem`;
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      child.on('error', reject);
-      child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await cli('escape.hostile-sts.test');
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(code).toBe(1);
     expect(stdout).toContain('mta-sts/invalid-policy');
@@ -228,5 +232,12 @@ describe('the CLI against a hostile policy', () => {
       expect(stdout).not.toContain(raw);
       expect(stderr).not.toContain(raw);
     }
+  }, 60_000);
+
+  it('a policy that never ends: exit 1 (invalid policy), within 128 MB of heap', async () => {
+    const { code, stdout, stderr } = await cli('endless.hostile-sts.test');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(1);
+    expect(stdout).toContain('mta-sts/invalid-policy');
   }, 60_000);
 });
