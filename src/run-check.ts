@@ -64,6 +64,10 @@ export async function runCheck(
         durationMs: Math.round(performance.now() - started),
       };
     }
+    if ((error as { code?: unknown } | null)?.code === 'EWORKBUDGET') {
+      // Outside input that would take too long to compute (src/work-budget.ts): inconclusive, not a bug.
+      return { ...base, status: 'error', findings: [], facts: {}, error: terminalText(message), durationMs: Math.round(performance.now() - started) };
+    }
     return {
       ...base,
       status: 'error',

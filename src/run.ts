@@ -23,6 +23,7 @@ import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scop
 import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
 import { noteIfUnknown } from './dns/unknown-names.js';
+import { DEFAULT_WORK_BUDGET_MS, withWorkBudget } from './work-budget.js';
 
 /** What the runner needs besides the options; everything has a real default. */
 export interface RunDependencies {
@@ -36,6 +37,8 @@ export interface RunDependencies {
   checkTimeoutMs?: number;
   /** DNS questions one domain's audit may ask (default QUERY_BUDGET). */
   queryBudget?: number;
+  /** Computing time one domain's input-sized steps may take, ms (default DEFAULT_WORK_BUDGET_MS, src/work-budget.ts). */
+  workBudgetMs?: number;
 }
 
 export interface AuditRunOptions extends RunDependencies {
@@ -100,7 +103,16 @@ export function selectChecks(
  * Audits one domain (already normalised: A-label, lower case, no trailing
  * dot) over a shared resolver and returns its Report.
  */
-export async function auditDomain(
+export function auditDomain(
+  target: { domain: string; input?: string },
+  options: Readonly<AuditOptions>,
+  deps: RunDependencies & { dns: DnsClient },
+): Promise<Report> {
+  // Every input-sized step of this audit (SVG, SPF flattening) shares one computing budget.
+  return withWorkBudget(deps.workBudgetMs ?? DEFAULT_WORK_BUDGET_MS, () => auditWithinBudget(target, options, deps));
+}
+
+async function auditWithinBudget(
   target: { domain: string; input?: string },
   options: Readonly<AuditOptions>,
   deps: RunDependencies & { dns: DnsClient },

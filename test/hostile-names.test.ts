@@ -9,11 +9,16 @@ import { createResolver } from '../src/dns/resolver.js';
 import { startHostileDns, type HostileServer } from './helpers/hostile-dns.js';
 
 let server: HostileServer;
+/** Every question the server was asked, as `name type`. */
+const asked: string[] = [];
 /** A logo host of 304 characters: more than a DNS name can hold. */
 const LONG_HOST = `${'a'.repeat(60)}.`.repeat(5) + 'test';
 const long = `${Array.from({ length: 3 }, () => 'a'.repeat(63)).join('.')}.${'b'.repeat(56)}.test`; // 253 octets
 beforeAll(async () => {
   server = await startHostileDns((question) => {
+    asked.push(`${question.name} ${question.type}`);
+    // One label `mx.a` (a dot inside a label, legal on the wire): not the two labels `mx` and `a`.
+    if (question.name === 'dotted.test' && question.type === 15) return { answers: [{ name: 'dotted.test', type: 15, data: '10 mx\\.a.dotted.test' }] };
     if (question.name === 'ctl.test' && question.type === 15) return { answers: [{ name: 'ctl.test', type: 15, data: '10 mx\u001b[31m.ctl.test' }] };
     if (question.name === 'latin.test' && question.type === 15) return { answers: [{ name: 'latin.test', type: 15, data: '10 mx\u00e9.latin.test' }] };
     if (question.name === '_dmarc.longlogo.test' && question.type === 16) return { answers: [{ name: question.name, type: 16, data: 'v=DMARC1; p=reject' }] };
@@ -54,5 +59,15 @@ describe('names that cannot be asked', () => {
     expect(long.length).toBe(253);
     const [report] = await run(long, ['dmarc', 'mta-sts', 'tls-rpt', 'bimi']);
     for (const check of report!.checks) expect(check.error ?? '', check.id).not.toMatch(/internal error/);
+  });
+
+  it('an MX name with a dot inside a label is shown escaped (RFC 1035 §5.1) and never asked as another name', async () => {
+    const [report] = await run('dotted.test', ['mx', 'ptr', 'tls', 'dane', 'mta-sts', 'blocklist']);
+    for (const check of report!.checks) expect(check.error ?? '', check.id).not.toMatch(/internal error/);
+    const mx = report!.checks.find((check) => check.id === 'mx')!;
+    expect(mx.status).toBe('error');
+    expect(mx.error).toBe('a name cannot be asked in DNS: DNS name has a dot or backslash inside a label (shown escaped): mx\\.a.dotted.test');
+    // `mx.a.dotted.test` (four labels) is a different name: it is never asked.
+    expect(asked.filter((line) => line.startsWith('mx.a.dotted.test '))).toEqual([]);
   });
 });

@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult> {
-  return runCheck(mtaStsCheck, fixture.ctx(domain, { httpsPort: https.port, extraCa: [ca.certPem], probeTimeoutMs: 1000, ...options }));
+  return runCheck(mtaStsCheck, fixture.ctx(domain, { httpsPort: https.port, extraCa: [ca.certPem], probeTimeoutMs: 8000, ...options }));
 }
 
 /** The id the fix should carry: derived from the policy content (20 hex digits of its SHA-256). */
@@ -192,7 +192,7 @@ describe('mta-sts check', () => {
     const result = await audit('sts-wrongcert.test');
     expect(result.facts.policy).toMatchObject({ fetch: 'tls-error' });
     // Without the test CA the good policy host is untrusted too.
-    const untrusted = await runCheck(mtaStsCheck, fixture.ctx('sts-good.test', { httpsPort: https.port, probeTimeoutMs: 1000 }));
+    const untrusted = await runCheck(mtaStsCheck, fixture.ctx('sts-good.test', { httpsPort: https.port, probeTimeoutMs: 8000 }));
     expect(findingIds(untrusted)).toEqual(['mta-sts/policy-unreachable']);
     expect(untrusted.facts.policy).toMatchObject({ fetch: 'tls-error' });
   });

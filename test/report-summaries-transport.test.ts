@@ -71,7 +71,7 @@ afterAll(async () => {
   await Promise.all([lab?.close(), https?.close(), fixture?.close()]);
 });
 
-const probing = (): AuditOptions => ({ smtpPort: lab.port, httpsPort: https.port, extraCa: [ca.certPem], probeTimeoutMs: 1000 });
+const probing = (): AuditOptions => ({ smtpPort: lab.port, httpsPort: https.port, extraCa: [ca.certPem], probeTimeoutMs: 8000 });
 
 /** The summary lines a check's result carries (checks written as gather → judge summarise their own facts). */
 const lines = async (check: Parameters<typeof runCheck>[0], domain: string, options: AuditOptions = probing()): Promise<string[]> => {

@@ -26,7 +26,7 @@ let net: NetClient;
 beforeAll(async () => {
   ca = createTestCa();
   lab = await startSmtpLab(ca);
-  net = createNetClient(noDns, { smtpPort: lab.port, extraCa: [ca.certPem], probeTimeoutMs: 1500, heloName: 'probe.mailcheck.test' });
+  net = createNetClient(noDns, { smtpPort: lab.port, extraCa: [ca.certPem], probeTimeoutMs: 8000, heloName: 'probe.mailcheck.test' });
 });
 
 afterAll(async () => {
@@ -84,7 +84,7 @@ describe('probeSmtp', () => {
   });
 
   it('trusts the test CA only when it is given as an extra root', async () => {
-    const plainNet = createNetClient(noDns, { smtpPort: lab.port, probeTimeoutMs: 1500 });
+    const plainNet = createNetClient(noDns, { smtpPort: lab.port, probeTimeoutMs: 8000 });
     const result = await plainNet.probeSmtp(LAB.good.host, LAB.good.address);
     expect(result.state).toBe('tls');
     expect(result.session?.authorized).toBe(false);
@@ -99,7 +99,7 @@ describe('probeSmtp', () => {
     process.env.NODE_EXTRA_CA_CERTS = file;
     try {
       const other = createTestCa('another test CA');
-      const withEnv = createNetClient(noDns, { smtpPort: lab.port, probeTimeoutMs: 1500, extraCa: [other.certPem] });
+      const withEnv = createNetClient(noDns, { smtpPort: lab.port, probeTimeoutMs: 8000, extraCa: [other.certPem] });
       const result = await withEnv.probeSmtp(LAB.good.host, LAB.good.address);
       expect(result.session?.authorized).toBe(true);
     } finally {
@@ -169,9 +169,9 @@ describe('probeSmtp', () => {
     expect(broken.legacy?.result).toBe('refused');
   });
 
-  it('calls a 554 greeting an SMTP error', async () => {
+  it('calls a 554 greeting a refused session', async () => {
     const result = await net.probeSmtp(LAB.banner554.host, LAB.banner554.address);
-    expect(result.state).toBe('smtp-error');
+    expect(result.state).toBe('session-refused');
     expect(result.error?.stage).toBe('banner');
     expect(result.transcript).toContain('C: QUIT');
   });
@@ -180,7 +180,7 @@ describe('probeSmtp', () => {
     const results = await Promise.all(Object.values(LAB).map(({ host, address }) => net.probeSmtp(host, address)));
     expect(results.map((result) => result.state)).toEqual([
       'tls', 'tls', 'tls', 'tls', 'tls', 'starttls-missing', 'handshake-failed', 'tls', 'unreachable', 'unreachable', 'tls',
-      'handshake-failed', 'starttls-rejected', 'smtp-error',
+      'handshake-failed', 'starttls-rejected', 'session-refused',
     ]);
     expect(lab.mailCommands()).toBe(0);
     for (const result of results) {

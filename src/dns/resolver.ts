@@ -375,6 +375,10 @@ function checkName(name: string): string {
   const canonical = canonicalName(name.trim());
   if (canonical === '') return '';
   if (canonical.length > 253) throw new InvalidNameError(`DNS name is longer than 253 characters: ${name}`);
+  // A name read from DNS with a dot (or backslash) inside a label comes escaped (`a\.b`, RFC 1035
+  // §5.1). It is no host name (RFC 1123 §2.1: letters, digits, hyphens) and asking for it would
+  // ask for a different name (`a.b` as two labels): it is unusable, never rewritten.
+  if (canonical.includes('\\')) throw new InvalidNameError(`DNS name has a dot or backslash inside a label (shown escaped): ${name}`);
   for (const label of canonical.split('.')) {
     if (label === '') throw new InvalidNameError(`DNS name has an empty label: ${name}`);
     if (label.length > 63) throw new InvalidNameError(`DNS label is longer than 63 characters: ${label}`);

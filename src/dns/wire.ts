@@ -222,7 +222,8 @@ export function decodeMessage(buffer: Buffer): WireMessage {
  * Reads the domain name at `at` (RFC 1035 §3.1, §4.1.4): labels, each a length
  * octet and that many octets, ending with the root or a pointer (two octets,
  * the top bits set) to a name earlier in the message. Labels are read as
- * Latin-1 (one character per octet). Throws on a reserved label type, a
+ * Latin-1 (one character per octet), a dot or backslash inside a label
+ * escaped with a backslash (RFC 1035 §5.1). Throws on a reserved label type, a
  * pointer loop or a name longer than 255 octets (RFC 1035 §2.3.4). `next` is
  * the offset after the name where it first appears.
  */
@@ -250,7 +251,9 @@ export function decodeName(buffer: Buffer, at: number): { name: string; next: nu
     octets += length + 1;
     if (octets > 255) throw new Error('DNS name longer than 255 octets');
     need(buffer, at + 1 + length);
-    const label = buffer.toString('latin1', at + 1, at + 1 + length);
+    // RFC 1035 §5.1 presentation form: a dot inside a label (legal on the wire, RFC 2181 §11)
+    // is shown `\.` and a backslash `\\`, so that `a.b` as one label is never read as two.
+    const label = buffer.toString('latin1', at + 1, at + 1 + length).replace(/[\\.]/g, '\\$&');
     name = name === '' ? label : `${name}.${label}`;
     at += 1 + length;
   }

@@ -22,7 +22,7 @@ export interface SmtpProbeOptions {
   port: number;
   /** Name sent in EHLO. */
   heloName: string;
-  /** Timeout for the TCP connect and for each reply, ms. The whole dialogue gets twice this. */
+  /** Timeout for each phase, ms: the TCP connect, each reply, the TLS handshake. */
   timeoutMs: number;
   /** Trusted roots (undefined: Node's default store). */
   ca?: string[];
@@ -61,32 +61,59 @@ interface Dialogue {
   attach(stream: Duplex): void;
 }
 
+/** Most lines one multi-line reply may have before it counts as endless (EHLO replies have a few dozen at most). */
 const MAX_REPLY_LINES = 200;
+/**
+ * Longest reply line read: RFC 5321 §4.5.3.1.5 allows 512 octets; real
+ * servers stay well under that, so eight times as much is generous.
+ */
 const MAX_LINE = 4096;
+/** Longest line kept in the transcript (the facts): a hostile server's bytes are shown, not stored whole. */
+const MAX_TRANSCRIPT_LINE = 512;
 
-function createDialogue(stream: Duplex, transcript: string[], prefix: string, timeoutMs: number, deadline: number): Dialogue {
+/** Error codes of the dialogue (alongside Node's own, e.g. ECONNRESET). */
+export const PROBE_CODES = {
+  /** A line that is not an SMTP reply (RFC 5321 §4.2: three digits, 2 to 5 first, then SP, "-" or the end). */
+  malformed: 'EMALFORMED',
+  /** A reply line over MAX_LINE, or a reply of more than MAX_REPLY_LINES lines. */
+  tooLong: 'ETOOLONG',
+  /** The server closed the connection. */
+  closed: 'ECLOSED',
+} as const;
+
+const transcriptLine = (line: string) => (line.length > MAX_TRANSCRIPT_LINE ? `${line.slice(0, MAX_TRANSCRIPT_LINE)}… (${line.length} characters)` : line);
+
+function createDialogue(stream: Duplex, transcript: string[], prefix: string, timeoutMs: number): Dialogue {
   let buffer = '';
   let current = stream;
   let waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void } | undefined;
   let pendingLines: string[] = [];
   let closedError: Error | undefined;
 
+  const rejectWaiting = (error: Error) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.reject(error);
+  };
   const tryComplete = () => {
     if (!waiting) return;
     let index: number;
     while ((index = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, index).replace(/\r$/, '');
       buffer = buffer.slice(index + 1);
-      transcript.push(`${prefix}S: ${line}`);
-      // RFC 5321 §4.2: "ddd-text" continues a multi-line reply, "ddd text" (or "ddd") ends it.
-      const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
-      if (!match) {
-        const w = waiting;
-        waiting = undefined;
-        w.reject(new ProbeError('banner', `malformed SMTP reply line: ${line.slice(0, 100)}`));
+      transcript.push(`${prefix}S: ${transcriptLine(line)}`);
+      if (index > MAX_LINE) {
+        rejectWaiting(new ProbeError('banner', `SMTP reply line of ${index} characters (over ${MAX_LINE})`, PROBE_CODES.tooLong));
         return;
       }
-      pendingLines.push(match[3]!);
+      // RFC 5321 §4.2: "ddd-text" continues a multi-line reply, "ddd text" (or "ddd") ends it;
+      // §4.2.1: the first digit is 2 to 5.
+      const match = /^([2-5]\d\d)(?:([ -])(.*))?$/.exec(line);
+      if (!match) {
+        rejectWaiting(new ProbeError('banner', `malformed SMTP reply line: ${line.slice(0, 100)}`, PROBE_CODES.malformed));
+        return;
+      }
+      pendingLines.push(match[3] ?? '');
       if (match[2] !== '-') {
         const reply = { code: Number(match[1]), lines: pendingLines };
         pendingLines = [];
@@ -96,37 +123,34 @@ function createDialogue(stream: Duplex, transcript: string[], prefix: string, ti
         return;
       }
       if (pendingLines.length > MAX_REPLY_LINES) {
-        const w = waiting;
-        waiting = undefined;
-        w.reject(new ProbeError('banner', 'SMTP reply too long'));
+        rejectWaiting(new ProbeError('banner', `SMTP reply of more than ${MAX_REPLY_LINES} continuation lines`, PROBE_CODES.tooLong));
         return;
       }
     }
     if (buffer.length > MAX_LINE) {
-      const w = waiting;
-      waiting = undefined;
-      w.reject(new ProbeError('banner', 'SMTP reply line too long'));
+      transcript.push(`${prefix}S: ${transcriptLine(buffer)}`);
+      rejectWaiting(new ProbeError('banner', `SMTP reply line of more than ${MAX_LINE} characters`, PROBE_CODES.tooLong));
     }
   };
   const onData = (chunk: Buffer) => {
     buffer += chunk.toString('latin1');
+    // Bytes nobody asked for (between replies) are bounded too: a flood is a reply too long.
+    if (!waiting && buffer.length > MAX_LINE * MAX_REPLY_LINES) {
+      closedError = new ProbeError('banner', 'the server sent more than a reply can hold', PROBE_CODES.tooLong);
+      buffer = '';
+      current.destroy();
+      return;
+    }
     tryComplete();
   };
   const onEnd = () => {
-    closedError = new Error('connection closed by the server');
-    if (waiting) {
-      const w = waiting;
-      waiting = undefined;
-      w.reject(closedError);
-    }
+    const midReply = buffer.length > 0 || pendingLines.length > 0;
+    closedError ??= new ProbeError('banner', midReply ? 'connection closed by the server in the middle of a reply' : 'connection closed by the server', PROBE_CODES.closed);
+    if (waiting) rejectWaiting(closedError);
   };
   const onError = (error: Error) => {
-    closedError = error;
-    if (waiting) {
-      const w = waiting;
-      waiting = undefined;
-      w.reject(error);
-    }
+    closedError ??= error;
+    if (waiting) rejectWaiting(error);
   };
   const listen = (target: Duplex) => {
     current = target;
@@ -140,7 +164,9 @@ function createDialogue(stream: Duplex, transcript: string[], prefix: string, ti
   return {
     read(stage, waitMs) {
       return new Promise<Reply>((resolve, reject) => {
-        const wait = Math.max(0, Math.min(waitMs ?? timeoutMs, deadline - Date.now()));
+        // Each phase (greeting, EHLO, STARTTLS) gets its own timeout: a slow greeting
+        // does not shorten the wait for the replies after it.
+        const wait = waitMs ?? timeoutMs;
         const timer = setTimeout(() => {
           waiting = undefined;
           reject(new ProbeError(stage, `no reply within ${wait} ms`, 'ETIMEDOUT'));
@@ -163,7 +189,7 @@ function createDialogue(stream: Duplex, transcript: string[], prefix: string, ti
       });
     },
     send(line) {
-      transcript.push(`${prefix}C: ${line}`);
+      transcript.push(`${prefix}C: ${transcriptLine(line)}`);
       current.write(`${line}\r\n`);
     },
     detach() {
@@ -267,6 +293,19 @@ function upgrade(socket: net.Socket, options: TlsUpgradeOptions): Promise<{ tlsS
   });
 }
 
+/**
+ * The state a failed read ends the probe in: a garbled, endless or cut reply
+ * is that, whatever the phase; a timeout (or another socket error) is the
+ * phase's own `otherwise`.
+ */
+function failedState(error: unknown, otherwise: SmtpProbeResult['state']): SmtpProbeResult['state'] {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === PROBE_CODES.malformed) return 'malformed-reply';
+  if (code === PROBE_CODES.tooLong) return 'reply-too-long';
+  if (code === PROBE_CODES.closed || code === 'ECONNRESET' || code === 'EPIPE') return 'connection-closed';
+  return otherwise;
+}
+
 /** EHLO keywords (RFC 5321 §4.1.1.1): the reply lines after the first, first word, upper case. */
 function ehloKeywords(lines: string[]): string[] {
   return lines.slice(1).map((line) => (line.trim().split(/\s+/)[0] ?? '').toUpperCase());
@@ -304,7 +343,6 @@ async function runDialogue(
   prefix: string,
 ): Promise<DialogueOutcome> {
   const started = Date.now();
-  const deadline = started + options.timeoutMs * 2;
   const result: SmtpProbeResult = {
     host,
     address,
@@ -330,7 +368,7 @@ async function runDialogue(
   socket.on('error', () => {
     // Errors are reported through the dialogue; this keeps a late reset from crashing the process.
   });
-  const dialogue = createDialogue(socket, result.transcript, prefix, options.timeoutMs, deadline);
+  const dialogue = createDialogue(socket, result.transcript, prefix, options.timeoutMs);
 
   const fail = (state: SmtpProbeResult['state'], error: unknown) => {
     const probeError = error instanceof ProbeError ? error : new ProbeError('banner', String(error));
@@ -338,19 +376,19 @@ async function runDialogue(
     result.error = { stage: probeError.stage, message: probeError.message, ...(probeError.code ? { code: probeError.code } : {}) };
   };
 
-  // RFC 5321 §4.3.1 / §3.1: the greeting is a 220 reply; 554 means "go away".
+  // RFC 5321 §4.3.1 / §3.1: the greeting is a 220 reply; 554 (or a 4xx) refuses the session.
   let banner: Reply;
   try {
     banner = await dialogue.read('banner');
   } catch (error) {
-    // Connected but silent: as untestable as a refused connection. A closed or garbled greeting is an SMTP error.
-    fail((error as ProbeError).code === 'ETIMEDOUT' ? 'unreachable' : 'smtp-error', error);
+    // Connected but silent: as untestable as a refused connection. Anything else the server did is what it is.
+    fail(failedState(error, 'unreachable'), error);
     socket.destroy();
     return finish();
   }
   result.banner = banner.lines.join('\n');
   if (banner.code !== 220) {
-    fail('smtp-error', new ProbeError('banner', `greeting was ${banner.code}, not 220`));
+    fail('session-refused', new ProbeError('banner', `greeting was ${banner.code}, not 220`, String(banner.code)));
     await quit(dialogue, socket);
     return finish();
   }
@@ -361,13 +399,13 @@ async function runDialogue(
     dialogue.send(`EHLO ${options.heloName}`);
     ehlo = await dialogue.read('ehlo');
   } catch (error) {
-    fail('smtp-error', error);
+    fail(failedState(error, 'smtp-error'), error);
     socket.destroy();
     return finish();
   }
   result.ehlo = ehlo.lines;
   if (ehlo.code !== 250) {
-    fail('smtp-error', new ProbeError('ehlo', `EHLO was answered ${ehlo.code}`));
+    fail('session-refused', new ProbeError('ehlo', `EHLO was answered ${ehlo.code}`, String(ehlo.code)));
     await quit(dialogue, socket);
     return finish();
   }
@@ -384,12 +422,12 @@ async function runDialogue(
     dialogue.send('STARTTLS');
     ready = await dialogue.read('starttls');
   } catch (error) {
-    fail('starttls-rejected', error);
+    fail(failedState(error, 'starttls-rejected'), error);
     socket.destroy();
     return finish();
   }
   if (ready.code !== 220) {
-    fail('starttls-rejected', new ProbeError('starttls', `STARTTLS was answered ${ready.code}`));
+    fail('starttls-rejected', new ProbeError('starttls', `STARTTLS was answered ${ready.code}`, String(ready.code)));
     await quit(dialogue, socket);
     return finish();
   }

@@ -93,8 +93,11 @@ export interface TlsSession {
  * Where an SMTP probe ended:
  * - `tls`: STARTTLS and the handshake succeeded;
  * - `unreachable`: no TCP connection (refused, timed out, no route) or no banner in time;
- * - `smtp-error`: the server answered but the dialogue failed before STARTTLS
- *   (banner or EHLO refused, connection dropped);
+ * - `smtp-error`: the server greeted but then stopped answering before STARTTLS (a reply timed out);
+ * - `session-refused`: the greeting or the EHLO reply was a 4xx/5xx refusal (RFC 5321 §3.1, §4.2.5);
+ * - `malformed-reply`: the server answered with something that is not an SMTP reply (RFC 5321 §4.2);
+ * - `reply-too-long`: a reply line over the length limit, or a reply of endless continuation lines (RFC 5321 §4.5.3.1.5);
+ * - `connection-closed`: the server closed (or reset) the connection before or in the middle of a reply;
  * - `starttls-missing`: EHLO succeeded and did not offer STARTTLS;
  * - `starttls-rejected`: STARTTLS was offered but the command was refused;
  * - `handshake-failed`: STARTTLS was accepted but no TLS session (TLS 1.2+) could be negotiated.
@@ -103,9 +106,40 @@ export type SmtpProbeState =
   | 'tls'
   | 'unreachable'
   | 'smtp-error'
+  | 'session-refused'
+  | 'malformed-reply'
+  | 'reply-too-long'
+  | 'connection-closed'
   | 'starttls-missing'
   | 'starttls-rejected'
   | 'handshake-failed';
+
+/** Every probe state, in the order of the list above. */
+export const SMTP_PROBE_STATES = [
+  'tls',
+  'unreachable',
+  'smtp-error',
+  'session-refused',
+  'malformed-reply',
+  'reply-too-long',
+  'connection-closed',
+  'starttls-missing',
+  'starttls-rejected',
+  'handshake-failed',
+] as const satisfies readonly SmtpProbeState[];
+
+/**
+ * The states in which the dialogue ended before EHLO could say anything about
+ * STARTTLS: nothing is known about the server's TLS.
+ */
+export const PRE_STARTTLS_STATES: ReadonlySet<SmtpProbeState> = new Set([
+  'unreachable',
+  'smtp-error',
+  'session-refused',
+  'malformed-reply',
+  'reply-too-long',
+  'connection-closed',
+]);
 
 /** The probe for TLS 1.0/1.1 acceptance (a second connection). */
 export interface LegacyTlsProbe {

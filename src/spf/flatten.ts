@@ -3,6 +3,7 @@
  * limit (RFC 7208 §4.6.4), its includes replaced by the addresses they
  * authorise, laid out in sub-records when a record would exceed 450 octets (§3.4).
  */
+import { budgeted } from '../work-budget.js';
 import { formatNetwork, networkTerm, parseIp, reduceNetworks, unmapIpv4, type IpNetwork } from './ip.js';
 import { LOOKUP_LIMIT, RECORD_OCTET_LIMIT } from './limits.js';
 import type { Qualifier, Term } from './parse.js';
@@ -134,6 +135,10 @@ function buildItems(walk: SpfWalk, resolveAddresses: boolean, notes: string[]): 
  * would exceed 450 octets.
  */
 export function flattenPolicy(walk: SpfWalk, domain: string): FlattenResult | null {
+  return budgeted('flattening the SPF record', (checkpoint) => flattenWithin(walk, domain, checkpoint));
+}
+
+function flattenWithin(walk: SpfWalk, domain: string, checkpoint: () => void): FlattenResult | null {
   const notes: string[] = [];
   const built = buildItems(walk, true, notes);
   if (!built) return null;
@@ -165,6 +170,7 @@ export function flattenPolicy(walk: SpfWalk, domain: string): FlattenResult | nu
   // 3. Flatten until the record, its sub-records included, stays within the limit.
   let layout = layoutRecords(items, domain, walk);
   while (cost(items) + layout.subRecords > LOOKUP_LIMIT) {
+    checkpoint();
     if (!flattenOne()) break;
     items = dedupeIps(items);
     layout = layoutRecords(items, domain, walk);

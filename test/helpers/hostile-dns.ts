@@ -41,7 +41,8 @@ function txtStrings(text: string): Buffer {
 }
 
 function encodeName(name: string): Buffer {
-  const parts = name.split('.').filter(Boolean).map((label) => Buffer.concat([Buffer.from([Buffer.byteLength(label, 'latin1')]), Buffer.from(label, 'latin1')]));
+  // Presentation form (RFC 1035 §5.1): `\.` is a dot inside a label.
+  const parts = name.split(/(?<!\\)\./).filter(Boolean).map((raw) => raw.replace(/\\(.)/g, '$1')).map((label) => Buffer.concat([Buffer.from([Buffer.byteLength(label, 'latin1')]), Buffer.from(label, 'latin1')]));
   return Buffer.concat([...parts, Buffer.from([0])]);
 }
 

@@ -10,12 +10,12 @@ import { getSmtpProbe, hostAddresses } from '../../lookups/smtp-probes.js';
 import { dnssecView, recordAuthentication, type ZoneDnssec } from '../../lookups/dnssec.js';
 import { auditNow, validateAnswer } from '../../lookups/dnssec-chain.js';
 import { matchTlsa, tlsaText, tlsaUsable } from '../../net/tlsa.js';
-import type { SmtpProbeResult } from '../../net/types.js';
+import { PRE_STARTTLS_STATES, type SmtpProbeResult } from '../../net/types.js';
 import type { AddressFacts, DaneFacts, HostFacts } from './facts.js';
 
 function probeAddress(records: readonly TlsaData[], probe: SmtpProbeResult | undefined, address: string, reason: string | undefined): AddressFacts {
   if (!probe) return { address, result: 'untested', matched: [], notes: [], detail: reason ?? 'not probed' };
-  if (probe.state === 'unreachable' || probe.state === 'smtp-error') {
+  if (PRE_STARTTLS_STATES.has(probe.state)) {
     return { address, result: 'untested', matched: [], notes: [], detail: probe.error?.message ?? probe.state };
   }
   const session = probe.session ?? probe.legacy?.session;
