@@ -214,13 +214,14 @@ export function createZoneParser(options: ParseZoneOptions = {}): ZoneParser {
         const preference = integer(rdata[0], 65535, 'preference');
         // RFC 7505 §3: the null MX's exchange is the root, "." ('' here).
         const exchange = rdata[1]!.raw === '.' ? '' : resolveName(rdata[1]!, line);
-        return { preference, exchange };
+        return sharedValue(`${preference} ${exchange}`, () => ({ preference, exchange }));
       }
       case 'TXT': {
         count(1);
         // RFC 1035 §3.3.14: one or more <character-string>s, each at most 255 octets (§3.3).
         for (const token of rdata) if (token.size > 255) fail(`a character-string is ${token.size} octets; split it into strings of at most 255`);
-        return rdata.map((token) => shared(token.text));
+        const strings = rdata.map((token) => shared(token.text));
+        return sharedValue(JSON.stringify(strings), () => strings);
       }
       case 'CNAME':
       case 'PTR':
@@ -300,6 +301,21 @@ function shared(text: string): string {
   let copy = SHARED_STRINGS.get(text);
   if (copy === undefined && SHARED_STRINGS.size < 4096) SHARED_STRINGS.set(text, (copy = text));
   return copy ?? text;
+}
+
+/**
+ * Record data many records repeat (the same SPF policy or MX host for every
+ * domain of a host), one frozen copy each: answers hand out the same value.
+ */
+const SHARED_VALUES = new Map<string, object>();
+function sharedValue<T extends object>(key: string, make: () => T): T {
+  if (key.length > 512) return make();
+  let value = SHARED_VALUES.get(key) as T | undefined;
+  if (value === undefined) {
+    value = Object.freeze(make());
+    if (SHARED_VALUES.size < 4096) SHARED_VALUES.set(key, value);
+  }
+  return value;
 }
 
 /** One copy of each type mnemonic, shared by every record of that type. */
