@@ -9,7 +9,7 @@
 //          20% do not exist. SMTP probes off.
 //  zone    `mailcheck <domain> --zone <file> --offline` over a generated
 //          50 MB zone file (long TXT records as DKIM keys carry them: about
-//          230,000 records) and a generated zone of 1,000,000 short records
+//          384,000 records) and a generated zone of 1,000,000 short records
 //          (--zone-mb, --zone-records to change).
 //
 // Target: every case under 300 MB. `--bin <path>` measures another build's
