@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { diffReport } from '../src/baseline.js';
 import { FORMATS, type ReporterOptions } from '../src/report/formats.js';
 import { renderDocument } from '../src/report/document.js';
+import { documentOutput, inInputOrder } from '../src/cli/document-output.js';
 import type { Report } from '../src/report/schema.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
 
@@ -25,6 +26,7 @@ const sets: Array<[string, Report[]]> = [
   ['no report', []],
   ['one report', [brokenReport()]],
   ['two reports', [healthyReport(), brokenReport()]],
+  ['reports without findings', [healthyReport('a.example'), healthyReport('b.example')]],
   ['three reports with hostile strings', [brokenReport('a.example'), hostile, healthyReport('c.example')]],
   ['reports with a baseline comparison', withDiff([brokenReport('a.example'), healthyReport('b.example'), brokenReport('c.example')])],
 ];
@@ -48,6 +50,35 @@ describe('documents rendered one report at a time', () => {
             expect(renderDocument(document, reports, options)).toBe(whole(reports, options));
           });
         }
+      }
+    });
+  }
+});
+
+describe('documents written while a batch runs', () => {
+  it('reports finishing in any order are delivered in input order', () => {
+    const delivered: string[] = [];
+    const deliver = inInputOrder((report) => delivered.push(report.domain));
+    const reports = ['a', 'b', 'c', 'd', 'e'].map((name) => healthyReport(`${name}.example`));
+    for (const index of [2, 0, 4, 1, 3]) deliver(reports[index]!, index);
+    expect(delivered).toEqual(['a.example', 'b.example', 'c.example', 'd.example', 'e.example']);
+  });
+
+  for (const name of ['markdown', 'sarif', 'junit', 'html'] as const) {
+    it(`${name}: the sections held on disk are written back in place, byte for byte`, async () => {
+      const spec = FORMATS[name];
+      const sets = [
+        withDiff([brokenReport('a.example'), hostile, healthyReport('c.example')]),
+        withDiff([healthyReport('a.example'), healthyReport('b.example')]),
+      ];
+      for (const reports of sets) {
+        const chunks: string[] = [];
+        const output = documentOutput(await spec.loadDocument(), base, { total: reports.length, diff: true }, async (text) => {
+          chunks.push(text);
+        });
+        for (const report of reports) output.add(report);
+        await output.finish();
+        expect(chunks.join('')).toBe((await spec.load())(reports, base));
       }
     });
   }
