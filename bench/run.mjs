@@ -41,8 +41,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// `npm run bench -- list`, `npm run bench -- bounces` and `npm run bench -- reports`: their own benchmarks (bench/list.mjs, bench/bounces.mjs, bench/reports.mjs).
-if (process.argv[2] === 'list' || process.argv[2] === 'bounces' || process.argv[2] === 'reports') {
+// `npm run bench -- list`, `bounces`, `reports` and `stream`: their own benchmarks (bench/list.mjs, bench/bounces.mjs, bench/reports.mjs, bench/stream.mjs).
+if (process.argv[2] === 'list' || process.argv[2] === 'bounces' || process.argv[2] === 'reports' || process.argv[2] === 'stream') {
   await import(`./${process.argv[2]}.mjs`);
   process.exit(0);
 }

@@ -54,6 +54,12 @@ export interface AuditRunOptions extends RunDependencies {
    * the returned array is empty.
    */
   keepReports?: boolean;
+  /**
+   * Start no domain more than this many places after the oldest one not yet
+   * finished (default: no limit). A caller writing reports in input order
+   * then holds at most this many finished reports behind a slow one.
+   */
+  maxAhead?: number;
   /** Zone files (parseZoneFile) whose names are answered from them (--zone). Ignored with `dns`. */
   zones?: readonly Zone[];
   /** A DNS capture (parseCapture) to answer from, without network (--replay). Ignored with `dns`. */
@@ -222,18 +228,48 @@ export async function audit(
   const reports: Report[] = new Array(targets.length);
   const concurrency = Math.max(1, Math.floor(run.concurrency ?? DEFAULT_CONCURRENCY));
   let next = 0;
+  const window = inputOrderWindow(run.maxAhead);
   const worker = async () => {
     while (next < targets.length) {
+      if (!window.mayStart(next)) {
+        await window.wait();
+        continue;
+      }
       const index = next++;
       const target = targets[index]!;
       let report = await auditDomain(target, run.optionsFor?.(target.domain) ?? options, deps);
       if (run.baseline) report = applyBaseline(report, run.baseline);
       if (keep) reports[index] = report;
       run.onReport?.(report, index);
+      window.finished(index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return keep ? reports : [];
+}
+
+/**
+ * The oldest unfinished domain and the domains finished after it: a domain may
+ * start when it is fewer than `maxAhead` places after that oldest one. No
+ * deadlock: when every worker waits, all domains before `next` are finished,
+ * so the oldest unfinished one is `next` itself.
+ */
+function inputOrderWindow(maxAhead: number | undefined) {
+  let oldest = 0;
+  const finishedAhead = new Set<number>();
+  let waiters: Array<() => void> = [];
+  return {
+    mayStart: (index: number) => maxAhead === undefined || index - oldest < Math.max(1, maxAhead),
+    wait: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    finished(index: number) {
+      if (maxAhead === undefined) return;
+      finishedAhead.add(index);
+      while (finishedAhead.delete(oldest)) oldest++;
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+    },
+  };
 }
 
 /** A per-domain view of the shared resolver that knows which wire queries this domain caused. */

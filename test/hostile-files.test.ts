@@ -64,7 +64,7 @@ describe('hostile files', () => {
 
   it.each([
     ['--ca-file', 2 * 1024 * 1024, '1 MiB'],
-    ['--zone', 40 * 1024 * 1024, '32 MiB'],
+    ['--zone', 130 * 1024 * 1024, '128 MiB'],
   ])('a %s over its size limit is refused before it is read, naming the limit', async (option, size, limit) => {
     const file = path.join(dir, `huge${option}`);
     writeFileSync(file, '');

@@ -6,19 +6,20 @@
 import type { Baseline } from '../baseline.js';
 import type { CaptureFile } from '../dns/capture.js';
 import type { Zone } from '../dns/zone-file.js';
-import { UsageError } from './errors.js';
-import { readOptionFile } from './input-files.js';
+import { UsageError, errorCode } from './errors.js';
+import { assertInputSize, readOptionFile } from './input-files.js';
 
-/** Reads and parses `--zone` files. */
+/** Reads and parses `--zone` files, each as a stream (never held whole). */
 export async function readZones(files: readonly string[], origin?: string): Promise<Zone[]> {
-  const { parseZoneFile, ZoneFileError } = await import('../dns/zone-file.js');
+  const { readZoneFile, ZoneFileError } = await import('../dns/zone-file.js');
   return Promise.all(
     files.map(async (file) => {
-      const text = await readOptionFile('--zone', file);
+      await assertInputSize('--zone', file);
       try {
-        return parseZoneFile(text, { source: file, ...(origin !== undefined ? { origin } : {}) });
+        return await readZoneFile(file, { source: file, ...(origin !== undefined ? { origin } : {}) });
       } catch (error) {
         if (error instanceof ZoneFileError) throw new UsageError(`--zone ${error.message}. Fix the zone file`);
+        if (error instanceof Error && 'code' in error) throw new UsageError(`cannot read --zone "${file}" (${errorCode(error)}). Check the path`);
         throw error;
       }
     }),

@@ -25,6 +25,7 @@ import type { AuditCliOptions } from './options.js';
 import { assertWritable, streamSink, writeCapture, writeReport, type Sink } from './output-files.js';
 import type { OutputTarget } from './output-specs.js';
 import { createProgress } from './progress.js';
+import { documentOutput, inInputOrder, INPUT_ORDER_WINDOW, type DocumentOutput } from './document-output.js';
 import { reporterOptionsFor } from './reporter-options.js';
 import { selectShard } from './shard.js';
 import { readTrustAnchorFiles } from './trust-anchors.js';
@@ -97,6 +98,9 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
   const targets: OutputTarget[] = [{ format: cli.format, ...(outputs.file !== undefined ? { file: outputs.file } : {}) }, ...outputs.pairs];
   const streaming: Array<{ render: (report: Report, options: ReporterOptions) => string; sink: Sink; options: ReporterOptions; stdout: boolean }> = [];
   const whole: Array<{ target: OutputTarget; render: (reports: readonly Report[], options: ReporterOptions) => string; options: ReporterOptions }> = [];
+  const documents: Array<{ output: DocumentOutput; sink: Sink }> = [];
+  const showProgress = io.stderr.isTTY === true && inputs.length > 1 && !cli.quiet;
+  const progress = showProgress ? createProgress(io.stderr, inputs.length) : undefined;
   for (const target of targets) {
     // --quiet: the text report becomes one line per domain, streamed.
     const spec = cli.quiet && target.format === 'text' ? QUIET_TEXT : getFormat(target.format);
@@ -109,6 +113,16 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
       const render = await spec.loadStreaming();
       const sink = target.file !== undefined ? streamSink(createWriteStream(target.file), true) : streamSink(io.stdout, false);
       streaming.push({ render, sink, options: reporterOptions, stdout: target.file === undefined });
+    } else if (spec.loadDocument) {
+      // One document, written in input order as domains finish (src/cli/document-output.ts).
+      const sink = target.file !== undefined ? streamSink(createWriteStream(target.file), true) : streamSink(io.stdout, false);
+      const context = { total: inputs.length, diff: baseline !== undefined };
+      const stdout = target.file === undefined;
+      const write = (text: string) => {
+        if (stdout && progress && io.stdout.isTTY) progress.clear();
+        return sink.write(text);
+      };
+      documents.push({ output: documentOutput(await spec.loadDocument(), reporterOptions, context, write), sink });
     } else {
       whole.push({ target, render: await spec.load(), options: reporterOptions });
     }
@@ -123,13 +137,14 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
     if (io.stdout !== process.stdout) throw error;
   });
 
-  const showProgress = io.stderr.isTTY === true && inputs.length > 1 && !cli.quiet;
-  const progress = showProgress ? createProgress(io.stderr, inputs.length) : undefined;
   const rules = {
     failOn: cli.failOn,
     ...(cli.minScore !== undefined ? { minScore: cli.minScore } : {}),
     ...(cli.failOnRegression ? { failOnRegression: true } : {}),
   };
+  const toDocuments = inInputOrder((report) => {
+    for (const document of documents) document.output.add(report);
+  });
   const { audit } = await import('../run.js');
   const reports = await audit(inputs, options, {
     dns,
@@ -137,7 +152,9 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
     ...(baseline ? { baseline } : {}),
     ...(optionsFor ? { optionsFor: (domain: string) => runWide(optionsFor(domain), options) } : {}),
     keepReports: whole.length > 0,
-    onReport: (report) => {
+    ...(documents.length > 0 ? { maxAhead: INPUT_ORDER_WINDOW } : {}),
+    onReport: (report, index) => {
+      toDocuments(report, index);
       const reportCode = reportExitCode(report, rules);
       code = combineExitCodes(code, reportCode);
       for (const output of streaming) {
@@ -148,8 +165,9 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
     },
   });
   progress?.finish();
-  for (const output of streaming) {
+  for (const output of [...streaming, ...documents]) {
     try {
+      if ('output' in output) await output.output.finish();
       await output.sink.close();
     } catch (error) {
       throw new UsageError(`cannot write the report (${errorCode(error)}). Check the output path and its permissions`);

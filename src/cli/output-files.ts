@@ -40,6 +40,7 @@ export async function assertWritable(file: string, what = 'the report'): Promise
 
 /** A streaming sink: a file stream or standard output, written in order. */
 export interface Sink {
+  /** Resolves once the stream has taken the text (callers that need no back-pressure do not wait). */
   write(text: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,7 +59,7 @@ export function streamSink(stream: WritableLike | WriteStream, owned: boolean): 
           resolve();
         });
       });
-      return Promise.resolve();
+      return last;
     },
     async close() {
       await last;

@@ -148,6 +148,9 @@ function nodeLabel(node: SpfNode, style: Style): string {
   }
 }
 
+/** Syntax errors of one record shown one by one in the tree; the rest are counted. */
+export const MAX_SYNTAX_ERROR_LINES = 10;
+
 /** Renders a node and its lookup terms and children with tree branches. */
 function renderNode(node: SpfNode, prefix: string, isRoot: boolean, last: boolean, style: Style, out: string[]): void {
   const branch = isRoot ? '' : last ? '└─ ' : '├─ ';
@@ -171,7 +174,12 @@ function renderNode(node: SpfNode, prefix: string, isRoot: boolean, last: boolea
   }
   const records = node.record !== undefined ? [node.record] : (node.records ?? []);
   for (const record of records) out.push(`${inner}${entries.length > 0 ? '│  ' : '   '}${style.dim(record)}`);
-  for (const error of node.syntaxErrors ?? []) out.push(`${inner}${entries.length > 0 ? '│  ' : '   '}${style.bad(`syntax error: ${error}`)}`);
+  // A record of thousands of broken terms gives the first ones and a count, not a line each.
+  const errors = node.syntaxErrors ?? [];
+  for (const error of errors.slice(0, MAX_SYNTAX_ERROR_LINES)) out.push(`${inner}${entries.length > 0 ? '│  ' : '   '}${style.bad(`syntax error: ${error}`)}`);
+  if (errors.length > MAX_SYNTAX_ERROR_LINES) {
+    out.push(`${inner}${entries.length > 0 ? '│  ' : '   '}${style.bad(`… and ${errors.length - MAX_SYNTAX_ERROR_LINES} more syntax errors`)}`);
+  }
   entries.forEach((entry, index) => {
     const isLast = index === entries.length - 1;
     if (entry.kind === 'node') renderNode(entry.node, inner, false, isLast, style, out);

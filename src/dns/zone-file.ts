@@ -1,7 +1,7 @@
 /**
- * Zone files: an RFC 1035 §5 master-file parser, and the resolver override
- * that answers the names a zone file defines from it (`--zone`), optionally
- * answering nothing else (`--offline`: names the files do not cover are unknown).
+ * Zone files: an RFC 1035 §5 master-file parser, fed line by line (a large
+ * file is read as a stream and its records stored compactly). Answering from
+ * the parsed zones (`--zone`, `--offline`) is src/dns/zone-index.ts.
  *
  * Supported: $ORIGIN and $TTL (RFC 2308 §4) directives, `@`, relative and
  * absolute names, a blank owner repeating the previous one, TTL and class in
@@ -12,21 +12,12 @@
  * decoded into the resolver's shapes; other types are accepted and make their
  * owner name exist, but are not served.
  */
-import type { DnsAnswer, RecordData, RRType } from './types.js';
+import type { RecordData, RRType } from './types.js';
 import { formatIp, parseIpv4, parseIpv6 } from '../ip.js';
 import { RR_TYPES } from './record-types.js';
+import { createZoneTokenizer, linesOf, ZoneFileError, type Token } from './zone-tokens.js';
 
-/** A problem in a zone file, with where it is. */
-export class ZoneFileError extends Error {
-  override name = 'ZoneFileError';
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly source: string,
-  ) {
-    super(`${source}:${line}: ${message}`);
-  }
-}
+export { ZoneFileError };
 
 /** One resource record of a zone file. */
 export interface ZoneRecord {
@@ -61,121 +52,6 @@ const KNOWN_CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
 /** Types accepted without decoding (they still make the owner exist). */
 const OTHER_TYPES = new Set(['SPF', 'SRV', 'CAA', 'HINFO', 'RP', 'NAPTR', 'SSHFP', 'HTTPS', 'SVCB', 'LOC', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'CDS', 'CDNSKEY', 'OPENPGPKEY', 'SMIMEA', 'URI', 'DNAME', 'AFSDB', 'CERT', 'KX', 'DHCID', 'TKEY', 'ZONEMD']);
 
-/** A token of an entry: its text (escapes decoded for quoted and plain tokens alike) and how it was written. */
-interface Token {
-  text: string;
-  /** Raw bytes after unescaping (character-strings can hold any octet). */
-  bytes: Buffer;
-  quoted: boolean;
-  /** The token as written (escapes kept), for names. */
-  raw: string;
-}
-
-interface Entry {
-  line: number;
-  /** The entry began with whitespace: its owner is the previous one (RFC 1035 §5.1). */
-  blankOwner: boolean;
-  tokens: Token[];
-}
-
-/** Splits the text into entries: lines joined inside parentheses, comments dropped, strings and escapes decoded. */
-function tokenize(text: string, source: string): Entry[] {
-  const entries: Entry[] = [];
-  let current: Entry | undefined;
-  let depth = 0;
-  let line = 1;
-  let i = 0;
-  const startEntry = (blankOwner: boolean) => {
-    current = { line, blankOwner, tokens: [] };
-  };
-  const finishEntry = () => {
-    if (current && current.tokens.length > 0) entries.push(current);
-    current = undefined;
-  };
-  let atLineStart = true;
-  while (i < text.length) {
-    const char = text[i]!;
-    if (atLineStart && depth === 0) {
-      finishEntry();
-      startEntry(char === ' ' || char === '\t');
-      atLineStart = false;
-    }
-    if (char === '\n') {
-      line++;
-      i++;
-      atLineStart = true;
-      continue;
-    }
-    if (char === '\r' || char === ' ' || char === '\t') {
-      i++;
-      continue;
-    }
-    if (char === ';') {
-      // RFC 1035 §5.1: a semicolon starts a comment that runs to the end of the line.
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (char === '(') {
-      // RFC 1035 §5.1: parentheses group data that crosses a line boundary.
-      depth++;
-      i++;
-      continue;
-    }
-    if (char === ')') {
-      if (depth === 0) throw new ZoneFileError('")" without "("', line, source);
-      depth--;
-      i++;
-      continue;
-    }
-    const quoted = char === '"';
-    // An unterminated string runs to the end of the file: report where it opened.
-    const tokenLine = line;
-    if (quoted) i++;
-    const bytes: number[] = [];
-    let raw = '';
-    let closed = !quoted;
-    while (i < text.length) {
-      const c = text[i]!;
-      if (quoted && c === '"') {
-        closed = true;
-        i++;
-        break;
-      }
-      if (!quoted && (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '(' || c === ')' || c === '"')) break;
-      if (c === '\n') line++;
-      if (c === '\\') {
-        // RFC 1035 §5.1: \DDD is the octet with that decimal value; \X is X itself.
-        const digits = /^\d{3}/.exec(text.slice(i + 1, i + 4));
-        if (digits) {
-          const value = Number(digits[0]);
-          if (value > 255) throw new ZoneFileError(`escape \\${digits[0]} is not an octet`, line, source);
-          bytes.push(value);
-          raw += text.slice(i, i + 4);
-          i += 4;
-          continue;
-        }
-        const next = text[i + 1];
-        if (next === undefined) throw new ZoneFileError('backslash at the end of the file', line, source);
-        bytes.push(...Buffer.from(next, 'utf8'));
-        raw += `\\${next}`;
-        i += 2;
-        continue;
-      }
-      const codePoint = text.codePointAt(i)!;
-      const chunk = String.fromCodePoint(codePoint);
-      bytes.push(...Buffer.from(chunk, 'utf8'));
-      raw += chunk;
-      i += chunk.length;
-    }
-    if (!closed) throw new ZoneFileError('unterminated quoted string', tokenLine, source);
-    const buffer = Buffer.from(bytes);
-    current!.tokens.push({ text: buffer.toString('utf8'), bytes: buffer, quoted, raw });
-  }
-  if (depth !== 0) throw new ZoneFileError('"(" without ")"', line, source);
-  finishEntry();
-  return entries;
-}
-
 /** A TTL: seconds, or BIND-style units (1w2d3h4m5s). RFC 2181 §8: 0 to 2^31-1. */
 function parseTtl(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text);
@@ -192,15 +68,28 @@ function isTtl(text: string): boolean {
 }
 
 export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): Zone {
+  const parser = createZoneParser(options);
+  for (const line of linesOf(rawText)) parser.feed(line);
+  return parser.end();
+}
+
+/** A zone parser fed one line at a time (`parseZoneFile` for text in memory, `readZoneFile` for a file). */
+export interface ZoneParser {
+  /** The next line of the file, with its "\n". */
+  feed(chunk: string): void;
+  /** The end of the file: the zone. */
+  end(): Zone;
+}
+
+export function createZoneParser(options: ParseZoneOptions = {}): ZoneParser {
   const source = options.source ?? 'zone';
-  // A byte-order mark some editors write is not part of the first owner name.
-  const text = rawText.replace(/^\uFEFF/, '');
   let origin = options.origin !== undefined ? absolute(options.origin) : undefined;
   let defaultTtl = options.defaultTtl ?? 3600;
   let lastTtl: number | undefined;
   let sawTtlDirective = false;
   let previousOwner: string | undefined;
   const records: ZoneRecord[] = [];
+  let firstChunk = true;
 
   function absolute(name: string): string {
     return name.replace(/\.$/, '').toLowerCase();
@@ -215,12 +104,12 @@ export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): 
       return origin;
     }
     const name = token.text.toLowerCase();
-    if (name.endsWith('.')) return name.slice(0, -1);
+    if (name.endsWith('.')) return flat(name.slice(0, -1));
     if (origin === undefined) throw new ZoneFileError(`relative name "${raw}" used before any $ORIGIN`, line, source);
-    return origin === '' ? name : `${name}.${origin}`;
+    return origin === '' ? name : flat(`${name}.${origin}`);
   }
 
-  for (const entry of tokenize(text, source)) {
+  const tokenizer = createZoneTokenizer(source, (entry) => {
     const { tokens, line } = entry;
     const first = tokens[0]!;
     if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) {
@@ -240,7 +129,7 @@ export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): 
       } else {
         throw new ZoneFileError(`unknown directive ${first.text}`, line, source);
       }
-      continue;
+      return;
     }
 
     let index = 0;
@@ -277,9 +166,10 @@ export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): 
     // the last explicit TTL carries on (RFC 1035 §5.1).
     const effectiveTtl = ttl ?? (!sawTtlDirective && lastTtl !== undefined ? lastTtl : defaultTtl);
     if (ttl !== undefined) lastTtl = ttl;
-    previousOwner = owner;
-    records.push({ name: owner, type, ttl: effectiveTtl, data: parseRdata(type, rdata, line), line });
-  }
+    // One string per run of records with the same owner, however it was written.
+    if (owner !== previousOwner) previousOwner = owner;
+    records.push({ name: previousOwner, type: internType(type), ttl: effectiveTtl, data: parseRdata(type, rdata, line), line });
+  });
 
   function parseRdata(type: string, rdata: Token[], line: number): RecordData[RRType] | string {
     const fail = (message: string): never => {
@@ -324,13 +214,14 @@ export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): 
         const preference = integer(rdata[0], 65535, 'preference');
         // RFC 7505 §3: the null MX's exchange is the root, "." ('' here).
         const exchange = rdata[1]!.raw === '.' ? '' : resolveName(rdata[1]!, line);
-        return { preference, exchange };
+        return sharedValue(`${preference} ${exchange}`, () => ({ preference, exchange }));
       }
       case 'TXT': {
         count(1);
         // RFC 1035 §3.3.14: one or more <character-string>s, each at most 255 octets (§3.3).
-        for (const token of rdata) if (token.bytes.length > 255) fail(`a character-string is ${token.bytes.length} octets; split it into strings of at most 255`);
-        return rdata.map((token) => token.text);
+        for (const token of rdata) if (token.size > 255) fail(`a character-string is ${token.size} octets; split it into strings of at most 255`);
+        const strings = rdata.map((token) => shared(token.text));
+        return sharedValue(JSON.stringify(strings), () => strings);
       }
       case 'CNAME':
       case 'PTR':
@@ -382,167 +273,80 @@ export function parseZoneFile(rawText: string, options: ParseZoneOptions = {}): 
     }
   }
 
-  return { ...(origin !== undefined ? { origin } : {}), records };
-}
-
-// ---------------------------------------------------------------------------
-// Answering from zones
-
-/** The records of a set of zones, indexed by owner name and type. */
-export interface ZoneIndex {
-  /** name → type → records. */
-  names: ReadonlyMap<string, ReadonlyMap<string, ZoneRecord[]>>;
-  /** Whether `name` is defined (owns records) or is an empty non-terminal above defined names. */
-  defines(name: string): boolean;
-  /**
-   * Whether the zones speak for `name`: it is at or below an apex (an origin
-   * or an SOA owner) and not below a delegation (an NS RRset away from an
-   * apex). Offline, a name they do not speak for is unknown, not absent.
-   */
-  covers(name: string): boolean;
-}
-
-/**
- * Indexes zones. Empty non-terminals (RFC 8020 §2: they exist) are the
- * ancestors of owner names at or below a zone's apex (its origin or an SOA
- * owner); names above the apex are left to the servers.
- */
-export function indexZones(zones: readonly Zone[]): ZoneIndex {
-  const names = new Map<string, Map<string, ZoneRecord[]>>();
-  const ancestors = new Set<string>();
-  const apexes = new Set<string>();
-  for (const zone of zones) {
-    if (zone.origin) apexes.add(zone.origin);
-    for (const record of zone.records) if (record.type === 'SOA') apexes.add(record.name);
-  }
-  const belowApex = (name: string) => [...apexes].some((apex) => name === apex || name.endsWith(`.${apex}`));
-  for (const zone of zones) {
-    for (const record of zone.records) {
-      let byType = names.get(record.name);
-      if (!byType) names.set(record.name, (byType = new Map()));
-      const list = byType.get(record.type) ?? [];
-      // Identical records are one record (RFC 2181 §5: an RRset has no duplicates).
-      if (!list.some((other) => JSON.stringify(other.data) === JSON.stringify(record.data))) list.push(record);
-      byType.set(record.type, list);
-      const labels = record.name.split('.');
-      for (let i = 1; i < labels.length; i++) {
-        const ancestor = labels.slice(i).join('.');
-        if (belowApex(ancestor)) ancestors.add(ancestor);
-      }
-    }
-  }
-  const defines = (name: string) => names.has(name) || ancestors.has(name);
-  const delegations = new Set<string>();
-  for (const [name, byType] of names) if (byType.has('NS') && !apexes.has(name)) delegations.add(name);
-  const covers = (name: string) => {
-    if (!belowApex(name)) return false;
-    // RFC 1034 §4.2.1: below a zone cut the child zone's servers speak, not this file
-    // (its own records there, glue, still answer: they are defined).
-    const labels = name.split('.');
-    for (let i = 1; i < labels.length; i++) {
-      const ancestor = labels.slice(i).join('.');
-      if (apexes.has(ancestor)) return true;
-      if (delegations.has(ancestor)) return false;
-    }
-    return true;
+  return {
+    feed(chunk) {
+      // A byte-order mark some editors write is not part of the first owner name.
+      tokenizer.feed(firstChunk ? chunk.replace(/^\uFEFF/, '') : chunk);
+      firstChunk = false;
+    },
+    end() {
+      tokenizer.end();
+      return { ...(origin !== undefined ? { origin } : {}), records };
+    },
   };
-  return { names, defines, covers };
 }
 
 /**
- * What a zone file lacks to stand for a zone: with `--offline` an origin
- * without SOA or NS reads as an apex that publishes nothing, silently.
+ * A name built from pieces, as one flat string: V8 keeps a concatenation as
+ * a pair of pointers to its parts, which a million owner names would double.
  */
-export function zoneWarnings(zone: Zone): string[] {
-  const origin = zone.origin;
-  if (origin === undefined) {
-    const soa = zone.records.some((record) => record.type === 'SOA');
-    return soa || zone.records.length === 0 ? [] : ['has no $ORIGIN and no SOA record: no name is known to be inside it'];
-  }
-  const atOrigin = new Set(zone.records.filter((record) => record.name === origin).map((record) => record.type));
-  // RFC 1035 §5.2: a zone's master file holds exactly one SOA, at its top, and the NS RRset there.
-  const missing = ['SOA', 'NS'].filter((type) => !atOrigin.has(type));
-  return missing.length === 0 ? [] : [`has no ${missing.join(' and no ')} record at its origin ${origin || '.'}: is it the whole zone?`];
+function flat(text: string): string {
+  return /[^\x00-\xff]/.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1');
 }
 
-export interface ZoneOverrideOptions {
-  /**
-   * --offline: names inside the zones that they do not define do not exist;
-   * names outside them are unknown (SERVFAIL with `outside`, never NXDOMAIN).
-   */
-  offline?: boolean;
-  /**
-   * Resolves a name outside the zones (a CNAME target that leaves them), when
-   * not offline: normally the resolver itself.
-   */
-  resolveOutside?: (name: string, type: RRType) => Promise<DnsAnswer<RecordData[RRType]>>;
+/** Character-strings many records repeat (an SPF policy for every domain of a host), one copy each. */
+const SHARED_STRINGS = new Map<string, string>();
+function shared(text: string): string {
+  if (text.length > 255) return text;
+  let copy = SHARED_STRINGS.get(text);
+  if (copy === undefined && SHARED_STRINGS.size < 4096) SHARED_STRINGS.set(text, (copy = text));
+  return copy ?? text;
 }
-
-type AnyAnswer = DnsAnswer<RecordData[RRType]>;
-
-const EMPTY_NODE: ReadonlyMap<string, ZoneRecord[]> = new Map();
-
-/** Most CNAMEs followed within the zones. */
-const MAX_CHAIN = 8;
 
 /**
- * The resolver override for `--zone` (and `--offline`): answers for the names
- * the zones define, `undefined` (ask the servers) for other names, or when
- * offline NXDOMAIN for names the zones speak for and SERVFAIL (`outside`) for
- * the rest. Wildcards (`*.example.com`) answer names
- * below them that the zones do not define (RFC 4592 §3.3.1, basic form).
+ * Record data many records repeat (the same SPF policy or MX host for every
+ * domain of a host), one frozen copy each: answers hand out the same value.
  */
-export function zoneOverride(zones: readonly Zone[] | ZoneIndex, options: ZoneOverrideOptions = {}) {
-  const index = Array.isArray(zones) ? indexZones(zones as Zone[]) : (zones as ZoneIndex);
-
-  /** The node answering for `name`: itself, a covering wildcard, or none. */
-  function nodeFor(name: string): ReadonlyMap<string, ZoneRecord[]> | undefined {
-    const own = index.names.get(name);
-    if (own) return own;
-    if (index.defines(name)) return EMPTY_NODE; // An empty non-terminal exists and owns nothing.
-    // RFC 4592 §3.3.1: the wildcard of the closest encloser answers for a name that does not exist.
-    const labels = name.split('.');
-    for (let i = 1; i < labels.length; i++) {
-      const encloser = labels.slice(i).join('.');
-      if (index.defines(encloser)) return index.names.get(`*.${encloser}`);
-    }
-    return undefined;
+const SHARED_VALUES = new Map<string, object>();
+function sharedValue<T extends object>(key: string, make: () => T): T {
+  if (key.length > 512) return make();
+  let value = SHARED_VALUES.get(key) as T | undefined;
+  if (value === undefined) {
+    value = Object.freeze(make());
+    if (SHARED_VALUES.size < 4096) SHARED_VALUES.set(key, value);
   }
-
-  async function answer(name: string, type: RRType, chain: string[]): Promise<AnyAnswer | undefined> {
-    const node = nodeFor(name);
-    if (!node) {
-      // Offline, the zones answer NXDOMAIN only for names they speak for; of any
-      // other name nothing is known (the zone files are not all of DNS).
-      const offlineAnswer = (): AnyAnswer =>
-        index.covers(name) ? { status: 'nxdomain', ad: false, cnames: chain } : { status: 'servfail', outside: name };
-      if (chain.length === 0) return options.offline ? offlineAnswer() : undefined;
-      if (options.offline || !options.resolveOutside) return offlineAnswer();
-      const rest = await options.resolveOutside(name, type);
-      if (rest.status === 'ok' || rest.status === 'nxdomain' || rest.status === 'nodata') {
-        return { ...rest, ad: false, cnames: [...chain, ...rest.cnames] };
-      }
-      return rest;
-    }
-    const records = node.get(type);
-    if (records && records.length > 0) {
-      return {
-        status: 'ok',
-        records: records.map((record) => record.data as RecordData[RRType]),
-        ttl: Math.min(...records.map((record) => record.ttl)),
-        ad: false,
-        cnames: chain,
-      };
-    }
-    const alias = type === 'CNAME' ? undefined : node.get('CNAME')?.[0];
-    if (alias) {
-      const target = alias.data as string;
-      // RFC 1034 §3.6.2: a loop or an overlong chain is an error.
-      if (target === name || chain.includes(target) || chain.length >= MAX_CHAIN) return { status: 'servfail' };
-      return answer(target, type, [...chain, target]);
-    }
-    return { status: 'nodata', ad: false, cnames: chain };
-  }
-
-  return (name: string, type: RRType): Promise<AnyAnswer | undefined> => answer(name.toLowerCase().replace(/\.$/, ''), type, []);
+  return value;
 }
+
+/** One copy of each type mnemonic, shared by every record of that type. */
+const TYPE_NAMES = new Map<string, string>();
+function internType(type: string): string {
+  let shared = TYPE_NAMES.get(type);
+  if (shared === undefined && TYPE_NAMES.size < 1024) TYPE_NAMES.set(type, (shared = type));
+  return shared ?? type;
+}
+
+/**
+ * Reads and parses a zone file as a stream, line by line: the file is never
+ * held whole, only its records. `limit`: the most bytes read (the caller says
+ * so in its error).
+ */
+export async function readZoneFile(file: string, options: ParseZoneOptions = {}): Promise<Zone> {
+  const { createReadStream } = await import('node:fs');
+  const parser = createZoneParser({ source: file, ...options });
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    const last = text.lastIndexOf('\n');
+    if (last === -1) {
+      rest = text;
+      continue;
+    }
+    for (const line of linesOf(text.slice(0, last + 1))) parser.feed(line);
+    rest = text.slice(last + 1);
+  }
+  if (rest !== '') parser.feed(rest);
+  return parser.end();
+}
+
+export { indexZones, zoneOverride, zoneWarnings, type ZoneIndex, type ZoneOverrideOptions } from './zone-index.js';

@@ -69,7 +69,8 @@ export function parseStsPolicy(text: string): StsPolicy {
       continue;
     }
     if (name !== 'mx' && seen.has(name) && ['version', 'mode', 'max_age'].includes(name)) {
-      policy.errors.push(`the ${name} field appears more than once`);
+      // Repeated on every line a hostile policy holds: counted with the other line problems.
+      lineError(`the ${name} field appears more than once`);
       continue;
     }
     seen.add(name);
@@ -94,7 +95,7 @@ export function parseStsPolicy(text: string): StsPolicy {
         // sts-policy-mx-value = ["*."] Domain
         const pattern = value.toLowerCase().replace(/\.$/, '');
         const base = pattern.startsWith('*.') ? pattern.slice(2) : pattern;
-        if (!isDomainName(base)) policy.errors.push(`mx "${value}" is not a host name or "*." pattern`);
+        if (!isDomainName(base)) lineError(`mx "${value}" is not a host name or "*." pattern`);
         else policy.mx.push(pattern);
         break;
       }

@@ -11,7 +11,8 @@ import { findingsOf, type FormatOptions } from './common.js';
 import type { Report } from '../schema/report.js';
 import { PROFILE_IDS } from '../profiles/table.js';
 import { scoreGrade, scoreValue } from './verdicts.js';
-import type { CheckCatalogue } from './reporter.js';
+import type { CheckCatalogue, ReporterOptions } from './reporter.js';
+import type { DocumentRenderer } from './document.js';
 
 export interface CsvOptions extends FormatOptions {
   /** The registered checks: one status column each (src/check-catalogue.ts). */
@@ -83,3 +84,19 @@ export function formatCsv(reports: readonly Report[], options: CsvOptions): stri
   const resolved = { ...options, diffColumns: options.diffColumns ?? reports.some((report) => report.diff !== undefined) };
   return csvHeader(resolved) + reports.map((report) => csvRow(report, resolved)).join('');
 }
+
+/** The same CSV one report at a time: the header, then a row as each report comes. */
+export const csvDocument: DocumentRenderer = (reporterOptions, context) => {
+  // The catalogue comes with the options, as formats.ts gives it to formatCsv.
+  const options: CsvOptions = { catalogue: (reporterOptions as ReporterOptions & { catalogue: CheckCatalogue }).catalogue, diffColumns: context.diff };
+  let first = true;
+  return {
+    add(report) {
+      const header = first ? csvHeader(options) : '';
+      first = false;
+      return { out: header + csvRow(report, options) };
+    },
+    // No report: the header alone, as formatCsv writes it.
+    finish: () => [first ? csvHeader(options) : ''],
+  };
+};

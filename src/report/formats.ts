@@ -7,6 +7,7 @@
  * one entry here. `--format` accepts every key of FORMATS.
  */
 import type { CheckCatalogue, FormatSpec, Reporter, ReporterOptions } from './reporter.js';
+import type { DocumentRenderer } from './document.js';
 
 export type { FormatSpec, Reporter, ReporterOptions } from './reporter.js';
 
@@ -19,14 +20,23 @@ async function withCatalogue<Options>(
   return (reports, options: ReporterOptions) => render(reports, { ...options, catalogue } as Options);
 }
 
+/** The same for a document rendered one report at a time (src/report/document.ts). */
+async function documentWithCatalogue(renderer: DocumentRenderer): Promise<DocumentRenderer> {
+  const { checkCatalogue } = await import('../check-catalogue.js');
+  const catalogue: CheckCatalogue = checkCatalogue();
+  return (options, context) => renderer({ ...options, catalogue } as ReporterOptions, context);
+}
+
 export const FORMATS = {
   text: {
     description: 'human-readable report with fixes as zone-file lines (default)',
     load: async () => (await import('./text.js')).renderText,
+    loadDocument: async () => (await import('./text.js')).textDocument,
   },
   json: {
     description: 'the Report as JSON (one domain given as an argument: an object; several, or --file: an array)',
     load: async () => (await import('./json.js')).renderJson,
+    loadDocument: async () => (await import('./json.js')).jsonDocument,
   },
   ndjson: {
     description: 'one Report per line, written as each domain finishes',
@@ -36,22 +46,27 @@ export const FORMATS = {
   csv: {
     description: 'one row per domain: score, grade, each check status, finding ids (RFC 4180)',
     load: async () => withCatalogue((await import('./csv.js')).formatCsv),
+    loadDocument: async () => documentWithCatalogue((await import('./csv.js')).csvDocument),
   },
   markdown: {
     description: 'score table, findings by severity and fixes, for a pull request or job summary',
     load: async () => (await import('./markdown.js')).formatMarkdown,
+    loadDocument: async () => (await import('./markdown.js')).markdownDocument,
   },
   sarif: {
     description: 'SARIF 2.1.0 for code-scanning dashboards',
     load: async () => withCatalogue((await import('./sarif.js')).formatSarif),
+    loadDocument: async () => documentWithCatalogue((await import('./sarif.js')).sarifDocument),
   },
   junit: {
     description: 'JUnit XML: a test suite per domain, a test case per check',
     load: async () => (await import('./junit.js')).formatJunit,
+    loadDocument: async () => (await import('./junit.js')).junitDocument,
   },
   html: {
     description: 'one self-contained HTML page with a score gauge and copyable fixes',
     load: async () => (await import('./html.js')).formatHtml,
+    loadDocument: async () => (await import('./html.js')).htmlDocument,
   },
 } satisfies Record<string, FormatSpec>;
 

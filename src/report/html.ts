@@ -9,6 +9,7 @@ import { findingsOf, severityCounts, zoneLines, type FormatOptions } from './com
 import type { CheckResult, Grade, Report, ReportDiff, Score } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
+import type { DocumentRenderer } from './document.js';
 
 /** Escapes text for HTML content and double- or single-quoted attributes. */
 export function htmlEscape(text: string): string {
@@ -185,17 +186,22 @@ ${report.diff ? diffSection(report.diff) : ''}
 
 function summaryTable(reports: readonly Report[]): string {
   if (reports.length < 2) return '';
-  const rows = reports
-    .map((report) => {
-      const counts = severityCounts(report);
-      const delta = report.diff?.scoreDelta;
-      return `<tr><td><a href="#${anchor(report.domain)}">${esc(report.domain)}</a></td><td class="num">${scoreValue(report.score)}</td><td><span class="grade" style="color:${report.score.verified ? GRADE_COLOR[report.score.grade] : 'inherit'}">${esc(scoreGrade(report.score))}</span></td><td class="num">${esc(scoreText(report.receiving))}</td>${SEVERITIES.map(
-        (severity) => `<td class="num">${counts[severity]}</td>`,
-      ).join('')}${reports.some((r) => r.diff) ? `<td class="num">${delta === undefined || delta === null ? '–' : (delta > 0 ? '+' : '') + delta}</td>` : ''}</tr>`;
-    })
-    .join('\n');
-  const diffHead = reports.some((r) => r.diff) ? '<th>Δ</th>' : '';
-  return `<table class="summary"><thead><tr><th>Domain</th><th>Score</th><th>Grade</th><th>Receiving</th>${SEVERITIES.map((s) => `<th>${s}</th>`).join('')}${diffHead}</tr></thead><tbody>${rows}</tbody></table>`;
+  const withDiff = reports.some((r) => r.diff);
+  const rows = reports.map((report) => summaryRow(report, withDiff)).join('\n');
+  return `${summaryTableHead(withDiff)}${rows}</tbody></table>`;
+}
+
+function summaryTableHead(withDiff: boolean): string {
+  const diffHead = withDiff ? '<th>Δ</th>' : '';
+  return `<table class="summary"><thead><tr><th>Domain</th><th>Score</th><th>Grade</th><th>Receiving</th>${SEVERITIES.map((s) => `<th>${s}</th>`).join('')}${diffHead}</tr></thead><tbody>`;
+}
+
+function summaryRow(report: Report, withDiff: boolean): string {
+  const counts = severityCounts(report);
+  const delta = report.diff?.scoreDelta;
+  return `<tr><td><a href="#${anchor(report.domain)}">${esc(report.domain)}</a></td><td class="num">${scoreValue(report.score)}</td><td><span class="grade" style="color:${report.score.verified ? GRADE_COLOR[report.score.grade] : 'inherit'}">${esc(scoreGrade(report.score))}</span></td><td class="num">${esc(scoreText(report.receiving))}</td>${SEVERITIES.map(
+    (severity) => `<td class="num">${counts[severity]}</td>`,
+  ).join('')}${withDiff ? `<td class="num">${delta === undefined || delta === null ? '–' : (delta > 0 ? '+' : '') + delta}</td>` : ''}</tr>`;
 }
 
 const STYLE = `
@@ -253,7 +259,14 @@ export function formatHtml(rawReports: readonly Report[], options: FormatOptions
   const reports = safeStrings(rawReports);
   const title =
     reports.length === 1 ? `mailcheck: ${reports[0]!.domain} ${scoreText(reports[0]!.score)}` : `mailcheck: ${reports.length} domains`;
-  const tool = reports[0]?.tool;
+  return `${pageHead(title, reports.length, reports[0]?.tool)}
+${summaryTable(reports)}
+${reports.map((report) => domainSection(report, options)).join('\n')}
+${PAGE_TAIL}`;
+}
+
+/** The page up to and including `<main>`. */
+function pageHead(title: string, count: number, tool: Report['tool'] | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -265,13 +278,42 @@ export function formatHtml(rawReports: readonly Report[], options: FormatOptions
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>mailcheck report</h1><p class="meta">${reports.length} domain${reports.length === 1 ? '' : 's'}${tool ? ` · ${esc(tool.name)} ${esc(tool.version)}` : ''}</p></header>
-<main>
-${summaryTable(reports)}
-${reports.map((report) => domainSection(report, options)).join('\n')}
-</main>
+<header><h1>mailcheck report</h1><p class="meta">${count} domain${count === 1 ? '' : 's'}${tool ? ` · ${esc(tool.name)} ${esc(tool.version)}` : ''}</p></header>
+<main>`;
+}
+
+const PAGE_TAIL = `</main>
 <script>${SCRIPT}</script>
 </body>
 </html>
 `;
-}
+
+/**
+ * The same page one report at a time: the head and the summary table's rows
+ * go out at once (the count is known before the first report); each domain's
+ * section waits in the "domains" section until the table is closed.
+ */
+export const htmlDocument: DocumentRenderer = (options, context) => {
+  let count = 0;
+  const table = context.total >= 2;
+  return {
+    add(rawReport) {
+      const [report] = safeStrings([rawReport]);
+      const first = count++ === 0;
+      let out = '';
+      if (first) {
+        const title = context.total === 1 ? `mailcheck: ${report!.domain} ${scoreText(report!.score)}` : `mailcheck: ${context.total} domains`;
+        out = `${pageHead(title, context.total, report!.tool)}\n${table ? summaryTableHead(context.diff) : ''}`;
+      }
+      if (table) out += `${first ? '' : '\n'}${summaryRow(report!, context.diff)}`;
+      return { out, sections: { domains: `${first ? '' : '\n'}${domainSection(report!, options)}` } };
+    },
+    finish: () => [
+      count === 0 ? `${pageHead(`mailcheck: 0 domains`, 0, undefined)}\n` : '',
+      table && count > 0 ? '</tbody></table>' : '',
+      '\n',
+      { section: 'domains' },
+      `\n${PAGE_TAIL}`,
+    ],
+  };
+};

@@ -11,6 +11,7 @@ import { zoneLines, type FormatOptions } from './common.js';
 import type { CheckResult, Finding, ProfileResult, Report } from '../schema/report.js';
 import { profileLine, scoreGrade, scoreValue } from './verdicts.js';
 import { safeStrings } from './escape.js';
+import type { DocumentRenderer } from './document.js';
 
 /** Escapes text for XML content and attribute values; drops characters XML 1.0 forbids. */
 export function xmlEscape(text: string): string {
@@ -179,3 +180,18 @@ export function formatJunit(rawReports: readonly Report[], options: FormatOption
     '',
   ].join('\n');
 }
+
+/**
+ * The same JUnit XML one report at a time: each test suite waits in the
+ * "suites" section while the totals of the opening <testsuites> are counted.
+ */
+export const junitDocument: DocumentRenderer = (options) => {
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  return {
+    add(rawReport) {
+      const [report] = safeStrings([rawReport]);
+      return { sections: { suites: `${testsuite(report!, options, total)}\n` } };
+    },
+    finish: () => [`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: 'mailcheck', ...total })}>\n`, { section: 'suites' }, '</testsuites>\n'],
+  };
+};

@@ -8,6 +8,7 @@ import { atOrAbove, DEFAULT_FAIL_ON, SEVERITIES } from '../severity.js';
 import type { CheckStatus, Report, ReportDiff } from '../schema/report.js';
 import { pointsText, profileLine, scoreGrade, scoreText, scoreValue, togetherLine } from './verdicts.js';
 import { safeStrings } from './escape.js';
+import type { DocumentRenderer } from './document.js';
 
 const STATUS_MARK: Record<CheckStatus, string> = {
   pass: '✅ pass',
@@ -49,30 +50,35 @@ function signed(value: number): string {
 
 function scoreTable(reports: readonly Report[]): string[] {
   const withDiff = reports.some((report) => report.diff !== undefined);
+  return [...scoreTableHead(withDiff), ...reports.map((report) => scoreRow(report, withDiff))];
+}
+
+function scoreTableHead(withDiff: boolean): string[] {
   const head = ['Domain', 'Score', 'Grade', 'Receiving', ...SEVERITIES.map((s) => s[0]!.toUpperCase() + s.slice(1))];
   if (withDiff) head.push('Δ score', 'New', 'Resolved');
   const align = ['---', '---:', ':---:', '---:', ...SEVERITIES.map(() => '---:')];
   if (withDiff) align.push('---:', '---:', '---:');
-  const rows = reports.map((report) => {
-    const counts = severityCounts(report);
-    const cells = [
-      mdText(report.domain),
-      `${scoreValue(report.score)}${report.score.complete ? '' : ' (incomplete)'}`,
-      scoreGrade(report.score),
-      scoreText(report.receiving),
-      ...SEVERITIES.map((severity) => String(counts[severity])),
-    ];
-    if (withDiff) {
-      const diff = report.diff;
-      cells.push(
-        diff?.scoreDelta === null || diff === undefined ? '–' : signed(diff.scoreDelta),
-        diff ? String(diff.new.length) : '–',
-        diff ? String(diff.resolved.length) : '–',
-      );
-    }
-    return cells;
-  });
-  return [head, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  return [head, align].map((cells) => `| ${cells.join(' | ')} |`);
+}
+
+function scoreRow(report: Report, withDiff: boolean): string {
+  const counts = severityCounts(report);
+  const cells = [
+    mdText(report.domain),
+    `${scoreValue(report.score)}${report.score.complete ? '' : ' (incomplete)'}`,
+    scoreGrade(report.score),
+    scoreText(report.receiving),
+    ...SEVERITIES.map((severity) => String(counts[severity])),
+  ];
+  if (withDiff) {
+    const diff = report.diff;
+    cells.push(
+      diff?.scoreDelta === null || diff === undefined ? '–' : signed(diff.scoreDelta),
+      diff ? String(diff.new.length) : '–',
+      diff ? String(diff.resolved.length) : '–',
+    );
+  }
+  return `| ${cells.join(' | ')} |`;
 }
 
 function diffSection(diff: ReportDiff): string[] {
@@ -198,3 +204,25 @@ export function formatMarkdown(rawReports: readonly Report[], options: FormatOpt
   for (const report of reports) lines.push(...domainSection(report, options));
   return `${lines.join('\n').trimEnd()}\n`;
 }
+
+/**
+ * The same markdown one report at a time: the score table row goes out at
+ * once; the domain's section waits in the "domains" section (the table must
+ * come first). The last section is held back to trim its trailing blank lines.
+ */
+export const markdownDocument: DocumentRenderer = (options, context) => {
+  let started = false;
+  let held: string | undefined;
+  return {
+    add(rawReport) {
+      const [report] = safeStrings([rawReport]);
+      const head = started ? '' : `${['## mailcheck', '', ...scoreTableHead(context.diff)].join('\n')}\n`;
+      started = true;
+      const previous = held;
+      held = domainSection(report!, options).join('\n');
+      return { out: `${head}${scoreRow(report!, context.diff)}\n`, ...(previous !== undefined ? { sections: { domains: `\n${previous}` } } : {}) };
+    },
+    finish: () =>
+      started ? ['', { section: 'domains' }, `\n${held!}`.trimEnd(), '\n'] : [`${['## mailcheck', '', 'No domains audited.'].join('\n')}\n`],
+  };
+};

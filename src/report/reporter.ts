@@ -5,6 +5,7 @@
  */
 import type { FailOn } from '../severity.js';
 import type { Report, Severity } from '../schema/report.js';
+import type { DocumentRenderer } from './document.js';
 
 export interface ReporterOptions {
   /** Emit ANSI colour (only src/report/style.ts knows how). */
@@ -37,6 +38,12 @@ export interface FormatSpec {
    * as soon as it is done instead of holding all of them.
    */
   loadStreaming?(): Promise<(report: Report, options: ReporterOptions) => string>;
+  /**
+   * For formats written as one document: renders it one report at a time, in
+   * input order (src/report/document.ts), so a batch holds only what the
+   * document's totals need, never the reports.
+   */
+  loadDocument?(): Promise<DocumentRenderer>;
 }
 
 /** One finding of a check's catalogue, as formats that list every finding (SARIF rules) show it. */

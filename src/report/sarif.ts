@@ -13,7 +13,8 @@ import type { Report, Severity } from '../schema/report.js';
 import { profileLine, scoreText } from './verdicts.js';
 import { PROFILES } from '../profiles/table.js';
 import { safeStrings } from './escape.js';
-import type { CatalogueFinding, CheckCatalogue } from './reporter.js';
+import type { CatalogueFinding, CheckCatalogue, ReporterOptions } from './reporter.js';
+import { jsonArrayWriter, jsonElement, renderDocument, type DocumentPart, type DocumentRenderer, type DocumentTail } from './document.js';
 
 export interface SarifOptions extends FormatOptions {
   /** The registered checks: their findings become the rules (src/check-catalogue.ts). */
@@ -83,25 +84,49 @@ export function sarifRules(catalogue: CheckCatalogue): Rule[] {
 }
 
 export function formatSarif(rawReports: readonly Report[], options: SarifOptions): string {
-  // Dashboards and CI pages render these messages: bidi and control characters are shown, not obeyed.
-  const reports = safeStrings(rawReports);
-  const rules = sarifRules(options.catalogue);
-  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const logicalLocations: Array<Record<string, unknown>> = [];
-  const locationIndex = new Map<string, number>();
-  const logical = (key: string, make: () => Record<string, unknown>): number => {
-    let index = locationIndex.get(key);
-    if (index === undefined) {
-      index = logicalLocations.length;
-      logicalLocations.push({ ...make(), index });
-      locationIndex.set(key, index);
-    }
-    return index;
-  };
+  const reporterOptions = { color: false, verbose: false, failOn: options.failOn ?? 'high', ...options };
+  return renderDocument(sarifDocument, rawReports, reporterOptions);
+}
 
-  const results: Array<Record<string, unknown>> = [];
-  const notifications: Array<Record<string, unknown>> = [];
-  for (const report of reports) {
+/** Where the large arrays of the log go: a string JSON.stringify shows as `"\u0000section:<name>"`. */
+const section = (name: string) => `\u0000section:${name}`;
+
+/**
+ * The SARIF log one report at a time. The log is one JSON document whose
+ * rules come first and whose results, locations and notifications are arrays
+ * over all domains: those arrays are written element by element into
+ * sections (as `JSON.stringify(log, null, 2)` indents them), and the log
+ * around them is written at the end. Kept in memory: the rules and the index
+ * of logical locations by name.
+ */
+export const sarifDocument: DocumentRenderer = (options) => {
+  const rules = sarifRules((options as ReporterOptions & { catalogue: CheckCatalogue }).catalogue);
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  let locationCount = 0;
+  const locationIndex = new Map<string, number>();
+  let tool: Report['tool'] | undefined;
+  // Depths as JSON.stringify(log, null, 2) nests them: runs[0].invocations[0].toolExecutionNotifications, runs[0].logicalLocations …
+  const notifications = jsonArrayWriter(6);
+  const locations = jsonArrayWriter(4);
+  const results = jsonArrayWriter(4);
+  const scores = jsonArrayWriter(5);
+  let findingResults = 0;
+  let profileResults = 0;
+
+  function add(rawReport: Report): DocumentPart {
+    // Dashboards and CI pages render these messages: bidi and control characters are shown, not obeyed.
+    const [report] = safeStrings([rawReport]) as [Report];
+    tool ??= report.tool;
+    const out = { notifications: '', locations: '', results: '', profiles: '', scores: '' };
+    const logical = (key: string, make: () => Record<string, unknown>): number => {
+      let index = locationIndex.get(key);
+      if (index === undefined) {
+        index = locationCount++;
+        out.locations += locations.element({ ...make(), index });
+        locationIndex.set(key, index);
+      }
+      return index;
+    };
     const domainIndex = logical(report.domain, () => ({
       name: report.domain,
       fullyQualifiedName: report.domain,
@@ -109,7 +134,7 @@ export function formatSarif(rawReports: readonly Report[], options: SarifOptions
     }));
     for (const check of report.checks) {
       if (check.status === 'error') {
-        notifications.push({
+        out.notifications += notifications.element({
           level: 'error',
           message: { text: `${report.domain}: check ${check.id} could not conclude: ${check.error ?? 'unknown error'}` },
           descriptor: { id: check.id },
@@ -140,7 +165,8 @@ export function formatSarif(rawReports: readonly Report[], options: SarifOptions
           location.physicalLocation = { artifactLocation: { uri: options.artifactUri } };
         }
         const fix = finding.fix?.summary ? ` Fix: ${finding.fix.summary}` : '';
-        results.push({
+        findingResults++;
+        out.results += results.element({
           ruleId: finding.id,
           ruleIndex: ruleIndex.get(finding.id),
           level: sarifLevel(finding.severity),
@@ -166,10 +192,8 @@ export function formatSarif(rawReports: readonly Report[], options: SarifOptions
         });
       }
     }
-  }
 
-  // Mailbox-provider profiles: one result each, a failure (error) when chosen with --profile and failing.
-  for (const report of reports) {
+    // Mailbox-provider profiles: one result each (after every finding result), a failure (error) when chosen with --profile and failing.
     for (const profile of report.profiles) {
       const ruleId = `profile/${profile.id}`;
       if (!ruleIndex.has(ruleId)) {
@@ -185,49 +209,77 @@ export function formatSarif(rawReports: readonly Report[], options: SarifOptions
       }
       const kind = profile.verdict === 'fail' ? 'fail' : profile.verdict === 'pass' ? 'pass' : 'review';
       const level = profile.verdict === 'fail' ? (profile.selected ? 'error' : 'warning') : profile.verdict === 'pass' ? 'none' : 'note';
-      results.push({
-        ruleId,
-        ruleIndex: ruleIndex.get(ruleId),
-        level,
-        kind,
-        message: { text: `${report.domain}: ${profileLine(profile)}` },
-        locations: [{ logicalLocations: [{ fullyQualifiedName: report.domain }], message: { text: report.domain } }],
-        properties: { domain: report.domain, profile: profile.id, verdict: profile.verdict, selected: profile.selected, requirements: profile.requirements },
-      });
+      profileResults++;
+      // Always written as a following element; the separator before the first one is dropped at the end when no finding result precedes it.
+      out.profiles += `,\n${jsonElement(
+        {
+          ruleId,
+          ruleIndex: ruleIndex.get(ruleId),
+          level,
+          kind,
+          message: { text: `${report.domain}: ${profileLine(profile)}` },
+          locations: [{ logicalLocations: [{ fullyQualifiedName: report.domain }], message: { text: report.domain } }],
+          properties: { domain: report.domain, profile: profile.id, verdict: profile.verdict, selected: profile.selected, requirements: profile.requirements },
+        },
+        4,
+      )}`;
     }
+    // `deliverability` and `receiving` as reports show them: "—" when nothing could be verified.
+    out.scores += scores.element({
+      domain: report.domain,
+      ...report.score,
+      deliverability: scoreText(report.score),
+      receiving: scoreText(report.receiving),
+      parked: report.parked,
+    });
+    return { sections: Object.fromEntries(Object.entries(out).filter(([, text]) => text !== '')) };
   }
 
-  const tool = reports[0]?.tool;
-  const driver: Record<string, unknown> = {
-    name: tool?.name ?? 'mailcheck',
-    informationUri: 'https://www.npmjs.com/package/mailcheck-cli',
-    rules,
-  };
-  if (tool?.version) {
-    driver.version = tool.version;
-    driver.semanticVersion = tool.version;
-  }
-  const log = {
-    $schema: SARIF_SCHEMA_URI,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-        logicalLocations,
-        results,
-        properties: {
-          // `deliverability` and `receiving` as reports show them: "—" when nothing could be verified.
-          scores: reports.map((report) => ({
-            domain: report.domain,
-            ...report.score,
-            deliverability: scoreText(report.score),
-            receiving: scoreText(report.receiving),
-            parked: report.parked,
-          })),
+  function finish(): DocumentTail {
+    const driver: Record<string, unknown> = {
+      name: tool?.name ?? 'mailcheck',
+      informationUri: 'https://www.npmjs.com/package/mailcheck-cli',
+      rules,
+    };
+    if (tool?.version) {
+      driver.version = tool.version;
+      driver.semanticVersion = tool.version;
+    }
+    const log = {
+      $schema: SARIF_SCHEMA_URI,
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver },
+          invocations: [{ executionSuccessful: true, toolExecutionNotifications: section('notifications') }],
+          logicalLocations: section('locations'),
+          results: section('results'),
+          properties: { scores: section('scores') },
         },
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
-}
+      ],
+    };
+    const closing: Record<string, DocumentTail> = {
+      notifications: [{ section: 'notifications' }, notifications.close()],
+      locations: [{ section: 'locations' }, locations.close()],
+      results:
+        findingResults > 0
+          ? [{ section: 'results' }, { section: 'profiles' }, results.close()]
+          : profileResults > 0
+            ? ['[\n', { section: 'profiles', skip: 2 }, `\n${'  '.repeat(3)}]`]
+            : ['[]'],
+      scores: [{ section: 'scores' }, scores.close()],
+    };
+    const tail: DocumentTail = [];
+    const text = `${JSON.stringify(log, null, 2)}\n`;
+    const placeholder = /"\\u0000section:(\w+)"/g;
+    let at = 0;
+    for (const match of text.matchAll(placeholder)) {
+      tail.push(text.slice(at, match.index), ...closing[match[1]!]!);
+      at = match.index + match[0].length;
+    }
+    tail.push(text.slice(at));
+    return tail;
+  }
+
+  return { add, finish };
+};

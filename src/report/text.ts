@@ -13,6 +13,7 @@ import { renderDiffText } from './diff-text.js';
 import { pointsText, profileLine, REQUIREMENT_MARK, scoreText, togetherLine } from './verdicts.js';
 import { areaOf } from '../score.js';
 import { safeStrings } from './escape.js';
+import type { DocumentRenderer } from './document.js';
 
 const GLYPHS: Record<CheckStatus, string> = {
   pass: '✓',
@@ -249,22 +250,45 @@ function renderProfiles(report: Report, style: Style, width: number, options: Re
 }
 
 function renderSummary(reports: readonly Report[], style: Style): string {
-  const width = Math.max(...reports.map((report) => report.domain.length));
-  const lines = [style.heading('Summary')];
-  for (const report of reports) {
-    const grade = style.grade(report.score.grade);
-    if (nothingRan(report) || !report.score.verified) {
-      const why = nothingRan(report) ? 'no check ran' : 'nothing could be verified';
-      lines.push(`  ${report.domain.padEnd(width)}  ${style.warning('  —')}  ${style.warning(`—  (${why})`)}`);
-      continue;
-    }
-    const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
-    lines.push(
-      `  ${report.domain.padEnd(width)}  ${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade)}${incomplete}  ${style.dim(`receiving ${scoreText(report.receiving)}`)}`,
-    );
+  return summaryLines(reports.map((report) => ({ domain: report.domain, tail: summaryTail(report, style) })), style);
+}
+
+/** One domain's closing summary line after its padded name. */
+function summaryTail(report: Report, style: Style): string {
+  const grade = style.grade(report.score.grade);
+  if (nothingRan(report) || !report.score.verified) {
+    const why = nothingRan(report) ? 'no check ran' : 'nothing could be verified';
+    return `${style.warning('  —')}  ${style.warning(`—  (${why})`)}`;
   }
+  const incomplete = report.score.complete ? '' : style.warning(' (incomplete)');
+  return `${grade(String(report.score.value).padStart(3))}  ${grade(report.score.grade)}${incomplete}  ${style.dim(`receiving ${scoreText(report.receiving)}`)}`;
+}
+
+function summaryLines(entries: ReadonlyArray<{ domain: string; tail: string }>, style: Style): string {
+  const width = entries.reduce((max, entry) => Math.max(max, entry.domain.length), -Infinity);
+  const lines = [style.heading('Summary')];
+  for (const entry of entries) lines.push(`  ${entry.domain.padEnd(width)}  ${entry.tail}`);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The same text one report at a time: each report as it comes, and with
+ * several domains the closing summary, from one short line kept per domain.
+ */
+export const textDocument: DocumentRenderer = (options, context) => {
+  const style = createStyle(options.color);
+  const width = Math.max(60, options.width ?? 80);
+  const summary: Array<{ domain: string; tail: string }> = [];
+  return {
+    add(rawReport) {
+      const [report] = safeStrings([rawReport]);
+      const text = renderReport(report!, style, width, options);
+      if (context.total > 1) summary.push({ domain: report!.domain, tail: summaryTail(report!, style) });
+      return { out: summary.length > 1 ? `\n${text}` : text };
+    },
+    finish: () => (summary.length > 1 ? [`\n${summaryLines(summary, style)}`] : []),
+  };
+};
 
 /**
  * Word-wraps plain text to `width` columns. Words longer than a line stay
