@@ -5,7 +5,7 @@
  * tested on facts, in test/judges/).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spfCheck } from '../src/checks/spf.js';
+import { spfCheck } from '../src/checks/spf/index.js';
 import { runCheck, startFixture, type Fixture } from './helpers/context.js';
 
 let fixture: Fixture;
