@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spfCheck } from '../src/checks/spf.js';
+import { spfCheck } from '../src/checks/spf/index.js';
 import type { FixtureZone } from '../src/testing/fixture-server.js';
 import { parseRecord } from '../src/spf/parse.js';
 import { allNodes, type SpfNode } from '../src/spf/walk.js';

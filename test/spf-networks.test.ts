@@ -4,7 +4,7 @@
  * ip4 terms each) walked and flattened within the test's time bound.
  */
 import { describe, expect, it } from 'vitest';
-import { spfCheck } from '../src/checks/spf.js';
+import { spfCheck } from '../src/checks/spf/index.js';
 import { formatNetwork, parseIp, reduceNetworks, type IpNetwork } from '../src/spf/ip.js';
 import { runCheck, startFixture } from './helpers/context.js';
 

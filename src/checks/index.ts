@@ -3,7 +3,7 @@
  */
 import type { CheckDefinition } from './define.js';
 import { mxCheck } from './mx/index.js';
-import { spfCheck } from './spf.js';
+import { spfCheck } from './spf/index.js';
 import { dkimCheck } from './dkim/index.js';
 import { dmarcCheck } from './dmarc/index.js';
 import { ptrCheck } from './ptr/index.js';

@@ -18,7 +18,7 @@ import { createStyle, type Style } from '../report/style.js';
 import { fixRecordLines } from '../report/zone.js';
 import { safeStrings } from '../report/escape.js';
 import { runCheck } from '../run-check.js';
-import { spfCheck } from '../checks/spf.js';
+import { spfCheck } from '../checks/spf/index.js';
 import type { CheckDefinition } from '../checks/define.js';
 import { checkHost, isValidDomain, type CheckHostResult } from '../spf/evaluate.js';
 import { parseIp } from '../spf/ip.js';

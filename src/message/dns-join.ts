@@ -10,7 +10,7 @@ import type { CheckDefinition } from '../checks/define.js';
 import { dkimCheck, type DkimFacts } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';
 import { ptrCheck, type PtrFacts } from '../checks/ptr/index.js';
-import { spfCheck } from '../checks/spf.js';
+import { spfCheck } from '../checks/spf/index.js';
 import { createSharedMemo, type AuditOptions, type CheckContext } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import type { NetClient } from '../net/types.js';

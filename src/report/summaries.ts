@@ -29,16 +29,6 @@ const recordLine = (label: string, value: unknown): string[] => {
 };
 
 export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
-  spf(facts) {
-    const lines = recordLine('record', facts.record);
-    // Without a record read there is nothing to count: 0 would read as a fact.
-    if (lines.length === 0) return lines;
-    const lookups = num(facts.lookups) ?? num(facts.dnsLookups) ?? num(facts.lookupCount);
-    // A walk cut short by DNS failures counted only what it reached.
-    const failures = strings(facts.dnsErrors).length;
-    if (lookups !== undefined) lines.push(`DNS lookups: ${failures ? `at least ${lookups}` : lookups} of 10${failures ? ` (${failures} lookup(s) failed)` : ''}`);
-    return lines;
-  },
   blocklist(facts) {
     const summary = isRecord(facts.summary) ? facts.summary : undefined;
     const lists = Array.isArray(facts.lists) ? facts.lists.length : undefined;

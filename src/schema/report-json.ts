@@ -24,6 +24,10 @@ function variantOf(check: CheckDefinition): unknown {
     ? z.union([check.facts, noFacts]).describe(`What the ${check.id} check saw (${check.title}).`)
     : z.record(z.string(), z.unknown()).describe(`What the ${check.id} check saw (${check.title}).`);
   const { $schema: _dropped, ...schema } = z.toJSONSchema(z.looseObject({ id: z.literal(check.id), facts }), { target: 'draft-2020-12' });
+  // Recursive facts (the spf include tree) refer to their own $defs: the
+  // variant is then a schema resource of its own, so that "#/$defs/…"
+  // resolves inside it rather than at the root of the Report schema.
+  if ('$defs' in schema) return { $id: `urn:mailcheck:check:${check.id}`, ...schema };
   return schema;
 }
 
