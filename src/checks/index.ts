@@ -12,7 +12,7 @@ import { mtaStsCheck } from './mta-sts.js';
 import { tlsRptCheck } from './tls-rpt.js';
 import { dnssecCheck } from './dnssec.js';
 import { daneCheck } from './dane.js';
-import { blocklistCheck } from './blocklist.js';
+import { blocklistCheck } from './blocklist/index.js';
 import { bimiCheck } from './bimi.js';
 
 export const CHECKS: readonly CheckDefinition[] = [
