@@ -20,7 +20,6 @@ const MAX_LINES = 400;
  */
 const KNOWN_LONG_FILES: ReadonlySet<string> = new Set([
   'src/blocklist/lists.ts',
-  'src/checks/bimi.ts',
   'src/checks/spf.ts',
   'src/dns/zone-file.ts',
   'src/net/smtp-probe.ts',

@@ -13,7 +13,7 @@ import { tlsRptCheck } from './tls-rpt.js';
 import { dnssecCheck } from './dnssec.js';
 import { daneCheck } from './dane.js';
 import { blocklistCheck } from './blocklist/index.js';
-import { bimiCheck } from './bimi.js';
+import { bimiCheck } from './bimi/index.js';
 
 export const CHECKS: readonly CheckDefinition[] = [
   mxCheck,

@@ -82,7 +82,6 @@ export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
     lines.push(`policy: mode ${str(parsed.mode) ?? '?'}, max_age ${maxAge === undefined ? '?' : `${maxAge} (${duration(maxAge)})`}, fetched`);
     return lines;
   },
-  bimi: (facts) => recordLine('record', facts.record),
 };
 
 /** One address of the tls check: protocol, cipher and certificate expiry, or how the probe ended. */
