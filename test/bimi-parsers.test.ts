@@ -218,7 +218,7 @@ describe('BIMI DMARC prerequisites', () => {
 describe('README', () => {
   it('documents every bimi finding id with its severity in the reputation section', async () => {
     const { readFileSync } = await import('node:fs');
-    const { bimiCheck } = await import('../src/checks/bimi.js');
+    const { bimiCheck } = await import('../src/checks/bimi/index.js');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('<!-- section:checks-reputation -->'), readme.indexOf('<!-- /section:checks-reputation -->'));
     for (const [id, spec] of Object.entries(bimiCheck.findings)) expect(section, id).toContain(`| \`${id}\` | ${spec.severity} |`);

@@ -162,7 +162,7 @@ describe('query names (RFC 5782 §2.1, §2.4)', () => {
 describe('README', () => {
   it('documents every blocklist finding id and every default zone in the reputation section', async () => {
     const { readFileSync } = await import('node:fs');
-    const { blocklistCheck } = await import('../src/checks/blocklist.js');
+    const { blocklistCheck } = await import('../src/checks/blocklist/index.js');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('<!-- section:checks-reputation -->'), readme.indexOf('<!-- /section:checks-reputation -->'));
     for (const id of Object.keys(blocklistCheck.findings)) expect(section, id).toContain(`| \`${id}\` | ${blocklistCheck.findings[id as keyof typeof blocklistCheck.findings].severity} |`);

@@ -5,7 +5,7 @@
  * list added with --blocklist.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blocklistCheck } from '../src/checks/blocklist.js';
+import { blocklistCheck } from '../src/checks/blocklist/index.js';
 import { createResolver } from '../src/dns/resolver.js';
 import { selectBlocklists } from '../src/blocklist/lists.js';
 import { queryList } from '../src/blocklist/query.js';

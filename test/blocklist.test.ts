@@ -4,11 +4,10 @@
  * so nothing leaves 127.0.0.1).
  */
 import { describe, expect, it } from 'vitest';
-import { blocklistCheck } from '../src/checks/blocklist.js';
+import { blocklistCheck, type BlocklistFacts, type BlocklistResult } from '../src/checks/blocklist/index.js';
 import type { AuditOptions } from '../src/context.js';
 import type { CheckResult } from '../src/schema/report.js';
 import { findingById, findingIds, runCheck, useFixture } from './helpers/context.js';
-import { summarise } from '../src/report/summaries.js';
 
 const FIXTURES = [
   'blocklist-listed',
@@ -30,10 +29,13 @@ function audit(domain: string, options: AuditOptions = {}): Promise<CheckResult>
   return runCheck(blocklistCheck, ctx);
 }
 
-type Results = Record<string, Record<string, { outcome: string; answers: string[]; codes: Array<{ address: string; subList: string; class: string }>; reason?: string; dnsStatus: string; query: string; note?: string }>>;
+type Results = Record<string, Record<string, BlocklistResult>>;
 
+/** The answers by key, then by list. */
 function results(result: CheckResult): Results {
-  return result.facts.results as Results;
+  const byKey: Results = {};
+  for (const answer of (result.facts as BlocklistFacts).results) (byKey[answer.key] ??= {})[answer.list] = answer;
+  return byKey;
 }
 
 describe('blocklist: listings', () => {
@@ -279,7 +281,7 @@ describe('blocklist: what is asked of whom', () => {
     const result = await audit('private.test');
     expect(result.status).toBe('pass');
     expect(results(result)['10.0.0.25']).toBeUndefined();
-    expect(summarise('blocklist', result.facts)).toContain('not sent to the lists: 10.0.0.25 (private (RFC 1918) address)');
+    expect(result.summary).toContain('not sent to the lists: 10.0.0.25 (private (RFC 1918) address)');
   });
 
   it('asks an in-house list added with --blocklist about private addresses too; public lists still not', async () => {
@@ -288,6 +290,6 @@ describe('blocklist: what is asked of whom', () => {
     expect(r['10.0.0.25']?.['inhouse.bl.test']?.outcome).toBe('listed');
     expect(r['10.0.0.25']?.['zen.spamhaus.org']).toBeUndefined();
     expect(findingIds(result)).toEqual(['blocklist/ip-listed']);
-    expect(summarise('blocklist', result.facts)).toContain('not sent to public lists: 10.0.0.25 (private (RFC 1918) address)');
+    expect(result.summary).toContain('not sent to public lists: 10.0.0.25 (private (RFC 1918) address)');
   });
 });

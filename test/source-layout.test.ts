@@ -19,7 +19,6 @@ const MAX_LINES = 400;
  * the limit.
  */
 const KNOWN_LONG_FILES: ReadonlySet<string> = new Set([
-  'src/checks/bimi.ts',
   'src/dns/zone-file.ts',
   'src/net/smtp-probe.ts',
 ]);

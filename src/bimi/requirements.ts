@@ -8,8 +8,14 @@ import type { DmarcPolicy } from '../lookups/dmarc.js';
 import { cleanTags, removeTags, serializeTags, setTag } from '../dmarc/record.js';
 import type { Fix } from '../schema/report.js';
 
+/** What BIMI's requirements read of a DMARC policy. */
+export type BimiDmarcView = Pick<
+  DmarcPolicy,
+  'domain' | 'recordName' | 'policy' | 'pct' | 'testing' | 'subdomainPolicy' | 'nonExistentSubdomainPolicy' | 'subdomainPolicyFrom' | 'foundAt' | 'source' | 'parsed'
+>;
+
 /** What the policy lacks for BIMI; empty when it qualifies. */
-export function bimiDmarcProblems(policy: DmarcPolicy): string[] {
+export function bimiDmarcProblems(policy: BimiDmarcView): string[] {
   const where = policy.recordName ? ` (${policy.recordName})` : '';
   if (policy.policy === null) return [`no DMARC policy applies to ${policy.domain}`];
   const problems: string[] = [];
@@ -32,7 +38,7 @@ export function bimiDmarcProblems(policy: DmarcPolicy): string[] {
 const REPORT_MAILBOX = '<REPORT-MAILBOX>';
 
 /** The DMARC record change that meets BIMI's requirements. */
-export function bimiDmarcFix(policy: DmarcPolicy): Fix {
+export function bimiDmarcFix(policy: BimiDmarcView): Fix {
   if (!policy.parsed || !policy.recordName) {
     return {
       summary: `Publish an enforcing DMARC policy at _dmarc.${policy.domain}`,

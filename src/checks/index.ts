@@ -12,8 +12,8 @@ import { mtaStsCheck } from './mta-sts.js';
 import { tlsRptCheck } from './tls-rpt.js';
 import { dnssecCheck } from './dnssec.js';
 import { daneCheck } from './dane.js';
-import { blocklistCheck } from './blocklist.js';
-import { bimiCheck } from './bimi.js';
+import { blocklistCheck } from './blocklist/index.js';
+import { bimiCheck } from './bimi/index.js';
 
 export const CHECKS: readonly CheckDefinition[] = [
   mxCheck,

@@ -5,7 +5,7 @@
  * blocklists of the sending IP), run concurrently over one resolver; and the
  * links from each failed message check to the DNS finding and its fix.
  */
-import { blocklistCheck } from '../checks/blocklist.js';
+import { blocklistCheck } from '../checks/blocklist/index.js';
 import type { CheckDefinition } from '../checks/define.js';
 import { dkimCheck, type DkimFacts } from '../checks/dkim/index.js';
 import { dmarcCheck } from '../checks/dmarc/index.js';

@@ -29,38 +29,6 @@ const recordLine = (label: string, value: unknown): string[] => {
 };
 
 export const SUMMARISERS: Readonly<Record<string, FactSummariser>> = {
-  blocklist(facts) {
-    const summary = isRecord(facts.summary) ? facts.summary : undefined;
-    const lists = Array.isArray(facts.lists) ? facts.lists.length : undefined;
-    if (!summary || lists === undefined) return [];
-    const addresses = Array.isArray(facts.addresses) ? facts.addresses.filter((entry) => isRecord(entry) && entry.notQueried === undefined).length : 0;
-    const count = (key: string, label: string) => {
-      const value = num(summary[key]) ?? 0;
-      return value > 0 ? [`${value} ${label}`] : [];
-    };
-    const outcomes = [
-      `${num(summary.listed) ?? 0} listed`,
-      ...count('policyListed', 'policy-listed'),
-      ...count('refused', 'refused'),
-      ...count('inconclusive', 'inconclusive'),
-    ];
-    const lines = [
-      `${lists} list${lists === 1 ? '' : 's'} asked about ${addresses} address${addresses === 1 ? '' : 'es'} and the domain (${num(summary.queries) ?? 0} queries): ${outcomes.join(', ')}`,
-    ];
-    const unanswered = strings(facts.inconclusiveLists);
-    if (unanswered.length > 0) lines.push(`no answer from: ${unanswered.join(', ')}`);
-    const notSent = Array.isArray(facts.addresses)
-      ? facts.addresses.filter(isRecord).filter((entry) => str(entry.notQueried) !== undefined)
-      : [];
-    if (notSent.length > 0) {
-      const inHouse = Array.isArray(facts.lists) && facts.lists.some((list) => isRecord(list) && list.inHouse === true);
-      lines.push(
-        `not sent to ${inHouse ? 'public lists' : 'the lists'}: ${notSent.map((entry) => `${str(entry.address) ?? '?'} (${str(entry.notQueried)})`).join(', ')}`,
-      );
-    }
-    return lines;
-  },
-  bimi: (facts) => recordLine('record', facts.record),
 };
 
 /** The summary lines of one check (empty when there is nothing to say). */
