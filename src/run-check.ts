@@ -4,11 +4,10 @@
  * `error`; the rest of the report still stands.
  */
 import type { CheckContext } from './context.js';
-import { isGatherJudge, makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
+import { makeEmit, type CheckDefinition, type CheckOutcome } from './checks/define.js';
 import type { CheckResult, CheckStatus, Finding } from './schema/report.js';
 import { collectUnknownNames, describeUnknownNames } from './dns/unknown-names.js';
 import { terminalText } from './report/escape.js';
-import { summarise } from './report/summaries.js';
 
 /** Default time budget for one check, ms. */
 export const CHECK_TIMEOUT_MS = 60_000;
@@ -81,9 +80,8 @@ export async function runCheck(
   }
 }
 
-/** Gather → judge → propose, or a legacy check's run function. */
+/** Gather (all I/O) → judge (pure) → propose (the fixes that need more DNS). */
 async function outcomeOf(check: CheckDefinition, ctx: CheckContext): Promise<CheckOutcome> {
-  if (!isGatherJudge(check)) return check.run(ctx, makeEmit(check));
   const facts = await check.gather(ctx);
   const judgement = check.judge(facts, makeEmit(check));
   const findings = check.propose ? await check.propose(facts, judgement.findings, ctx) : judgement.findings;
@@ -93,8 +91,7 @@ async function outcomeOf(check: CheckDefinition, ctx: CheckContext): Promise<Che
 /** The text report's key lines; a summariser that trips on odd facts says nothing rather than failing the check. */
 function summaryOf(check: CheckDefinition, facts: Record<string, unknown>): string[] {
   try {
-    if (isGatherJudge(check)) return check.summarise(facts);
-    return check.summarise ? check.summarise(facts) : summarise(check.id, facts);
+    return check.summarise(facts);
   } catch {
     return [];
   }

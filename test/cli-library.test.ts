@@ -4,6 +4,7 @@
  * the domain that caused them, check selection, and isolation of a check that
  * throws or hangs.
  */
+import * as z from 'zod';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, auditDomain, InputError, reportSchema, CHECK_IDS } from '../src/index.js';
@@ -78,15 +79,17 @@ describe('audit', () => {
 });
 
 describe('auditDomain isolates checks', () => {
+  const seenFacts = z.object({ seen: z.boolean() });
   const ok = defineCheck({
     id: 'mx',
     title: 'ok',
     description: 'passes',
     record: { prefix: '', type: 'TXT' },
-    findings: { 'mx/thing': { severity: 'medium', title: 'thing', description: 'thing' } },
-    async run(_ctx, emit) {
-      return { findings: [emit('mx/thing', { message: 'seen' })], facts: { seen: true } };
-    },
+    findings: { 'mx/thing': { severity: 'medium', title: 'thing', description: 'thing', message: () => 'seen' } },
+    facts: seenFacts,
+    gather: async () => ({ seen: true }),
+    judge: (_facts, emit) => ({ findings: [emit('mx/thing', {})] }),
+    summarise: () => [],
   });
   const throws = defineCheck({
     id: 'spf',
@@ -94,9 +97,12 @@ describe('auditDomain isolates checks', () => {
     description: 'crashes',
     record: { prefix: '', type: 'TXT' },
     findings: {},
-    async run() {
+    facts: seenFacts,
+    async gather() {
       throw new Error('boom');
     },
+    judge: () => ({ findings: [] }),
+    summarise: () => [],
   });
   const hangs = defineCheck({
     id: 'dmarc',
@@ -104,7 +110,10 @@ describe('auditDomain isolates checks', () => {
     description: 'never finishes',
     record: { prefix: '', type: 'TXT' },
     findings: {},
-    run: () => new Promise<never>(() => undefined),
+    facts: seenFacts,
+    gather: () => new Promise<never>(() => undefined),
+    judge: () => ({ findings: [] }),
+    summarise: () => [],
   });
 
   it('turns a crash and an overrun into status error and scores the rest', async () => {

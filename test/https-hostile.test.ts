@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mtaStsCheck } from '../src/checks/mta-sts.js';
 import { checkSvgTinyPs } from '../src/bimi/svg.js';
 import { fetchHttps } from '../src/net/https-fetch.js';
-import type { CheckResult } from '../src/report/schema.js';
+import type { CheckResult } from '../src/schema/report.js';
 import { BIN, CHILD_GUARD, cleanEnv, ROOT } from './helpers/cli.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';

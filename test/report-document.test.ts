@@ -7,7 +7,7 @@ import { diffReport } from '../src/baseline.js';
 import { FORMATS, type ReporterOptions } from '../src/report/formats.js';
 import { renderDocument } from '../src/report/document.js';
 import { documentOutput, inInputOrder } from '../src/cli/document-output.js';
-import type { Report } from '../src/report/schema.js';
+import type { Report } from '../src/schema/report.js';
 import { brokenReport, check, finding, healthyReport, report } from './helpers/reports.js';
 
 const base: ReporterOptions = { color: false, verbose: false, failOn: 'high' };

@@ -18,18 +18,22 @@
  */
 import type { z } from 'zod';
 import type { CheckContext } from '../context.js';
-import type { CheckStatus, Finding, FindingData, Fix, Severity } from '../report/schema.js';
+import type { CheckStatus, Finding, FindingData, Fix, Severity } from '../schema/report.js';
 
-/** One entry of a check's finding catalogue. `Data` is what the finding carries. */
-export interface FindingSpec<Data extends FindingData = FindingData> {
+/** What every catalogue entry says of a finding id (the checks' and the other commands'). */
+export interface FindingDescription {
   /** Default severity; a check may raise or lower it per finding where the catalogue says so. */
   severity: Severity;
   /** Short title, shown in reports and used as the SARIF rule name. */
   title: string;
   /** What it means and why it matters (README, SARIF help). */
   description: string;
+}
+
+/** One entry of a check's finding catalogue. `Data` is what the finding carries. */
+export interface FindingSpec<Data extends FindingData = FindingData> extends FindingDescription {
   /** The finding's sentence, from its data: the one place a finding's wording lives. */
-  message?: (data: Data) => string;
+  message: (data: Data) => string;
 }
 
 /** A catalogue: finding id → its entry. */
@@ -42,15 +46,13 @@ export type DataOf<Spec> = Spec extends FindingSpec<infer Data> ? Data : Finding
 export interface FindingInput<Data extends FindingData = FindingData> {
   /** The observed values the sentence is rendered from (kept in the report as `data`). */
   data?: Data;
-  /** The sentence, for a catalogue entry without `message` (checks not yet moved to data). */
-  message?: string;
   evidence?: string[];
   fix?: Fix;
   /** Overrides the catalogue severity (only where the catalogue documents it). */
   severity?: Severity;
 }
 
-/** What a judge (or a legacy run function) concludes. */
+/** What a judge concludes. */
 export interface Judgement {
   findings: Finding[];
   /**
@@ -64,7 +66,7 @@ export interface Judgement {
   status?: CheckStatus;
 }
 
-/** What a legacy run function returns: a judgement with the facts. */
+/** What a check concludes, with the facts it concluded from (the runner's view). */
 export interface CheckOutcome extends Judgement {
   /** What the check saw; always given, also when it fails. */
   facts: Record<string, unknown>;
@@ -114,16 +116,8 @@ export interface GatherJudgeCheck<C extends Catalog = Catalog, Facts extends obj
   summarise(facts: Facts): string[];
 }
 
-/** A check still written as one run function (to be moved to gather → judge). */
-export interface LegacyCheck<C extends Catalog = Catalog> extends CheckMeta<C> {
-  run(ctx: CheckContext, emit: Emit<C>): Promise<CheckOutcome>;
-  summarise?: (facts: Readonly<Record<string, unknown>>) => string[];
-}
-
 /** Any check, as the registry and the runner see it (its catalogue's ids erased to strings). */
-export type CheckDefinition =
-  | (Omit<GatherJudgeCheck<any, any>, 'findings'> & { findings: Catalog })
-  | (Omit<LegacyCheck<any>, 'findings'> & { findings: Catalog });
+export type CheckDefinition = Omit<GatherJudgeCheck<any, any>, 'findings'> & { findings: Catalog };
 
 function checkIds(definition: CheckMeta<Catalog>): void {
   for (const id of Object.keys(definition.findings)) {
@@ -134,24 +128,16 @@ function checkIds(definition: CheckMeta<Catalog>): void {
 }
 
 /** Declares a check; the catalogue's keys become the only ids `emit` accepts. */
-export function defineCheck<C extends Catalog, Facts extends object>(definition: GatherJudgeCheck<C, Facts>): GatherJudgeCheck<C, Facts>;
-export function defineCheck<C extends Catalog>(definition: LegacyCheck<C>): LegacyCheck<C>;
-export function defineCheck(definition: CheckDefinition): CheckDefinition {
+export function defineCheck<C extends Catalog, Facts extends object>(definition: GatherJudgeCheck<C, Facts>): GatherJudgeCheck<C, Facts> {
   checkIds(definition);
   return definition;
-}
-
-/** True for a check written as gather → judge. */
-export function isGatherJudge(check: CheckDefinition): check is GatherJudgeCheck<any, any> {
-  return 'gather' in check;
 }
 
 /** The emit function the runner passes to a check. */
 export function makeEmit<C extends Catalog>(definition: { findings: C }): Emit<C> {
   return (id, input) => {
     const spec = definition.findings[id] as FindingSpec<any>;
-    const message = spec.message ? spec.message(input.data ?? {}) : input.message;
-    if (message === undefined) throw new Error(`finding ${id} has neither a message nor a catalogue sentence`);
+    const message = spec.message(input.data ?? {});
     const finding: Finding = {
       id,
       severity: input.severity ?? spec.severity,

@@ -3,7 +3,7 @@
  * Ids are public API (documented in the README's message section): never
  * renamed.
  */
-import type { FindingSpec } from '../checks/define.js';
+import type { FindingDescription } from '../checks/define.js';
 import type { Finding } from '../schema/report.js';
 
 /** The catalogue: finding id → default severity, title and description (README, SARIF rules). */
@@ -138,7 +138,7 @@ export const MESSAGE_FINDINGS = {
     title: 'Delivered without TLS',
     description: 'The receiver\'s Received field records no TLS for the hop from the sender (RFC 3848 protocol ESMTP, no TLS comment).',
   },
-} as const satisfies Record<string, FindingSpec>;
+} as const satisfies Record<string, FindingDescription>;
 
 /** A message finding id. */
 export type MessageFindingId = keyof typeof MESSAGE_FINDINGS;
@@ -148,6 +148,6 @@ export function messageFinding(
   id: MessageFindingId,
   input: { message: string; evidence?: string[]; severity?: Finding['severity'] },
 ): Finding {
-  const spec: FindingSpec = MESSAGE_FINDINGS[id];
+  const spec: FindingDescription = MESSAGE_FINDINGS[id];
   return { id, severity: input.severity ?? spec.severity, title: spec.title, message: input.message, evidence: input.evidence ?? [] };
 }

@@ -15,17 +15,15 @@ import { reportSchema } from './report.js';
 /** Facts of a check that was skipped, or failed before gathering anything. */
 const noFacts = z.object({}).strict().describe('No facts: the check was skipped, or failed before it saw anything.');
 
-/** What the JSON Schema needs of a check: its id, its title and, once its facts are typed, their schema. */
-type SchemaEntry = Pick<CheckDefinition, 'id' | 'title'> & { facts?: z.ZodType };
+/** What the JSON Schema needs of a check: its id, its title and the schema of its facts. */
+type SchemaEntry = Pick<CheckDefinition, 'id' | 'title'> & { facts: z.ZodType };
 
 /** Every check that can appear in a report: the registry, the existence check and --parked (built from the others' facts, not a registered check). */
 const ALL_CHECKS: readonly SchemaEntry[] = [...CHECKS, domainCheck, parkedCheck];
 
 /** One check's variant: its id and the shape of its facts. */
 function variantOf(check: SchemaEntry): unknown {
-  const facts = check.facts
-    ? z.union([check.facts, noFacts]).describe(`What the ${check.id} check saw (${check.title}).`)
-    : z.record(z.string(), z.unknown()).describe(`What the ${check.id} check saw (${check.title}).`);
+  const facts = z.union([check.facts, noFacts]).describe(`What the ${check.id} check saw (${check.title}).`);
   const { $schema: _dropped, ...schema } = z.toJSONSchema(z.looseObject({ id: z.literal(check.id), facts }), { target: 'draft-2020-12' });
   // Recursive facts (the spf include tree) refer to their own $defs: the
   // variant is then a schema resource of its own, so that "#/$defs/…"

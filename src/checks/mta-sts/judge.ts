@@ -4,7 +4,7 @@
  * domain's MX hosts. Pure.
  */
 import type { Emit, Judgement } from '../define.js';
-import type { Finding, Fix } from '../../report/schema.js';
+import type { Finding, Fix } from '../../schema/report.js';
 import { stsRecordValue } from '../../mta-sts/record.js';
 import { policyId, policyText, RECOMMENDED_MAX_AGE, SHORT_MAX_AGE, type StsMode } from '../../mta-sts/policy.js';
 import type { MtaStsFacts } from './facts.js';

@@ -3,7 +3,7 @@
  * Pure: expiry is judged against the facts' `now`.
  */
 import type { Emit, Judgement } from '../define.js';
-import type { Finding } from '../../report/schema.js';
+import type { Finding } from '../../schema/report.js';
 import { TIME_ERRORS } from '../../net/certificates.js';
 import type { AddressFacts, SessionFacts, TlsFacts } from './facts.js';
 import { daysAgoText, daysLeftText, EXPIRY_WARNING_DAYS, hostDetails, unreachableHint, utcDate, type TLS_FINDINGS } from './messages.js';
