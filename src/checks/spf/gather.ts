@@ -28,10 +28,11 @@ export const mergedRecord = (records: readonly string[]): string => mergeRecords
  * hosts' addresses, the --ip addresses, and the SPF include of every
  * provider recognised from the MX hosts): then "-all" is safe, else "~all".
  */
-export function coversKnownSenders(walk: SpfWalk, mx: MxLookup, ips: readonly string[]): boolean {
+export function coversKnownSenders(walk: SpfWalk, mx: MxLookup | undefined, ips: readonly string[]): boolean {
   if (!walk.networks.complete) return false;
   const nets = walk.networksOf(walk.root).list;
-  const addresses = [...mx.hosts.flatMap((host) => [...host.ipv4, ...host.ipv6]), ...ips];
+  const hosts = mx?.hosts ?? [];
+  const addresses = [...hosts.flatMap((host) => [...host.ipv4, ...host.ipv6]), ...ips];
   if (addresses.length === 0) return false;
   const covered = addresses.every((text) => {
     const ip = parseIp(text);
@@ -40,10 +41,34 @@ export function coversKnownSenders(walk: SpfWalk, mx: MxLookup, ips: readonly st
   if (!covered) return false;
   const included = new Set(allNodes(walk.root).map((node) => node.domain));
   const providers = recognizeProviders(
-    mx.hosts.map((host) => host.exchange),
+    hosts.map((host) => host.exchange),
     [],
   );
   return providers.every((provider) => !provider.spfInclude || included.has(provider.spfInclude));
+}
+
+/**
+ * The MX hosts, as far as SPF's advice needs them (which senders are known).
+ * An MX host whose name cannot be asked in DNS (a control byte, a dot inside
+ * a label) ends the mx check in error; here it only means the MX hosts add no
+ * known sender, and the SPF record is judged all the same.
+ */
+export async function mxHostsForSenders(ctx: CheckContext): Promise<MxLookup | undefined> {
+  try {
+    return await getMxHosts(ctx);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'EBADNAME') return undefined;
+    throw error;
+  }
+}
+
+/** The MX hosts' names without their addresses (one of them cannot be asked for its addresses). */
+async function mxNamesOnly(ctx: CheckContext): Promise<NonNullable<SpfFacts['mx']>> {
+  const answer = await ctx.dns.query(ctx.domain, 'MX');
+  if (answer.status !== 'ok') return { status: answer.status, nullMx: false, hosts: [] };
+  // RFC 7505 §3: a null MX is the one record "0 .".
+  const nullMx = answer.records.length === 1 && answer.records[0]!.exchange === '';
+  return { status: answer.status, nullMx, hosts: nullMx ? [] : answer.records.map((record) => record.exchange) };
 }
 
 function ipFact(ip: string, outcome: CheckHostResult): SpfIpResult {
@@ -82,8 +107,8 @@ export async function gatherSpf(ctx: CheckContext): Promise<SpfFacts> {
   // A record that could not be read leaves nothing to judge: no more DNS.
   if (root.status === 'dns-error') return facts;
 
-  const mx = await getMxHosts(ctx);
-  facts.mx = { status: mx.answer.status, nullMx: mx.nullMx, hosts: mx.hosts.map((host) => host.exchange) };
+  const mx = await mxHostsForSenders(ctx);
+  facts.mx = mx ? { status: mx.answer.status, nullMx: mx.nullMx, hosts: mx.hosts.map((host) => host.exchange) } : await mxNamesOnly(ctx);
   const ips = sendingIps(ctx);
   facts.ipResults = (await Promise.all(ips.map(async (ip) => ipFact(ip, await evaluateIp(ctx.dns, domain, ip)))));
   if (root.status === 'multiple') {

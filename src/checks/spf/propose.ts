@@ -8,7 +8,6 @@
 import type { CheckContext } from '../../context.js';
 import type { DnsAnswer, DnsClient, RRType, RecordData } from '../../dns/types.js';
 import type { Finding, FixRecord } from '../../schema/report.js';
-import { getMxHosts } from '../../lookups/mx-hosts.js';
 import { composePolicy, repairRecord, type ProposedRecord, type SpfEdit } from '../../spf/fix.js';
 import { parseRecord } from '../../spf/parse.js';
 import { walkSpf, type SpfWalk } from '../../spf/walk.js';
@@ -16,7 +15,7 @@ import { makeEmit } from '../define.js';
 import type { SpfFacts } from './facts.js';
 import { SPF_FINDINGS } from './findings.js';
 import { txt, type Composition } from './fixes.js';
-import { coversKnownSenders, evaluateIp, mergedRecord } from './gather.js';
+import { coversKnownSenders, evaluateIp, mergedRecord, mxHostsForSenders } from './gather.js';
 import { judgeWith } from './judge.js';
 
 /** A DNS client that answers TXT at the proposed names with the proposed records, and asks `dns` for the rest. */
@@ -42,7 +41,7 @@ function withProposed(dns: DnsClient, records: readonly ProposedRecord[]): DnsCl
 async function compositionFor(facts: SpfFacts, ctx: CheckContext): Promise<Composition | undefined> {
   const { domain, tree: root } = facts;
   const ips = facts.ipResults.map((result) => result.ip);
-  const mx = await getMxHosts(ctx);
+  const mx = await mxHostsForSenders(ctx);
   const compose = async (base: SpfWalk, baseEdits: SpfEdit[], current: readonly string[]): Promise<Composition | undefined> => {
     const policy = await composePolicy({
       domain,
