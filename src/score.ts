@@ -15,25 +15,19 @@ import type { CheckResult, Finding, Grade, ProfileResult, RankedFix, Score, Seve
 import { evaluateProfiles, failingRequirements, isParked, lowerParkedFindings, shownProfiles, type ProfileInputs } from './profiles/evaluate.js';
 import { PROVIDER_PROFILE_IDS } from './profiles/table.js';
 import { statusFromFindings } from './run-check.js';
+import { CHECKS } from './checks/index.js';
+import type { ScoreArea } from './checks/define.js';
 
-/** Which score a check counts in. */
-export type ScoreArea = 'sending' | 'receiving';
+export type { ScoreArea };
 
-/** The one weights table: each check's score and weight in it. A check not listed counts in neither. */
-export const SCORE_TABLE: Readonly<Record<string, { area: ScoreArea; weight: number }>> = {
-  spf: { area: 'sending', weight: 25 },
-  dkim: { area: 'sending', weight: 25 },
-  dmarc: { area: 'sending', weight: 25 },
-  ptr: { area: 'sending', weight: 10 },
-  blocklist: { area: 'sending', weight: 14 },
-  bimi: { area: 'sending', weight: 1 },
-  mx: { area: 'receiving', weight: 30 },
-  tls: { area: 'receiving', weight: 30 },
-  'mta-sts': { area: 'receiving', weight: 10 },
-  'tls-rpt': { area: 'receiving', weight: 5 },
-  dnssec: { area: 'receiving', weight: 15 },
-  dane: { area: 'receiving', weight: 10 },
-};
+/**
+ * The one weights table: each registered check's score and weight in it,
+ * read from the check's own definition (`score`). A check not listed counts
+ * in neither.
+ */
+export const SCORE_TABLE: Readonly<Record<string, { area: ScoreArea; weight: number }>> = Object.fromEntries(
+  CHECKS.flatMap((check) => (check.score ? [[check.id, check.score]] : [])),
+);
 
 /** Each check's weight (from SCORE_TABLE). A check not listed counts 0. */
 export const CHECK_WEIGHTS: Readonly<Record<string, number>> = Object.fromEntries(

@@ -85,6 +85,7 @@ describe('auditDomain isolates checks', () => {
     title: 'ok',
     description: 'passes',
     record: { prefix: '', type: 'TXT' },
+    score: { area: 'receiving', weight: 30 },
     findings: { 'mx/thing': { severity: 'medium', title: 'thing', description: 'thing', message: () => 'seen' } },
     facts: seenFacts,
     gather: async () => ({ seen: true }),
@@ -96,6 +97,7 @@ describe('auditDomain isolates checks', () => {
     title: 'throws',
     description: 'crashes',
     record: { prefix: '', type: 'TXT' },
+    score: { area: 'sending', weight: 25 },
     findings: {},
     facts: seenFacts,
     async gather() {
@@ -109,6 +111,7 @@ describe('auditDomain isolates checks', () => {
     title: 'hangs',
     description: 'never finishes',
     record: { prefix: '', type: 'TXT' },
+    score: { area: 'sending', weight: 25 },
     findings: {},
     facts: seenFacts,
     gather: () => new Promise<never>(() => undefined),

@@ -23,6 +23,7 @@ export const daneCheck = defineCheck({
   id: 'dane',
   title: 'DANE (TLSA for the MX hosts)',
   record: { prefix: '', type: 'TLSA' },
+  score: { area: 'receiving', weight: 10 },
   description:
     'TLSA records at _25._tcp.<mx> are DNSSEC-authenticated (RFC 7672 §2.1) and match the certificate chain each MX host presents (RFC 7672 §3.1: DANE-TA and DANE-EE, selectors 0/1, matching types 0/1/2).',
   findings: daneCatalog,

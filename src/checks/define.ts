@@ -83,6 +83,9 @@ export interface RecordLocation {
   type: string;
 }
 
+/** Which score a check counts in: deliverability (`sending`) or receiving security. */
+export type ScoreArea = 'sending' | 'receiving';
+
 /** What is common to every check definition. */
 interface CheckMeta<C extends Catalog> {
   /** Check id, also the prefix of its finding ids. */
@@ -94,6 +97,8 @@ interface CheckMeta<C extends Catalog> {
   findings: C;
   /** Where its main record lives. */
   record: RecordLocation;
+  /** The score it counts in and its weight there (README "Scoring"); null: not scored. */
+  score: { area: ScoreArea; weight: number } | null;
   /**
    * With `--zone --offline` (and no `--replay`): `run` (the default) asks the
    * zone files like any resolver; `{ skip }` skips the check with that reason

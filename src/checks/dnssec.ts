@@ -99,6 +99,7 @@ export const dnssecCheck = defineCheck({
   id: 'dnssec',
   title: 'DNSSEC',
   record: { prefix: '', type: 'DS' },
+  score: { area: 'receiving', weight: 15 },
   description:
     'The domain\'s zone is signed and validates from a trust anchor: mailcheck follows DS → DNSKEY → RRSIG from the root (RFC 4035 §5), with NSEC/NSEC3 proving an unsigned delegation; where no anchor reaches the zone it reads the resolver\'s AD flag (RFC 4035 §3.2.3). MX hosts\' zones are reported as facts.',
   findings: {

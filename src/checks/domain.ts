@@ -23,6 +23,8 @@ export const domainCheck = defineCheck({
   id: 'domain',
   title: 'Domain',
   record: { prefix: '', type: 'SOA' },
+  // Not scored: a domain that does not exist gets score 0 from the runner.
+  score: null,
   description: 'The domain exists in DNS (an NXDOMAIN answer proves that nothing exists at or below the name, RFC 8020 §2).',
   findings: {
     'domain/not-found': {

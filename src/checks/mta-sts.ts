@@ -25,6 +25,7 @@ export const mtaStsCheck = defineCheck({
   id: 'mta-sts',
   title: 'MTA-STS',
   record: { prefix: '_mta-sts.', type: 'TXT' },
+  score: { area: 'receiving', weight: 10 },
   description:
     'The domain publishes an MTA-STS record (RFC 8461 §3.1) and a valid policy over HTTPS (§3.2, §3.3) that covers every MX host (§4.1), in enforce mode with a useful max_age.',
   findings: MTA_STS_FINDINGS,

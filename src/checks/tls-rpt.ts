@@ -123,6 +123,7 @@ export const tlsRptCheck = defineCheck({
   id: 'tls-rpt',
   title: 'TLS reporting (TLS-RPT)',
   record: { prefix: '_smtp._tls.', type: 'TXT' },
+  score: { area: 'receiving', weight: 5 },
   description:
     'The domain publishes one SMTP TLS Reporting record at _smtp._tls.<domain> (RFC 8460 §3) with mailto: or https: report destinations.',
   findings: {

@@ -29,6 +29,7 @@ export const tlsCheck = defineCheck({
   id: 'tls',
   title: 'STARTTLS on the MX hosts',
   record: { prefix: '', type: 'MX' },
+  score: { area: 'receiving', weight: 30 },
   description:
     'Every address of every MX host offers STARTTLS (RFC 3207) with TLS 1.2 or newer (RFC 8996), and presents an unexpired certificate that chains to a trusted root and matches the MX host name (RFC 6125, RFC 7817).',
   findings: TLS_FINDINGS,

@@ -87,6 +87,7 @@ export const bimiCheck = defineCheck({
   id: 'bimi',
   title: 'BIMI',
   record: { prefix: 'default._bimi.', type: 'TXT' },
+  score: { area: 'sending', weight: 1 },
   description:
     'Checks the BIMI Assertion Record (default._bimi.<domain>), the DMARC enforcement BIMI needs, the SVG Tiny PS logo ' +
     'and the Verified/Common Mark Certificate (draft-brand-indicators-for-message-identification).',

@@ -61,6 +61,7 @@ export const blocklistCheck = defineCheck({
   id: 'blocklist',
   title: 'DNS blocklists',
   record: { prefix: '', type: 'A' },
+  score: { area: 'sending', weight: 14 },
   // The lists' own DNS servers answer; no zone file of the user's holds them.
   offline: { skip: 'offline: blocklist lookups ask the lists\' own DNS servers' },
   description:

@@ -16,6 +16,7 @@ export const dkimCheck = defineCheck({
   id: 'dkim',
   title: 'DKIM',
   record: { prefix: '_domainkey.', type: 'TXT' },
+  score: { area: 'sending', weight: 25 },
   description:
     'Probes DKIM selectors (--dkim-selector, then those of recognised providers, then common ones), parses each key record (RFC 6376 §3.6.1) ' +
     'and measures its key (RFC 8301 §3.2 RSA sizes, RFC 8463 ed25519).',

@@ -17,6 +17,7 @@ export const dmarcCheck = defineCheck({
   id: 'dmarc',
   title: 'DMARC',
   record: { prefix: '_dmarc.', type: 'TXT' },
+  score: { area: 'sending', weight: 25 },
   description:
     'Discovers the DMARC policy for the domain (RFC 9989 §4.10 DNS Tree Walk), validates its tags (RFC 7489 §6.3, RFC 9989 §4.7), ' +
     'judges the effective policy for the domain and its subdomains, and verifies external report destinations (RFC 7489 §7.1).',

@@ -101,6 +101,7 @@ export const mxCheck = defineCheck({
   id: 'mx',
   title: 'MX records',
   record: { prefix: '', type: 'MX' },
+  score: { area: 'receiving', weight: 30 },
   description:
     'The domain publishes MX records whose exchanges are host names with addresses (RFC 5321 §5.1, RFC 2181 §10.3, RFC 7505).',
   findings: MX_FINDINGS,

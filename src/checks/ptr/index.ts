@@ -45,6 +45,7 @@ export const ptrCheck = defineCheck({
   id: 'ptr',
   title: 'Reverse DNS (PTR)',
   record: { prefix: '', type: 'PTR' },
+  score: { area: 'sending', weight: 10 },
   description:
     'Every MX host address and every sending IP has a PTR record whose name resolves back to it (forward-confirmed reverse DNS, RFC 8601 §3) and does not look like a generic pool name.',
   findings: PTR_FINDINGS,

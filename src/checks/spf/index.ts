@@ -21,6 +21,7 @@ export const spfCheck = defineCheck({
   id: 'spf',
   title: 'SPF',
   record: { prefix: '', type: 'TXT' },
+  score: { area: 'sending', weight: 25 },
   description:
     'SPF policy of the domain (RFC 7208): discovery, syntax, the include tree with DNS-lookup and void-lookup counts, loops, the effective all, and whether the given sending IPs pass.',
   findings: SPF_FINDINGS,
