@@ -16,6 +16,7 @@ import { readReplay, readZones } from './audit-inputs.js';
 import { trackDnsHealth } from './dns-health.js';
 import { assertWritable, writeCapture, writeReport } from './output-files.js';
 import { createAuditDns } from '../dns/audit-dns.js';
+import { messageExitCode } from '../exit-code.js';
 import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';
 import { prepareMessage, readInput } from '../message/read.js';
@@ -111,7 +112,7 @@ export async function runMessage(file: string, rawOptions: Record<string, unknow
     ...(replay ? { replay } : {}),
     ...(cli.saveDns ? { capture: true } : {}),
   });
-  const { auditMessage, messageExitCode } = await import('../commands/message.js');
+  const { auditMessage } = await import('../commands/message.js');
   const result = await auditMessage(
     raw,
     {

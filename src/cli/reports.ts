@@ -13,7 +13,8 @@ import { renderTranscript } from './transcript.js';
 import { reporterOptionsFor } from './reporter-options.js';
 import { parseDomain } from '../domain.js';
 import type { DnsClient } from '../dns/types.js';
-import { reportsCommand, reportsExitCode } from '../commands/reports.js';
+import { reportsCommand } from '../commands/reports.js';
+import { reportsExitCode } from '../exit-code.js';
 import type { ReportsResult } from '../reports/schema.js';
 
 /** The formats `mailcheck reports` writes. */
