@@ -4,6 +4,7 @@
  * not build the schema (about a tenth of a one-domain audit's CPU).
  */
 import { SCHEMA_VERSION, reportSchema, type Report } from './schema/report.js';
+import { areaOf, gradeFor } from './score.js';
 
 /** A baseline that cannot be used: the message names the problem. */
 export class BaselineError extends Error {
@@ -54,8 +55,25 @@ export function readBaseline(text: string, source = 'baseline'): Map<string, Rep
  * it is read as one: upgrading mailcheck does not void a saved baseline.
  */
 function asCurrentVersion(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || (value as { schemaVersion?: unknown }).schemaVersion !== 2) return value;
-  return { ...value, schemaVersion: SCHEMA_VERSION };
+  if (typeof value !== 'object' || value === null) return value;
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== 2 && version !== SCHEMA_VERSION) return value;
+  const fixes = (value as { fixes?: unknown }).fixes;
+  return { ...value, schemaVersion: SCHEMA_VERSION, ...(Array.isArray(fixes) ? { fixes: fixes.map(withAreaAndGrade) } : {}) };
+}
+
+/**
+ * A ranked fix saved before fixes carried `area` and `gradeAfter` gets them
+ * from its check and score, as mailcheck computes them now.
+ */
+function withAreaAndGrade(fix: unknown): unknown {
+  if (typeof fix !== 'object' || fix === null) return fix;
+  const { checkId, scoreAfter } = fix as { checkId?: unknown; scoreAfter?: unknown };
+  return {
+    ...(typeof checkId === 'string' ? { area: areaOf(checkId) } : {}),
+    ...(typeof scoreAfter === 'number' ? { gradeAfter: gradeFor(scoreAfter) } : {}),
+    ...fix,
+  };
 }
 
 /** The fields every report has (schema/report.ts), to say which a non-report lacks. */

@@ -2,8 +2,13 @@
  * The process exit code, computed from the reports alone (pure; rendering
  * plays no part). Documented in the README's exit-codes section.
  */
-import type { Report, ReportDiff } from './schema/report.js';
+import type { BouncesResult } from './bounces/schema.js';
+import type { ListSummary } from './list/schema.js';
+import type { MessageResult } from './message/schema.js';
+import type { ReportsResult } from './reports/schema.js';
+import type { CheckStatus, Report, ReportDiff } from './schema/report.js';
 import { atOrAbove, severityRank, type FailOn } from './severity.js';
+import type { SpfResult } from './spf/evaluation-state.js';
 
 export const EXIT = {
   /** No finding at or above --fail-on, every score ≥ --min-score, every check concluded. */
@@ -104,4 +109,53 @@ export function combineExitCodes(a: number, b: number): number {
   if (a === EXIT.breached || b === EXIT.breached) return EXIT.breached;
   if (a === EXIT.incomplete || b === EXIT.incomplete) return EXIT.incomplete;
   return EXIT.ok;
+}
+
+/** The exit code of `mailcheck message`: 1 on a message finding at or above --fail-on or a score below --min-score, else 3 when incomplete, else 0. */
+export function messageExitCode(result: MessageResult, thresholds: Thresholds): number {
+  const breached =
+    result.findings.some((finding) => atOrAbove(finding.severity, thresholds.failOn)) ||
+    (thresholds.minScore !== undefined && result.score.value < thresholds.minScore);
+  // A chosen profile that fails fails the run, as in the domain audit.
+  if (breached || (result.profiles ?? []).some((profile) => profile.verdict === 'fail')) return EXIT.breached;
+  return result.score.complete ? EXIT.ok : EXIT.incomplete;
+}
+
+/** Exit codes of `mailcheck reports`. */
+export const REPORTS_EXIT = { ok: 0, usage: 2, someFailed: 3 } as const;
+
+/** `mailcheck reports`: 0 all read; 3 some input failed; 2 nothing could be read. */
+export function reportsExitCode(result: ReportsResult): number {
+  if (result.reports.read === 0) return REPORTS_EXIT.usage;
+  return result.reports.failed > 0 ? REPORTS_EXIT.someFailed : REPORTS_EXIT.ok;
+}
+
+/** Exit codes of `mailcheck spf`. */
+export const SPF_EXIT = { pass: 0, other: 1, usage: 2, temperror: 3 } as const;
+
+/** `mailcheck spf <domain> --ip`: 0 on pass, 3 on temperror (nothing concluded), 1 on any other result. */
+export function spfEvaluationExitCode(result: SpfResult): number {
+  return result === 'pass' ? SPF_EXIT.pass : result === 'temperror' ? SPF_EXIT.temperror : SPF_EXIT.other;
+}
+
+/** `mailcheck spf <domain>` (the tree): 3 when the check errored, 1 when it failed, else 0. */
+export function spfTreeExitCode(status: CheckStatus): number {
+  return status === 'error' ? SPF_EXIT.temperror : status === 'fail' ? SPF_EXIT.other : SPF_EXIT.pass;
+}
+
+/** Exit codes of `mailcheck list`. */
+export const LIST_EXIT = { ok: 0, usage: 2, incomplete: 3 } as const;
+
+/** `mailcheck list`: 3 when a row's domain could not be looked up (a DNS error), else 0. */
+export function listExitCode(summary: ListSummary): number {
+  return (summary.reasons['dns-error'] ?? 0) > 0 ? LIST_EXIT.incomplete : LIST_EXIT.ok;
+}
+
+/** Exit codes of `mailcheck bounces`. */
+export const BOUNCES_EXIT = { ok: 0, senderIssues: 1, usage: 2, unreadable: 3 } as const;
+
+/** `mailcheck bounces`: 1 when bounces point at the sender's setup, else 3 when an input was unreadable, else 0. */
+export function bouncesExitCode(result: Pick<BouncesResult, 'senders' | 'errors'>): number {
+  if (result.senders.length > 0) return BOUNCES_EXIT.senderIssues;
+  return result.errors.length > 0 ? BOUNCES_EXIT.unreadable : BOUNCES_EXIT.ok;
 }

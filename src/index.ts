@@ -70,7 +70,8 @@ export type {
   ProfileRequirementResult,
   RequirementStatus as ProfileRequirementStatus,
 } from './schema/report.js';
-export { auditMessage, messageExitCode } from './commands/message.js';
+export { auditMessage } from './commands/message.js';
+export { messageExitCode } from './exit-code.js';
 export type { MessageAuditInput } from './commands/message.js';
 export { prepareMessage, MAX_MESSAGE_BYTES } from './message/read.js';
 export { messageResultSchema, messageJsonSchema } from './message/schema.js';

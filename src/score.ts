@@ -254,6 +254,8 @@ export function rankFixes(checks: readonly CheckResult[], inputs: ProfileInputs 
         severity: candidate.lead.severity,
         points: Math.max(0, value - before),
         scoreAfter: value,
+        area,
+        gradeAfter: gradeFor(value),
         requiredBy,
         fix: candidate.lead.fix!,
       });

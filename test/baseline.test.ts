@@ -123,6 +123,13 @@ describe('readBaseline', () => {
     expect(fromNdjson.get('b.example')).toEqual(b);
   });
 
+  it('reads a saved report whose ranked fixes lack area and gradeAfter, adding them', () => {
+    expect(b.fixes.length).toBeGreaterThan(0);
+    const saved = { ...b, fixes: b.fixes.map(({ area: _area, gradeAfter: _gradeAfter, ...fix }) => fix) };
+    expect(readBaseline(JSON.stringify(saved)).get('b.example')).toEqual(b);
+    expect(readBaseline(JSON.stringify({ ...saved, schemaVersion: 2 })).get('b.example')).toEqual(b);
+  });
+
   it('rejects what is not a baseline with a BaselineError', () => {
     expect(() => readBaseline('')).toThrow(BaselineError);
     expect(() => readBaseline('{"not": "a report"}')).toThrow(BaselineError);

@@ -5,7 +5,7 @@
  * in status error; the demo must have none.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO_DOMAINS, demoArguments, runDemo } from '../src/demo.js';
+import { DEMO_DOMAINS, demoArguments, runDemo } from '../src/cli/demo.js';
 import type { CliIo } from '../src/cli/io.js';
 import type { Report } from '../src/schema/report.js';
 

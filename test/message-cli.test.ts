@@ -242,7 +242,7 @@ describe('mailcheck message', () => {
 
 describe('npm run demo', () => {
   it('ends with the audit of the bundled message, offline, and exits 0', { timeout: TIMEOUT }, async () => {
-    const { runDemo } = await import('../src/demo.js');
+    const { runDemo } = await import('../src/cli/demo.js');
     let out = '';
     let err = '';
     const io = {

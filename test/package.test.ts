@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_FIXTURES, DEMO_MESSAGE } from '../src/demo.js';
+import { DEMO_FIXTURES, DEMO_MESSAGE } from '../src/cli/demo.js';
 import { ROOT } from './helpers/cli.js';
 
 interface PackageJson {

@@ -220,6 +220,12 @@ describe('rankFixes: in sequence', () => {
     // 45 → SPF (60, capped at 49) → DMARC (75, still rejected without DKIM: 49) → DKIM (100).
     expect(fixes.map((f) => f.scoreAfter)).toEqual([49, 49, 100]);
     expect(fixes.map((f) => f.points)).toEqual([4, 0, 51]);
+    // Each fix names the score it counts in and the grade after it, so reporters need no scoring code.
+    expect(fixes.map((f) => [f.area, f.gradeAfter])).toEqual([
+      ['sending', 'F'],
+      ['sending', 'F'],
+      ['sending', 'A+'],
+    ]);
   });
 
   it('names the profiles whose requirement a fix makes pass, so no required fix reads as +0 without a reason', () => {

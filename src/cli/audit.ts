@@ -24,7 +24,7 @@ export async function runAudit(
 ): Promise<number> {
   if (Array.isArray(rawOptions.reports)) {
     // --reports: the selectors and sending IPs the reports name join --dkim-selector and --ip (src/reports/feed.ts).
-    const { feedOptions } = await import('../reports/feed-cli.js');
+    const { feedOptions } = await import('./reports-feed.js');
     rawOptions = await feedOptions(rawDomains, rawOptions, io);
   }
   // Command line over the config file's defaults over the built-in ones (src/cli/config.ts).

@@ -158,7 +158,7 @@ Exit codes: 0 no message finding at or above --fail-on (default high); 1 one is;
       outputError: () => undefined,
     })
     .action(async (file: string, _options: unknown, command: Command) => {
-      const { runMessage, optionsNotForMessage } = await import('../message/cli.js');
+      const { runMessage, optionsNotForMessage } = await import('./message.js');
       const ignored = optionsNotForMessage(program);
       if (ignored.length > 0) {
         throw new UsageError(`${ignored.join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck message. Run "mailcheck message --help" for its options`);
@@ -281,7 +281,7 @@ Exit codes: 0 every input was read; 3 some inputs could not be read;
       if (ignored.length > 0) {
         throw new UsageError(`${[...new Set(ignored)].join(', ')} ${ignored.length === 1 ? 'does' : 'do'} not apply to mailcheck reports. Run "mailcheck reports --help" for its options`);
       }
-      const { runReports } = await import('../reports/cli.js');
+      const { runReports } = await import('./reports.js');
       done(await runReports(paths, command.optsWithGlobals(), io));
     });
 

@@ -23,24 +23,28 @@ const ROLES: Readonly<Record<string, string>> = {
   chalk: 'terminal colour',
 };
 
-function installedVersion(name: string): string {
-  try {
-    // Walk up from the package's entry point to its package.json (some packages do not export it).
-    let dir = path.dirname(require.resolve(name));
-    for (;;) {
-      try {
-        const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === name && pkg.version) return pkg.version;
-      } catch {
-        // no package.json here; go up
-      }
-      const parent = path.dirname(dir);
-      if (parent === dir) return 'unknown';
-      dir = parent;
+/**
+ * The version in the package's own package.json, found in the node_modules
+ * folders Node would search from here. Resolving the package's entry point
+ * instead fails for packages whose `exports` have no "." entry (such as
+ * @modelcontextprotocol/sdk, which exports only subpaths), although installed.
+ */
+export function installedVersion(name: string, from: readonly string[] = require.resolve.paths(name) ?? []): string {
+  for (const modules of from) {
+    let text: string;
+    try {
+      text = readFileSync(path.join(modules, name, 'package.json'), 'utf8');
+    } catch {
+      continue; // not in this node_modules; look further up
     }
-  } catch {
-    return 'not installed';
+    try {
+      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
+      return pkg.name === name && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    } catch {
+      return 'unknown';
+    }
   }
+  return 'not installed';
 }
 
 /** The text `--version --verbose` prints. */

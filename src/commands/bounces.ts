@@ -8,6 +8,7 @@
 import { classifyMessage, type ClassifiedMessage, type BouncedRecipient } from '../bounces/message.js';
 import type { InputMessage } from '../bounces/read-input.js';
 import { classifyReason, replyInText, statusInText, type BounceReason } from '../bounces/reason.js';
+import { bouncesExitCode } from '../exit-code.js';
 import { BOUNCES_SCHEMA_VERSION, type BounceRow, type BouncesResult, type Complaint, type SenderIssue } from '../bounces/schema.js';
 import { bounceTextRow, bouncesTextSummary, bounceCsvHeader, bounceCsvRow } from '../bounces/render.js';
 import { bufferedWriter, type ChunkSink } from '../list/output.js';
@@ -40,9 +41,6 @@ export interface BouncesCommandInput {
   onMessage?: (count: number) => void;
   tool: { name: string; version: string };
 }
-
-/** Exit codes of `mailcheck bounces`. */
-export const BOUNCES_EXIT = { ok: 0, senderIssues: 1, usage: 2, unreadable: 3 } as const;
 
 /** An IP address in a diagnostic (the sending IP that Gmail, Microsoft and blocklists name). */
 export function sendingIpIn(text: string | undefined): string | undefined {
@@ -221,6 +219,6 @@ export async function bouncesCommand(input: BouncesCommandInput): Promise<{ resu
       break;
   }
   await out.flush();
-  const exitCode = senderIssues.length > 0 ? BOUNCES_EXIT.senderIssues : errors.length > 0 ? BOUNCES_EXIT.unreadable : BOUNCES_EXIT.ok;
+  const exitCode = bouncesExitCode(result);
   return { result, exitCode };
 }

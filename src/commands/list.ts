@@ -15,6 +15,7 @@ import { lookupDomain, type DomainFacts } from '../list/domain-facts.js';
 import { domainTraits, judgeRow, type DomainTraits } from '../list/judge.js';
 import { bufferedWriter, csvOutputRow, textRow, textSummary, verdictColumnNames, type ChunkSink } from '../list/output.js';
 import { csvRecord, readRecords, type InputRecord } from '../list/records.js';
+import { listExitCode } from '../exit-code.js';
 import { LIST_SCHEMA_VERSION, type ListRow, type ListSummary } from '../list/schema.js';
 import { InputError } from '../domain.js';
 import type { DnsClient } from '../dns/types.js';
@@ -48,9 +49,6 @@ export interface ListCommandInput {
   /** DNS questions sent on the wire so far (for the summary). */
   queryCount?: () => number;
 }
-
-/** Exit codes of `mailcheck list`. */
-export const LIST_EXIT = { ok: 0, usage: 2, incomplete: 3 } as const;
 
 interface Pending {
   record: InputRecord;
@@ -90,7 +88,6 @@ export async function listCommand(input: ListCommandInput, dns: DnsClient): Prom
   let header: string[] | undefined;
   let columnIndex = 0;
   let firstJsonRow = true;
-  let dnsErrors = 0;
 
   if (input.format === 'json') {
     out.write(`{"schemaVersion":${LIST_SCHEMA_VERSION},"tool":${JSON.stringify(input.tool)},"results":[`);
@@ -111,7 +108,6 @@ export async function listCommand(input: ListCommandInput, dns: DnsClient): Prom
     if (judged.suggestion) row.suggestion = judged.suggestion;
     if (judged.detail) row.detail = judged.detail;
     if (domainFacts && domainFacts.mxHosts.length > 0) row.mx = domainFacts.mxHosts;
-    if (row.reasons.includes('dns-error')) dnsErrors++;
 
     summary.rows++;
     summary.verdicts[row.verdict]++;
@@ -208,5 +204,5 @@ export async function listCommand(input: ListCommandInput, dns: DnsClient): Prom
       break;
   }
   await Promise.all([out.flush(), valid?.flush(), invalid?.flush()]);
-  return { summary, exitCode: dnsErrors > 0 ? LIST_EXIT.incomplete : LIST_EXIT.ok };
+  return { summary, exitCode: listExitCode(summary) };
 }

@@ -11,8 +11,7 @@ import { createNetClient } from '../net/client.js';
 import type { Finding } from '../schema/report.js';
 import { tool } from '../run.js';
 import { SEVERITY_CAP, checkScore, gradeFor } from '../score.js';
-import { EXIT, type Thresholds } from '../exit-code.js';
-import { atOrAbove, severityRank } from '../severity.js';
+import { severityRank } from '../severity.js';
 import { MAX_SIGNATURES, authenticateDkimAndArc, authenticateDmarc, authenticateSpf, domainOf, parseDkimTags } from '../message/authenticate.js';
 import { findUnsubscribeLink } from '../message/body.js';
 import { createContexts, linkFindings, reverseDnsStatus, runDomainChecks, type JoinPlan } from '../message/dns-join.js';
@@ -198,14 +197,4 @@ export function messageScore(findings: readonly Finding[], complete: boolean): M
   }
   // The message itself was read: the score always rests on something verified.
   return { value, grade: gradeFor(value), complete, verified: true };
-}
-
-/** The exit code: 1 on a message finding at or above --fail-on or a score below --min-score, else 3 when incomplete, else 0. */
-export function messageExitCode(result: MessageResult, thresholds: Thresholds): number {
-  const breached =
-    result.findings.some((finding) => atOrAbove(finding.severity, thresholds.failOn)) ||
-    (thresholds.minScore !== undefined && result.score.value < thresholds.minScore);
-  // A chosen profile that fails fails the run, as in the domain audit.
-  if (breached || (result.profiles ?? []).some((profile) => profile.verdict === 'fail')) return EXIT.breached;
-  return result.score.complete ? EXIT.ok : EXIT.incomplete;
 }

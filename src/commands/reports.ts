@@ -22,8 +22,6 @@ import { tlsRptResults } from '../reports/tlsrpt.js';
 import { topKeys } from '../reports/sources.js';
 import type { DomainTotals } from '../reports/totals.js';
 
-export const REPORTS_EXIT = { ok: 0, usage: 2, someFailed: 3 } as const;
-
 export interface ReportsCommandInput {
   paths: readonly string[];
   filters: ReportFilters;
@@ -110,10 +108,4 @@ async function currentDmarc(dns: DnsClient, domain: string): Promise<DmarcPolicy
   const ctx = { domain, options: { offline: true }, dns, net: createNetClient(dns, { offline: true }), shared: createSharedMemo() };
   const policy = await getDmarcPolicy(ctx).catch(() => undefined);
   return policy && !policy.inconclusive ? policy : undefined;
-}
-
-/** 0 all read; 3 some input failed; 2 nothing could be read. */
-export function reportsExitCode(result: ReportsResult): number {
-  if (result.reports.read === 0) return REPORTS_EXIT.usage;
-  return result.reports.failed > 0 ? REPORTS_EXIT.someFailed : REPORTS_EXIT.ok;
 }

@@ -14,6 +14,7 @@ import { createSharedMemo, type CheckContext } from '../context.js';
 import type { DnsClient } from '../dns/types.js';
 import { createNetClient } from '../net/client.js';
 import type { CheckResult } from '../schema/report.js';
+import { SPF_EXIT, spfEvaluationExitCode, spfTreeExitCode } from '../exit-code.js';
 import { createStyle, type Style } from '../report/style.js';
 import { fixRecordLines } from '../report/zone.js';
 import { safeStrings } from '../report/escape.js';
@@ -33,8 +34,6 @@ export interface SpfCommandInput {
   format: 'text' | 'json';
   color: boolean;
 }
-
-export const SPF_EXIT = { pass: 0, other: 1, usage: 2, temperror: 3 } as const;
 
 export async function spfCommand(input: SpfCommandInput, dns: DnsClient): Promise<{ output: string; exitCode: number }> {
   const domain = input.domain.trim().toLowerCase().replace(/\.$/, '');
@@ -56,7 +55,7 @@ async function evaluate(input: SpfCommandInput, domain: string, dns: DnsClient):
   const sender = input.sender && input.sender !== '' ? input.sender : `postmaster@${domain}`;
   const helo = input.helo ?? domain;
   const outcome = await checkHost(dns, { ip, domain, sender, helo });
-  const exitCode = outcome.result === 'pass' ? SPF_EXIT.pass : outcome.result === 'temperror' ? SPF_EXIT.temperror : SPF_EXIT.other;
+  const exitCode = spfEvaluationExitCode(outcome.result);
   if (input.format === 'json') {
     return { output: `${JSON.stringify({ domain, ip, sender, helo, ...outcome }, null, 2)}\n`, exitCode };
   }
@@ -103,7 +102,7 @@ export function renderEvaluation(
 async function tree(input: SpfCommandInput, domain: string, dns: DnsClient): Promise<{ output: string; exitCode: number }> {
   const ctx: CheckContext = { domain, options: {}, dns, net: createNetClient(dns, { offline: true }), shared: createSharedMemo() };
   const result = await runCheck(spfCheck as unknown as CheckDefinition, ctx);
-  const exitCode = result.status === 'error' ? SPF_EXIT.temperror : result.status === 'fail' ? SPF_EXIT.other : SPF_EXIT.pass;
+  const exitCode = spfTreeExitCode(result.status);
   if (input.format === 'json') {
     const { tree: rootNode, ...facts } = result.facts;
     const json: Record<string, unknown> = { domain, status: result.status, ...facts, tree: rootNode, findings: result.findings };

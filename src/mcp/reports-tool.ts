@@ -27,7 +27,7 @@ export const reportsTool = defineMcpTool({
   async run(args, settings): Promise<McpToolOutput> {
     const refuse = (error: string): McpToolOutput => ({ result: { error }, summary: error, isError: true });
     const [{ parseDateOption }, { reportsCommand }, { createAuditDns }] = await Promise.all([
-      import('../reports/cli.js'),
+      import('../cli/reports.js'),
       import('../commands/reports.js'),
       import('../dns/audit-dns.js'),
     ]);

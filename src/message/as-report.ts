@@ -8,7 +8,7 @@
  */
 import { SCHEMA_VERSION, type CheckResult, type RankedFix, type Report } from '../schema/report.js';
 import { statusFromFindings } from '../run-check.js';
-import { checkScore } from '../score.js';
+import { checkScore, gradeFor } from '../score.js';
 import type { MessageResult } from './schema.js';
 import { messageScore } from '../commands/message.js';
 
@@ -44,6 +44,8 @@ export function messageAsReport(result: MessageResult): Report {
       severity: finding.severity,
       points: Math.max(0, without - result.score.value),
       scoreAfter: Math.max(without, result.score.value),
+      area: 'sending' as const,
+      gradeAfter: gradeFor(Math.max(without, result.score.value)),
       requiredBy: [],
       fix,
     };

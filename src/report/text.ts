@@ -11,7 +11,6 @@ import { createStyle, type Style } from './style.js';
 import { fixRecordLines } from './zone.js';
 import { renderDiffText } from './diff-text.js';
 import { pointsText, profileLine, REQUIREMENT_MARK, scoreText, togetherLine } from './verdicts.js';
-import { areaOf } from '../score.js';
 import { safeStrings } from './escape.js';
 import type { DocumentRenderer } from './document.js';
 
@@ -209,7 +208,7 @@ function renderFixFirst(report: Report, style: Style, width: number): string[] {
     if (also.length > 0) {
       for (const line of wrap(`also resolves ${also.join(', ')}`, width - 14, '')) lines.push(style.dim(`${' '.repeat(14)}${line}`));
     }
-    const area = areaOf(ranked.checkId) === 'sending' ? 'deliverability' : 'receiving security';
+    const area = ranked.area === 'sending' ? 'deliverability' : 'receiving security';
     const required = ranked.requiredBy.length > 0 ? `; required by ${ranked.requiredBy.join(', ')}` : '';
     for (const line of wrap(`${area} → ${ranked.scoreAfter}${required}`, width, ' '.repeat(14), ' '.repeat(16))) lines.push(style.dim(line));
   });

@@ -5,7 +5,6 @@
  * nor DKIM is set up").
  */
 import type { ProfileResult, RankedFix, Report, Score } from '../schema/report.js';
-import { areaOf, gradeFor } from '../score.js';
 
 /** "42/100 F", or "—" when nothing the score counts could be verified. */
 export function scoreText(score: Score): string {
@@ -69,14 +68,14 @@ export function pointsText(fix: RankedFix): string {
  */
 export function togetherLine(report: Report): string | undefined {
   if (!report.score.verified) return undefined;
-  const sending = report.fixes.filter((fix) => areaOf(fix.checkId) === 'sending');
+  const sending = report.fixes.filter((fix) => fix.area === 'sending');
   let last = -1;
   sending.forEach((fix, index) => {
     if (fix.points > 0 || fix.requiredBy.length > 0) last = index;
   });
   if (last < 1) return undefined;
-  const after = sending[last]!.scoreAfter;
-  return `1–${last + 1} together: ${report.score.value} → ${after} ${gradeFor(after)}`;
+  const { scoreAfter, gradeAfter } = sending[last]!;
+  return `1–${last + 1} together: ${report.score.value} → ${scoreAfter} ${gradeAfter}`;
 }
 
 function unique(items: readonly string[]): string[] {

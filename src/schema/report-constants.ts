@@ -11,6 +11,7 @@
  * 3: each check's `facts` have the shape its own schema declares (typed per
  * check in the JSON Schema); a finding carries its observed values as `data`;
  * a check result carries `summary`, `record` and, offline, `unknownNames`
- * (which was `facts.unknownNames`).
+ * (which was `facts.unknownNames`). Added within 3 (compatible): each ranked
+ * fix's `area` and `gradeAfter`.
  */
 export const SCHEMA_VERSION = 3 as const;

@@ -122,6 +122,8 @@ export const checkResultSchema = z
   })
   .describe('The result of one check.');
 
+export const gradeSchema = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
+
 export const rankedFixSchema = z
   .object({
     findingId: z.string().describe('The most severe finding this fix resolves.'),
@@ -135,6 +137,10 @@ export const rankedFixSchema = z
       .nonnegative()
       .describe('Deliverability points (0–100 scale) this fix wins once every fix ranked before it is applied, with every finding in `resolves` gone.'),
     scoreAfter: z.number().int().min(0).max(100).describe('The deliverability score once this fix and every fix ranked before it are applied.'),
+    area: z
+      .enum(['sending', 'receiving'])
+      .describe('The score this fix counts in: `sending` (deliverability, `score`) or `receiving` (receiving security, `receiving`).'),
+    gradeAfter: gradeSchema.describe('The grade of `scoreAfter`.'),
     requiredBy: z
       .array(z.string())
       .describe('Ids of the mailbox-provider profiles with a failing requirement this fix (with those ranked before it) makes pass.'),
@@ -142,7 +148,6 @@ export const rankedFixSchema = z
   })
   .describe('A fix with the score points it is worth.');
 
-export const gradeSchema = z.enum(['A+', 'A', 'B', 'C', 'D', 'F']);
 
 export const scoreSchema = z.object({
   value: z.number().int().min(0).max(100),

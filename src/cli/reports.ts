@@ -5,16 +5,17 @@
  */
 import { promises as fs } from 'node:fs';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError, sentence } from '../cli/errors.js';
-import type { CliIo } from '../cli/io.js';
-import { parseAuditCliOptions } from '../cli/options.js';
-import { assertWritable } from '../cli/output-files.js';
-import { renderTranscript } from '../cli/transcript.js';
-import { reporterOptionsFor } from '../cli/reporter-options.js';
+import { UsageError, sentence } from './errors.js';
+import type { CliIo } from './io.js';
+import { parseAuditCliOptions } from './options.js';
+import { assertWritable } from './output-files.js';
+import { renderTranscript } from './transcript.js';
+import { reporterOptionsFor } from './reporter-options.js';
 import { parseDomain } from '../domain.js';
 import type { DnsClient } from '../dns/types.js';
-import { reportsCommand, reportsExitCode } from '../commands/reports.js';
-import type { ReportsResult } from './schema.js';
+import { reportsCommand } from '../commands/reports.js';
+import { reportsExitCode } from '../exit-code.js';
+import type { ReportsResult } from '../reports/schema.js';
 
 /** The formats `mailcheck reports` writes. */
 export const REPORTS_FORMATS = ['text', 'json', 'csv', 'html', 'markdown'] as const;
@@ -41,13 +42,13 @@ export async function renderReports(result: ReportsResult, format: ReportsFormat
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'csv':
-      return (await import('./render-formats.js')).renderReportsCsv(result);
+      return (await import('../reports/render-formats.js')).renderReportsCsv(result);
     case 'html':
-      return (await import('./render-formats.js')).renderReportsHtml(result);
+      return (await import('../reports/render-formats.js')).renderReportsHtml(result);
     case 'markdown':
-      return (await import('./render-formats.js')).renderReportsMarkdown(result);
+      return (await import('../reports/render-formats.js')).renderReportsMarkdown(result);
     default:
-      return (await import('./render-text.js')).renderReportsText(result, { color });
+      return (await import('../reports/render-text.js')).renderReportsText(result, { color });
   }
 }
 

@@ -7,20 +7,21 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { CHECK_IDS } from '../checks/index.js';
-import { UsageError } from '../cli/errors.js';
-import type { CliIo } from '../cli/io.js';
-import { parseAuditCliOptions, toAuditOptions } from '../cli/options.js';
-import { renderTranscript } from '../cli/transcript.js';
-import { reporterOptionsFor } from '../cli/reporter-options.js';
-import { readReplay, readZones } from '../cli/audit-inputs.js';
-import { trackDnsHealth } from '../cli/dns-health.js';
-import { assertWritable, writeCapture, writeReport } from '../cli/output-files.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
+import { parseAuditCliOptions, toAuditOptions } from './options.js';
+import { renderTranscript } from './transcript.js';
+import { reporterOptionsFor } from './reporter-options.js';
+import { readReplay, readZones } from './audit-inputs.js';
+import { trackDnsHealth } from './dns-health.js';
+import { assertWritable, writeCapture, writeReport } from './output-files.js';
 import { createAuditDns } from '../dns/audit-dns.js';
+import { messageExitCode } from '../exit-code.js';
 import { parseIp } from '../ip.js';
 import { formatIp, unmapIpv4 } from '../ip.js';
-import { prepareMessage, readInput } from './read.js';
-import { formatMessageText } from './text.js';
-import type { MessageResult } from './schema.js';
+import { prepareMessage, readInput } from '../message/read.js';
+import { formatMessageText } from '../message/text.js';
+import type { MessageResult } from '../message/schema.js';
 import { getFormat, type FormatName, type ReporterOptions } from '../report/formats.js';
 
 /** The program options `mailcheck message` uses (attribute names); giving any other is a usage error. */
@@ -53,7 +54,7 @@ async function render(result: MessageResult, format: FormatName, options: Report
   if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
   if (format === 'ndjson') return `${JSON.stringify(result)}\n`;
   if (format === 'text') return formatMessageText(result, { color: options.color, verbose: options.verbose });
-  const { messageAsReport } = await import('./as-report.js');
+  const { messageAsReport } = await import('../message/as-report.js');
   const reporter = await getFormat(format)!.load();
   return reporter([messageAsReport(result)], options);
 }
@@ -111,7 +112,7 @@ export async function runMessage(file: string, rawOptions: Record<string, unknow
     ...(replay ? { replay } : {}),
     ...(cli.saveDns ? { capture: true } : {}),
   });
-  const { auditMessage, messageExitCode } = await import('../commands/message.js');
+  const { auditMessage } = await import('../commands/message.js');
   const result = await auditMessage(
     raw,
     {

@@ -3,10 +3,10 @@
  * selectors and IPs they name to the raw --dkim-selector and --ip values,
  * before the options are validated, exactly as if they had been typed.
  */
-import { UsageError } from '../cli/errors.js';
-import type { CliIo } from '../cli/io.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
 import { parseDomain } from '../domain.js';
-import { reportsFeed } from './feed.js';
+import { reportsFeed } from '../reports/feed.js';
 
 export async function feedOptions(rawDomains: readonly string[], rawOptions: Record<string, unknown>, io: CliIo): Promise<Record<string, unknown>> {
   const paths = rawOptions.reports as string[];

@@ -22,11 +22,11 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from './cli/main.js';
-import { processIo, type CliIo } from './cli/io.js';
-import { makeDemoCertificate, type DemoCertificate } from './demo-certificate.js';
-import { EXIT } from './exit-code.js';
-import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from './testing/fixture-server.js';
+import { main } from './main.js';
+import { processIo, type CliIo } from './io.js';
+import { makeDemoCertificate, type DemoCertificate } from '../demo-certificate.js';
+import { EXIT } from '../exit-code.js';
+import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from '../testing/fixture-server.js';
 
 /** The bundled fixtures (fixtures/<name>.json) and the domains they serve. */
 export const DEMO_FIXTURES = ['demo-good', 'demo-broken', 'demo-message'] as const;
