@@ -10,5 +10,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Child processes isolate the socket patches of the guard and the fixture servers.
     pool: 'forks',
+    // Most test time is waiting on sockets and child processes, not CPU: four
+    // files at a time keep a 2-core machine busy (one at a time, the default
+    // there, leaves it idle most of the run).
+    maxWorkers: 4,
   },
 });
