@@ -58,7 +58,9 @@ const ZONE: FixtureZone = {
 };
 
 let fixture: FixtureServer;
-const fast = { timeoutMs: 200, retries: 0 };
+// Long enough for a local server's answer on a loaded machine (200 ms was not),
+// short enough that the cases built on a timeout stay quick.
+const fast = { timeoutMs: 1000, retries: 0 };
 const resolver = (options: Parameters<typeof createResolver>[0] = {}) => createResolver({ servers: [fixture.server], ...fast, ...options });
 
 beforeAll(async () => {
