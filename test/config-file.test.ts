@@ -50,6 +50,7 @@ describe('parseConfig', () => {
       zone: 'zones/example.com.zone',
       output: ['html=out/report.html'],
       file: '-',
+      trustAnchor: ['anchors/root.ds'],
     });
     expect(config.defaults).toEqual({
       failOn: 'medium',
@@ -60,6 +61,7 @@ describe('parseConfig', () => {
       zone: ['/repo/zones/example.com.zone'],
       output: ['html=/repo/out/report.html'],
       file: ['-'],
+      trustAnchor: ['/repo/anchors/root.ds'],
     });
     expect(parseAuditCliOptions({ format: 'text', ...config.defaults }, CHECK_IDS)).toMatchObject({ failOn: 'medium', minScore: 80, smtp: false });
   });

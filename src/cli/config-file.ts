@@ -24,7 +24,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 export type OptionKind = 'boolean' | 'value' | 'list';
 
 /** Options whose values are paths: a relative path in a config file is relative to the file's directory. */
-const PATH_OPTIONS: ReadonlySet<string> = new Set(['file', 'zone', 'baseline', 'caFile', 'saveDns', 'replay', 'output']);
+const PATH_OPTIONS: ReadonlySet<string> = new Set(['file', 'zone', 'baseline', 'caFile', 'trustAnchor', 'saveDns', 'replay', 'output']);
 
 /** Options a config file cannot set (they choose the config file itself). */
 const NOT_IN_CONFIG: ReadonlySet<string> = new Set(['config']);
