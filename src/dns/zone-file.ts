@@ -16,6 +16,7 @@ import type { RecordData, RRType } from './types.js';
 import { formatIp, parseIpv4, parseIpv6 } from '../ip.js';
 import { RR_TYPES } from './record-types.js';
 import { createZoneTokenizer, linesOf, ZoneFileError, type Token } from './zone-tokens.js';
+import { createPackedRecords, type PackedRecords } from './zone-store.js';
 
 export { ZoneFileError };
 
@@ -35,7 +36,10 @@ export interface ZoneRecord {
 export interface Zone {
   /** The $ORIGIN in force at the end of the file (or the one given), if any. */
   origin?: string;
+  /** The records in file order (a zone read by `readZoneFile` builds them on first use, grouped by owner). */
   records: ZoneRecord[];
+  /** The records packed per owner, identical ones once (zones read by `readZoneFile`, which answers use instead of `records`). */
+  packed?: PackedRecords;
 }
 
 export interface ParseZoneOptions {
@@ -45,6 +49,8 @@ export interface ParseZoneOptions {
   defaultTtl?: number;
   /** Name of the file, for error messages. */
   source?: string;
+  /** Keep the records packed per owner (`Zone.packed`) instead of one object each: for large files. */
+  packed?: boolean;
 }
 
 const SERVED_TYPES: ReadonlySet<string> = new Set<RRType>(RR_TYPES);
@@ -89,6 +95,7 @@ export function createZoneParser(options: ParseZoneOptions = {}): ZoneParser {
   let sawTtlDirective = false;
   let previousOwner: string | undefined;
   const records: ZoneRecord[] = [];
+  const packed = options.packed ? createPackedRecords() : undefined;
   let firstChunk = true;
 
   function absolute(name: string): string {
@@ -168,7 +175,9 @@ export function createZoneParser(options: ParseZoneOptions = {}): ZoneParser {
     if (ttl !== undefined) lastTtl = ttl;
     // One string per run of records with the same owner, however it was written.
     if (owner !== previousOwner) previousOwner = owner;
-    records.push({ name: previousOwner, type: internType(type), ttl: effectiveTtl, data: parseRdata(type, rdata, line), line });
+    const record = { name: previousOwner, type: internType(type), ttl: effectiveTtl, data: parseRdata(type, rdata, line), line };
+    if (packed) packed.add(record);
+    else records.push(record);
   });
 
   function parseRdata(type: string, rdata: Token[], line: number): RecordData[RRType] | string {
@@ -281,7 +290,17 @@ export function createZoneParser(options: ParseZoneOptions = {}): ZoneParser {
     },
     end() {
       tokenizer.end();
-      return { ...(origin !== undefined ? { origin } : {}), records };
+      if (!packed) return { ...(origin !== undefined ? { origin } : {}), records };
+      packed.finish();
+      let unpacked: ZoneRecord[] | undefined;
+      return {
+        ...(origin !== undefined ? { origin } : {}),
+        get records() {
+          unpacked ??= [...packed.names()].flatMap((name) => packed.recordsOf(name)!);
+          return unpacked;
+        },
+        packed,
+      };
     },
   };
 }
@@ -333,7 +352,7 @@ function internType(type: string): string {
  */
 export async function readZoneFile(file: string, options: ParseZoneOptions = {}): Promise<Zone> {
   const { createReadStream } = await import('node:fs');
-  const parser = createZoneParser({ source: file, ...options });
+  const parser = createZoneParser({ source: file, packed: true, ...options });
   let rest = '';
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     const text = rest + (chunk as string);

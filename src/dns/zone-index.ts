@@ -5,14 +5,14 @@
  */
 import type { DnsAnswer, RecordData, RRType } from './types.js';
 import type { Zone, ZoneRecord } from './zone-file.js';
+import { createPackedRecords, type PackedRecords } from './zone-store.js';
 
 /** The records of a set of zones, indexed by owner name. */
 export interface ZoneIndex {
   /**
    * The records a name owns, every type together, identical records kept
    * once; undefined for a name that owns none. (Stored as compactly as a
-   * million-record zone needs: one Map entry per name, a lone record without
-   * an array.)
+   * million-record zone needs: one packed string per name, decoded here.)
    */
   recordsOf(name: string): readonly ZoneRecord[] | undefined;
   /** Whether `name` is defined (owns records) or is an empty non-terminal above defined names. */
@@ -30,76 +30,48 @@ function ofType(records: readonly ZoneRecord[], type: string): ZoneRecord[] {
   return records.filter((record) => record.type === type);
 }
 
-/** RRsets this large are checked for duplicates through a set of keys, not one by one. */
-const LINEAR_DEDUPE_LIMIT = 16;
-
 /**
  * Indexes zones. Empty non-terminals (RFC 8020 §2: they exist) are the
  * ancestors of owner names at or below a zone's apex (its origin or an SOA
- * owner); names above the apex are left to the servers.
+ * owner); names above the apex are left to the servers. One packed zone (as
+ * `readZoneFile` reads it) is used as it is, never copied.
  */
 export function indexZones(zones: readonly Zone[]): ZoneIndex {
-  const names = new Map<string, ZoneRecord | ZoneRecord[]>();
-  const ancestors = new Set<string>();
   const apexes = new Set<string>();
   for (const zone of zones) {
     if (zone.origin) apexes.add(zone.origin);
-    for (const record of zone.records) if (record.type === 'SOA') apexes.add(record.name);
+    if (zone.packed) for (const owner of zone.packed.soaOwners) apexes.add(owner);
+    else for (const record of zone.records) if (record.type === 'SOA') apexes.add(record.name);
   }
   const belowApex = (name: string) => {
     for (const apex of apexes) if (name === apex || name.endsWith(`.${apex}`)) return true;
     return false;
   };
-  // Keys of the records of large RRsets, only while indexing (a hostile zone may hold 100,000 records at one name).
-  const largeSets = new Map<string, Set<string>>();
-  const dataKey = (record: ZoneRecord) => JSON.stringify(record.data);
-  for (const zone of zones) {
-    for (const record of zone.records) {
-      const held = names.get(record.name);
-      if (!held) {
-        names.set(record.name, record);
-        // A name's ancestors once, when the name is first seen.
-        for (let dot = record.name.indexOf('.'); dot !== -1; dot = record.name.indexOf('.', dot + 1)) {
-          const ancestor = record.name.slice(dot + 1);
-          if (ancestors.has(ancestor)) break;
-          if (belowApex(ancestor)) ancestors.add(ancestor);
-        }
-        continue;
-      }
-      const list = Array.isArray(held) ? held : [held];
-      // Identical records are one record (RFC 2181 §5: an RRset has no duplicates).
-      const setKey = `${record.type}\u0000${record.name}`;
-      const large = largeSets.get(setKey);
-      if (large) {
-        const key = dataKey(record);
-        if (large.has(key)) continue;
-        large.add(key);
-      } else {
-        const same = ofType(list, record.type);
-        const key = dataKey(record);
-        if (same.some((other) => dataKey(other) === key)) continue;
-        if (same.length >= LINEAR_DEDUPE_LIMIT) largeSets.set(setKey, new Set([...same.map(dataKey), key]));
-      }
-      list.push(record);
-      if (list.length === 2) names.set(record.name, list);
+  let store: PackedRecords;
+  if (zones.length === 1 && zones[0]!.packed) {
+    store = zones[0]!.packed;
+  } else {
+    // Identical records are one record (RFC 2181 §5: an RRset has no duplicates), across zones too.
+    store = createPackedRecords();
+    for (const zone of zones) {
+      if (!zone.packed) for (const record of zone.records) store.add(record);
+      else for (const name of zone.packed.names()) for (const record of zone.packed.recordsOf(name)!) store.add(record);
     }
+    store.finish();
   }
-  largeSets.clear();
+  const ancestors = new Set<string>();
   const delegations = new Set<string>();
-  for (const [name, held] of names) {
-    if (!Array.isArray(held)) {
-      if (held.type === 'NS' && !apexes.has(name)) delegations.add(name);
-      continue;
+  for (const name of store.names()) {
+    // A name's ancestors up to the first one known: an owner's own ancestors are walked from it.
+    for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+      const ancestor = name.slice(dot + 1);
+      if (ancestors.has(ancestor) || store.has(ancestor)) break;
+      if (belowApex(ancestor)) ancestors.add(ancestor);
     }
-    // Arrays grown by push keep spare room: an exact copy frees it.
-    names.set(name, held.slice());
-    if (!apexes.has(name) && held.some((record) => record.type === 'NS')) delegations.add(name);
+    if (!apexes.has(name) && store.owns(name, 'NS')) delegations.add(name);
   }
-  const recordsOf = (name: string): readonly ZoneRecord[] | undefined => {
-    const held = names.get(name);
-    return held === undefined ? undefined : Array.isArray(held) ? held : [held];
-  };
-  const defines = (name: string) => names.has(name) || ancestors.has(name);
+  const recordsOf = (name: string): readonly ZoneRecord[] | undefined => store.recordsOf(name);
+  const defines = (name: string) => store.has(name) || ancestors.has(name);
   const covers = (name: string) => {
     if (!belowApex(name)) return false;
     // RFC 1034 §4.2.1: below a zone cut the child zone's servers speak, not this file
@@ -122,10 +94,12 @@ export function indexZones(zones: readonly Zone[]): ZoneIndex {
 export function zoneWarnings(zone: Zone): string[] {
   const origin = zone.origin;
   if (origin === undefined) {
-    const soa = zone.records.some((record) => record.type === 'SOA');
-    return soa || zone.records.length === 0 ? [] : ['has no $ORIGIN and no SOA record: no name is known to be inside it'];
+    const soa = zone.packed ? zone.packed.soaOwners.size > 0 : zone.records.some((record) => record.type === 'SOA');
+    const empty = zone.packed ? zone.packed.size === 0 : zone.records.length === 0;
+    return soa || empty ? [] : ['has no $ORIGIN and no SOA record: no name is known to be inside it'];
   }
-  const atOrigin = new Set(zone.records.filter((record) => record.name === origin).map((record) => record.type));
+  const originRecords = zone.packed ? (zone.packed.recordsOf(origin) ?? []) : zone.records.filter((record) => record.name === origin);
+  const atOrigin = new Set(originRecords.map((record) => record.type));
   // RFC 1035 §5.2: a zone's master file holds exactly one SOA, at its top, and the NS RRset there.
   const missing = ['SOA', 'NS'].filter((type) => !atOrigin.has(type));
   return missing.length === 0 ? [] : [`has no ${missing.join(' and no ')} record at its origin ${origin || '.'}: is it the whole zone?`];
