@@ -13,10 +13,15 @@ const LINEAR_DEDUPE_LIMIT = 16;
 /** Separates the records of an owner; fields are separated by tabs. Neither occurs in a payload. */
 const RECORD_SEPARATOR = '\n';
 
-/** A value kept as written (no JSON): printable ASCII that does not start like JSON. */
+/** A value kept as written (no JSON): printable ASCII that does not start like JSON or a shared payload. */
 function isPlain(text: string): boolean {
-  return /^[\x20-\x7e]*$/.test(text) && !/^["[{]/.test(text);
+  return /^[\x20-\x7e]*$/.test(text) && !/^["[{#]/.test(text);
 }
+
+/** Payloads at least this long that many records repeat (a DKIM key, an SPF policy) are kept once, as "#n". */
+const SHARED_PAYLOAD_LENGTH = 48;
+/** Most characters of shared payloads kept per zone. */
+const SHARED_PAYLOAD_BUDGET = 4_000_000;
 
 /**
  * The record's data as text, the same text for the same data (duplicates are
@@ -42,17 +47,36 @@ function dataOf(type: string, payload: string): ZoneRecord['data'] {
   return payload as RecordData[RRType];
 }
 
-/** One record of an owner: "type TAB ttl TAB line TAB payload". */
-function encode(record: ZoneRecord): string {
-  return `${record.type}\t${record.ttl}\t${record.line}\t${payloadOf(record.type, record.data)}`;
+/** Long payloads, each kept once: "#n" in a record is the n-th. */
+interface PayloadPool {
+  refs: Map<string, string>;
+  payloads: string[];
+  chars: number;
 }
 
-function decode(name: string, text: string): ZoneRecord {
+/** One record of an owner: "type TAB ttl TAB line TAB payload". */
+function encode(record: ZoneRecord, pool: PayloadPool): string {
+  let payload = payloadOf(record.type, record.data);
+  if (payload.length >= SHARED_PAYLOAD_LENGTH) {
+    let ref = pool.refs.get(payload);
+    if (ref === undefined && pool.chars + payload.length <= SHARED_PAYLOAD_BUDGET) {
+      ref = `#${pool.payloads.length}`;
+      pool.refs.set(payload, ref);
+      pool.payloads.push(payload);
+      pool.chars += payload.length;
+    }
+    if (ref !== undefined) payload = ref;
+  }
+  return `${record.type}\t${record.ttl}\t${record.line}\t${payload}`;
+}
+
+function decode(name: string, text: string, pool: PayloadPool): ZoneRecord {
   const first = text.indexOf('\t');
   const second = text.indexOf('\t', first + 1);
   const third = text.indexOf('\t', second + 1);
   const type = text.slice(0, first);
-  return { name, type, ttl: Number(text.slice(first + 1, second)), data: dataOf(type, text.slice(third + 1)), line: Number(text.slice(second + 1, third)) };
+  const payload = text[third + 1] === '#' ? pool.payloads[Number(text.slice(third + 2))]! : text.slice(third + 1);
+  return { name, type, ttl: Number(text.slice(first + 1, second)), data: dataOf(type, payload), line: Number(text.slice(second + 1, third)) };
 }
 
 /** Type and payload of an encoded record: what makes two records identical. */
@@ -96,11 +120,12 @@ export function createPackedRecords(): PackedRecords {
   // Keys of the records of large owners, only while adding (a hostile zone may hold 100,000 records at one name).
   const largeKeys = new Map<string, Set<string>>();
   const soaOwners = new Set<string>();
+  const pool: PayloadPool = { refs: new Map(), payloads: [], chars: 0 };
   let size = 0;
   const split = (held: string | string[]) => (Array.isArray(held) ? held : held.split(RECORD_SEPARATOR));
   return {
     add(record) {
-      const encoded = encode(record);
+      const encoded = encode(record, pool);
       const held = owners.get(record.name);
       if (record.type === 'SOA') soaOwners.add(record.name);
       if (held === undefined) {
@@ -130,10 +155,12 @@ export function createPackedRecords(): PackedRecords {
     finish() {
       for (const name of largeKeys.keys()) owners.set(name, (owners.get(name) as string[]).join(RECORD_SEPARATOR));
       largeKeys.clear();
+      // Only lookups by number from here on.
+      pool.refs.clear();
     },
     recordsOf(name) {
       const held = owners.get(name);
-      return held === undefined ? undefined : split(held).map((text) => decode(name, text));
+      return held === undefined ? undefined : split(held).map((text) => decode(name, text, pool));
     },
     has: (name) => owners.has(name),
     owns(name, type) {
