@@ -79,6 +79,25 @@ describe('a large zone file is read as a stream', () => {
   }, 300_000);
 });
 
+describe('a zone of a million records is kept packed', () => {
+  it('1,000,000 records (about 28 MB) under a 144 MB heap, each name answered with its own records', async () => {
+    const zone = path.join(dir, 'million.zone');
+    const lines = ['$ORIGIN zone.test.', '$TTL 3600', '@ SOA ns hostmaster 1 7200 3600 1209600 3600', '@ NS ns', 'ns A 127.0.0.53'];
+    for (let i = 0; i < 250_000; i++) {
+      lines.push(`d${i} A 127.0.${(i >> 8) & 255}.${i & 255}`, `d${i} MX 10 mx.d${i}`, `d${i} TXT "v=spf1 mx -all"`, `_dmarc.d${i} TXT "v=DMARC1; p=reject"`);
+    }
+    writeFileSync(zone, `${lines.join('\n')}\n`);
+    lines.length = 0;
+    const result = await runCli(['d249999.zone.test', '--zone', zone, '--offline', '--no-smtp', '--checks', 'mx,spf,dmarc', '--format', 'json'], capped(144));
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string; facts?: unknown }> };
+    expect(Object.fromEntries(report.checks.map((check) => [check.id, check.status]))).toMatchObject({ spf: 'pass', dmarc: expect.any(String) });
+    const mx = report.checks.find((check) => check.id === 'mx')!;
+    expect(mx.status).not.toBe('error');
+    expect(JSON.stringify(mx.facts)).toContain('mx.d249999.zone.test');
+  }, 600_000);
+});
+
 describe('repeated messages are capped', () => {
   it('an MTA-STS policy repeating a field or a bad mx on every line gives a bounded number of messages', () => {
     const duplicates = parseStsPolicy(`version: STSv1\nmode: enforce\nmax_age: 86400\n${'mode: testing\n'.repeat(65_536)}`);
