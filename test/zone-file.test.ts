@@ -182,3 +182,45 @@ describe('zoneOverride through the real resolver', () => {
     expect(indexZones([a, b]).recordsOf('m.test')!.filter((record) => record.type === 'TXT').map((record) => record.data)).toEqual([['a'], ['b']]);
   });
 });
+
+describe('zones kept packed per owner name', () => {
+  const text = [
+    '$ORIGIN p.test.',
+    '@ SOA ns hm 1 1 1 1 1',
+    '@ NS ns',
+    '@ TXT "tab\\009and\\010newline" "caf\\195\\169"',
+    '@ TXT "#0" "[not json]"',
+    '@ TXT "tab\\009and\\010newline" "caf\\195\\169"',
+    '@ MX 10 mx',
+    '@ MX 0 .',
+    `@ TXT "${'k'.repeat(200)}" "${'k'.repeat(200)}"`,
+    `x TXT "${'k'.repeat(200)}" "${'k'.repeat(200)}"`,
+    'x CAA 0 issue "ca.example"',
+    ...Array.from({ length: 40 }, (_, i) => `many A 127.0.1.${i % 20}`),
+    'sub NS ns.elsewhere.test.',
+    'a.b.c A 127.0.0.2',
+  ].join('\n');
+
+  it('answers every name as the zone of record objects does', () => {
+    const plain = indexZones([parseZoneFile(text)]);
+    const packed = indexZones([parseZoneFile(text, { packed: true })]);
+    for (const name of ['p.test', 'x.p.test', 'many.p.test', 'sub.p.test', 'a.b.c.p.test', 'b.c.p.test', 'c.p.test', 'none.p.test', 'other.test']) {
+      expect(packed.recordsOf(name)).toEqual(plain.recordsOf(name));
+      expect(packed.defines(name)).toBe(plain.defines(name));
+      expect(packed.covers(name)).toBe(plain.covers(name));
+    }
+    expect(packed.recordsOf('many.p.test')).toHaveLength(20);
+    expect(packed.recordsOf('p.test')!.filter((record) => record.type === 'TXT').map((record) => record.data)).toEqual([
+      ['tab\tand\nnewline', 'café'],
+      ['#0', '[not json]'],
+      ['k'.repeat(200), 'k'.repeat(200)],
+    ]);
+  });
+
+  it('merges a packed zone with others and drops duplicates across them', () => {
+    const a = parseZoneFile('$ORIGIN m.test.\n@ TXT "a"\n', { packed: true });
+    const b = parseZoneFile('$ORIGIN m.test.\n@ TXT "a"\n@ TXT "b"\n');
+    expect(indexZones([a, b]).recordsOf('m.test')!.map((record) => record.data)).toEqual([['a'], ['b']]);
+    expect(a.records.map((record) => record.data)).toEqual([['a']]);
+  });
+});
