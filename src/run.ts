@@ -44,8 +44,12 @@ export interface RunDependencies {
 export interface AuditRunOptions extends RunDependencies {
   /** Domains audited at the same time (default 16). */
   concurrency?: number;
-  /** Called with each report as soon as its domain is done (streaming formats, progress). */
-  onReport?: (report: Report, index: number) => void;
+  /**
+   * Called with each report as soon as its domain is done (streaming formats,
+   * progress). A returned promise is back-pressure: the worker waits for it
+   * before starting another domain.
+   */
+  onReport?: (report: Report, index: number) => unknown;
   /** Reports of an earlier run by domain (readBaseline): each report gets its `diff` block. */
   baseline?: Baseline;
   /**
@@ -240,7 +244,9 @@ export async function audit(
       let report = await auditDomain(target, run.optionsFor?.(target.domain) ?? options, deps);
       if (run.baseline) report = applyBaseline(report, run.baseline);
       if (keep) reports[index] = report;
-      run.onReport?.(report, index);
+      // A promise from onReport is back-pressure (its output is behind): this worker waits for it.
+      const consumed = run.onReport?.(report, index);
+      if (consumed instanceof Promise) await consumed;
       window.finished(index);
     }
   };

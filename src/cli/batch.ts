@@ -162,6 +162,9 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
         void output.sink.write(output.render(report, output.options));
       }
       progress?.tick(report, reportCode === EXIT.breached);
+      // An output that lags behind holds the run back, so unwritten text stays bounded.
+      const behind = [...streaming, ...documents].map((output) => output.sink.backPressure()).filter((wait) => wait !== undefined);
+      return behind.length > 0 ? Promise.all(behind).then(() => undefined) : undefined;
     },
   });
   progress?.finish();

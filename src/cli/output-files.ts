@@ -42,8 +42,18 @@ export async function assertWritable(file: string, what = 'the report'): Promise
 export interface Sink {
   /** Resolves once the stream has taken the text (callers that need no back-pressure do not wait). */
   write(text: string): Promise<void>;
+  /**
+   * Undefined while the stream keeps up; otherwise a promise that resolves
+   * once it has taken everything written so far. A run that is faster than
+   * its output (a slow pipe, a busy disk, answers from a zone file) waits
+   * here instead of holding every unwritten report in memory.
+   */
+  backPressure(): Promise<void> | undefined;
   close(): Promise<void>;
 }
+
+/** Text handed to a sink but not yet taken by its stream, beyond which the run waits (bytes, as UTF-16 code units). */
+export const SINK_HIGH_WATER = 1 << 20;
 
 /** A sink over a stream; `owned`: a file stream mailcheck opened and ends on close. */
 export function streamSink(stream: WritableLike | WriteStream, owned: boolean): Sink {
@@ -51,15 +61,21 @@ export function streamSink(stream: WritableLike | WriteStream, owned: boolean): 
   // what the file or pipe has not taken yet); wait for the last one only.
   let last: Promise<void> = Promise.resolve();
   let failed: Error | undefined;
+  let unwritten = 0;
   return {
     write(text) {
+      unwritten += text.length;
       last = new Promise<void>((resolve) => {
         stream.write(text, (error?: Error | null) => {
+          unwritten -= text.length;
           if (error) failed = error;
           resolve();
         });
       });
       return last;
+    },
+    backPressure() {
+      return unwritten > SINK_HIGH_WATER ? last : undefined;
     },
     async close() {
       await last;
