@@ -209,15 +209,7 @@ export async function audit(
   options: Readonly<AuditOptions> = {},
   run: AuditRunOptions = {},
 ): Promise<Report[]> {
-  const list = typeof domains === 'string' ? [domains] : domains;
-  const seen = new Set<string>();
-  const targets: Array<{ domain: string; input?: string }> = [];
-  for (const raw of list) {
-    const target = normaliseDomain(raw);
-    if (seen.has(target.domain)) continue;
-    seen.add(target.domain);
-    targets.push(target);
-  }
+  const targets = distinctTargets(typeof domains === 'string' ? [domains] : domains);
   const dns =
     run.dns ??
     (await (await import('./dns/audit-dns.js')).createAuditDns(options, {
@@ -229,7 +221,7 @@ export async function audit(
   if (run.replay !== undefined && !(options.offline && options.replay)) options = { ...options, offline: true, replay: true };
   const keep = run.keepReports !== false;
   const deps = { ...run, dns };
-  const reports: Report[] = new Array(targets.length);
+  const reports: Report[] = keep ? new Array(targets.length) : [];
   const concurrency = Math.max(1, Math.floor(run.concurrency ?? DEFAULT_CONCURRENCY));
   let next = 0;
   const window = inputOrderWindow(run.maxAhead);
@@ -252,6 +244,19 @@ export async function audit(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
   return keep ? reports : [];
+}
+
+/** The domains to audit, normalised, first occurrence kept (the set of seen names is garbage once this returns). */
+function distinctTargets(list: readonly string[]): Array<{ domain: string; input?: string }> {
+  const seen = new Set<string>();
+  const targets: Array<{ domain: string; input?: string }> = [];
+  for (const raw of list) {
+    const target = normaliseDomain(raw);
+    if (seen.has(target.domain)) continue;
+    seen.add(target.domain);
+    targets.push(target);
+  }
+  return targets;
 }
 
 /**

@@ -40,7 +40,8 @@ function runWide(own: AuditOptions | undefined, run: AuditOptions): AuditOptions
 export async function runBatch(rawDomains: readonly string[], settings: RunSettings, io: CliIo, extraCa?: string[]): Promise<number> {
   const { cli } = settings;
   // Inputs first: every usage error before any query.
-  const listed = cli.file && cli.file.length > 0 ? await readDomainLists(cli.file) : [];
+  // Let go of after the options are read (below): a list's entries would otherwise live as long as the run.
+  let listed = cli.file && cli.file.length > 0 ? await readDomainLists(cli.file) : [];
   // --shard: this machine's stable share of the list (src/cli/shard.ts).
   const inputs = selectShard(mergeDomains(rawDomains, listed), cli.shard);
   const outputs = cli.output ?? { pairs: [] };
@@ -73,6 +74,7 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
   });
   const options = toOptions(cli);
   const optionsFor = perDomainOptions(settings, listed, toOptions, CHECK_IDS);
+  listed = [];
   if (replay) {
     options.offline = true;
     options.replay = true;
