@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { judgeFacts } from '../../src/checks/define.js';
-import { parseTlsRptRecord, tlsRptCheck, type TlsRptFacts } from '../../src/checks/tls-rpt.js';
+import { tlsRptCheck, type TlsRptFacts } from '../../src/checks/tls-rpt.js';
+import { parseTlsRptRecord } from '../../src/tls-rpt/record.js';
 import type { CheckStatus } from '../../src/schema/report.js';
 import { statusFromFindings } from '../../src/run-check.js';
 import { judgeCases } from '../helpers/judge.js';
