@@ -3,13 +3,10 @@
  * signatures cover: names expanded from message compression and lower-cased
  * where that section says. Read from the reply buffer by ./wire.ts.
  */
+import { need, walkName } from './name-walk.js';
 
 /** The type numbers this file needs (RFC 1035 §3.2.2, RFC 4034 §3.1, §4.1). */
 const T = { NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, RRSIG: 46, NSEC: 47 } as const;
-
-function need(buffer: Buffer, end: number): void {
-  if (end > buffer.length) throw new Error('DNS message truncated inside a record');
-}
 
 /** Types whose RDATA names are lower-cased in canonical form (RFC 4034 §6.2 item 3, less NSEC per RFC 6840 §5.1). */
 const LOWERCASED_NAME_TYPES: ReadonlySet<number> = new Set([T.NS, T.CNAME, T.SOA, T.PTR, T.MX, T.RRSIG]);
@@ -20,33 +17,13 @@ const LOWERCASED_NAME_TYPES: ReadonlySet<number> = new Set([T.NS, T.CNAME, T.SOA
  */
 export function nameWire(buffer: Buffer, at: number, lower: boolean): { wire: Buffer; next: number } {
   const parts: Buffer[] = [];
-  let next = -1;
-  let jumps = 0;
-  let octets = 1;
-  for (;;) {
-    need(buffer, at + 1);
-    const length = buffer[at]!;
-    if (length === 0) {
-      if (next === -1) next = at + 1;
-      parts.push(Buffer.from([0]));
-      return { wire: Buffer.concat(parts), next };
-    }
-    if ((length & 0xc0) === 0xc0) {
-      need(buffer, at + 2);
-      if (++jumps > 127) throw new Error('DNS name compression loop');
-      if (next === -1) next = at + 2;
-      at = ((length & 0x3f) << 8) | buffer[at + 1]!;
-      continue;
-    }
-    if ((length & 0xc0) !== 0) throw new Error(`DNS label type 0x${length.toString(16)} is reserved`);
-    octets += length + 1;
-    if (octets > 255) throw new Error('DNS name longer than 255 octets');
-    need(buffer, at + 1 + length);
-    const label = Buffer.from(buffer.subarray(at, at + 1 + length));
+  const next = walkName(buffer, at, (start, length) => {
+    const label = Buffer.from(buffer.subarray(start - 1, start + length));
     if (lower) for (let index = 1; index < label.length; index++) if (label[index]! >= 0x41 && label[index]! <= 0x5a) label[index] = label[index]! | 0x20;
     parts.push(label);
-    at += 1 + length;
-  }
+  });
+  parts.push(Buffer.from([0]));
+  return { wire: Buffer.concat(parts), next };
 }
 
 /**

@@ -15,6 +15,7 @@
 import { recordTypeByCode, TYPE_CODES } from './record-types.js';
 import type { RecordData, RRType } from './types.js';
 import { canonicalRdata } from './canonical-rdata.js';
+import { need, walkName } from './name-walk.js';
 
 /** RR type numbers (./record-types.ts), with those mailcheck reads but never asks for (RFC 4034 §3, §4; RFC 5155 §3; RFC 6891 §6.1.1). */
 export const TYPE_NUMBER: Record<RRType | 'RRSIG' | 'NSEC' | 'NSEC3' | 'OPT', number> = { ...TYPE_CODES, RRSIG: 46, NSEC: 47, NSEC3: 50, OPT: 41 };
@@ -229,38 +230,13 @@ export function decodeMessage(buffer: Buffer): WireMessage {
  */
 export function decodeName(buffer: Buffer, at: number): { name: string; next: number } {
   let name = '';
-  let next = -1;
-  let octets = 1;
-  let jumps = 0;
-  for (;;) {
-    need(buffer, at + 1);
-    const length = buffer[at]!;
-    if (length === 0) {
-      if (next === -1) next = at + 1;
-      return { name, next };
-    }
-    if ((length & 0xc0) === 0xc0) {
-      need(buffer, at + 2);
-      // A name has at most 127 labels: more jumps than that can only be a loop.
-      if (++jumps > 127) throw new Error('DNS name compression loop');
-      if (next === -1) next = at + 2;
-      at = ((length & 0x3f) << 8) | buffer[at + 1]!;
-      continue;
-    }
-    if ((length & 0xc0) !== 0) throw new Error(`DNS label type 0x${length.toString(16)} is reserved`);
-    octets += length + 1;
-    if (octets > 255) throw new Error('DNS name longer than 255 octets');
-    need(buffer, at + 1 + length);
+  const next = walkName(buffer, at, (start, length) => {
     // RFC 1035 §5.1 presentation form: a dot inside a label (legal on the wire, RFC 2181 §11)
     // is shown `\.` and a backslash `\\`, so that `a.b` as one label is never read as two.
-    const label = buffer.toString('latin1', at + 1, at + 1 + length).replace(/[\\.]/g, '\\$&');
+    const label = buffer.toString('latin1', start, start + length).replace(/[\\.]/g, '\\$&');
     name = name === '' ? label : `${name}.${label}`;
-    at += 1 + length;
-  }
-}
-
-function need(buffer: Buffer, end: number): void {
-  if (end > buffer.length) throw new Error('DNS message truncated inside a record');
+  });
+  return { name, next };
 }
 
 function decodeRdata(
