@@ -12,7 +12,7 @@ import { ReportInputError } from '../src/reports/model.js';
 import { assessReadiness, nextDmarcRecord } from '../src/reports/readiness.js';
 import type { SourceResult } from '../src/reports/schema.js';
 import { verdictOf } from '../src/reports/sources.js';
-import { isForwarded, type SourceTotals } from '../src/reports/totals.js';
+import { emptySourceTotals, isForwarded, type SourceTotals } from '../src/reports/totals.js';
 import { aggregateJson, DAY1, rfc7489Xml, rfc9990Xml, type SampleRow } from './helpers/report-samples.js';
 
 const ROW: SampleRow = { ip: '192.0.2.1', count: 3, dkim: 'pass', spf: 'fail', reason: { type: 'forwarded' }, envelopeFrom: 'Bounce.Example.test', dkimAuth: [{ domain: 'example.test', selector: 'sel', result: 'pass' }] };
@@ -81,21 +81,7 @@ describe('e-mail containers', () => {
   });
 });
 
-const totals = (over: Partial<SourceTotals>): SourceTotals => ({
-  ip: '192.0.2.1',
-  messages: 10,
-  dmarcPass: 0,
-  spfAligned: 0,
-  dkimAligned: 0,
-  spfAuthenticated: 0,
-  dkimAuthenticated: 0,
-  forwarded: 0,
-  failureReports: 0,
-  spfDomains: [],
-  dkimDomains: [],
-  spfFailedDomains: [],
-  ...over,
-});
+const totals = (over: Partial<SourceTotals>): SourceTotals => ({ ...emptySourceTotals('192.0.2.1'), messages: 10, ...over });
 
 describe('verdicts', () => {
   it.each([

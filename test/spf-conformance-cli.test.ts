@@ -7,24 +7,14 @@
  * A receiver evaluates what the client sent (§4.3): malformed identities are
  * evaluated to `none`, not refused as usage errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAll } from 'js-yaml';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { runCli } from './helpers/cli.js';
-import { zoneFromSuite, type Scenario, type SuiteTest } from './helpers/spf-suite.js';
+import { loadSpfSuite, zoneFromSuite, type SuiteTest } from './helpers/spf-suite.js';
 
-const SUITE = path.resolve(import.meta.dirname, '..', '..', 'shared', 'testdata', 'spf', 'rfc7208-tests.yml');
-const present = existsSync(SUITE);
-if (!present && process.env.CI) {
-  throw new Error(`${SUITE} is missing: the RFC 7208 conformance suite must run in CI`);
-}
-const scenarios: Scenario[] = present
-  ? (loadAll(readFileSync(SUITE, 'utf8')) as Scenario[]).filter((doc) => doc && doc.tests)
-  : [];
+const { present, scenarios } = loadSpfSuite();
 
 /** The command line a receiver would run for one suite test. */
 function argvFor(test: SuiteTest, server: string): string[] {

@@ -4,24 +4,13 @@
  * our check_host() through the real resolver, each scenario's zonedata served
  * by the local fixture DNS server.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAll } from 'js-yaml';
 import { createResolver } from '../src/dns/resolver.js';
 import { startFixtureDnsServer, type FixtureServer } from '../src/testing/fixture-server.js';
 import { checkHost } from '../src/spf/evaluate.js';
-import { zoneFromSuite, type Scenario } from './helpers/spf-suite.js';
+import { loadSpfSuite, zoneFromSuite } from './helpers/spf-suite.js';
 
-const SUITE = path.resolve(import.meta.dirname, '..', '..', 'shared', 'testdata', 'spf', 'rfc7208-tests.yml');
-
-const present = existsSync(SUITE);
-if (!present && process.env.CI) {
-  throw new Error(`${SUITE} is missing: the RFC 7208 conformance suite must run in CI`);
-}
-const scenarios: Scenario[] = present
-  ? (loadAll(readFileSync(SUITE, 'utf8')) as Scenario[]).filter((doc) => doc && doc.tests)
-  : [];
+const { present, scenarios } = loadSpfSuite();
 
 describe.skipIf(!present)('RFC 7208 conformance suite', () => {
   it('has 203 tests in 16 scenarios', () => {

@@ -113,23 +113,28 @@ function domainTotals(totals: Totals, domain: string): DomainTotals {
   return entry;
 }
 
+/** A sending IP before any record of it is counted. */
+export function emptySourceTotals(ip: string): SourceTotals {
+  return {
+    ip,
+    messages: 0,
+    dmarcPass: 0,
+    spfAligned: 0,
+    dkimAligned: 0,
+    spfAuthenticated: 0,
+    dkimAuthenticated: 0,
+    forwarded: 0,
+    failureReports: 0,
+    spfDomains: [],
+    dkimDomains: [],
+    spfFailedDomains: [],
+  };
+}
+
 function sourceTotals(domain: DomainTotals, ip: string): SourceTotals {
   let source = domain.sources.get(ip);
   if (!source) {
-    source = {
-      ip,
-      messages: 0,
-      dmarcPass: 0,
-      spfAligned: 0,
-      dkimAligned: 0,
-      spfAuthenticated: 0,
-      dkimAuthenticated: 0,
-      forwarded: 0,
-      failureReports: 0,
-      spfDomains: [],
-      dkimDomains: [],
-      spfFailedDomains: [],
-    };
+    source = emptySourceTotals(ip);
     domain.sources.set(ip, source);
   }
   return source;

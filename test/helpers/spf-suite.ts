@@ -1,8 +1,14 @@
 /**
- * The RFC 7208 conformance suite's YAML shapes, and its zonedata read as a
- * fixture zone for the local DNS server.
+ * The RFC 7208 conformance suite (../shared/testdata/spf/rfc7208-tests.yml):
+ * its YAML shapes, the suite read once for every test file that runs it, and
+ * its zonedata read as a fixture zone for the local DNS server.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadAll } from 'js-yaml';
 import type { FixtureZone } from '../../src/testing/fixture-server.js';
+
+const SUITE = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'testdata', 'spf', 'rfc7208-tests.yml');
 
 export interface SuiteTest {
   spec: string | number;
@@ -66,4 +72,17 @@ export function zoneFromSuite(zonedata: Scenario['zonedata']): FixtureZone {
     zone[owner.toLowerCase()] = node as FixtureZone['zone'][string];
   }
   return { description: 'RFC 7208 suite scenario', zone };
+}
+
+/**
+ * The suite's scenarios, and whether the file is there. With `CI` set a
+ * missing suite is an error, never a skip.
+ */
+export function loadSpfSuite(): { present: boolean; scenarios: Scenario[] } {
+  const present = existsSync(SUITE);
+  if (!present && process.env.CI) {
+    throw new Error(`${SUITE} is missing: the RFC 7208 conformance suite must run in CI`);
+  }
+  const scenarios = present ? (loadAll(readFileSync(SUITE, 'utf8')) as Scenario[]).filter((doc) => doc && doc.tests) : [];
+  return { present, scenarios };
 }
