@@ -58,3 +58,25 @@ export function splitTagList(text: string, syntax: TagListSyntax = 'rfc6376'): T
   if (fields.at(-1)?.kind === 'empty') fields.pop();
   return fields;
 }
+
+/** A `name=value` field. */
+export type TagField = Extract<TagListField, { kind: 'tag' }>;
+
+/**
+ * The fields of an MTA-STS (RFC 8461 §3.1) or TLS-RPT (RFC 8460 §3) record
+ * after its version, which must come first and match `version` exactly
+ * (case-sensitive). Problems with the version, and empty or malformed
+ * fields, are added to `errors`; the `name=value` fields are returned in order.
+ */
+export function versionedFields(text: string, version: string, errors: string[]): TagField[] {
+  const [first, ...fields] = splitTagList(text, 'rfc8461');
+  const found = first?.text ?? '';
+  if (found !== version) errors.push(`the record must start with "${version};" (found "${found}")`);
+  const tags: TagField[] = [];
+  for (const field of fields) {
+    if (field.kind === 'empty') errors.push('empty field (";;")');
+    else if (field.kind === 'malformed') errors.push(`field "${field.text}" is not name=value`);
+    else tags.push(field);
+  }
+  return tags;
+}

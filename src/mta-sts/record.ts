@@ -1,7 +1,7 @@
 /**
  * The MTA-STS TXT record at `_mta-sts.<domain>` (RFC 8461 §3.1).
  */
-import { splitTagList } from '../tag-list.js';
+import { versionedFields } from '../tag-list.js';
 
 export interface StsRecord {
   /** The `id` field (1–32 letters and digits). */
@@ -33,21 +33,8 @@ export function looksLikeStsRecord(text: string): boolean {
 export function parseStsRecord(text: string): StsRecord {
   const record: StsRecord = { extensions: {}, errors: [] };
   // RFC 8461 §3.1: sts-field-delim = *WSP ";" *WSP; a trailing delimiter is allowed.
-  const [version, ...fields] = splitTagList(text, 'rfc8461');
-  const first = version?.text ?? '';
-  if (first !== 'v=STSv1') {
-    // sts-version = %s"v=STSv1": case-sensitive, and first.
-    record.errors.push(`the record must start with "v=STSv1;" (found "${first}")`);
-  }
-  for (const field of fields) {
-    if (field.kind === 'empty') {
-      record.errors.push('empty field (";;")');
-      continue;
-    }
-    if (field.kind === 'malformed') {
-      record.errors.push(`field "${field.text}" is not name=value`);
-      continue;
-    }
+  // sts-version = %s"v=STSv1": case-sensitive, and first.
+  for (const field of versionedFields(text, 'v=STSv1', record.errors)) {
     const { name, value } = field;
     if (name === 'id') {
       if (record.id !== undefined) record.errors.push('the id field appears more than once');

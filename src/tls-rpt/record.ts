@@ -2,7 +2,7 @@
  * The SMTP TLS Reporting record at `_smtp._tls.<domain>` (RFC 8460 §3):
  * `v=TLSRPTv1` first, then `rua` with mailto: or https: destinations.
  */
-import { splitTagList } from '../tag-list.js';
+import { versionedFields } from '../tag-list.js';
 
 /** A parsed TLS-RPT record. */
 export interface TlsRptRecord {
@@ -43,20 +43,9 @@ function checkUri(uri: string): string | undefined {
 export function parseTlsRptRecord(text: string): TlsRptRecord {
   const record: TlsRptRecord = { rua: [], extensions: {}, errors: [] };
   // RFC 8460 §3: field-delim = *WSP ";" *WSP; a trailing delimiter is allowed.
-  const [version, ...fields] = splitTagList(text, 'rfc8461');
-  const first = version?.text ?? '';
   // tlsrpt-version = %s"v=TLSRPTv1" (case-sensitive, first).
-  if (first !== 'v=TLSRPTv1') record.errors.push(`the record must start with "v=TLSRPTv1;" (found "${first}")`);
   let ruaSeen = false;
-  for (const field of fields) {
-    if (field.kind === 'empty') {
-      record.errors.push('empty field (";;")');
-      continue;
-    }
-    if (field.kind === 'malformed') {
-      record.errors.push(`field "${field.text}" is not name=value`);
-      continue;
-    }
+  for (const field of versionedFields(text, 'v=TLSRPTv1', record.errors)) {
     const { name, value } = field;
     if (name === 'rua') {
       if (ruaSeen) {
