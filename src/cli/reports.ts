@@ -16,25 +16,17 @@ import type { DnsClient } from '../dns/types.js';
 import { reportsCommand } from '../commands/reports.js';
 import { reportsExitCode } from '../exit-code.js';
 import type { ReportsResult } from '../reports/schema.js';
+import { parsePeriodDate, periodDateError } from '../reports/period-date.js';
 
 /** The formats `mailcheck reports` writes. */
 export const REPORTS_FORMATS = ['text', 'json', 'csv', 'html', 'markdown'] as const;
 export type ReportsFormat = (typeof REPORTS_FORMATS)[number];
 
-/**
- * A --since/--until date: YYYY-MM-DD (UTC; --until takes the whole day) or
- * an ISO 8601 date-time with its zone. Seconds since the epoch.
- */
-export function parseDateOption(flag: string, text: string, endOfDay: boolean): number {
-  const value = text.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const ms = Date.parse(`${value}T00:00:00Z`);
-    if (Number.isFinite(ms)) return Math.floor(ms / 1000) + (endOfDay ? 86399 : 0);
-  } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    const ms = Date.parse(value);
-    if (Number.isFinite(ms)) return Math.floor(ms / 1000);
-  }
-  throw new UsageError(`${flag} "${text}" is not a date. Use YYYY-MM-DD or an ISO 8601 date-time such as 2026-11-01T00:00:00Z`);
+/** A --since/--until value, or a usage error naming the flag. */
+function parseDateOption(flag: string, text: string, endOfDay: boolean): number {
+  const seconds = parsePeriodDate(text, endOfDay);
+  if (seconds === undefined) throw new UsageError(periodDateError(flag, text));
+  return seconds;
 }
 
 export async function renderReports(result: ReportsResult, format: ReportsFormat, color: boolean): Promise<string> {

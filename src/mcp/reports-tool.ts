@@ -26,8 +26,8 @@ export const reportsTool = defineMcpTool({
   readOnly: true,
   async run(args, settings): Promise<McpToolOutput> {
     const refuse = (error: string): McpToolOutput => ({ result: { error }, summary: error, isError: true });
-    const [{ parseDateOption }, { reportsCommand }, { createAuditDns }] = await Promise.all([
-      import('../cli/reports.js'),
+    const [{ parsePeriodDate, periodDateError }, { reportsCommand }, { createAuditDns }] = await Promise.all([
+      import('../reports/period-date.js'),
       import('../commands/reports.js'),
       import('../dns/audit-dns.js'),
     ]);
@@ -39,11 +39,13 @@ export const reportsTool = defineMcpTool({
     }
     let since: number | undefined;
     let until: number | undefined;
-    try {
-      if (args.since !== undefined) since = parseDateOption('since', args.since, false);
-      if (args.until !== undefined) until = parseDateOption('until', args.until, true);
-    } catch (error) {
-      return refuse(error instanceof Error ? error.message : String(error));
+    if (args.since !== undefined) {
+      since = parsePeriodDate(args.since, false);
+      if (since === undefined) return refuse(periodDateError('since', args.since));
+    }
+    if (args.until !== undefined) {
+      until = parsePeriodDate(args.until, true);
+      if (until === undefined) return refuse(periodDateError('until', args.until));
     }
     const dns = await createAuditDns(settings.audit);
     const result = await reportsCommand({
