@@ -53,8 +53,17 @@ export function domainQueryName(domain: string, zone: string): string {
   return `${domain}.${zone}`;
 }
 
-/** Asks one list about one key: an IP address (canonical text) or a domain. */
-export async function queryList(dns: DnsClient, list: BlocklistDefinition, key: string): Promise<ListAnswer> {
+/**
+ * Asks one list about one key: an IP address (canonical text) or a domain.
+ * `onListed` hears of a listing as soon as the A answer shows it, before the
+ * TXT reason is asked: what depends on a listing need not wait for the reason.
+ */
+export async function queryList(
+  dns: DnsClient,
+  list: BlocklistDefinition,
+  key: string,
+  onListed?: (list: BlocklistDefinition) => void,
+): Promise<ListAnswer> {
   let name: string;
   let shown: string;
   const ip = parseIp(key);
@@ -109,6 +118,7 @@ export async function queryList(dns: DnsClient, list: BlocklistDefinition, key: 
   const result: ListAnswer = { ...base, dnsStatus: 'ok', outcome, answers, codes };
   if (notes.length > 0) result.note = notes.join('; ');
   if (outcome === 'listed' || outcome === 'policy-listed') {
+    onListed?.(list);
     // RFC 5782 §2.1: a TXT record at the same name may give the reason; only worth asking once listed.
     const txt = await dns.query(name, 'TXT');
     if (txt.status === 'ok' && txt.records.length > 0) {

@@ -115,8 +115,17 @@ export async function gatherBlocklist(ctx: CheckContext): Promise<BlocklistFacts
     return true;
   };
 
+  // A list that lists something is asked its test-negative entry (RFC 5782 §5),
+  // as soon as the first listing shows: alongside the listing's TXT reason, not after it.
+  const testNegatives = new Map<BlocklistDefinition, Promise<string | undefined>>();
+  const onListed = (list: BlocklistDefinition) => {
+    if (testNegatives.has(list)) return;
+    const pending = listsTestNegative(ctx.dns, list);
+    pending.catch(() => undefined); // Awaited below.
+    testNegatives.set(list, pending);
+  };
   // The domain lists need no MX answer: asked now, while the MX hosts resolve.
-  const domainAnswers = Promise.all(domainLists.map((list) => queryList(ctx.dns, list, ctx.domain)));
+  const domainAnswers = Promise.all(domainLists.map((list) => queryList(ctx.dns, list, ctx.domain, onListed)));
   domainAnswers.catch(() => undefined); // Awaited below.
   const mx = await getMxHosts(ctx);
   const unresolvedHosts: string[] = [];
@@ -145,11 +154,10 @@ export async function gatherBlocklist(ctx: CheckContext): Promise<BlocklistFacts
       jobs.push({ list, key: target.ip.text });
     }
   }
-  const answers = [...(await Promise.all(jobs.map((job) => queryList(ctx.dns, job.list, job.key)))), ...(await domainAnswers)];
-  // A list that lists something is asked its test-negative entry (RFC 5782 §5):
-  // when that is listed too, none of its answers is a listing.
+  const answers = [...(await Promise.all(jobs.map((job) => queryList(ctx.dns, job.list, job.key, onListed)))), ...(await domainAnswers)];
+  // When a list's test-negative entry is listed too, none of its answers is a listing.
   const listing = lists.filter((list) => answers.some((answer) => answer.list === list.displayZone && (answer.outcome === 'listed' || answer.outcome === 'policy-listed')));
-  const sinkholes = (await Promise.all(listing.map(async (list) => ({ list, name: await listsTestNegative(ctx.dns, list) })))).filter(
+  const sinkholes = (await Promise.all(listing.map(async (list) => ({ list, name: await (testNegatives.get(list) ?? listsTestNegative(ctx.dns, list)) })))).filter(
     (entry): entry is { list: BlocklistDefinition; name: string } => entry.name !== undefined,
   );
   for (const { list, name } of sinkholes) {
