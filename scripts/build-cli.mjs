@@ -1,21 +1,29 @@
 #!/usr/bin/env node
 // Bundles the command line (src/cli/main.ts and everything it imports, at once or
-// lazily) into dist/cli.bundle.js plus the chunks its dynamic imports split
-// into (dist/cli.bundle-*.js); bin/mailcheck.js loads it. Runs after tsc in
-// `npm run build`: tsc's per-module output (dist/index.js, its types, the
-// modules tests and the library import) stays as it is.
+// lazily) into one file, dist/cli.bundle.js; bin/mailcheck.js loads it. Runs
+// after tsc in `npm run build`: tsc's per-module output (dist/index.js, its
+// types, the modules tests and the library import) stays as it is.
 //
-// Why: loading ~100 small modules cost a one-domain audit about a third of its
-// CPU (file opens, URL resolution, one compile per file). A few larger files
-// load in a fraction of that.
+// Why one file: loading ~100 small modules cost a one-domain audit about a
+// third of its CPU (file opens, URL resolution, one compile per file), and
+// chunks split at every dynamic import still made an audit open about 50
+// files and stat each import of them.
 //
-// Lazy loading: every `await import('./x.js')` in src becomes a chunk that is
-// read only when that code runs (esbuild splits at dynamic imports). A new
-// subcommand registered in src/cli/program.ts with
+// Lazy loading: every `await import('./x.js')` in src still runs x's module
+// code only when that import runs (esbuild wraps such modules in an init
+// function inside the one file). A new subcommand registered in
+// src/cli/program.ts with
 //   .action(async (...) => (await import('../commands/<name>.js')).run(...))
-// gets its own chunks with no change here.
+// is loaded on use with no change here.
 //
-// The bundle and its chunks sit directly in dist/, as deep as tsc's output, so
+// In one file, every static import of something not bundled (a package from
+// node_modules, a Node module) would be hoisted to the top and loaded by every
+// run. So a static import of a package, or of a Node module outside
+// EAGER_NODE_MODULES, is served by a small module that takes it with
+// `await import()` when the module that imports it is first evaluated (see
+// `lazyExternal`); the build fails if anything else is imported eagerly.
+//
+// The bundle sits directly in dist/, as deep as tsc's output, so
 // `new URL('../package.json', import.meta.url)` still finds the package root.
 // No source maps: the sources do not ship.
 import { build } from 'esbuild';
@@ -26,6 +34,17 @@ import { fileURLToPath } from 'node:url';
 
 /** Packages bundled into the CLI: the ones every run loads. */
 const BUNDLED = new Set(['commander', 'chalk', 'zod']);
+/**
+ * Node modules an audit loads anyway, imported as usual (at start-up). Any
+ * other Node module (node:tls, node:https, node:zlib, node:readline …) is
+ * loaded when the code that imports it first runs: loading node:tls alone
+ * reads and parses NODE_EXTRA_CA_CERTS on Node 22 and 24.
+ */
+const EAGER_NODE_MODULES = new Set([
+  'node:async_hooks', 'node:child_process', 'node:crypto', 'node:dgram', 'node:dns', 'node:events', 'node:fs', 'node:module',
+  'node:net', 'node:os', 'node:path', 'node:process', 'node:tty', 'node:url',
+]);
+const LAZY = 'lazy-external';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 
@@ -38,13 +57,27 @@ function removeStale(dir) {
   }
 }
 
+/**
+ * The module that stands for a static `import … from '<specifier>'` of
+ * something not bundled: it imports it when first evaluated, which esbuild
+ * defers to the first run of the code that imports it (top-level await in a
+ * lazily evaluated module), and gives its exports under the same names.
+ */
+async function lazyExternal(specifier) {
+  const names = Object.keys(await import(specifier)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+  return [
+    `const loaded = await import(${JSON.stringify(specifier)});`,
+    'export default loaded.default;',
+    ...(names.length > 0 ? [`export const { ${names.join(', ')} } = loaded;`] : []),
+  ].join('\n');
+}
+
 removeStale(DIST);
 const result = await build({
   entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
   outdir: DIST,
-  chunkNames: 'cli.bundle-[hash]',
   bundle: true,
-  splitting: true,
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -59,10 +92,13 @@ const result = await build({
       name: 'bundle-only-startup-dependencies',
       setup(builder) {
         builder.onResolve({ filter: /^[^./#]/ }, (args) => {
-          if (args.path.startsWith('node:')) return { path: args.path, external: true };
+          if (args.namespace === LAZY) return { path: args.path, external: true };
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-          return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
+          if (BUNDLED.has(name)) return undefined;
+          const lazy = args.kind === 'import-statement' && !EAGER_NODE_MODULES.has(args.path);
+          return lazy ? { path: args.path, namespace: LAZY } : { path: args.path, external: true };
         });
+        builder.onLoad({ filter: /.*/, namespace: LAZY }, async (args) => ({ contents: await lazyExternal(args.path), loader: 'js' }));
         // `import { z } from 'zod'` makes esbuild keep all of zod (its locales
         // among them: four times the size, loaded by every audit); the
         // namespace import `import * as z from 'zod'` is the same API and keeps
@@ -88,9 +124,17 @@ const result = await build({
 // bundle by another way of importing it.
 const zodLocales = Object.values(result.metafile.outputs)
   .flatMap((output) => Object.entries(output.inputs))
-  .filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && /node_modules\/zod\/.*\/locales\/(?!en\.)/.test(input));
+  .filter(([input, { bytesInOutput }]) => bytesInOutput > 0 && /node_modules\/zod\/.*\/locales\/(?!en\.|index\.)/.test(input));
 if (zodLocales.length > 0) {
   throw new Error(`the CLI bundle holds all of zod (${zodLocales.length} locale files besides English): import it as \`import * as z from 'zod'\``);
+}
+
+// What every run loads besides the bundle: only the Node modules meant to be
+// eager; everything else is imported where it is used (lazyExternal).
+const bundle = result.metafile.outputs[path.relative(ROOT, path.join(DIST, 'cli.bundle.js'))];
+const eager = bundle.imports.filter((entry) => entry.kind === 'import-statement' && !EAGER_NODE_MODULES.has(entry.path));
+if (eager.length > 0) {
+  throw new Error(`the CLI bundle loads ${eager.map((entry) => entry.path).join(', ')} at start-up: import it where it is used, or add it to EAGER_NODE_MODULES`);
 }
 
 /** The licence of every package the bundle holds, as their MIT/ISC terms ask for copies. */
@@ -108,5 +152,5 @@ const notices = [...packages].sort().map((name) => {
 });
 writeFileSync(
   path.join(DIST, 'cli.bundle.licenses.txt'),
-  `dist/cli.bundle*.js contain the following packages.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`,
+  `dist/cli.bundle.js contains the following packages.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`,
 );
