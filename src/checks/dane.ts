@@ -27,7 +27,10 @@ export const daneCheck = defineCheck({
   description:
     'TLSA records at _25._tcp.<mx> are DNSSEC-authenticated (RFC 7672 §2.1) and match the certificate chain each MX host presents (RFC 7672 §3.1: DANE-TA and DANE-EE, selectors 0/1, matching types 0/1/2).',
   findings: daneCatalog,
-  facts: daneFacts,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return daneFacts();
+  },
   gather: gatherDane,
   judge: judgeDane,
   summarise(facts) {

@@ -11,6 +11,7 @@
  * zones are reported as facts.
  */
 import { z } from 'zod';
+import { lazySchema } from '../schema/lazy-schema.js';
 import { defineCheck } from './define.js';
 import { getMxList } from '../lookups/mx-hosts.js';
 import { dnssecView, prefetchDnssec, zoneStateText, type ZoneDnssec } from '../lookups/dnssec.js';
@@ -19,29 +20,33 @@ import { stateSource, validatedZone, validationFacts, type ValidatedZone } from 
 import { anchorText } from '../dnssec/anchors.js';
 import type { Finding } from '../schema/report.js';
 
-const zoneFacts = z.object({
-  name: z.string().describe('The name asked about (the domain or an MX host).'),
-  zone: z.string().describe('Its zone apex (\'\' when it could not be found).'),
-  state: z.enum(['signed', 'insecure', 'island', 'unsigned', 'unverified', 'bogus', 'error']).describe('The zone\'s DNSSEC state, decided as `source` says.'),
-  ad: z.boolean().describe('The resolver set the AD flag on the apex\'s SOA or DNSKEY answer (the cross-check).'),
-  ds: z.array(z.string()).describe('DS records at the parent: "keytag algorithm digesttype digest".'),
-  dnskeys: z.number().describe('Number of DNSKEY records at the apex.'),
-  error: z.string().optional().describe('What failed, for state error.'),
-  validation: validationFacts,
-  source: stateSource.describe('What decided `state`: "validation" (mailcheck\'s own, from a trust anchor) or "ad-flag" (the resolver\'s AD flag: no trust anchor reaches the zone, or its algorithm is not supported).'),
-});
-type ZoneFacts = z.infer<typeof zoneFacts>;
+const zoneFacts = lazySchema(() =>
+  z.object({
+    name: z.string().describe('The name asked about (the domain or an MX host).'),
+    zone: z.string().describe('Its zone apex (\'\' when it could not be found).'),
+    state: z.enum(['signed', 'insecure', 'island', 'unsigned', 'unverified', 'bogus', 'error']).describe('The zone\'s DNSSEC state, decided as `source` says.'),
+    ad: z.boolean().describe('The resolver set the AD flag on the apex\'s SOA or DNSKEY answer (the cross-check).'),
+    ds: z.array(z.string()).describe('DS records at the parent: "keytag algorithm digesttype digest".'),
+    dnskeys: z.number().describe('Number of DNSKEY records at the apex.'),
+    error: z.string().optional().describe('What failed, for state error.'),
+    validation: validationFacts(),
+    source: stateSource().describe('What decided `state`: "validation" (mailcheck\'s own, from a trust anchor) or "ad-flag" (the resolver\'s AD flag: no trust anchor reaches the zone, or its algorithm is not supported).'),
+  }),
+);
+type ZoneFacts = z.infer<ReturnType<typeof zoneFacts>>;
 
-const dnssecFacts = z.object({
-  now: z.number().describe('The time signatures were checked against (seconds since the epoch).'),
-  resolverValidates: z.boolean().describe('The resolver sets the AD flag (on the root DNSKEY or an answer of this audit).'),
-  resolvers: z.array(z.string()).describe('The resolvers in use.'),
-  offline: z.boolean().describe('Answers came from zone files or a capture (--offline).'),
-  trustAnchors: z.array(z.string()).describe('The trust anchors in use, one record each, with where they come from.'),
-  domain: zoneFacts,
-  mxHosts: z.array(zoneFacts),
-});
-type DnssecFacts = z.infer<typeof dnssecFacts>;
+const dnssecFacts = lazySchema(() =>
+  z.object({
+    now: z.number().describe('The time signatures were checked against (seconds since the epoch).'),
+    resolverValidates: z.boolean().describe('The resolver sets the AD flag (on the root DNSKEY or an answer of this audit).'),
+    resolvers: z.array(z.string()).describe('The resolvers in use.'),
+    offline: z.boolean().describe('Answers came from zone files or a capture (--offline).'),
+    trustAnchors: z.array(z.string()).describe('The trust anchors in use, one record each, with where they come from.'),
+    domain: zoneFacts(),
+    mxHosts: z.array(zoneFacts()),
+  }),
+);
+type DnssecFacts = z.infer<ReturnType<typeof dnssecFacts>>;
 
 function toZoneFacts({ zone, validation, source }: ValidatedZone): ZoneFacts {
   return {
@@ -119,7 +124,10 @@ export const dnssecCheck = defineCheck({
       message: (data: BogusData) => `DNSSEC validation of ${data.zone} fails at ${data.at}: ${data.detail}`,
     },
   },
-  facts: dnssecFacts,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return dnssecFacts();
+  },
 
   async gather(ctx): Promise<DnssecFacts> {
     // The domain's zone and the resolver probe need no MX answer: under way before it comes.

@@ -4,20 +4,23 @@
  * the runner reports this one finding and skips every other check.
  */
 import { z } from 'zod';
+import { lazySchema } from '../schema/lazy-schema.js';
 import { defineCheck } from './define.js';
 import { dnsStatusSchema } from '../dns/status-schema.js';
 
 /** Why the other checks are skipped for a name that does not exist. */
 export const NOT_FOUND_SKIP = 'the domain does not exist (NXDOMAIN)';
 
-export const domainFactsSchema = z.object({
-  domain: z.string().describe('The audited name.'),
-  exists: z.boolean().nullable().describe('True when the MX query was answered (records or NODATA), false on NXDOMAIN, null when it failed.'),
-  mx: dnsStatusSchema.describe('How the MX query for the name ended.'),
-});
+export const domainFactsSchema = lazySchema(() =>
+  z.object({
+    domain: z.string().describe('The audited name.'),
+    exists: z.boolean().nullable().describe('True when the MX query was answered (records or NODATA), false on NXDOMAIN, null when it failed.'),
+    mx: dnsStatusSchema().describe('How the MX query for the name ended.'),
+  }),
+);
 
 /** What the domain check saw. */
-export type DomainFacts = z.infer<typeof domainFactsSchema>;
+export type DomainFacts = z.infer<ReturnType<typeof domainFactsSchema>>;
 
 export const domainCheck = defineCheck({
   id: 'domain',
@@ -34,7 +37,10 @@ export const domainCheck = defineCheck({
       message: (data: { domain: string }) => `${data.domain} does not exist (NXDOMAIN); check the spelling`,
     },
   },
-  facts: domainFactsSchema,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return domainFactsSchema();
+  },
   async gather(ctx) {
     // The MX query is the one the mx check asks first: the answer is shared through the resolver's cache.
     const answer = await ctx.dns.query(ctx.domain, 'MX');

@@ -4,6 +4,7 @@
  * destinations where senders deliver their daily TLS failure reports.
  */
 import { z } from 'zod';
+import { lazySchema } from '../schema/lazy-schema.js';
 import { defineCheck } from './define.js';
 import { NO_MAIL_SKIP, getMxHosts } from '../lookups/mx-hosts.js';
 import { dnsStatusSchema } from '../dns/status-schema.js';
@@ -13,25 +14,27 @@ import { looksLikeTlsRptRecord, parseTlsRptRecord, tlsRptValue } from '../tls-rp
 const MAILBOX_PLACEHOLDER = '<REPORT-MAILBOX>';
 
 /** What the tls-rpt check saw. */
-export const tlsRptFactsSchema = z.object({
-  domain: z.string().describe('The audited domain.'),
-  recordName: z.string().describe('Where the record lives: _smtp._tls.<domain>.'),
-  nullMx: z.boolean().describe('The domain publishes a null MX (it accepts no mail): the check is skipped.'),
-  lookup: dnsStatusSchema.describe('How the TXT query at recordName ended.'),
-  txt: z.array(z.string()).describe('Every TXT record at recordName (character-strings joined).'),
-  records: z
-    .array(
-      z.object({
-        value: z.string().describe('The record as published.'),
-        rua: z.array(z.string()).describe('Its valid rua destinations, in order.'),
-        errors: z.array(z.string()).describe('Why it is invalid; empty when valid.'),
-      }),
-    )
-    .describe('The TXT records meant as TLS-RPT records (beginning with v=TLSRPTv1, in any case), parsed.'),
-});
+export const tlsRptFactsSchema = lazySchema(() =>
+  z.object({
+    domain: z.string().describe('The audited domain.'),
+    recordName: z.string().describe('Where the record lives: _smtp._tls.<domain>.'),
+    nullMx: z.boolean().describe('The domain publishes a null MX (it accepts no mail): the check is skipped.'),
+    lookup: dnsStatusSchema().describe('How the TXT query at recordName ended.'),
+    txt: z.array(z.string()).describe('Every TXT record at recordName (character-strings joined).'),
+    records: z
+      .array(
+        z.object({
+          value: z.string().describe('The record as published.'),
+          rua: z.array(z.string()).describe('Its valid rua destinations, in order.'),
+          errors: z.array(z.string()).describe('Why it is invalid; empty when valid.'),
+        }),
+      )
+      .describe('The TXT records meant as TLS-RPT records (beginning with v=TLSRPTv1, in any case), parsed.'),
+  }),
+);
 
 /** What the tls-rpt check saw. */
-export type TlsRptFacts = z.infer<typeof tlsRptFactsSchema>;
+export type TlsRptFacts = z.infer<ReturnType<typeof tlsRptFactsSchema>>;
 
 export const tlsRptCheck = defineCheck({
   id: 'tls-rpt',
@@ -69,7 +72,10 @@ export const tlsRptCheck = defineCheck({
         `${data.count} TLS-RPT records at ${data.recordName}: senders use none of them (RFC 8460 §3)`,
     },
   },
-  facts: tlsRptFactsSchema,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return tlsRptFactsSchema();
+  },
 
   async gather(ctx): Promise<TlsRptFacts> {
     const recordName = `_smtp._tls.${ctx.domain}`;

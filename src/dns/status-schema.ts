@@ -4,6 +4,7 @@
  * lookup is never read as an absence.
  */
 import { z } from 'zod';
+import { lazySchema } from '../schema/lazy-schema.js';
 import type { DnsStatus } from './types.js';
 
 const STATUSES = ['ok', 'nxdomain', 'nodata', 'servfail', 'refused', 'timeout'] as const satisfies readonly DnsStatus[];
@@ -12,4 +13,6 @@ const everyStatus: [Exclude<DnsStatus, (typeof STATUSES)[number]>] extends [neve
 void everyStatus;
 
 /** ok, nxdomain, nodata (answers), servfail, refused, timeout (failures that say nothing about the data). */
-export const dnsStatusSchema = z.enum(STATUSES).describe('How the DNS query ended: ok, nxdomain, nodata, or a failure (servfail, refused, timeout).');
+export const dnsStatusSchema = lazySchema(() =>
+  z.enum(STATUSES).describe('How the DNS query ended: ok, nxdomain, nodata, or a failure (servfail, refused, timeout).'),
+);

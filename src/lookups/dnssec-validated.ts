@@ -5,25 +5,28 @@
  * algorithm mailcheck does not validate. The AD flag stays as a cross-check.
  */
 import { z } from 'zod';
+import { lazySchema } from '../schema/lazy-schema.js';
 import type { CheckContext } from '../context.js';
 import type { ChainVerdict } from '../dnssec/chain.js';
 import { zoneChain } from './dnssec-chain.js';
 import type { ZoneDnssec } from './dnssec.js';
 
 /** What mailcheck's own validation concluded for a zone (facts of the dnssec and dane checks). */
-export const validationFacts = z.object({
-  state: z
-    .enum(['secure', 'insecure', 'bogus', 'unsupported', 'indeterminate', 'error'])
-    .describe('secure: validated from a trust anchor; insecure: a parent proved there is no DS (NSEC/NSEC3); bogus: a signature, DS match or proof failed; unsupported: an algorithm mailcheck does not validate; indeterminate: no trust anchor reaches the zone; error: a query failed.'),
-  at: z.string().describe('The zone where the verdict was decided (the failing link, or the insecure delegation); "." for the root.'),
-  anchor: z.string().nullable().describe('The trust anchor the chain started from: "built-in" (IANA\'s root KSKs) or "<file>:<line>" of --trust-anchor.'),
-  detail: z.string().describe('What was seen, in a sentence.'),
-});
-export type ValidationFacts = z.infer<typeof validationFacts>;
+export const validationFacts = lazySchema(() =>
+  z.object({
+    state: z
+      .enum(['secure', 'insecure', 'bogus', 'unsupported', 'indeterminate', 'error'])
+      .describe('secure: validated from a trust anchor; insecure: a parent proved there is no DS (NSEC/NSEC3); bogus: a signature, DS match or proof failed; unsupported: an algorithm mailcheck does not validate; indeterminate: no trust anchor reaches the zone; error: a query failed.'),
+    at: z.string().describe('The zone where the verdict was decided (the failing link, or the insecure delegation); "." for the root.'),
+    anchor: z.string().nullable().describe('The trust anchor the chain started from: "built-in" (IANA\'s root KSKs) or "<file>:<line>" of --trust-anchor.'),
+    detail: z.string().describe('What was seen, in a sentence.'),
+  }),
+);
+export type ValidationFacts = z.infer<ReturnType<typeof validationFacts>>;
 
 /** Which decided a zone's `state`: mailcheck's validation, or the resolver's AD flag (the fallback). */
-export const stateSource = z.enum(['validation', 'ad-flag']);
-export type StateSource = z.infer<typeof stateSource>;
+export const stateSource = lazySchema(() => z.enum(['validation', 'ad-flag']));
+export type StateSource = z.infer<ReturnType<typeof stateSource>>;
 
 export function toValidationFacts(verdict: ChainVerdict): ValidationFacts {
   return { state: verdict.state, at: verdict.at || '.', anchor: verdict.anchor?.source ?? null, detail: verdict.detail };

@@ -9,19 +9,23 @@
  */
 import { z } from 'zod';
 import { makeEmit, type Emit, type FindingSpec, type GatherJudgeCheck } from '../checks/define.js';
-import { requirementStatusSchema, type CheckResult, type Finding } from '../schema/report.js';
+import type { CheckResult, Finding } from '../schema/report.js';
+import { lazySchema } from '../schema/lazy-schema.js';
+import { requirementStatusSchema } from '../schema/requirement-status.js';
 import { statusFromFindings } from '../run-check.js';
 import { evaluateProfile, type CheckView } from './evaluate.js';
 import { PROFILES } from './table.js';
 
-export const parkedFactsSchema = z.object({
-  requirements: z
-    .array(z.object({ id: z.string().describe('Requirement id of the parked profile.'), status: requirementStatusSchema }))
-    .describe('The parked profile\'s requirements and their verdicts.'),
-});
+export const parkedFactsSchema = lazySchema(() =>
+  z.object({
+    requirements: z
+      .array(z.object({ id: z.string().describe('Requirement id of the parked profile.'), status: requirementStatusSchema() }))
+      .describe('The parked profile\'s requirements and their verdicts.'),
+  }),
+);
 
 /** What the parked assertion rests on. */
-export type ParkedFacts = z.infer<typeof parkedFactsSchema>;
+export type ParkedFacts = z.infer<ReturnType<typeof parkedFactsSchema>>;
 
 /** The verdict's summary, as the parked profile words it ("no null MX ("0 .") is published"). */
 type RequirementData = { summary: string };
@@ -61,7 +65,10 @@ export const parkedCheck = {
   description: 'With --parked: the domain declares that it sends and receives no mail (RFC 7505, M3AAWG parked domains practice).',
   record: { prefix: '', type: 'MX' },
   findings: PARKED_FINDINGS,
-  facts: parkedFactsSchema,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return parkedFactsSchema();
+  },
 } satisfies Pick<GatherJudgeCheck<typeof PARKED_FINDINGS, ParkedFacts>, 'id' | 'title' | 'description' | 'record' | 'findings' | 'facts'>;
 
 /** One failing requirement of the parked profile, with its verdict's summary. */
@@ -121,7 +128,8 @@ export function judgeParked(domain: string, requirements: readonly ParkedRequire
 /** The `parked` check result for --parked: one finding per missing piece. */
 export function parkedAssertion(domain: string, checks: readonly CheckView[]): CheckResult {
   const profile = evaluateProfile(PROFILES.find((entry) => entry.id === 'parked')!, checks);
-  const findings = judgeParked(domain, profile.requirements, makeEmit(parkedCheck));
+  const findings = judgeParked(domain, profile.requirements, makeEmit(parkedCheck),
+);
   const facts: ParkedFacts = { requirements: profile.requirements.map(({ id, status }) => ({ id, status })) };
   return { id: parkedCheck.id, title: parkedCheck.title, status: statusFromFindings(findings), score: null, findings, facts, durationMs: 0 };
 }

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { SEVERITIES } from '../severity.js';
 import { SCHEMA_VERSION } from './report-constants.js';
+import { requirementStatusSchema as requirementStatus } from './requirement-status.js';
 
 export { SCHEMA_VERSION, SEVERITIES };
 
@@ -158,12 +159,7 @@ export const scoreSchema = z.object({
     .describe('false when nothing this score counts could be verified (every such check errored): `value` is then no measure and reports show "—".'),
 });
 
-export const requirementStatusSchema = z
-  .enum(['pass', 'fail', 'needs-input', 'not-checkable', 'inconclusive'])
-  .describe(
-    'pass: met as far as mailcheck can see; fail: not met; needs-input: mailcheck needs something the user can give (see `needs`); ' +
-      'not-checkable: only the provider can see it; inconclusive: a DNS lookup or check failed.',
-  );
+export const requirementStatusSchema = requirementStatus();
 
 export const profileRequirementResultSchema = z
   .object({

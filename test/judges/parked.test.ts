@@ -30,6 +30,6 @@ describe('parked judge', () => {
   });
 
   it('its facts schema takes the requirements and their verdicts', () => {
-    expect(parkedFactsSchema.safeParse({ requirements: [{ id: 'null-mx', status: 'fail' }] }).success).toBe(true);
+    expect(parkedFactsSchema().safeParse({ requirements: [{ id: 'null-mx', status: 'fail' }] }).success).toBe(true);
   });
 });

@@ -7,6 +7,7 @@
  * the files themselves.
  */
 import { z } from 'zod';
+import { lazySchema } from '../../schema/lazy-schema.js';
 import type { CheckContext } from '../../context.js';
 import type { DnsStatus } from '../../dns/types.js';
 import { dnsStatusSchema } from '../../dns/status-schema.js';
@@ -21,105 +22,111 @@ export const LOGO_MAX_BYTES = 64 * 1024;
 /** Download cap for the evidence document (a PEM chain with an embedded logo). */
 const CERTIFICATE_MAX_BYTES = 256 * 1024;
 
-const policyValue = z.enum(['none', 'quarantine', 'reject']).nullable();
+const policyValue = lazySchema(() => z.enum(['none', 'quarantine', 'reject']).nullable());
 
-const lookupSchema = z.object({
-  name: z.string().describe('The name asked (<selector>._bimi.<domain>).'),
-  domain: z.string(),
-  status: dnsStatusSchema,
-  txt: z.array(z.string()).describe('Every TXT record, character-strings joined.'),
-  bimi: z.array(z.string()).describe('The records that start with v=BIMI1 (BIMI §7.2 step 4).'),
-  nearMisses: z.array(z.string()).describe('Records evidently meant as BIMI that break its syntax.'),
-});
+const lookupSchema = lazySchema(() =>
+  z.object({
+    name: z.string().describe('The name asked (<selector>._bimi.<domain>).'),
+    domain: z.string(),
+    status: dnsStatusSchema(),
+    txt: z.array(z.string()).describe('Every TXT record, character-strings joined.'),
+    bimi: z.array(z.string()).describe('The records that start with v=BIMI1 (BIMI §7.2 step 4).'),
+    nearMisses: z.array(z.string()).describe('Records evidently meant as BIMI that break its syntax.'),
+  }),
+);
 
-const fetchSchema = z.object({
-  url: z.string(),
-  fetch: z.enum(['ok', 'dns-error', 'connect-error', 'tls-error', 'timeout', 'http-error']).describe('How the HTTPS fetch ended.'),
-  error: z.string().optional().describe('Why it failed.'),
-  code: z.string().optional().describe('The connection or TLS error code.'),
-  dnsStatus: dnsStatusSchema.optional().describe('For a dns-error: how the host\'s address lookup ended.'),
-  httpStatus: z.number().int().optional(),
-  address: z.string().optional().describe('The address connected to.'),
-  location: z.string().optional().describe('The Location header of a redirect (not followed).'),
-});
+const fetchSchema = lazySchema(() =>
+  z.object({
+    url: z.string(),
+    fetch: z.enum(['ok', 'dns-error', 'connect-error', 'tls-error', 'timeout', 'http-error']).describe('How the HTTPS fetch ended.'),
+    error: z.string().optional().describe('Why it failed.'),
+    code: z.string().optional().describe('The connection or TLS error code.'),
+    dnsStatus: dnsStatusSchema().optional().describe('For a dns-error: how the host\'s address lookup ended.'),
+    httpStatus: z.number().int().optional(),
+    address: z.string().optional().describe('The address connected to.'),
+    location: z.string().optional().describe('The Location header of a redirect (not followed).'),
+  }),
+);
 
-export const bimiFactsSchema = z.object({
-  domain: z.string().describe('The audited domain.'),
-  selector: z.string(),
-  offline: z.boolean().describe('--offline: the logo and certificate were not fetched.'),
-  lookups: z.array(lookupSchema).describe('Each Assertion Record lookup: the domain\'s, then the Organizational Domain\'s.'),
-  recordName: z.string().nullable().describe('Where the record used was looked up (null when a lookup failed first).'),
-  foundAt: z.string().nullable().describe('The domain whose record is used; null when none was found.'),
-  record: z.string().nullable().describe('The one record judged (null when none, or several).'),
-  tags: z.record(z.string(), z.string()).describe('Its tags (first occurrence of each).'),
-  declined: z.boolean().describe('l= and a= both empty: an explicit declination (BIMI §4.3.1).'),
-  discarded: z.string().nullable().describe('Why receivers discard the record (it does not start with v=BIMI1).'),
-  dmarc: z
-    .object({
-      record: z.string().nullable(),
-      recordName: z.string().nullable(),
-      source: z.enum(['domain', 'organizational-domain', 'public-suffix-domain']).nullable(),
-      foundAt: z.string().nullable(),
-      policy: policyValue,
-      subdomainPolicy: policyValue,
-      nonExistentSubdomainPolicy: policyValue,
-      subdomainPolicyFrom: z.string().nullable(),
-      pct: z.number(),
-      testing: z.boolean(),
-      organizationalDomain: z.string(),
-      organizationalDomainComplete: z.boolean(),
-      inconclusive: z.string().optional().describe('Which DMARC query failed, when discovery could not conclude.'),
-    })
-    .nullable()
-    .describe('The DMARC policy BIMI requires (the shared DMARC lookup); null when it was not read.'),
-  logo: fetchSchema
-    .extend({
-      contentType: z.string().nullable().optional(),
-      truncated: z.boolean().optional(),
-      svg: z
-        .object({
-          bytes: z.number().int(),
-          gzip: z.boolean(),
-          rootElement: z.string().optional(),
-          baseProfile: z.string().optional(),
-          version: z.string().optional(),
-          title: z.string().optional(),
-          viewBox: z.string().optional(),
-          width: z.string().optional(),
-          height: z.string().optional(),
-        })
-        .optional(),
-      violations: z.array(z.string()).optional().describe('Every SVG Tiny PS rule the file breaks.'),
-    })
-    .nullable()
-    .describe('The l= logo as fetched; null when not fetched.'),
-  certificate: fetchSchema
-    .extend({
-      checkedAt: z.string().optional().describe('When its validity was judged (ISO 8601).'),
-      certificates: z
-        .array(
-          z.object({
-            subject: z.string(),
-            issuer: z.string(),
-            serialNumber: z.string(),
-            validFrom: z.string(),
-            validTo: z.string(),
-            dnsNames: z.array(z.string()),
-            extendedKeyUsage: z.array(z.string()),
-            ca: z.boolean(),
-            sha256: z.string(),
-          }),
-        )
-        .optional(),
-      leaf: z.number().int().nullable().optional().describe('Index of the mark certificate in the chain.'),
-      violations: z.array(z.string()).optional(),
-    })
-    .nullable()
-    .describe('The a= evidence document as fetched; null when not fetched.'),
-});
+export const bimiFactsSchema = lazySchema(() =>
+  z.object({
+    domain: z.string().describe('The audited domain.'),
+    selector: z.string(),
+    offline: z.boolean().describe('--offline: the logo and certificate were not fetched.'),
+    lookups: z.array(lookupSchema()).describe('Each Assertion Record lookup: the domain\'s, then the Organizational Domain\'s.'),
+    recordName: z.string().nullable().describe('Where the record used was looked up (null when a lookup failed first).'),
+    foundAt: z.string().nullable().describe('The domain whose record is used; null when none was found.'),
+    record: z.string().nullable().describe('The one record judged (null when none, or several).'),
+    tags: z.record(z.string(), z.string()).describe('Its tags (first occurrence of each).'),
+    declined: z.boolean().describe('l= and a= both empty: an explicit declination (BIMI §4.3.1).'),
+    discarded: z.string().nullable().describe('Why receivers discard the record (it does not start with v=BIMI1).'),
+    dmarc: z
+      .object({
+        record: z.string().nullable(),
+        recordName: z.string().nullable(),
+        source: z.enum(['domain', 'organizational-domain', 'public-suffix-domain']).nullable(),
+        foundAt: z.string().nullable(),
+        policy: policyValue(),
+        subdomainPolicy: policyValue(),
+        nonExistentSubdomainPolicy: policyValue(),
+        subdomainPolicyFrom: z.string().nullable(),
+        pct: z.number(),
+        testing: z.boolean(),
+        organizationalDomain: z.string(),
+        organizationalDomainComplete: z.boolean(),
+        inconclusive: z.string().optional().describe('Which DMARC query failed, when discovery could not conclude.'),
+      })
+      .nullable()
+      .describe('The DMARC policy BIMI requires (the shared DMARC lookup); null when it was not read.'),
+    logo: fetchSchema()
+      .extend({
+        contentType: z.string().nullable().optional(),
+        truncated: z.boolean().optional(),
+        svg: z
+          .object({
+            bytes: z.number().int(),
+            gzip: z.boolean(),
+            rootElement: z.string().optional(),
+            baseProfile: z.string().optional(),
+            version: z.string().optional(),
+            title: z.string().optional(),
+            viewBox: z.string().optional(),
+            width: z.string().optional(),
+            height: z.string().optional(),
+          })
+          .optional(),
+        violations: z.array(z.string()).optional().describe('Every SVG Tiny PS rule the file breaks.'),
+      })
+      .nullable()
+      .describe('The l= logo as fetched; null when not fetched.'),
+    certificate: fetchSchema()
+      .extend({
+        checkedAt: z.string().optional().describe('When its validity was judged (ISO 8601).'),
+        certificates: z
+          .array(
+            z.object({
+              subject: z.string(),
+              issuer: z.string(),
+              serialNumber: z.string(),
+              validFrom: z.string(),
+              validTo: z.string(),
+              dnsNames: z.array(z.string()),
+              extendedKeyUsage: z.array(z.string()),
+              ca: z.boolean(),
+              sha256: z.string(),
+            }),
+          )
+          .optional(),
+        leaf: z.number().int().nullable().optional().describe('Index of the mark certificate in the chain.'),
+        violations: z.array(z.string()).optional(),
+      })
+      .nullable()
+      .describe('The a= evidence document as fetched; null when not fetched.'),
+  }),
+);
 
 /** What the bimi check saw. */
-export type BimiFacts = z.infer<typeof bimiFactsSchema>;
+export type BimiFacts = z.infer<ReturnType<typeof bimiFactsSchema>>;
 type Lookup = BimiFacts['lookups'][number];
 
 /** DNS outcomes that say nothing about whether a record exists. */
@@ -201,7 +208,7 @@ export async function gatherBimi(ctx: CheckContext): Promise<BimiFacts> {
   return facts;
 }
 
-function fetchFacts(url: string, result: HttpsResult): z.infer<typeof fetchSchema> {
+function fetchFacts(url: string, result: HttpsResult): z.infer<ReturnType<typeof fetchSchema>> {
   if (result.status === 'ok') {
     return { url, fetch: 'ok', httpStatus: result.httpStatus, address: result.address, ...(result.headers.location ? { location: result.headers.location } : {}) };
   }

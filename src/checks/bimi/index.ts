@@ -92,7 +92,10 @@ export const bimiCheck = defineCheck({
     'Checks the BIMI Assertion Record (default._bimi.<domain>), the DMARC enforcement BIMI needs, the SVG Tiny PS logo ' +
     'and the Verified/Common Mark Certificate (draft-brand-indicators-for-message-identification).',
   findings: BIMI_FINDINGS,
-  facts: bimiFactsSchema,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return bimiFactsSchema();
+  },
   gather: gatherBimi,
   judge: judgeBimi,
   summarise: (facts: BimiFacts) => (facts.record ? [`record: ${facts.record}`] : []),

@@ -6,6 +6,7 @@
  * set aside here, as the list is asked).
  */
 import { z } from 'zod';
+import { lazySchema } from '../../schema/lazy-schema.js';
 import type { CheckContext } from '../../context.js';
 import { getMxHosts } from '../../lookups/mx-hosts.js';
 import { parseIp, type ParsedIp } from '../../lookups/reverse.js';
@@ -15,62 +16,70 @@ import { selectBlocklists, type BlocklistDefinition } from '../../blocklist/list
 import { listsTestNegative, queryList, type ListAnswer, type ListOutcome } from '../../blocklist/query.js';
 import { notQueriedReason, unmapIpv4 } from '../../blocklist/addresses.js';
 
-const listSchema = z.object({
-  zone: z.string().describe('The zone as shown (a DQS key masked as <DQS-KEY>).'),
-  name: z.string(),
-  kind: z.enum(['ip', 'domain', 'both']),
-  ipv6: z.boolean().describe('The list answers for IPv6 addresses.'),
-  origin: z.enum(['default', 'added', 'dqs']),
-  inHouse: z.boolean().optional().describe('Added with --blocklist and not a known public list: asked about private addresses too.'),
-  removalUrl: z.string().optional().describe('Where a listed party looks the listing up and asks for removal.'),
-});
+const listSchema = lazySchema(() =>
+  z.object({
+    zone: z.string().describe('The zone as shown (a DQS key masked as <DQS-KEY>).'),
+    name: z.string(),
+    kind: z.enum(['ip', 'domain', 'both']),
+    ipv6: z.boolean().describe('The list answers for IPv6 addresses.'),
+    origin: z.enum(['default', 'added', 'dqs']),
+    inHouse: z.boolean().optional().describe('Added with --blocklist and not a known public list: asked about private addresses too.'),
+    removalUrl: z.string().optional().describe('Where a listed party looks the listing up and asks for removal.'),
+  }),
+);
 
-const resultSchema = z.object({
-  list: z.string().describe('The list\'s zone, as shown.'),
-  key: z.string().describe('What was asked about: an address or the domain.'),
-  query: z.string().describe('The name queried.'),
-  dnsStatus: dnsStatusSchema,
-  outcome: z.enum(['listed', 'policy-listed', 'not-listed', 'refused', 'unexpected', 'inconclusive']),
-  answers: z.array(z.string()).describe('The A records answered.'),
-  codes: z
-    .array(z.object({ address: z.string(), class: z.enum(['listing', 'policy', 'refused', 'unknown']), subList: z.string(), meaning: z.string() }))
-    .describe('Each 127.0.0.0/8 answer read with the list\'s documented codes.'),
-  reason: z.string().optional().describe('The TXT reason published with a listing.'),
-  note: z.string().optional().describe('Why an answer was set aside.'),
-});
+const resultSchema = lazySchema(() =>
+  z.object({
+    list: z.string().describe('The list\'s zone, as shown.'),
+    key: z.string().describe('What was asked about: an address or the domain.'),
+    query: z.string().describe('The name queried.'),
+    dnsStatus: dnsStatusSchema(),
+    outcome: z.enum(['listed', 'policy-listed', 'not-listed', 'refused', 'unexpected', 'inconclusive']),
+    answers: z.array(z.string()).describe('The A records answered.'),
+    codes: z
+      .array(z.object({ address: z.string(), class: z.enum(['listing', 'policy', 'refused', 'unknown']), subList: z.string(), meaning: z.string() }))
+      .describe('Each 127.0.0.0/8 answer read with the list\'s documented codes.'),
+    reason: z.string().optional().describe('The TXT reason published with a listing.'),
+    note: z.string().optional().describe('Why an answer was set aside.'),
+  }),
+);
 
-const countsSchema = z.object({
-  queries: z.number().int(),
-  listed: z.number().int(),
-  policyListed: z.number().int(),
-  notListed: z.number().int(),
-  refused: z.number().int(),
-  unexpected: z.number().int(),
-  inconclusive: z.number().int(),
-});
+const countsSchema = lazySchema(() =>
+  z.object({
+    queries: z.number().int(),
+    listed: z.number().int(),
+    policyListed: z.number().int(),
+    notListed: z.number().int(),
+    refused: z.number().int(),
+    unexpected: z.number().int(),
+    inconclusive: z.number().int(),
+  }),
+);
 
-export const blocklistFactsSchema = z.object({
-  domain: z.string().describe('The audited domain (asked of the domain lists).'),
-  offline: z.boolean().describe('Offline without a replay: no list was asked (every answer would be unknown).'),
-  lists: z.array(listSchema).describe('Every list asked.'),
-  addresses: z
-    .array(z.object({ address: z.string(), version: z.union([z.literal(4), z.literal(6)]), sources: z.array(z.string()), notQueried: z.string().optional() }))
-    .describe('Every address with where it came from (`MX <host>`, `--ip`); `notQueried` says why public lists were not asked about it.'),
-  results: z.array(resultSchema).describe('Every (list, key) answer, in the order asked: the addresses\', then the domain\'s.'),
-  summary: countsSchema.describe('The answers counted by outcome.'),
-  mx: z
-    .object({ status: dnsStatusSchema, nullMx: z.boolean(), hosts: z.number().int(), unresolvedHosts: z.array(z.string()) })
-    .nullable()
-    .describe('The MX answer the addresses come from (null when nothing was asked).'),
-  notAsked: z.array(z.object({ key: z.string(), list: z.string(), reason: z.string() })).describe('Pairs not asked (an IPv6 address, a list without IPv6 data).'),
-  invalidIps: z.array(z.string()).describe('--ip values that are not IP addresses.'),
-  inconclusiveLists: z.array(z.string()).describe('Lists none of whose answers was usable (timeout, SERVFAIL, REFUSED).'),
-  untrustedLists: z.array(z.string()).describe('Lists whose RFC 5782 §5 test-negative entry is listed: none of their answers counts.'),
-  notes: z.array(z.string()).describe('Answers set aside, and why.'),
-});
+export const blocklistFactsSchema = lazySchema(() =>
+  z.object({
+    domain: z.string().describe('The audited domain (asked of the domain lists).'),
+    offline: z.boolean().describe('Offline without a replay: no list was asked (every answer would be unknown).'),
+    lists: z.array(listSchema()).describe('Every list asked.'),
+    addresses: z
+      .array(z.object({ address: z.string(), version: z.union([z.literal(4), z.literal(6)]), sources: z.array(z.string()), notQueried: z.string().optional() }))
+      .describe('Every address with where it came from (`MX <host>`, `--ip`); `notQueried` says why public lists were not asked about it.'),
+    results: z.array(resultSchema()).describe('Every (list, key) answer, in the order asked: the addresses\', then the domain\'s.'),
+    summary: countsSchema().describe('The answers counted by outcome.'),
+    mx: z
+      .object({ status: dnsStatusSchema(), nullMx: z.boolean(), hosts: z.number().int(), unresolvedHosts: z.array(z.string()) })
+      .nullable()
+      .describe('The MX answer the addresses come from (null when nothing was asked).'),
+    notAsked: z.array(z.object({ key: z.string(), list: z.string(), reason: z.string() })).describe('Pairs not asked (an IPv6 address, a list without IPv6 data).'),
+    invalidIps: z.array(z.string()).describe('--ip values that are not IP addresses.'),
+    inconclusiveLists: z.array(z.string()).describe('Lists none of whose answers was usable (timeout, SERVFAIL, REFUSED).'),
+    untrustedLists: z.array(z.string()).describe('Lists whose RFC 5782 §5 test-negative entry is listed: none of their answers counts.'),
+    notes: z.array(z.string()).describe('Answers set aside, and why.'),
+  }),
+);
 
 /** What the blocklist check saw. */
-export type BlocklistFacts = z.infer<typeof blocklistFactsSchema>;
+export type BlocklistFacts = z.infer<ReturnType<typeof blocklistFactsSchema>>;
 /** One (list, key) answer of the blocklist facts. */
 export type BlocklistResult = BlocklistFacts['results'][number];
 

@@ -21,7 +21,10 @@ export const dkimCheck = defineCheck({
     'Probes DKIM selectors (--dkim-selector, then those of recognised providers, then common ones), parses each key record (RFC 6376 §3.6.1) ' +
     'and measures its key (RFC 8301 §3.2 RSA sizes, RFC 8463 ed25519).',
   findings: DKIM_FINDINGS,
-  facts: dkimFactsSchema,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return dkimFactsSchema();
+  },
   gather: gatherDkim,
   judge: judgeDkim,
   summarise(facts) {

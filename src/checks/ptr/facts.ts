@@ -4,40 +4,45 @@
  * the PTR names. All the I/O of the check is here.
  */
 import { z } from 'zod';
+import { lazySchema } from '../../schema/lazy-schema.js';
 import type { CheckContext } from '../../context.js';
 import { getMxHosts } from '../../lookups/mx-hosts.js';
 import { lookupReverse, parseIp } from '../../lookups/reverse.js';
 import { isDnsFailure } from '../../dns/types.js';
 import { dnsStatusSchema } from '../../dns/status-schema.js';
 
-const addressSchema = z.object({
-  ip: z.string().describe('The address, canonical text.'),
-  version: z.union([z.literal(4), z.literal(6)]),
-  mxHosts: z.array(z.string()).describe('MX hosts (canonical names) that have this address.'),
-  sending: z.boolean().describe('Named with --ip.'),
-  reverseName: z.string().describe('The name the PTR query asks (in-addr.arpa / ip6.arpa).'),
-  ptr: z.object({ status: dnsStatusSchema, names: z.array(z.string()) }).describe('The PTR answer: its status and names.'),
-  forward: z
-    .array(z.object({ name: z.string(), type: z.enum(['A', 'AAAA']), status: dnsStatusSchema, addresses: z.array(z.string()) }))
-    .describe('Each PTR name looked up forward.'),
-  forwardConfirmed: z.boolean().nullable().describe('A PTR name resolves back to the address; null when a query failed first.'),
-  confirmedNames: z.array(z.string()).describe('The PTR names that resolve back to the address.'),
-  outcome: z.enum(['confirmed', 'mismatch', 'missing', 'inconclusive']),
-  failure: z.string().optional().describe('For an inconclusive outcome: which query failed and how.'),
-});
+const addressSchema = lazySchema(() =>
+  z.object({
+    ip: z.string().describe('The address, canonical text.'),
+    version: z.union([z.literal(4), z.literal(6)]),
+    mxHosts: z.array(z.string()).describe('MX hosts (canonical names) that have this address.'),
+    sending: z.boolean().describe('Named with --ip.'),
+    reverseName: z.string().describe('The name the PTR query asks (in-addr.arpa / ip6.arpa).'),
+    ptr: z.object({ status: dnsStatusSchema(), names: z.array(z.string()) }).describe('The PTR answer: its status and names.'),
+    forward: z
+      .array(z.object({ name: z.string(), type: z.enum(['A', 'AAAA']), status: dnsStatusSchema(), addresses: z.array(z.string()) }))
+      .describe('Each PTR name looked up forward.'),
+    forwardConfirmed: z.boolean().nullable().describe('A PTR name resolves back to the address; null when a query failed first.'),
+    confirmedNames: z.array(z.string()).describe('The PTR names that resolve back to the address.'),
+    outcome: z.enum(['confirmed', 'mismatch', 'missing', 'inconclusive']),
+    failure: z.string().optional().describe('For an inconclusive outcome: which query failed and how.'),
+  }),
+);
 
-export const ptrFactsSchema = z.object({
-  domain: z.string().describe('The audited domain.'),
-  mx: z
-    .object({ status: dnsStatusSchema, nullMx: z.boolean(), hosts: z.number().int().describe('How many MX hosts (other than a null MX).') })
-    .describe('The MX answer the MX host addresses come from.'),
-  addresses: z.array(addressSchema).describe('Every address checked: the MX hosts\' in MX order, then the sending IPs.'),
-  unresolved: z.array(z.string()).describe('MX or MX host address queries that failed, so some addresses are unknown ("A mx2.example.com: timeout").'),
-  invalidIps: z.array(z.string()).describe('--ip values that are not IP addresses.'),
-});
+export const ptrFactsSchema = lazySchema(() =>
+  z.object({
+    domain: z.string().describe('The audited domain.'),
+    mx: z
+      .object({ status: dnsStatusSchema(), nullMx: z.boolean(), hosts: z.number().int().describe('How many MX hosts (other than a null MX).') })
+      .describe('The MX answer the MX host addresses come from.'),
+    addresses: z.array(addressSchema()).describe('Every address checked: the MX hosts\' in MX order, then the sending IPs.'),
+    unresolved: z.array(z.string()).describe('MX or MX host address queries that failed, so some addresses are unknown ("A mx2.example.com: timeout").'),
+    invalidIps: z.array(z.string()).describe('--ip values that are not IP addresses.'),
+  }),
+);
 
 /** What the ptr check saw. */
-export type PtrFacts = z.infer<typeof ptrFactsSchema>;
+export type PtrFacts = z.infer<ReturnType<typeof ptrFactsSchema>>;
 /** One address of the ptr facts. */
 export type PtrAddressFacts = PtrFacts['addresses'][number];
 

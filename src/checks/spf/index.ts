@@ -25,7 +25,10 @@ export const spfCheck = defineCheck({
   description:
     'SPF policy of the domain (RFC 7208): discovery, syntax, the include tree with DNS-lookup and void-lookup counts, loops, the effective all, and whether the given sending IPs pass.',
   findings: SPF_FINDINGS,
-  facts: spfFactsSchema,
+  // Built when first read (the JSON Schema, tests), never during an audit.
+  get facts() {
+    return spfFactsSchema();
+  },
   gather: gatherSpf,
   judge: judgeSpf,
   propose: proposeSpf,
