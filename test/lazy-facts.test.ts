@@ -21,6 +21,8 @@ const FILES = [
   'src/lookups/dnssec-validated.ts',
   'src/dns/status-schema.ts',
   'src/schema/requirement-status.ts',
+  // The config file's schema: built when there is a config file to read.
+  'src/cli/config-file.ts',
 ];
 
 /** The identifier a call chain starts from: `z` for `z.object({…}).describe('…')`. */

@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
+import { lazySchema } from '../schema/lazy-schema.js';
 import { parseDomain } from '../domain.js';
 import { UsageError, errorCode } from './errors.js';
 import type { IgnoreRule } from '../suppress.js';
@@ -65,35 +66,39 @@ export function printable(text: string): string {
 /** A finding id as the catalogue writes it. */
 const FINDING_ID = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
 
-const scalar = z.union([z.string(), z.number()]);
+const scalar = lazySchema(() => z.union([z.string(), z.number()]));
 
-const ignoreRuleSchema = z.strictObject({
-  id: z.string().regex(FINDING_ID, 'is not a finding id (<check>/<state>, e.g. bimi/missing)').describe('The finding id to accept (see the finding index).'),
-  domain: z.string().optional().describe('Only this domain; every domain of the run when absent.'),
-  reason: z
-    .string()
-    .trim()
-    .min(1, 'must say why the finding is accepted')
-    // Shown on terminals: no control characters (escape sequences) in the text report.
-    .refine((text) => !CONTROL.test(text), 'must be printable text, without control characters')
-    .describe('Why the finding is accepted (shown in the report).'),
-  until: z
-    .string()
-    .refine(isCalendarDay, 'is not a day: use YYYY-MM-DD, the last day the rule holds (UTC)')
-    .optional()
-    .describe('The last day (YYYY-MM-DD, UTC) the rule holds; from the next day the finding counts again.'),
-});
+const ignoreRuleSchema = lazySchema(() =>
+  z.strictObject({
+    id: z.string().regex(FINDING_ID, 'is not a finding id (<check>/<state>, e.g. bimi/missing)').describe('The finding id to accept (see the finding index).'),
+    domain: z.string().optional().describe('Only this domain; every domain of the run when absent.'),
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'must say why the finding is accepted')
+      // Shown on terminals: no control characters (escape sequences) in the text report.
+      .refine((text) => !CONTROL.test(text), 'must be printable text, without control characters')
+      .describe('Why the finding is accepted (shown in the report).'),
+    until: z
+      .string()
+      .refine(isCalendarDay, 'is not a day: use YYYY-MM-DD, the last day the rule holds (UTC)')
+      .optional()
+      .describe('The last day (YYYY-MM-DD, UTC) the rule holds; from the next day the finding counts again.'),
+  }),
+);
 
-const domainSettingsSchema = z.strictObject({
-  dkimSelectors: z.array(z.string()).optional().describe('DKIM selectors to probe for this domain (--dkim-selector).'),
-  ips: z.array(z.string()).optional().describe('Sending IPs of this domain (--ip).'),
-  blocklists: z.array(z.string()).optional().describe('Blocklist zones to add for this domain (--blocklist).'),
-  parked: z.boolean().optional().describe('The domain is parked and sends no mail (--parked).'),
-  profiles: z
-    .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'is not a profile name'))
-    .optional()
-    .describe("Mailbox providers' sender requirements to check (--profile)."),
-});
+const domainSettingsSchema = lazySchema(() =>
+  z.strictObject({
+    dkimSelectors: z.array(z.string()).optional().describe('DKIM selectors to probe for this domain (--dkim-selector).'),
+    ips: z.array(z.string()).optional().describe('Sending IPs of this domain (--ip).'),
+    blocklists: z.array(z.string()).optional().describe('Blocklist zones to add for this domain (--blocklist).'),
+    parked: z.boolean().optional().describe('The domain is parked and sends no mail (--parked).'),
+    profiles: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'is not a profile name'))
+      .optional()
+      .describe("Mailbox providers' sender requirements to check (--profile)."),
+  }),
+);
 
 function isCalendarDay(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
@@ -105,12 +110,12 @@ function isCalendarDay(text: string): boolean {
 export function configSchema(kinds: ReadonlyMap<string, OptionKind>, descriptions: ReadonlyMap<string, string> = new Map()) {
   const shape: Record<string, z.ZodType> = {
     $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
-    domains: z.record(z.string(), domainSettingsSchema).optional().describe('Per-domain settings, keyed by domain.'),
-    ignore: z.array(ignoreRuleSchema).optional().describe('Findings to accept: kept in the report, left out of score, thresholds and fixes.'),
+    domains: z.record(z.string(), domainSettingsSchema()).optional().describe('Per-domain settings, keyed by domain.'),
+    ignore: z.array(ignoreRuleSchema()).optional().describe('Findings to accept: kept in the report, left out of score, thresholds and fixes.'),
   };
   for (const [name, kind] of kinds) {
     if (NOT_IN_CONFIG.has(name) || name === 'ignore') continue;
-    const value = kind === 'boolean' ? z.boolean() : kind === 'value' ? scalar : z.union([scalar, z.array(scalar)]);
+    const value = kind === 'boolean' ? z.boolean() : kind === 'value' ? scalar() : z.union([scalar(), z.array(scalar())]);
     const description = descriptions.get(name);
     shape[name] = (description ? value.describe(description) : value).optional();
   }
@@ -189,8 +194,8 @@ export function parseConfig(text: string, file: string, kinds: ReadonlyMap<strin
   const parsed = configSchema(kinds).safeParse(json);
   if (!parsed.success) fail(describe(parsed.error.issues[0]!, kinds, json));
   const data = parsed.data as Record<string, unknown> & {
-    domains?: Record<string, z.infer<typeof domainSettingsSchema>>;
-    ignore?: Array<z.infer<typeof ignoreRuleSchema>>;
+    domains?: Record<string, z.infer<ReturnType<typeof domainSettingsSchema>>>;
+    ignore?: Array<z.infer<ReturnType<typeof ignoreRuleSchema>>>;
   };
   const directory = path.dirname(file);
 
