@@ -4,18 +4,32 @@
  * runner's AuditOptions. Every message is a complete sentence pair
  * "<what is wrong>. <how to fix>", printed after `mailcheck: `.
  */
-import { isIp as isIP } from '../is-ip.js';
 import * as z from 'zod';
 import type { AuditOptions } from '../context.js';
 import { parseDomain } from '../domain.js';
-import { SEVERITIES } from '../severity.js';
-import { FORMAT_NAMES, type FormatName } from '../report/formats.js';
 import { UsageError } from './errors.js';
-import { parseOutputSpecs } from './output-specs.js';
 import { DEFAULT_BLOCKLISTS } from '../blocklist/lists.js';
 import { PROFILE_IDS } from '../profiles/table.js';
 import { parseShard } from './shard.js';
 import { ignoreRulesFromIds } from '../suppress.js';
+import {
+  isProblem,
+  readCheckList,
+  readDomainName,
+  readFailOn,
+  readFormat,
+  readIpAddress,
+  readOutput,
+  readResolver,
+  readSelector,
+  readWholeNumber,
+  splitList,
+  type Problem,
+  type WHOLE_NUMBER_OPTIONS,
+} from './option-values.js';
+import { readCommonOptions } from './common-options.js';
+
+export { splitList };
 
 type Ctx = z.core.$RefinementCtx<string>;
 
@@ -24,165 +38,56 @@ function issue(ctx: Ctx, input: string, message: string): never {
   return z.NEVER as never;
 }
 
-/** A whole number option within bounds. */
-function wholeNumber(flag: string, min: number, max: number, what: string, example: number) {
-  return z.string().transform((text, ctx) => {
-    const trimmed = text.trim();
-    const value = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      return issue(ctx, text, `${flag} "${text}" is not ${what} from ${min} to ${max}. Use e.g. ${flag} ${example}`);
-    }
-    return value;
+/** A string option read by `read` (src/cli/option-values.ts). */
+function text<T>(read: (text: string) => T | Problem) {
+  return z.string().transform((value, ctx) => {
+    const result = read(value);
+    return isProblem(result) ? issue(ctx, value, result.problem) : result;
   });
 }
 
-/** Splits repeatable, comma-separated values, dropping empty items. */
-export function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((item) => item.trim()).filter((item) => item !== '');
-}
-
-/** A list of check ids, each known to the registry. */
-function checkList(flag: string, checkIds: readonly string[]) {
+/** A repeatable option read as a whole by `read`. */
+function list<T>(read: (values: string[]) => T | Problem) {
   return z.array(z.string()).transform((values, ctx) => {
-    const ids = splitList(values).map((id) => id.toLowerCase());
-    for (const id of ids) {
-      if (!checkIds.includes(id)) {
-        ctx.addIssue({
-          code: 'custom',
-          input: id,
-          message: `${flag}: unknown check "${id}". Valid checks: ${checkIds.join(', ')}`,
-        });
-        return z.NEVER;
-      }
-    }
-    if (ids.length === 0) {
-      ctx.addIssue({ code: 'custom', input: values, message: `${flag} needs at least one check id. Use e.g. ${flag} spf,dmarc` });
-      return z.NEVER;
-    }
-    return [...new Set(ids)];
+    const result = read(values);
+    if (!isProblem(result)) return result;
+    // The message names the offending item; the list is the input.
+    ctx.addIssue({ code: 'custom', input: values, message: result.problem });
+    return z.NEVER;
   });
 }
 
-/** A fully qualified domain name option (A-label out). */
-function domainName(flag: string) {
-  return z.string().transform((text, ctx) => {
-    const parsed = parseDomain(text);
-    if (!parsed.ok) return issue(ctx, text, `${flag}: ${parsed.error.replace(/\.$/, '')}`);
-    return parsed.domain;
-  });
+/** A repeatable, comma-separated option whose items are each read by `read`. */
+function items<T>(read: (text: string) => T | Problem) {
+  return z
+    .array(z.string())
+    .transform((values) => splitList(values))
+    .pipe(z.array(text(read)));
 }
 
-/** RFC 6376 §3.1: a selector is one or more DNS labels; RFC 1035 §2.3.4: labels of at most 63 octets. */
-const SELECTOR = /^(?!.*\.\.)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
-
-function selector(flag: string) {
-  return z.string().transform((text, ctx) => {
-    const value = text.trim().toLowerCase();
-    if (!SELECTOR.test(value)) {
-      return issue(ctx, text, `${flag} "${text}" is not a valid selector. Use DNS labels: letters, digits, hyphens, underscores, dots`);
-    }
-    return value;
-  });
-}
-
-function ipAddress(flag: string) {
-  return z.string().transform((text, ctx) => {
-    const value = text.trim().replace(/^\[(.*)\]$/, '$1');
-    if (!isIP(value)) return issue(ctx, text, `${flag} "${text}" is not an IPv4 or IPv6 address. Use e.g. ${flag} 192.0.2.10`);
-    return value.toLowerCase();
-  });
-}
-
-/** A DNS server: ip, ip:port, [v6]:port, bare v6, or an https:// URL (DNS over HTTPS). */
-function resolverSpec(text: string): string | undefined {
-  const value = text.trim();
-  if (/^https:\/\/[^\s/]+/i.test(value)) return value;
-  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value);
-  if (bracketed) {
-    if (!isIP(bracketed[1]!) || (bracketed[2] !== undefined && !validPort(bracketed[2]))) return undefined;
-    return value;
-  }
-  if (isIP(value)) return value;
-  const hostPort = /^([^:]+):(\d{1,5})$/.exec(value);
-  if (hostPort && isIP(hostPort[1]!) === 4 && validPort(hostPort[2]!)) return value;
-  return undefined;
-}
-
-const validPort = (text: string) => Number(text) >= 1 && Number(text) <= 65535;
-
-/** One --resolver value. */
-function resolverServer() {
-  return z.string().transform((text, ctx) => {
-    const spec = resolverSpec(text);
-    if (spec === undefined) {
-      return issue(
-        ctx,
-        text,
-        `--resolver "${text}" is not a DNS server address. Use ip, ip:port, [ipv6]:port or an https:// URL, e.g. --resolver 192.0.2.53:5353`,
-      );
-    }
-    return spec;
-  });
-}
+const wholeNumber = (option: keyof typeof WHOLE_NUMBER_OPTIONS) => text(readWholeNumber(option));
 
 /** The schema of the audit command's options, given the registry's check ids. */
 export function auditCliSchema(checkIds: readonly string[]) {
   return z.object({
-    format: z.string().transform((text, ctx) => {
-      const name = text.trim().toLowerCase();
-      if (!(FORMAT_NAMES as string[]).includes(name)) {
-        return issue(ctx, text, `--format "${text}" is not a known format. Use one of: ${FORMAT_NAMES.join(', ')}`);
-      }
-      return name as FormatName;
-    }),
+    format: text(readFormat),
     // A plain file for the main format, and format=file pairs (src/cli/batch.ts).
-    output: z
-      .array(z.string())
-      .transform((values, ctx) => {
-        try {
-          return parseOutputSpecs(values);
-        } catch (error) {
-          return issue(ctx as unknown as Ctx, values.join(' '), error instanceof Error ? error.message : String(error));
-        }
-      })
-      .optional(),
+    output: list(readOutput).optional(),
     color: z.boolean().optional(),
     verbose: z.boolean().optional(),
-    resolver: z
-      .array(z.string())
-      .transform((values) => splitList(values))
-      .pipe(z.array(resolverServer()))
-      .optional(),
-    timeout: wholeNumber('--timeout', 1, 120_000, 'a number of milliseconds', 3000).optional(),
-    retries: wholeNumber('--retries', 0, 10, 'a whole number', 2).optional(),
-    checks: checkList('--checks', checkIds).optional(),
-    skip: checkList('--skip', checkIds).optional(),
-    failOn: z.string().transform((text, ctx) => {
-      const value = text.trim().toLowerCase();
-      if (value !== 'none' && !(SEVERITIES as readonly string[]).includes(value)) {
-        return issue(ctx, text, `--fail-on "${text}" is not a severity. Use one of: ${[...SEVERITIES, 'none'].join(', ')}`);
-      }
-      return value as (typeof SEVERITIES)[number] | 'none';
-    }),
-    minScore: wholeNumber('--min-score', 0, 100, 'a score', 80).optional(),
-    dkimSelector: z
-      .array(z.string())
-      .transform((values) => splitList(values))
-      .pipe(z.array(selector('--dkim-selector')))
-      .optional(),
-    ip: z
-      .array(z.string())
-      .transform((values) => splitList(values))
-      .pipe(z.array(ipAddress('--ip')))
-      .optional(),
+    resolver: items(readResolver).optional(),
+    timeout: wholeNumber('timeout').optional(),
+    retries: wholeNumber('retries').optional(),
+    checks: list(readCheckList('--checks', checkIds)).optional(),
+    skip: list(readCheckList('--skip', checkIds)).optional(),
+    failOn: text(readFailOn),
+    minScore: wholeNumber('minScore').optional(),
+    dkimSelector: items(readSelector('--dkim-selector')).optional(),
+    ip: items(readIpAddress('--ip')).optional(),
     smtp: z.boolean().default(true),
-    smtpPort: wholeNumber('--smtp-port', 1, 65535, 'a port', 2525).optional(),
-    heloName: domainName('--helo-name').optional(),
-    blocklist: z
-      .array(z.string())
-      .transform((values) => splitList(values))
-      .pipe(z.array(domainName('--blocklist')))
-      .optional(),
+    smtpPort: wholeNumber('smtpPort').optional(),
+    heloName: text(readDomainName('--helo-name')).optional(),
+    blocklist: items(readDomainName('--blocklist')).optional(),
     // `all` drops every default list (the library's noBlocklists: ['all']); other values are checked against the defaults below.
     noBlocklist: z
       .array(z.string())
@@ -208,14 +113,14 @@ export function auditCliSchema(checkIds: readonly string[]) {
         return value.toLowerCase();
       })
       .optional(),
-    bimiSelector: selector('--bimi-selector').optional(),
-    httpsPort: wholeNumber('--https-port', 1, 65535, 'a port', 8443).optional(),
-    probeTimeout: wholeNumber('--probe-timeout', 1, 300_000, 'a number of milliseconds', 10000).optional(),
+    bimiSelector: text(readSelector('--bimi-selector')).optional(),
+    httpsPort: wholeNumber('httpsPort').optional(),
+    probeTimeout: wholeNumber('probeTimeout').optional(),
     caFile: z.array(z.string().min(1)).optional(),
     trustAnchor: z.array(z.string().min(1)).optional(),
     file: z.array(z.string().min(1)).optional(),
-    concurrency: wholeNumber('--concurrency', 1, 1024, 'a whole number', 16).optional(),
-    rate: wholeNumber('--rate', 0, 1_000_000, 'a number of queries per second (0: no limit)', 100).optional(),
+    concurrency: wholeNumber('concurrency').optional(),
+    rate: wholeNumber('rate').optional(),
     shard: z
       .string()
       .transform((text, ctx) => {
@@ -286,6 +191,14 @@ export function cachedAuditCliSchema(checkIds: readonly string[]): ReturnType<ty
 
 /** Validates commander's option values; throws a UsageError naming the first problem. */
 export function parseAuditCliOptions(raw: Record<string, unknown>, checkIds: readonly string[]): AuditCliOptions {
+  // A common, valid command line is read without building the schema (the
+  // same readers, the same result); anything else, and every error, goes
+  // through the schema.
+  const quick = readCommonOptions(raw, checkIds) as AuditCliOptions | undefined;
+  if (quick) {
+    assertConsistent(quick, checkIds);
+    return quick;
+  }
   const parsed = cachedAuditCliSchema(checkIds).safeParse(raw);
   if (!parsed.success) throw new UsageError(describeIssue(parsed.error.issues[0]));
   assertConsistent(parsed.data, checkIds);
