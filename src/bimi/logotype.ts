@@ -16,7 +16,10 @@
  *   HashAlgAndValue ::= SEQUENCE { hashAlg AlgorithmIdentifier, hashValue OCTET STRING }
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+/** node:zlib, loaded when a mark certificate's logo is compared: every audit imports this module with the BIMI check, few get that far. */
+const gunzip = (): typeof import('node:zlib').gunzipSync => (createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib')).gunzipSync;
 
 /** id-pe-logotype (RFC 3709 §4.1). */
 export const LOGOTYPE_OID = '1.3.6.1.5.5.7.1.12';
@@ -187,7 +190,7 @@ export function logotypeViolations(certificateDer: Buffer, servedLogo: Buffer | 
     let svg: Buffer;
     try {
       // The embedded SVG is usually gzip-compressed (image/svg+xml with a gzip payload).
-      svg = embedded[0] === 0x1f && embedded[1] === 0x8b ? gunzipSync(embedded, { maxOutputLength: MAX_LOGO_OCTETS }) : embedded;
+      svg = embedded[0] === 0x1f && embedded[1] === 0x8b ? gunzip()(embedded, { maxOutputLength: MAX_LOGO_OCTETS }) : embedded;
     } catch (error) {
       violations.push(`the logo embedded in the mark certificate does not decompress: ${error instanceof Error ? error.message : String(error)}`);
       return violations;
