@@ -39,6 +39,8 @@ export interface RunDependencies {
   queryBudget?: number;
   /** Computing time one domain's input-sized steps may take, ms (default DEFAULT_WORK_BUDGET_MS, src/work-budget.ts). */
   workBudgetMs?: number;
+  /** Nothing else runs in this process meanwhile (the command line with one domain): see src/work-budget.ts. */
+  aloneInProcess?: boolean;
 }
 
 export interface AuditRunOptions extends RunDependencies {
@@ -119,7 +121,7 @@ export function auditDomain(
   deps: RunDependencies & { dns: DnsClient },
 ): Promise<Report> {
   // Every input-sized step of this audit (SVG, SPF flattening) shares one computing budget.
-  return withWorkBudget(deps.workBudgetMs ?? DEFAULT_WORK_BUDGET_MS, () => auditWithinBudget(target, options, deps));
+  return withWorkBudget(deps.workBudgetMs ?? DEFAULT_WORK_BUDGET_MS, () => auditWithinBudget(target, options, deps), deps.aloneInProcess === true);
 }
 
 async function auditWithinBudget(

@@ -47,4 +47,24 @@ describe('the computing budget of an audit', () => {
     expect(() => withWorkBudget(0, () => checkSvgTinyPs(logo))).toThrow(WorkBudgetExceeded);
     expect(checkSvgTinyPs(logo).facts.rootElement).toBe('svg');
   });
+
+  it('an audit alone in its process keeps its budget without the asynchronous context, and lets go of it when done', async () => {
+    const [report] = await audit('busy.test', { checks: ['spf'], smtp: false, noBlocklists: ['all'] }, { dns: fixture.dns, workBudgetMs: 0, aloneInProcess: true });
+    expect(report!.checks.find((check) => check.id === 'spf')!.error).toMatch(/^flattening the SPF record stopped: the audit's computing budget of 0 ms/);
+    const logo = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" viewBox="0 0 10 10"><title>t</title></svg>');
+    expect(checkSvgTinyPs(logo).facts.rootElement).toBe('svg');
+    // While one such audit runs, another budget (an audit that did not vouch) takes the asynchronous context.
+    await withWorkBudget(
+      10_000,
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await withWorkBudget(0, async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          expect(() => checkSvgTinyPs(logo)).toThrow(WorkBudgetExceeded);
+        });
+        expect(checkSvgTinyPs(logo).facts.rootElement).toBe('svg');
+      },
+      true,
+    );
+  }, 60_000);
 });

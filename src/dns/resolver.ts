@@ -28,6 +28,7 @@ import type { DnsAnswer, DnsClient, DnssecRecords, QueryLogEntry, RecordData, RR
 import { canonicalName, RCODE, TYPE_NUMBER, type WireMessage } from './wire.js';
 import { isRRType } from './record-types.js';
 import { markTakesListener, type QueryListener } from './query-scope.js';
+import { expectUnknownNames } from './unknown-names.js';
 import { joinDnssec, signedRecords } from './signed-records.js';
 
 export { parseServerSpec, type ServerAddress } from './server-spec.js';
@@ -116,6 +117,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     (spec) => (isDohSpec(spec) ? dohServerAddress(spec) : parseServerSpec(spec)),
   );
   if (servers.length === 0) throw new Error('no DNS servers configured on this system: name one with --resolver');
+  // Overrides may answer "outside the zone files" (./unknown-names.ts).
+  if (options.overrides) expectUnknownNames();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
   const dnssecOk = options.dnssecOk ?? true;

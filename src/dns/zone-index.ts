@@ -6,6 +6,7 @@
 import type { DnsAnswer, RecordData, RRType } from './types.js';
 import type { Zone, ZoneRecord } from './zone-file.js';
 import { createPackedRecords, type PackedRecords } from './zone-store.js';
+import { expectUnknownNames } from './unknown-names.js';
 
 /** The records of a set of zones, indexed by owner name. */
 export interface ZoneIndex {
@@ -133,6 +134,8 @@ const MAX_CHAIN = 8;
  * below them that the zones do not define (RFC 4592 §3.3.1, basic form).
  */
 export function zoneOverride(zones: readonly Zone[] | ZoneIndex, options: ZoneOverrideOptions = {}) {
+  // Offline, names outside the zones are answered as unknown (./unknown-names.ts).
+  if (options.offline) expectUnknownNames();
   const index = Array.isArray(zones) ? indexZones(zones as Zone[]) : (zones as ZoneIndex);
 
   /** The node answering for `name`: itself, a covering wildcard, or none. */
