@@ -7,7 +7,7 @@
  * `domains`, and ignore rules under `ignore`. Validated with zod; every
  * problem is one line naming the file and the key.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { lazySchema } from '../schema/lazy-schema.js';
@@ -284,7 +284,10 @@ export async function findConfigFile(given: string | false | undefined, cwd: str
 
 async function isFile(file: string): Promise<boolean> {
   try {
-    return (await fs.stat(file)).isFile();
+    // Every run asks a few directories for both names, most of which do not
+    // exist: a rejected fs.promises.stat builds an error each time, which cost
+    // several milliseconds of a one-domain audit.
+    return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
   } catch {
     return false;
   }
