@@ -1,6 +1,6 @@
 /** Colour, verbosity, width and thresholds for the reporters, from the options and the terminal. */
 import type { ReporterOptions } from '../report/formats.js';
-import { shouldColor } from '../report/style.js';
+import { shouldColor } from '../report/color-choice.js';
 import type { CliIo } from './io.js';
 import type { AuditCliOptions } from './options.js';
 

@@ -76,27 +76,5 @@ export function createStyle(color: boolean): Style {
   };
 }
 
-export interface ColorEnvironment {
-  /** --color (true), --no-color (false), or neither (undefined). */
-  flag?: boolean;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Whether the destination of the report is a terminal. */
-  isTTY: boolean;
-}
-
-/**
- * Whether to colour: an explicit flag wins, then NO_COLOR (any non-empty
- * value: no colour), then FORCE_COLOR (non-empty and not 0/false: colour),
- * then colour only on a TTY. TERM=dumb counts as no TTY.
- */
-export function shouldColor({ flag, env, isTTY }: ColorEnvironment): boolean {
-  if (flag !== undefined) return flag;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === '0' || force.toLowerCase() === 'false') return false;
-    return true;
-  }
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
+// Where colour is decided (no chalk there: a run without colour never loads it).
+export { shouldColor, type ColorEnvironment } from './color-choice.js';
