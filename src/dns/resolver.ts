@@ -73,7 +73,8 @@ export interface ResolverOptions {
   /**
    * Keep at most this many answered questions in the cache, dropping the
    * least recently used first (default: no limit). For large batches, where
-   * most names belong to one domain and are never asked again.
+   * most names belong to one domain and are never asked again. Eviction runs
+   * once the cache holds a sixteenth more, so the cache may briefly hold that much.
    */
   cacheLimit?: number;
   /** Keep the query log (default true). False for large batches: `onQuery` still sees every entry, `log` stays empty. */
@@ -136,6 +137,8 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   /** (name, type) → the promise of that question's single-hop result. */
   const cache = new Map<string, Promise<HopResult>>();
   const cacheLimit = options.cacheLimit !== undefined ? Math.max(1, options.cacheLimit) : undefined;
+  /** Answers kept beyond the limit until the next eviction (a sixteenth of it). */
+  const evictionSlack = cacheLimit !== undefined ? Math.floor(cacheLimit / 16) : 0;
   /** Cached promises that have settled (only those may be evicted). */
   const settled = new WeakSet<Promise<HopResult>>();
   /** The (name, type) keys whose overrides are being computed in the current async context. */
@@ -231,6 +234,9 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     if (cacheLimit !== undefined) {
       void result.then(() => {
         settled.add(result);
+        // Evicting walks the Map from its front, over the slots earlier deletions left
+        // there: done once per `evictionSlack` answers, down to the limit, it stays cheap.
+        if (cache.size <= cacheLimit + evictionSlack) return;
         // Only answered questions are dropped: one still in flight keeps sharing its promise.
         for (const [oldKey, oldResult] of cache) {
           if (cache.size <= cacheLimit) break;
