@@ -20,6 +20,8 @@ import { trackDnsHealth, type DnsHealthCounts } from './dns-health.js';
 export interface AuditWorkerData {
   /** The run's options (each domain may bring its own instead). */
   options: AuditOptions;
+  /** This worker's share of the batch's DNS cache (answers). */
+  cacheLimit: number;
 }
 
 /** Main thread → worker: audit one domain. */
@@ -33,14 +35,15 @@ export interface AuditRequest {
 /** Worker → main thread: the report of one domain, or why there is none; the DNS outcomes since the last message. */
 export type AuditReply = { index: number; health: DnsHealthCounts } & ({ report: Report } | { error: string });
 
-async function serve(): Promise<void> {
+function serve(): void {
   const port = parentPort;
   if (!port) return;
-  const { options } = workerData as AuditWorkerData;
+  const { options, cacheLimit } = workerData as AuditWorkerData;
   const health = trackDnsHealth();
-  const dns = await createAuditDns(options, { onQuery: health.record, batch: true });
+  const dns = createAuditDns(options, { onQuery: health.record, batch: true, cacheLimit });
+  // Listening at once: no request may arrive before the listener does.
   port.on('message', (request: AuditRequest) => {
-    void auditDomain(request.target, request.options ?? options, { dns }).then(
+    void dns.then((client) => auditDomain(request.target, request.options ?? options, { dns: client })).then(
       (report) => {
         try {
           port.postMessage({ index: request.index, health: health.take(), report } satisfies AuditReply);
@@ -58,4 +61,4 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-await serve();
+serve();

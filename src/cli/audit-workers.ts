@@ -10,9 +10,10 @@
  * - Reports come back as Report objects (structured clone) and go through the
  *   same `onReport` as on one thread, so the output, its input order window,
  *   baselines, progress and the exit code do not change.
- * - A worker that stops (a crash, out of memory) costs only the domains it
- *   held: each gets a report whose checks are `error` (exit code 3), and a new
- *   worker takes over the rest.
+ * - A worker that stops (a crash, out of memory) is replaced; the domains it
+ *   held are audited once more on another worker, and a domain lost twice
+ *   (the likely cause) gets a report whose checks are `error` (exit code 3).
+ *   A domain whose audit throws gets that report at once.
  *
  * Runs that share one state across domains stay on one thread
  * (`workerCount` says 0): a query rate (`--rate`, or the default pace towards
@@ -27,6 +28,7 @@ import { applyBaseline } from '../baseline.js';
 import { CHECKS } from '../checks/index.js';
 import { domainCheck } from '../checks/domain.js';
 import type { AuditOptions } from '../context.js';
+import { BATCH_CACHE_LIMIT } from '../dns/audit-dns.js';
 import { isLoopbackHost } from '../dns/pacer.js';
 import { parseServerSpec, systemServers } from '../dns/resolver.js';
 import { failedReport } from '../report-assembly.js';
@@ -58,7 +60,7 @@ export function workerCount(input: WorkerPlanInput, cores = availableParallelism
   if (input.concurrency < 2 || input.domains < MIN_DOMAINS_FOR_WORKERS) return 0;
   if (paced(input.options)) return 0;
   const count = Math.min(cores, MAX_WORKERS, input.concurrency);
-  return count >= 2 && workerFile() !== undefined ? count : 0;
+  return count >= 2 ? count : 0;
 }
 
 /** True when the resolver paces its queries (src/dns/pacer.ts): the pace is global only on one thread. */
@@ -66,10 +68,9 @@ function paced(options: Readonly<AuditOptions>): boolean {
   if (options.rate !== undefined) return options.rate > 0;
   const servers = options.resolvers && options.resolvers.length > 0 ? options.resolvers : systemServers();
   return servers.some((spec) => {
-    // DNS over HTTPS is paced the same way; keep it on one thread.
-    if (/^https:/i.test(spec)) return true;
     try {
-      return !isLoopbackHost(parseServerSpec(spec).host);
+      // The resolver's rule (src/dns/resolver.ts): servers on this machine are not paced, DNS over HTTPS included.
+      return !isLoopbackHost(/^https:/i.test(spec) ? new URL(spec).hostname : parseServerSpec(spec).host);
     } catch {
       return true;
     }
@@ -77,12 +78,24 @@ function paced(options: Readonly<AuditOptions>): boolean {
 }
 
 /** The worker's entry: the bundled one next to the CLI bundle, else tsc's module beside this one. */
-function workerFile(): string | undefined {
+export function workerFile(): string | undefined {
   for (const name of ['./cli.bundle-worker.js', './audit-worker.js']) {
     const file = fileURLToPath(new URL(name, import.meta.url));
     if (existsSync(file)) return file;
   }
   return undefined;
+}
+
+/**
+ * A worker's heap. V8 lets a busy heap grow far above what is alive before it
+ * collects (three isolates doing so took the corpus batch from 290 to 350 MB
+ * of peak memory); a worker holds its cache and the domains in flight, so its
+ * old generation is capped at 64 MB plus 8 MB a domain it may hold (128 MB at
+ * the default concurrency on two cores), and its young generation at 16 MB. A
+ * worker that runs out of it stops, and its domains are tried once more.
+ */
+function heapLimits(perWorker: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
+  return { maxOldGenerationSizeMb: 64 + 8 * perWorker, maxYoungGenerationSizeMb: 16 };
 }
 
 /** `audit()` (src/run.ts) over worker threads, with the same options and the same calls of `onReport`. */
@@ -119,12 +132,15 @@ export function auditInWorkers(domains: readonly string[], options: Readonly<Aud
   const perWorker = Math.max(1, Math.ceil(concurrency / workers));
   const window = inputOrderWindow(run.maxAhead);
   const pool = new Set<PoolWorker>();
-  const workerData: AuditWorkerData = { options: { ...options } };
+  const workerData: AuditWorkerData = { options: { ...options }, cacheLimit: Math.ceil(BATCH_CACHE_LIMIT / workers) };
   let next = 0;
   let done = 0;
   let waitingForOutput = 0;
   let failedStarts = 0;
   let givenUp = false;
+  /** Domains a stopped worker held, to be audited once more (which of them stopped it is unknown). */
+  const retry: number[] = [];
+  const retried = new Set<number>();
 
   return new Promise<Report[]>((resolve, reject) => {
     let finished = false;
@@ -175,7 +191,7 @@ export function auditInWorkers(domains: readonly string[], options: Readonly<Aud
     };
 
     const start = () => {
-      const member: PoolWorker = { worker: new Worker(file, { workerData }), held: new Set(), finishedAny: false };
+      const member: PoolWorker = { worker: new Worker(file, { workerData, resourceLimits: heapLimits(perWorker) }), held: new Set(), finishedAny: false };
       pool.add(member);
       member.worker.on('message', (reply: AuditReply) => {
         if (!member.held.delete(reply.index)) return;
@@ -194,13 +210,20 @@ export function auditInWorkers(domains: readonly string[], options: Readonly<Aud
         if (!member.finishedAny) failedStarts++;
         const lost = [...member.held];
         member.held.clear();
-        for (const index of lost) fail(index, reason);
-        if (finished) return;
         if (failedStarts >= MAX_FAILED_STARTS) {
           // Workers that cannot even start: the rest of the batch cannot run this way.
           givenUp = true;
-          while (next < targets.length) fail(next++, reason);
+          for (const index of [...lost, ...retry.splice(0)]) fail(index, reason);
+          while (next < targets.length && !finished) fail(next++, reason);
           return;
+        }
+        // Each domain it held gets one more try on another worker; a domain lost twice is the likely cause.
+        for (const index of lost) {
+          if (retried.has(index)) fail(index, reason);
+          else {
+            retried.add(index);
+            retry.push(index);
+          }
         }
         pump();
       });
@@ -210,18 +233,24 @@ export function auditInWorkers(domains: readonly string[], options: Readonly<Aud
     /** Hands out domains while workers have room, the input order window allows it and no output lags. */
     const pump = () => {
       if (finished || givenUp) return;
-      while (next < targets.length && waitingForOutput === 0 && window.mayStart(next)) {
-        let member = [...pool].find((candidate) => candidate.held.size < perWorker);
-        if (!member && pool.size < workers) member = start();
-        if (!member) return;
-        const index = next++;
+      const withRoom = (test: (member: PoolWorker) => boolean) =>
+        [...pool].find((member) => member.held.size < perWorker && test(member)) ?? (pool.size < workers ? start() : undefined);
+      for (;;) {
+        // A domain to try again goes first (it is inside the input order window already), one per worker,
+        // so that the domain that stopped a worker stops at most one more.
+        let member = retry.length > 0 ? withRoom((candidate) => ![...candidate.held].some((index) => retried.has(index))) : undefined;
+        let index = member ? retry.shift() : undefined;
+        if (index === undefined) {
+          if (next >= targets.length || waitingForOutput > 0 || !window.mayStart(next)) break;
+          member = withRoom(() => true);
+          if (!member) break;
+          index = next++;
+        }
         const target = targets[index]!;
         const own = run.optionsFor?.(target.domain);
-        member.held.add(index);
-        member.worker.postMessage({ index, target, ...(own ? { options: own } : {}) } satisfies AuditRequest);
+        member!.held.add(index);
+        member!.worker.postMessage({ index, target, ...(own ? { options: own } : {}) } satisfies AuditRequest);
       }
-      // A lost worker with nothing left to hand out is not replaced; with work left, pump starts one.
-      if (next >= targets.length && done === targets.length) finish();
     };
 
     if (targets.length === 0) finish();

@@ -153,7 +153,7 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
   const concurrency = cli.concurrency ?? DEFAULT_CONCURRENCY;
   const pool = concurrency > 1 && inputs.length > 1 ? await import('./audit-workers.js') : undefined;
   const sharedState = Boolean(zones || replay || cli.saveDns || cli.verbose);
-  const workers = pool ? pool.workerCount({ domains: inputs.length, concurrency, options, sharedState }) : 0;
+  const workers = pool && pool.workerFile() !== undefined ? pool.workerCount({ domains: inputs.length, concurrency, options, sharedState }) : 0;
   const run = {
     dns,
     // One domain: the audit is all this process does (src/work-budget.ts).
