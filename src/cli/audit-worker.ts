@@ -6,8 +6,7 @@
  * state a run shares (no pacing, no capture, no zone files: such runs stay on
  * one thread).
  *
- * Bundled as its own entry (scripts/build-cli.mjs: dist/cli.bundle-worker.js),
- * sharing the CLI bundle's chunks.
+ * Bundled as its own entry (scripts/build-cli.mjs: dist/cli.bundle-worker.js).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AuditOptions } from '../context.js';
