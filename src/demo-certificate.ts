@@ -34,8 +34,19 @@ function tlv(tag: number, content: Buffer): Buffer {
 
 const sequence = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
 const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
-/** A non-negative INTEGER from big-endian octets (a leading 0 keeps it positive, X.690 §8.3). */
-const integer = (octets: Buffer): Buffer => tlv(0x02, octets[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), octets]) : octets);
+/**
+ * A non-negative INTEGER from big-endian octets, in DER's one encoding
+ * (X.690 §8.3.2, §10): no leading zero octet unless the next octet's top bit
+ * is set, where one keeps the value positive. A random serial that starts
+ * with a zero octet is otherwise refused by OpenSSL ("illegal padding").
+ */
+export function derInteger(octets: Buffer): Buffer {
+  let start = 0;
+  while (start < octets.length - 1 && octets[start] === 0) start++;
+  const value = octets.length === 0 ? Buffer.from([0]) : octets.subarray(start);
+  return tlv(0x02, value[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
+}
+const integer = derInteger;
 const utf8String = (text: string): Buffer => tlv(0x0c, Buffer.from(text, 'utf8'));
 const bitString = (octets: Buffer): Buffer => tlv(0x03, Buffer.concat([Buffer.from([0]), octets]));
 const octetString = (octets: Buffer): Buffer => tlv(0x04, octets);

@@ -8,7 +8,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { makeDemoCertificate } from '../src/demo-certificate.js';
+import { derInteger, makeDemoCertificate } from '../src/demo-certificate.js';
 
 describe('demo certificate', () => {
   it('is a self-signed v3 certificate for the host, with its own fresh P-256 key', () => {
@@ -29,6 +29,17 @@ describe('demo certificate', () => {
     expect(new Date(certificate.validTo).toISOString()).toBe('2026-12-07T12:00:00.000Z');
     expect(second.keyPem).not.toBe(first.keyPem);
     expect(new X509Certificate(second.certPem).serialNumber).not.toBe(certificate.serialNumber);
+  });
+
+  it('writes every serial number in the one DER encoding of an INTEGER, whatever its leading octets', () => {
+    const der = (...octets: number[]) => [...derInteger(Buffer.from(octets))];
+    expect(der(0x00, 0x05)).toEqual([0x02, 0x01, 0x05]);
+    expect(der(0x00, 0x00, 0x7f, 0x01)).toEqual([0x02, 0x02, 0x7f, 0x01]);
+    expect(der(0x00, 0x80)).toEqual([0x02, 0x02, 0x00, 0x80]);
+    expect(der(0x80, 0x00)).toEqual([0x02, 0x03, 0x00, 0x80, 0x00]);
+    expect(der(0x00, 0x00)).toEqual([0x02, 0x01, 0x00]);
+    expect(der()).toEqual([0x02, 0x01, 0x00]);
+    expect(der(0x12, 0x34)).toEqual([0x02, 0x02, 0x12, 0x34]);
   });
 
   it('is trusted in a TLS handshake when given as the only CA', async () => {
