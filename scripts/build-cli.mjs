@@ -74,9 +74,7 @@ async function lazyExternal(specifier) {
 
 removeStale(DIST);
 const result = await build({
-  // The worker thread of large batches (src/cli/audit-workers.ts) is an entry
-  // of its own, bundled the same way: dist/cli.bundle-worker.js.
-  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts'), 'cli.bundle-worker': path.join(ROOT, 'src', 'cli', 'audit-worker.ts') },
+  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
   outdir: DIST,
   bundle: true,
   splitting: false,

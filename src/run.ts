@@ -4,20 +4,24 @@
  * Report. Several domains run concurrently over one shared resolver, so the
  * DNS cache (a provider's SPF include, a blocklist zone's NS) is shared too.
  */
+import { readFileSync } from 'node:fs';
 import { CHECKS } from './checks/index.js';
 import type { CheckDefinition } from './checks/define.js';
 import { createSharedMemo, type AuditOptions, type CheckContext } from './context.js';
 import { normaliseDomain } from './domain.js';
 import type { DnsAnswer, DnsClient, QueryLogEntry, RecordData, RRType } from './dns/types.js';
 import type { NetClient } from './net/types.js';
-import type { Report } from './schema/report.js';
+import { SCHEMA_VERSION } from './schema/report-constants.js';
+import type { CheckResult, Report } from './schema/report.js';
 import { runCheck, skippedCheck } from './run-check.js';
-import { assembleReport } from './report-assembly.js';
+import { scoreChecks } from './score.js';
+import { applyIgnores, countedChecks, utcDay } from './suppress.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CaptureFile } from './dns/capture.js';
 import type { Zone } from './dns/zone-file.js';
 import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scope.js';
-import { domainCheck } from './checks/domain.js';
+import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
+import { parkedAssertion } from './profiles/parked.js';
 import { noteIfUnknown } from './dns/unknown-names.js';
 import { DEFAULT_WORK_BUDGET_MS, withWorkBudget } from './work-budget.js';
 
@@ -70,10 +74,22 @@ export interface AuditRunOptions extends RunDependencies {
   optionsFor?: (domain: string) => Readonly<AuditOptions> | undefined;
 }
 
-export { tool } from './report-assembly.js';
-
 /** Default number of domains audited at once. */
 export const DEFAULT_CONCURRENCY = 16;
+
+let toolInfo: { name: string; version: string } | undefined;
+
+/** Name and version from package.json, read once. */
+export function tool(): { name: string; version: string } {
+  if (!toolInfo) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    toolInfo = { name: pkg.name, version: pkg.version };
+  }
+  return toolInfo;
+}
 
 /**
  * Which checks run and why the others do not. `--checks` keeps only the
@@ -140,7 +156,48 @@ async function auditWithinBudget(
     const note = `the audit reached its budget of ${deps.queryBudget ?? QUERY_BUDGET} DNS questions; ${refused} more were not asked`;
     for (const result of [existence, ...ran]) if (result.status === 'error') result.error = `${result.error ?? 'inconclusive'} (${note})`;
   }
-  return assembleReport(target, options, existence, ran, selection, { queries: dns.wireQueries(), servers: [...deps.dns.servers] });
+  const missing = existence.findings.length > 0;
+  const results: CheckResult[] = missing ? selection.map(({ check }) => skippedCheck(check, NOT_FOUND_SKIP)) : ran;
+  if (missing) results.unshift(existence);
+  else if (options.parked) results.push(parkedAssertion(target.domain, results));
+  const selected = [...(options.profiles ?? []), ...(options.parked && !missing ? ['parked'] : [])];
+  // Ignore rules mark findings before scoring; the scorer sees only the findings that count.
+  const judged = applyIgnores(results, target.domain, options.ignore ?? [], utcDay(new Date()));
+  const scored = scoreChecks(countedChecks(judged), {
+    ...(options.ips && options.ips.length > 0 ? { sendingIps: options.ips } : {}),
+    selected: [...new Set(selected)],
+  });
+  // Keys in schema order, so JSON reads the same for every check.
+  const checks = scored.checks.map((check, index): CheckResult => ({
+    id: check.id,
+    title: check.title,
+    status: check.status,
+    score: check.score,
+    // The findings as scored (a parked domain's expected ones lowered to info), then the ignored ones, kept marked.
+    findings: [...check.findings, ...judged[index]!.findings.filter((finding) => finding.suppressed !== undefined)],
+    facts: check.facts,
+    ...(check.summary !== undefined ? { summary: check.summary } : {}),
+    ...(check.record !== undefined ? { record: check.record } : {}),
+    ...(check.unknownNames !== undefined ? { unknownNames: check.unknownNames } : {}),
+    ...(check.error !== undefined ? { error: check.error } : {}),
+    ...(check.skipReason !== undefined ? { skipReason: check.skipReason } : {}),
+    durationMs: check.durationMs,
+  }));
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: tool(),
+    domain: target.domain,
+    ...(target.input !== undefined && target.input !== target.domain ? { input: target.input } : {}),
+    generatedAt: new Date().toISOString(),
+    score: scored.score,
+    receiving: scored.receiving,
+    parked: scored.parked,
+    profiles: scored.profiles,
+    checks,
+    fixes: scored.fixes,
+    dns: { queries: dns.wireQueries(), servers: [...deps.dns.servers] },
+  };
+  return report;
 }
 
 /**
@@ -192,7 +249,7 @@ export async function audit(
 }
 
 /** The domains to audit, normalised, first occurrence kept (the set of seen names is garbage once this returns). */
-export function distinctTargets(list: readonly string[]): Array<{ domain: string; input?: string }> {
+function distinctTargets(list: readonly string[]): Array<{ domain: string; input?: string }> {
   const seen = new Set<string>();
   const targets: Array<{ domain: string; input?: string }> = [];
   for (const raw of list) {
@@ -210,7 +267,7 @@ export function distinctTargets(list: readonly string[]): Array<{ domain: string
  * deadlock: when every worker waits, all domains before `next` are finished,
  * so the oldest unfinished one is `next` itself.
  */
-export function inputOrderWindow(maxAhead: number | undefined) {
+function inputOrderWindow(maxAhead: number | undefined) {
   let oldest = 0;
   const finishedAhead = new Set<number>();
   let waiters: Array<() => void> = [];

@@ -14,7 +14,6 @@ import type { CapturingDnsClient } from '../dns/capture.js';
 import type { DnsClient } from '../dns/types.js';
 import { EXIT, combineExitCodes, reportExitCode } from '../exit-code.js';
 import { QUIET_TEXT, getFormat, type ReporterOptions } from '../report/formats.js';
-import type { AuditRunOptions } from '../run.js';
 import type { Report } from '../schema/report.js';
 import { readBaselineFile, readReplay, readZones } from './audit-inputs.js';
 import { auditOptionsWithConfig, perDomainOptions, type RunSettings } from './config.js';
@@ -148,13 +147,8 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
   const toDocuments = inInputOrder((report) => {
     for (const document of documents) document.output.add(report);
   });
-  const { audit, DEFAULT_CONCURRENCY } = await import('../run.js');
-  // A large batch spreads its domains over worker threads (src/cli/audit-workers.ts); the rest is the same.
-  const concurrency = cli.concurrency ?? DEFAULT_CONCURRENCY;
-  const pool = concurrency > 1 && inputs.length > 1 ? await import('./audit-workers.js') : undefined;
-  const sharedState = Boolean(zones || replay || cli.saveDns || cli.verbose);
-  const workers = pool && pool.workerFile() !== undefined ? pool.workerCount({ domains: inputs.length, concurrency, options, sharedState }) : 0;
-  const run = {
+  const { audit } = await import('../run.js');
+  const reports = await audit(inputs, options, {
     dns,
     // One domain: the audit is all this process does (src/work-budget.ts).
     aloneInProcess: inputs.length === 1,
@@ -176,8 +170,7 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
       const behind = [...streaming, ...documents].map((output) => output.sink.backPressure()).filter((wait) => wait !== undefined);
       return behind.length > 0 ? Promise.all(behind).then(() => undefined) : undefined;
     },
-  } satisfies AuditRunOptions;
-  const reports = workers > 0 ? await pool!.auditInWorkers(inputs, options, { ...run, workers, servers: dns.servers, health }) : await audit(inputs, options, run);
+  });
   progress?.finish();
   for (const output of [...streaming, ...documents]) {
     try {

@@ -1,20 +1,9 @@
 /** A resolver that does not answer: one line on stderr naming the resolver, not the domain. */
 import type { DnsClient, QueryLogEntry } from '../dns/types.js';
 
-/** Queries on the wire and how many of them timed out or were refused. */
-export interface DnsHealthCounts {
-  wire: number;
-  timeouts: number;
-  refused: number;
-}
-
 /** Counts the queries that went on the wire and how they ended. */
 export interface DnsHealth {
   record(entry: QueryLogEntry): void;
-  /** The counts recorded since the last `take` (a worker thread passes them on to the main thread's). */
-  take(): DnsHealthCounts;
-  /** Adds counts recorded elsewhere (by a worker thread). */
-  add(counts: DnsHealthCounts): void;
   /**
    * One line for stderr when no query on the wire got an answer (every one
    * timed out or was refused) and the servers do not answer a question about
@@ -31,7 +20,6 @@ export function trackDnsHealth(): DnsHealth {
   let wire = 0;
   let timeouts = 0;
   let refused = 0;
-  let taken: DnsHealthCounts = { wire: 0, timeouts: 0, refused: 0 };
   return {
     record(entry) {
       // Cache hits and zone-file answers say nothing about the servers.
@@ -39,16 +27,6 @@ export function trackDnsHealth(): DnsHealth {
       wire++;
       if (entry.status === 'timeout') timeouts++;
       else if (entry.status === 'refused') refused++;
-    },
-    take() {
-      const since = { wire: wire - taken.wire, timeouts: timeouts - taken.timeouts, refused: refused - taken.refused };
-      taken = { wire, timeouts, refused };
-      return since;
-    },
-    add(counts) {
-      wire += counts.wire;
-      timeouts += counts.timeouts;
-      refused += counts.refused;
     },
     async notice(dns) {
       if (wire === 0 || timeouts + refused < wire) return undefined;

@@ -25,8 +25,6 @@ export interface AuditDnsOptions {
    * stays flat however many domains run.
    */
   batch?: boolean;
-  /** A batch's cache limit instead of BATCH_CACHE_LIMIT (a worker thread holds its share of it). */
-  cacheLimit?: number;
 }
 
 /** Answers kept in a batch's DNS cache: shared names (providers' includes, MX hosts) stay, per-domain names age out. */
@@ -72,7 +70,7 @@ export async function createAuditDns(
         dispatchQuery(entry);
         extra.onQuery?.(entry);
       },
-      ...(extra.batch ? { keepLog: false, cacheLimit: extra.cacheLimit ?? BATCH_CACHE_LIMIT } : {}),
+      ...(extra.batch ? { keepLog: false, cacheLimit: BATCH_CACHE_LIMIT } : {}),
     });
     dns = resolver;
   }
