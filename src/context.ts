@@ -5,6 +5,7 @@
 import type { DnsClient } from './dns/types.js';
 import type { NetClient } from './net/types.js';
 import type { TrustAnchor } from './dnssec/anchors.js';
+import type { WorkBudget } from './work-budget.js';
 import { collectUnknownNames, noteUnknownNames } from './dns/unknown-names.js';
 
 /** One ignore rule. */
@@ -91,6 +92,11 @@ export interface CheckContext {
    * Used by src/lookups/* (MX hosts and addresses, the DMARC record, …).
    */
   shared<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * The audit's computing budget for input-sized steps (src/work-budget.ts),
+   * shared by all its checks; absent outside an audit, where nothing is bounded.
+   */
+  readonly budget?: WorkBudget;
 }
 
 /** Builds the `shared` memo for one domain's context. */

@@ -23,7 +23,7 @@ import { dispatchesQueries, listeningClient, queryScope } from './dns/query-scop
 import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
 import { noteIfUnknown } from './dns/unknown-names.js';
-import { DEFAULT_WORK_BUDGET_MS, withWorkBudget } from './work-budget.js';
+import { createWorkBudget, DEFAULT_WORK_BUDGET_MS } from './work-budget.js';
 
 /** What the runner needs besides the options; everything has a real default. */
 export interface RunDependencies {
@@ -39,8 +39,6 @@ export interface RunDependencies {
   queryBudget?: number;
   /** Computing time one domain's input-sized steps may take, ms (default DEFAULT_WORK_BUDGET_MS, src/work-budget.ts). */
   workBudgetMs?: number;
-  /** Nothing else runs in this process meanwhile (the command line with one domain): see src/work-budget.ts. */
-  aloneInProcess?: boolean;
 }
 
 export interface AuditRunOptions extends RunDependencies {
@@ -115,16 +113,7 @@ export function selectChecks(
  * Audits one domain (already normalised: A-label, lower case, no trailing
  * dot) over a shared resolver and returns its Report.
  */
-export function auditDomain(
-  target: { domain: string; input?: string },
-  options: Readonly<AuditOptions>,
-  deps: RunDependencies & { dns: DnsClient },
-): Promise<Report> {
-  // Every input-sized step of this audit (SVG, SPF flattening) shares one computing budget.
-  return withWorkBudget(deps.workBudgetMs ?? DEFAULT_WORK_BUDGET_MS, () => auditWithinBudget(target, options, deps), deps.aloneInProcess === true);
-}
-
-async function auditWithinBudget(
+export async function auditDomain(
   target: { domain: string; input?: string },
   options: Readonly<AuditOptions>,
   deps: RunDependencies & { dns: DnsClient },
@@ -137,6 +126,8 @@ async function auditWithinBudget(
     dns,
     net: createNet(dns, options),
     shared: createSharedMemo(),
+    // Every input-sized step of this audit (SVG, SPF flattening) shares one computing budget.
+    budget: createWorkBudget(deps.workBudgetMs ?? DEFAULT_WORK_BUDGET_MS),
   };
   const selection = selectChecks(deps.checks ?? CHECKS, options);
   // A name that does not exist has nothing else to judge: one finding, every

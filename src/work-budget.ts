@@ -6,11 +6,12 @@
  * WorkBudgetExceeded error, which ends the check inconclusive (run-check.ts)
  * instead of letting a hostile domain hold the audit for minutes.
  *
- * The budget follows the audit through its promises (AsyncLocalStorage), so
- * the steps need no extra parameter; outside an audit (the message command,
- * tests of the pure functions) nothing is bounded.
+ * The budget travels in the audit's check context (CheckContext.budget), not
+ * in an AsyncLocalStorage: once one is used, every promise of the process
+ * pays for async hooks (Node 20 and 22), a few percent of a batch's CPU.
+ * Without a budget (the message command, tests of the pure functions)
+ * nothing is bounded.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
  * Default computing budget of one audit's input-sized steps, ms. A normal
@@ -25,51 +26,23 @@ export class WorkBudgetExceeded extends Error {
   readonly code = 'EWORKBUDGET';
 }
 
-interface Budget {
-  limitMs: number;
+/** One audit's budget: shared by all its checks, charged by every budgeted step. */
+export interface WorkBudget {
+  readonly limitMs: number;
   spentMs: number;
 }
 
-const current = new AsyncLocalStorage<Budget>();
-
-/**
- * The budget of the audit that has the process to itself (the command line
- * auditing one domain), kept in a variable: AsyncLocalStorage, once used,
- * makes every promise of the process pay for async hooks (Node 20 and 22),
- * several milliseconds of a one-domain audit.
- */
-let alone: Budget | undefined;
-
-/**
- * Runs `fn` (an audit) with a fresh computing budget of `limitMs`.
- * `aloneInProcess`: nothing else runs in this process meanwhile, audit or
- * other budgeted work (the caller vouches for it).
- */
-export function withWorkBudget<T>(limitMs: number, fn: () => T, aloneInProcess = false): T {
-  const budget = { limitMs, spentMs: 0 };
-  if (!aloneInProcess || alone !== undefined) return current.run(budget, fn);
-  alone = budget;
-  const release = () => {
-    if (alone === budget) alone = undefined;
-  };
-  try {
-    const result = fn();
-    if (result instanceof Promise) result.then(release, release);
-    else release();
-    return result;
-  } catch (error) {
-    release();
-    throw error;
-  }
+/** A fresh budget of `limitMs` for one audit. */
+export function createWorkBudget(limitMs: number = DEFAULT_WORK_BUDGET_MS): WorkBudget {
+  return { limitMs, spentMs: 0 };
 }
 
 /**
- * Runs a synchronous, input-sized step under the current audit's budget.
- * `checkpoint` throws WorkBudgetExceeded once the budget is spent; the time
- * the step took is charged to the audit either way.
+ * Runs a synchronous, input-sized step under `budget` (an audit's; none:
+ * unbounded). `checkpoint` throws WorkBudgetExceeded once the budget is
+ * spent; the time the step took is charged to the audit either way.
  */
-export function budgeted<T>(step: string, fn: (checkpoint: () => void) => T): T {
-  const budget = current.getStore() ?? alone;
+export function budgeted<T>(budget: WorkBudget | undefined, step: string, fn: (checkpoint: () => void) => T): T {
   if (!budget) return fn(() => undefined);
   const started = performance.now();
   const checkpoint = () => {

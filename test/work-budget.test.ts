@@ -6,9 +6,10 @@
  * the machine is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditOptions } from '../src/context.js';
 import { audit } from '../src/run.js';
 import { checkSvgTinyPs } from '../src/bimi/svg.js';
-import { withWorkBudget, WorkBudgetExceeded } from '../src/work-budget.js';
+import { createWorkBudget, WorkBudgetExceeded } from '../src/work-budget.js';
 import { startFixture, type Fixture } from './helpers/context.js';
 
 let fixture: Fixture;
@@ -40,31 +41,32 @@ describe('the computing budget of an audit', () => {
     expect(dmarc.status).not.toBe('error');
   }, 60_000);
 
-  it('a logo read under a spent budget stops with WorkBudgetExceeded; outside an audit it is read whole', () => {
+  it('a logo read under a spent budget stops with WorkBudgetExceeded; without a budget it is read whole', () => {
     const logo = Buffer.from(
       `<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" viewBox="0 0 10 10"><title>t</title>${'<g/>'.repeat(10_000)}</svg>`,
     );
-    expect(() => withWorkBudget(0, () => checkSvgTinyPs(logo))).toThrow(WorkBudgetExceeded);
+    expect(() => checkSvgTinyPs(logo, createWorkBudget(0))).toThrow(WorkBudgetExceeded);
     expect(checkSvgTinyPs(logo).facts.rootElement).toBe('svg');
+    expect(checkSvgTinyPs(logo, createWorkBudget(10_000)).facts.rootElement).toBe('svg');
   });
 
-  it('an audit alone in its process keeps its budget without the asynchronous context, and lets go of it when done', async () => {
-    const [report] = await audit('busy.test', { checks: ['spf'], smtp: false, noBlocklists: ['all'] }, { dns: fixture.dns, workBudgetMs: 0, aloneInProcess: true });
-    expect(report!.checks.find((check) => check.id === 'spf')!.error).toMatch(/^flattening the SPF record stopped: the audit's computing budget of 0 ms/);
+  it('the steps of one audit share its budget: what one step spends, the next cannot', () => {
     const logo = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny-ps" viewBox="0 0 10 10"><title>t</title></svg>');
-    expect(checkSvgTinyPs(logo).facts.rootElement).toBe('svg');
-    // While one such audit runs, another budget (an audit that did not vouch) takes the asynchronous context.
-    await withWorkBudget(
-      10_000,
-      async () => {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        await withWorkBudget(0, async () => {
-          await new Promise((resolve) => setTimeout(resolve, 1));
-          expect(() => checkSvgTinyPs(logo)).toThrow(WorkBudgetExceeded);
-        });
-        expect(checkSvgTinyPs(logo).facts.rootElement).toBe('svg');
-      },
-      true,
-    );
+    const budget = createWorkBudget(50);
+    budget.spentMs = 50;
+    expect(() => checkSvgTinyPs(logo, budget)).toThrow(/^reading the BIMI logo stopped: the audit's computing budget of 50 ms/);
+    const fresh = createWorkBudget(10_000);
+    checkSvgTinyPs(logo, fresh);
+    expect(fresh.spentMs).toBeGreaterThan(0);
+  });
+
+  it('audits running side by side each keep their own budget', async () => {
+    const spent: AuditOptions = { checks: ['spf'], smtp: false, noBlocklists: ['all'] };
+    const [zero, whole] = await Promise.all([
+      audit('busy.test', spent, { dns: fixture.dns, workBudgetMs: 0 }),
+      audit('busy.test', spent, { dns: fixture.dns }),
+    ]);
+    expect(zero[0]!.checks.find((check) => check.id === 'spf')!.error).toMatch(/^flattening the SPF record stopped: the audit's computing budget of 0 ms/);
+    expect(whole[0]!.checks.find((check) => check.id === 'spf')!.findings.find((finding) => finding.id === 'spf/too-many-lookups')?.fix).toBeDefined();
   }, 60_000);
 });

@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import type { SaxesParser } from 'saxes';
-import { budgeted, WorkBudgetExceeded } from '../work-budget.js';
+import { budgeted, WorkBudgetExceeded, type WorkBudget } from '../work-budget.js';
 
 /**
  * saxes (CommonJS) and node:zlib, loaded when a logo is first read: every
@@ -161,9 +161,9 @@ function parseLength(value: string | undefined): number | undefined {
   return match ? Number(match[0].replace(/px$/i, '')) : undefined;
 }
 
-/** Checks a served logo against the SVG Tiny PS basics. */
-export function checkSvgTinyPs(body: Buffer): SvgCheck {
-  return budgeted('reading the BIMI logo', (checkpoint) => lintSvg(body, checkpoint));
+/** Checks a served logo against the SVG Tiny PS basics, under the audit's computing budget (none: unbounded). */
+export function checkSvgTinyPs(body: Buffer, budget?: WorkBudget): SvgCheck {
+  return budgeted(budget, 'reading the BIMI logo', (checkpoint) => lintSvg(body, checkpoint));
 }
 
 function lintSvg(body: Buffer, checkpoint: () => void): SvgCheck {

@@ -150,8 +150,6 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
   const { audit } = await import('../run.js');
   const reports = await audit(inputs, options, {
     dns,
-    // One domain: the audit is all this process does (src/work-budget.ts).
-    aloneInProcess: inputs.length === 1,
     ...(cli.concurrency !== undefined ? { concurrency: cli.concurrency } : {}),
     ...(baseline ? { baseline } : {}),
     ...(optionsFor ? { optionsFor: (domain: string) => runWide(optionsFor(domain), options) } : {}),

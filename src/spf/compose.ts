@@ -2,6 +2,7 @@
  * The one record set that fixes every problem of a domain's own SPF record at
  * once (composePolicy), so that the fixes of several findings never undo each other.
  */
+import type { WorkBudget } from '../work-budget.js';
 import { flattenPolicy, splitPolicy, type ProposedRecord } from './flatten.js';
 import { LOOKUP_LIMIT, RECORD_OCTET_LIMIT, VOID_LOOKUP_LIMIT } from './limits.js';
 import { findAll, parseRecord, type Qualifier } from './parse.js';
@@ -50,6 +51,8 @@ export interface ComposeInput {
   rewalk(record: string): Promise<SpfWalk>;
   /** check_host() for `ip` at the domain with `records` published instead of the current ones. */
   evaluate?(records: readonly ProposedRecord[], ip: string): Promise<EvaluatedIp>;
+  /** The audit's computing budget for flattening (none: unbounded). */
+  budget?: WorkBudget;
 }
 
 /** One target for the domain's SPF record: every fix that replaces it proposes exactly these records. */
@@ -156,7 +159,7 @@ export async function composePolicy(input: ComposeInput): Promise<ComposedPolicy
     const walk = value === root.record ? base : await input.rewalk(value);
     const rootMxOver = walk.root.terms.some((info) => (info.mxNames ?? 0) > LOOKUP_LIMIT);
     if (walk.root.status === 'ok' && (walk.lookups > LOOKUP_LIMIT || rootMxOver)) {
-      const flat = flattenPolicy(walk, domain);
+      const flat = flattenPolicy(walk, domain, input.budget);
       if (flat) {
         const split = flat.records.length > 1 ? ` and split into ${flat.records.slice(1).map((sub) => sub.name).join(', ')}` : '';
         const change = flat.within ? `flattened to ${flat.after} DNS lookups${split}` : `partly flattened (${flat.after} DNS lookups remain)${split}`;

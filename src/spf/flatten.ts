@@ -3,7 +3,7 @@
  * limit (RFC 7208 §4.6.4), its includes replaced by the addresses they
  * authorise, laid out in sub-records when a record would exceed 450 octets (§3.4).
  */
-import { budgeted } from '../work-budget.js';
+import { budgeted, type WorkBudget } from '../work-budget.js';
 import { formatNetwork, networkTerm, parseIp, reduceNetworks, unmapIpv4, type IpNetwork } from './ip.js';
 import { LOOKUP_LIMIT, RECORD_OCTET_LIMIT } from './limits.js';
 import type { Qualifier, Term } from './parse.js';
@@ -134,8 +134,8 @@ function buildItems(walk: SpfWalk, resolveAddresses: boolean, notes: string[]): 
  * the plain ip terms moved to `_spfN.<domain>` sub-records when the record
  * would exceed 450 octets.
  */
-export function flattenPolicy(walk: SpfWalk, domain: string): FlattenResult | null {
-  return budgeted('flattening the SPF record', (checkpoint) => flattenWithin(walk, domain, checkpoint));
+export function flattenPolicy(walk: SpfWalk, domain: string, budget?: WorkBudget): FlattenResult | null {
+  return budgeted(budget, 'flattening the SPF record', (checkpoint) => flattenWithin(walk, domain, checkpoint));
 }
 
 function flattenWithin(walk: SpfWalk, domain: string, checkpoint: () => void): FlattenResult | null {

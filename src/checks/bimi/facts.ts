@@ -191,7 +191,7 @@ export async function gatherBimi(ctx: CheckContext): Promise<BimiFacts> {
   if (logo && record.location) {
     facts.logo = fetchFacts(record.location, logo);
     if (logo.status === 'ok' && logo.httpStatus === 200) {
-      const svg = checkSvgTinyPs(logo.body);
+      const svg = checkSvgTinyPs(logo.body, ctx.budget);
       if (logo.truncated) svg.violations.unshift(`the file is larger than ${LOGO_MAX_BYTES} bytes (download stopped there): far over the 32 KB limit`);
       facts.logo = { ...facts.logo, contentType: logo.headers['content-type'] ?? null, truncated: logo.truncated, svg: svg.facts, violations: svg.violations };
     }

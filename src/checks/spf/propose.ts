@@ -51,6 +51,7 @@ async function compositionFor(facts: SpfFacts, ctx: CheckContext): Promise<Compo
       ips,
       rewalk: (record) => walkSpf(ctx.dns, domain, { record }),
       evaluate: (records, ip) => evaluateIp(withProposed(ctx.dns, records), domain, ip),
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
     });
     if (!policy) return undefined;
     const [first, ...rest] = policy.records;
