@@ -102,19 +102,6 @@ export interface TlsSession {
  * - `starttls-rejected`: STARTTLS was offered but the command was refused;
  * - `handshake-failed`: STARTTLS was accepted but no TLS session (TLS 1.2+) could be negotiated.
  */
-export type SmtpProbeState =
-  | 'tls'
-  | 'unreachable'
-  | 'smtp-error'
-  | 'session-refused'
-  | 'malformed-reply'
-  | 'reply-too-long'
-  | 'connection-closed'
-  | 'starttls-missing'
-  | 'starttls-rejected'
-  | 'handshake-failed';
-
-/** Every probe state, in the order of the list above. */
 export const SMTP_PROBE_STATES = [
   'tls',
   'unreachable',
@@ -126,7 +113,8 @@ export const SMTP_PROBE_STATES = [
   'starttls-missing',
   'starttls-rejected',
   'handshake-failed',
-] as const satisfies readonly SmtpProbeState[];
+] as const;
+export type SmtpProbeState = (typeof SMTP_PROBE_STATES)[number];
 
 /**
  * The states in which the dialogue ended before EHLO could say anything about
