@@ -8,16 +8,14 @@
  * the finding it deserves; the CLI keeps its heap under 128 MB and shows the
  * hostile bytes escaped.
  */
-import { spawn } from 'node:child_process';
 import https from 'node:https';
 import net from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mtaStsCheck } from '../src/checks/mta-sts.js';
 import { checkSvgTinyPs } from '../src/bimi/svg.js';
 import { fetchHttps } from '../src/net/https-fetch.js';
 import type { CheckResult } from '../src/schema/report.js';
-import { BIN, CHILD_GUARD, cleanEnv, ROOT } from './helpers/cli.js';
+import { runCli, type CliResult } from './helpers/cli.js';
 import { findingIds, runCheck, startFixture, type Fixture } from './helpers/context.js';
 import { createTestCa, type TestCa } from './helpers/test-ca.js';
 
@@ -189,16 +187,12 @@ describe('BIMI logos that misbehave', () => {
 });
 
 /** Runs the built CLI on one domain of this file's zone, its heap capped at 128 MB. */
-async function cli(domain: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function cli(domain: string): Promise<CliResult> {
   const { writeFileSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(`${tmpdir()}/mailcheck-https-hostile-`);
   writeFileSync(`${dir}/ca.pem`, ca.certPem);
   const args = [
-    '--max-old-space-size=128',
-    '--import',
-    pathToFileURL(CHILD_GUARD).href,
-    BIN,
     domain,
     '--resolver',
     `127.0.0.1:${fixture.server.port}`,
@@ -211,15 +205,7 @@ async function cli(domain: string): Promise<{ code: number | null; stdout: strin
     '--verbose',
     '--no-color',
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', reject);
-    child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-  });
+  return runCli(args, { nodeArgs: ['--max-old-space-size=128'] });
 }
 
 describe('the CLI against a hostile policy', () => {

@@ -4,17 +4,15 @@
  * stdin, exit codes and thresholds, bad input (one line on stderr, exit 2),
  * hostile header values escaped, and a 20 MB attachment in bounded memory.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { loadFixture } from '../src/testing/fixture-server.js';
 import { messageJsonSchema } from '../src/message/schema.js';
-import { BIN, CHILD_GUARD, ROOT, cleanEnv, runCli } from './helpers/cli.js';
+import { ROOT, runCli } from './helpers/cli.js';
 import { useFixture } from './helpers/context.js';
 import { baseHeaders, buildMessage, makeKeys, messageZone, sign } from './helpers/messages.js';
 
@@ -219,19 +217,7 @@ describe('mailcheck message', () => {
     ].join('\r\n');
     const message = buildMessage({ headers: baseHeaders({ 'Content-Type': 'multipart/mixed; boundary="b1"' }), body });
     const file = write('big.eml', await sign(message, { domain: 'example.test', selector: 's1', key: keys.main }));
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['--max-old-space-size=256', '--import', pathToFileURL(CHILD_GUARD).href, BIN, 'message', file, ...dnsArgs(), '--format', 'json'],
-        { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runCli(['message', file, ...dnsArgs(), '--format', 'json'], { nodeArgs: ['--max-old-space-size=256'] });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);

@@ -6,13 +6,11 @@
  * probe ends on its own, bounded in time and memory, and the CLI shows what
  * the server sent escaped.
  */
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeSmtp } from '../src/net/smtp-probe.js';
 import { tlsCheck } from '../src/checks/tls.js';
-import { BIN, CHILD_GUARD, cleanEnv, ROOT } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
 import { runCheck, startFixture, type Fixture } from './helpers/context.js';
 
 type Script = (socket: net.Socket) => void;
@@ -117,30 +115,8 @@ describe('SMTP protocol errors are what they are', () => {
   }, 60_000);
 
   it('the CLI exits 0 (a medium finding) on a garbage-speaking MX, shows the bytes escaped, within 128 MB of heap', async () => {
-    const args = [
-      '--max-old-space-size=128',
-      '--import',
-      pathToFileURL(CHILD_GUARD).href,
-      BIN,
-      'smtp-hostile.test',
-      '--resolver',
-      `127.0.0.1:${fixture.server.port}`,
-      '--checks',
-      'tls',
-      '--smtp-port',
-      String(ports.garbage),
-      '--verbose',
-      '--no-color',
-    ];
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-      child.on('error', reject);
-      child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
-    });
+    const args = ['smtp-hostile.test', '--resolver', `127.0.0.1:${fixture.server.port}`, '--checks', 'tls', '--smtp-port', String(ports.garbage), '--verbose', '--no-color'];
+    const { code, stdout, stderr } = await runCli(args, { nodeArgs: ['--max-old-space-size=128'] });
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(code).toBe(0);
     expect(stdout).toContain('tls/malformed-reply');

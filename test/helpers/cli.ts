@@ -27,14 +27,14 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 export function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; bin?: string; input?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; bin?: string; input?: string; nodeArgs?: readonly string[] } = {},
 ): Promise<CliResult> {
   const bin = options.bin ?? BIN;
   if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
     throw new Error('dist/cli/main.js is missing: run `npm run build` (npm test does it) before the CLI tests');
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(CHILD_GUARD).href, bin, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', pathToFileURL(CHILD_GUARD).href, bin, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
