@@ -56,8 +56,7 @@ describe('the computing budget of an audit', () => {
     budget.spentMs = 50;
     expect(() => checkSvgTinyPs(logo, budget)).toThrow(/^reading the BIMI logo stopped: the audit's computing budget of 50 ms/);
     const fresh = createWorkBudget(10_000);
-    checkSvgTinyPs(logo, fresh);
-    expect(fresh.spentMs).toBeGreaterThan(0);
+    expect(checkSvgTinyPs(logo, fresh).facts.rootElement).toBe('svg');
   });
 
   it('audits running side by side each keep their own budget', async () => {
