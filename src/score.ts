@@ -98,35 +98,63 @@ export function gradeFor(value: number): Grade {
   return 'F';
 }
 
+/** What one check brings to its area's score (see {@link areaScore}). */
+interface AreaPart {
+  area: ScoreArea;
+  /** It errored: the score is not complete. */
+  errored: boolean;
+  /** Its 0–1 score and weight, when it concluded and counts. */
+  score: number | null;
+  weight: number;
+  /** The lowest severity cap among its findings (Infinity: none), when it concluded. */
+  cap: number;
+  /** It holds a finding after which nothing else is judged. */
+  fatal: boolean;
+}
+
+function areaPart(check: Scored): AreaPart {
+  let cap = Infinity;
+  if (check.status !== 'error' && check.status !== 'skipped') {
+    for (const finding of check.findings) cap = Math.min(cap, SEVERITY_CAP[finding.severity] ?? Infinity);
+  }
+  return {
+    area: areaOf(check.id),
+    errored: check.status === 'error',
+    score: checkScore(check),
+    weight: CHECK_WEIGHTS[check.id] ?? 0,
+    cap,
+    fatal: check.findings.some((finding) => FATAL_FINDINGS.includes(finding.id)),
+  };
+}
+
 /**
  * One area's 0–100 score: the weighted mean of its concluded checks' scores,
  * then the severity caps of its checks' findings. `complete` is false when
  * one of its checks errored; `verified` is false when none that counts concluded.
  */
 export function areaScore(checks: readonly Scored[], area: ScoreArea): Score {
-  const mine = checks.filter((check) => areaOf(check.id) === area);
+  return combineParts(checks.map(areaPart), area);
+}
+
+function combineParts(parts: readonly AreaPart[], area: ScoreArea): Score {
   let weighted = 0;
   let weights = 0;
   let complete = true;
-  for (const check of mine) {
-    if (check.status === 'error') complete = false;
-    const score = checkScore(check);
-    const weight = CHECK_WEIGHTS[check.id] ?? 0;
-    if (score === null || weight === 0) continue;
-    weighted += weight * score;
-    weights += weight;
+  let cap = Infinity;
+  let fatal = false;
+  for (const part of parts) {
+    if (part.area !== area) continue;
+    if (part.errored) complete = false;
+    if (part.fatal) fatal = true;
+    cap = Math.min(cap, part.cap);
+    if (part.score === null || part.weight === 0) continue;
+    weighted += part.weight * part.score;
+    weights += part.weight;
   }
-  const fatal = mine.some((check) => check.findings.some((finding) => FATAL_FINDINGS.includes(finding.id)));
   // Nothing concluded: with an errored check nothing was verified, which must
   // not read as a perfect score; with only skipped checks nothing was wrong.
   let value = weights === 0 ? (complete ? 100 : 0) : Math.round((100 * weighted) / weights);
-  for (const check of mine) {
-    if (check.status === 'error' || check.status === 'skipped') continue;
-    for (const finding of check.findings) {
-      const cap = SEVERITY_CAP[finding.severity];
-      if (cap !== undefined) value = Math.min(value, cap);
-    }
-  }
+  value = Math.min(value, cap);
   if (fatal) value = 0;
   return { value, grade: gradeFor(value), complete, verified: weights > 0 || fatal };
 }
@@ -155,22 +183,46 @@ interface Judged {
 const PROFILE_CHECKS: ReadonlySet<string> = new Set(['spf', 'dkim', 'dmarc', 'ptr']);
 
 /**
+ * What ranking fixes computes once and reuses: each check's part of its area
+ * score (by check object: a check a fix does not touch keeps its object), and
+ * the profiles' verdict for each state of PROFILE_CHECKS' findings.
+ */
+interface JudgeMemo {
+  parts: WeakMap<Scored, AreaPart>;
+  failing: Map<string, Pick<Judged, 'failing' | 'rejected'>>;
+}
+
+/**
  * Judges checks. With `previous` (the state before `changed` lost findings),
  * what `changed` cannot affect is taken from it: the profiles read only
  * PROFILE_CHECKS, and each score only its own area. Ranking fixes judges the
- * checks once per candidate and step, so this keeps it cheap.
+ * checks once per candidate and step, so this (and `memo`) keeps it cheap.
  */
-function judge(checks: readonly CheckResult[], inputs: ProfileInputs, parked: boolean, previous?: Judged, changed?: string): Judged {
+function judge(checks: readonly CheckResult[], inputs: ProfileInputs, parked: boolean, memo: JudgeMemo, previous?: Judged, changed?: string): Judged {
   let failing: Set<string>;
   let rejected: boolean;
   if (previous && changed !== undefined && !PROFILE_CHECKS.has(changed)) {
     ({ failing, rejected } = previous);
+  } else if (parked) {
+    ({ failing, rejected } = { failing: new Set<string>(), rejected: false });
   } else {
-    ({ failing, rejected } = parked ? { failing: new Set<string>(), rejected: false } : failingRequirements(PROVIDER_PROFILE_IDS, checks, inputs));
+    const key = checks
+      .filter((check) => PROFILE_CHECKS.has(check.id))
+      .map((check) => `${check.id} ${check.status} ${check.findings.map((finding) => finding.id).join(' ')}`)
+      .join('\n');
+    let verdict = memo.failing.get(key);
+    if (!verdict) memo.failing.set(key, (verdict = failingRequirements(PROVIDER_PROFILE_IDS, checks, inputs)));
+    ({ failing, rejected } = verdict);
   }
   const area = changed !== undefined ? areaOf(changed) : undefined;
-  const sending = previous && area === 'receiving' ? previous.sending : capRejected(areaScore(checks, 'sending'), rejected);
-  const receiving = previous && area === 'sending' ? previous.receiving : areaScore(checks, 'receiving');
+  const parts = (): AreaPart[] =>
+    checks.map((check) => {
+      let part = memo.parts.get(check);
+      if (!part) memo.parts.set(check, (part = areaPart(check)));
+      return part;
+    });
+  const sending = previous && area === 'receiving' ? previous.sending : capRejected(combineParts(parts(), 'sending'), rejected);
+  const receiving = previous && area === 'sending' ? previous.receiving : combineParts(parts(), 'receiving');
   return { sending, receiving, failing, rejected };
 }
 
@@ -209,17 +261,12 @@ function candidates(checks: readonly CheckResult[]): Candidate[] {
   return list;
 }
 
-function without(checks: readonly CheckResult[], fixes: readonly Candidate[]): CheckResult[] {
-  const gone = new Map<string, Set<string>>();
-  for (const fix of fixes) {
-    let ids = gone.get(fix.check.id);
-    if (!ids) gone.set(fix.check.id, (ids = new Set()));
-    for (const id of fix.resolves) ids.add(id);
-  }
-  return checks.map((check) => {
-    const ids = gone.get(check.id);
-    return ids === undefined ? check : { ...check, findings: check.findings.filter((finding) => !ids.has(finding.id)) };
-  });
+/** `checks` with the findings `fix` resolves gone from its check (the other checks keep their objects). */
+function withFix(checks: readonly CheckResult[], fix: Candidate): CheckResult[] {
+  const resolved = new Set(fix.resolves);
+  return checks.map((check) =>
+    check.id === fix.check.id ? { ...check, findings: check.findings.filter((finding) => !resolved.has(finding.id)) } : check,
+  );
 }
 
 /**
@@ -233,17 +280,20 @@ function without(checks: readonly CheckResult[], fixes: readonly Candidate[]): C
 export function rankFixes(checks: readonly CheckResult[], inputs: ProfileInputs = {}, parked = false): RankedFix[] {
   const ranked: RankedFix[] = [];
   const all = candidates(checks);
-  let applied: Candidate[] = [];
-  let now = judge(checks, inputs, parked);
+  const memo: JudgeMemo = { parts: new WeakMap(), failing: new Map() };
+  /** The checks with the findings of the fixes ranked so far gone. */
+  let current: readonly CheckResult[] = checks;
+  let now = judge(current, inputs, parked, memo);
   for (const area of ['sending', 'receiving'] as const) {
     let remaining = all.filter((candidate) => areaOf(candidate.check.id) === area);
     while (remaining.length > 0) {
-      let best: { candidate: Candidate; after: Judged } | undefined;
+      let best: { candidate: Candidate; state: CheckResult[]; after: Judged } | undefined;
       for (const candidate of remaining) {
-        const after = judge(without(checks, [...applied, candidate]), inputs, parked, now, candidate.check.id);
-        if (!best || better(area, candidate, after, best.candidate, best.after)) best = { candidate, after };
+        const state = withFix(current, candidate);
+        const after = judge(state, inputs, parked, memo, now, candidate.check.id);
+        if (!best || better(area, candidate, after, best.candidate, best.after)) best = { candidate, state, after };
       }
-      const { candidate, after } = best!;
+      const { candidate, state, after } = best!;
       const before = area === 'sending' ? now.sending.value : now.receiving.value;
       const value = area === 'sending' ? after.sending.value : after.receiving.value;
       const requiredBy = [...new Set([...now.failing].filter((key) => !after.failing.has(key)).map((key) => key.split(':')[0]!))];
@@ -259,7 +309,7 @@ export function rankFixes(checks: readonly CheckResult[], inputs: ProfileInputs 
         requiredBy,
         fix: candidate.lead.fix!,
       });
-      applied = [...applied, candidate];
+      current = state;
       now = after;
       remaining = remaining.filter((entry) => entry !== candidate);
     }
@@ -302,7 +352,7 @@ export function scoreChecks(checks: ReadonlyArray<CheckResult>, inputs: ProfileI
       )
     : [...checks];
   const scored = judged.map((check) => ({ ...check, score: checkScore(check) }));
-  const state = judge(scored, inputs, parked);
+  const state = judge(scored, inputs, parked, { parts: new WeakMap(), failing: new Map() });
   // A name that does not exist has no mail setup for a provider to judge.
   const fatal = scored.some((check) => check.findings.some((finding) => FATAL_FINDINGS.includes(finding.id)));
   return {
