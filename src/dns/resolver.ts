@@ -21,6 +21,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import dns from 'node:dns';
 import { parseServerSpec, type ServerAddress } from './server-spec.js';
 import { createLimiter } from '../limiter.js';
+import { createAnswerCache } from './answer-cache.js';
 import { createTransport, exchange, type ExchangeResult } from './transport.js';
 import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
 import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
@@ -71,11 +72,9 @@ export interface ResolverOptions {
   /** Extra trusted CA certificates (PEM) for DNS-over-HTTPS servers, besides the system store. */
   extraCa?: string[];
   /**
-   * Keep at most this many answered questions in the cache, dropping the
-   * least recently used first, as the CLOCK approximation orders them
-   * (default: no limit). For large batches, where
-   * most names belong to one domain and are never asked again. Eviction runs
-   * once the cache holds a sixteenth more, so the cache may briefly hold that much.
+   * Keep at most this many answered questions in the cache, least recently
+   * used dropped first (./answer-cache.ts); default: no limit. For large
+   * batches, where most names belong to one domain and are never asked again.
    */
   cacheLimit?: number;
   /** Keep the query log (default true). False for large batches: `onQuery` still sees every entry, `log` stays empty. */
@@ -111,15 +110,6 @@ interface HopResult {
   tcp: boolean;
 }
 
-/** One cached question. */
-interface CacheEntry {
-  result: Promise<HopResult>;
-  /** The result has settled (only those may be evicted). */
-  settled: boolean;
-  /** Asked again since it arrived or since the last eviction pass. */
-  used: boolean;
-}
-
 type AnyAnswer = DnsAnswer<RecordData[RRType]>;
 
 export function createResolver(options: ResolverOptions = {}): DnsClient {
@@ -145,10 +135,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
   }
 
   /** (name, type) → that question's single-hop result, shared by every asker. */
-  const cache = new Map<string, CacheEntry>();
-  const cacheLimit = options.cacheLimit !== undefined ? Math.max(1, options.cacheLimit) : undefined;
-  /** Answers kept beyond the limit until the next eviction (a sixteenth of it). */
-  const evictionSlack = cacheLimit !== undefined ? Math.floor(cacheLimit / 16) : 0;
+  const cache = createAnswerCache<HopResult>(options.cacheLimit);
   /** The (name, type) keys whose overrides are being computed in the current async context. */
   const overriding = new AsyncLocalStorage<ReadonlySet<string>>();
   /**
@@ -213,28 +200,6 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
     return { hop: { kind: 'final', answer: { status: last.status } }, server: last.server, ms: performance.now() - started, tcp: last.tcp };
   }
 
-  /**
-   * Drops answers down to `limit`, least recently used first, by the "second
-   * chance" (CLOCK) approximation: the Map is in order of arrival; an answer
-   * used since it arrived (or since the last pass) moves to the back once
-   * instead of being dropped. A hit then only sets a flag: moving the entry to
-   * the back of the Map on every hit cost about a second of CPU per
-   * 4,000-domain batch. Only answered questions are dropped: one still in
-   * flight keeps sharing its promise.
-   */
-  function evict(limit: number): void {
-    for (const [key, entry] of cache) {
-      if (cache.size <= limit) break;
-      if (!entry.settled) continue;
-      cache.delete(key);
-      if (entry.used) {
-        // Iteration reaches it again at the back, unflagged.
-        entry.used = false;
-        cache.set(key, entry);
-      }
-    }
-  }
-
   /** The single-hop result for (name, type): from the cache, the overrides or the wire. */
   function hop(name: string, type: RRType): { result: Promise<HopResult>; cached: boolean } {
     const key = `${name} ${type}`;
@@ -245,10 +210,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       return { result: Promise.resolve({ hop: { kind: 'final', answer: { status: 'servfail' } }, server: 'override', ms: 0, tcp: false }), cached: false };
     }
     const existing = cache.get(key);
-    if (existing) {
-      existing.used = true;
-      return { result: existing.result, cached: true };
-    }
+    if (existing) return { result: existing, cached: true };
     const result = (async (): Promise<HopResult> => {
       const override = options.overrides
         ? await overriding.run(new Set([...(outer ?? []), key]), () => options.overrides!(name, type))
@@ -256,16 +218,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
       if (override) return { hop: { kind: 'final', answer: override }, server: 'override', ms: 0, tcp: false };
       return ask(name, type);
     })();
-    const entry: CacheEntry = { result, settled: false, used: false };
-    cache.set(key, entry);
-    if (cacheLimit !== undefined) {
-      void result.then(() => {
-        entry.settled = true;
-        // Evicting walks the Map from its front: done once per `evictionSlack`
-        // answers, down to the limit, it stays cheap.
-        if (cache.size > cacheLimit + evictionSlack) evict(cacheLimit);
-      });
-    }
+    cache.set(key, result);
     return { result, cached: false };
   }
 
