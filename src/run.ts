@@ -24,6 +24,7 @@ import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
 import { noteIfUnknown } from './dns/unknown-names.js';
 import { createWorkBudget, DEFAULT_WORK_BUDGET_MS } from './work-budget.js';
+import { inputOrderWindow } from './input-order-window.js';
 
 /** What the runner needs besides the options; everything has a real default. */
 export interface RunDependencies {
@@ -250,30 +251,6 @@ function distinctTargets(list: readonly string[]): Array<{ domain: string; input
     targets.push(target);
   }
   return targets;
-}
-
-/**
- * The oldest unfinished domain and the domains finished after it: a domain may
- * start when it is fewer than `maxAhead` places after that oldest one. No
- * deadlock: when every worker waits, all domains before `next` are finished,
- * so the oldest unfinished one is `next` itself.
- */
-function inputOrderWindow(maxAhead: number | undefined) {
-  let oldest = 0;
-  const finishedAhead = new Set<number>();
-  let waiters: Array<() => void> = [];
-  return {
-    mayStart: (index: number) => maxAhead === undefined || index - oldest < Math.max(1, maxAhead),
-    wait: () => new Promise<void>((resolve) => waiters.push(resolve)),
-    finished(index: number) {
-      if (maxAhead === undefined) return;
-      finishedAhead.add(index);
-      while (finishedAhead.delete(oldest)) oldest++;
-      const woken = waiters;
-      waiters = [];
-      for (const wake of woken) wake();
-    },
-  };
 }
 
 /** A per-domain view of the shared resolver that knows which wire queries this domain caused. */
