@@ -24,6 +24,7 @@ import { domainCheck, NOT_FOUND_SKIP } from './checks/domain.js';
 import { parkedAssertion } from './profiles/parked.js';
 import { noteIfUnknown } from './dns/unknown-names.js';
 import { createWorkBudget, DEFAULT_WORK_BUDGET_MS } from './work-budget.js';
+import { createSaturationGate } from './saturation-gate.js';
 import { inputOrderWindow } from './input-order-window.js';
 
 /** What the runner needs besides the options; everything has a real default. */
@@ -43,7 +44,11 @@ export interface RunDependencies {
 }
 
 export interface AuditRunOptions extends RunDependencies {
-  /** Domains audited at the same time (default 16). */
+  /**
+   * At most this many domains audited at the same time (default 16); fewer
+   * while the process's one thread is busy all along, where more in flight
+   * would only cost memory and CPU (./saturation-gate.ts).
+   */
   concurrency?: number;
   /**
    * Called with each report as soon as its domain is done (streaming formats,
@@ -219,20 +224,32 @@ export async function audit(
   const concurrency = Math.max(1, Math.floor(run.concurrency ?? DEFAULT_CONCURRENCY));
   let next = 0;
   const window = inputOrderWindow(run.maxAhead);
+  // Fewer domains in flight while the one thread is the bottleneck (./saturation-gate.ts).
+  const gate = createSaturationGate(concurrency);
   const worker = async () => {
     while (next < targets.length) {
       if (!window.mayStart(next)) {
         await window.wait();
         continue;
       }
+      await gate.admit();
+      // Another worker may have taken the last domain, or moved the window, meanwhile.
+      if (next >= targets.length || !window.mayStart(next)) {
+        gate.release();
+        continue;
+      }
       const index = next++;
       const target = targets[index]!;
-      let report = await auditDomain(target, run.optionsFor?.(target.domain) ?? options, deps);
-      if (run.baseline) report = applyBaseline(report, run.baseline);
-      if (keep) reports[index] = report;
-      // A promise from onReport is back-pressure (its output is behind): this worker waits for it.
-      const consumed = run.onReport?.(report, index);
-      if (consumed instanceof Promise) await consumed;
+      try {
+        let report = await auditDomain(target, run.optionsFor?.(target.domain) ?? options, deps);
+        if (run.baseline) report = applyBaseline(report, run.baseline);
+        if (keep) reports[index] = report;
+        // A promise from onReport is back-pressure (its output is behind): this worker waits for it.
+        const consumed = run.onReport?.(report, index);
+        if (consumed instanceof Promise) await consumed;
+      } finally {
+        gate.release();
+      }
       window.finished(index);
     }
   };

@@ -95,7 +95,7 @@ export function defineAuditOptions(command: Command): Command {
       .option('--trust-anchor <file>', 'DNSSEC trust anchors besides the built-in root keys: DS or DNSKEY records in zone-file form (repeatable)', collect)
       .optionsGroup('Batches and CI:')
       .option('--file <path>', 'read domains or addresses from <path>, one per line, # comments; - reads stdin (repeatable)', collect)
-      .option('--concurrency <n>', 'domains audited at the same time (default: 16)')
+      .option('--concurrency <n>', 'at most this many domains audited at the same time (default: 16)')
       .option('--shard <i/n>', 'audit only the i-th of n stable shares of the domains (by a hash of each domain), e.g. 1/4')
       .option('--baseline <report.json>', 'compare with an earlier --format json or ndjson run: new, resolved, unchanged findings')
       .option('--fail-on-regression', 'with --baseline: exit 1 only on new findings at or above --fail-on or a lower score')
