@@ -28,6 +28,9 @@
 //           with the default concurrency (16) and with --concurrency 1:
 //           time, CPU time and peak memory (targets: < 15 s, < 300 MB, and
 //           16 faster than 1). --concurrency <n> measures only that one.
+//           Then the first LATENCY_DOMAINS domains again with --delay per
+//           query, at 16 and at 1: with round trips to wait out, 16 must be
+//           at least four times faster (target < 0.25×).
 //  startup  `mailcheck --version` against `node -e 0` (target ≤ 1.3×).
 //
 // Prints a table and writes bench/results.json.
@@ -60,6 +63,8 @@ const run = (section) => (chosen.length === 0 ? section !== 'batch' || !args.inc
 const CPU_RUNS = Math.max(1, Number(option('--cpu-runs', '11')));
 const PRINT_LOG = args.includes('--log');
 const RUNS = Math.max(1, Number(option('--runs', '5')));
+/** Domains of the latency batch (the corpus's first ones, each query delayed by --delay). */
+const LATENCY_DOMAINS = 48;
 const work = mkdtempSync(path.join(os.tmpdir(), 'mailcheck-bench-'));
 
 const { loadFixture } = await import(path.join(ROOT, 'dist', 'testing', 'fixture-server.js'));
@@ -307,11 +312,14 @@ function corpusZone() {
   return { domains: data.domains.map((entry) => String(entry.domain ?? '')), zone };
 }
 
-async function corpusBatch(concurrency) {
-  const { domains, zone } = corpusZone();
+/** The corpus batch through the CLI: all domains without delay, or the `first` ones with `delayMs` per query. */
+async function corpusBatch(concurrency, { delayMs = 0, first } = {}) {
+  const corpus = corpusZone();
+  const domains = first === undefined ? corpus.domains : corpus.domains.slice(0, first);
+  const zone = corpus.zone;
   const list = path.join(work, 'corpus-domains.txt');
   writeFileSync(list, `${domains.join('\n')}\n`);
-  const server = await startServer([{ description: 'corpus', zone }], 0);
+  const server = await startServer([{ description: 'corpus', zone }], delayMs);
   const rssFile = path.join(work, 'rss.txt');
   const output = path.join(work, 'corpus.ndjson');
   try {
@@ -361,6 +369,7 @@ async function corpusBatch(concurrency) {
       cpuSeconds: usage ? Number(((usage.userMs + usage.systemMs) / 1000).toFixed(1)) : null,
       questionsAtServer: questions,
       concurrency: concurrency ?? 'default (16)',
+      delayMs,
     };
   } finally {
     await server.close();
@@ -387,6 +396,7 @@ const results = {
   cli: null,
   cpu: null,
   batch: [],
+  latencyBatch: [],
   startup: null,
 };
 const DEEP = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'deep-spf.json'), 'utf8'));
@@ -435,7 +445,11 @@ if (run('cpu')) {
 if (run('batch')) {
   if (!existsSync(CORPUS)) console.error(`corpus not found at ${CORPUS}: batch skipped`);
   else if (CONCURRENCY) results.batch.push(await corpusBatch(Number(CONCURRENCY)));
-  else for (const concurrency of [undefined, 1]) results.batch.push(await corpusBatch(concurrency));
+  else {
+    for (const concurrency of [undefined, 1]) results.batch.push(await corpusBatch(concurrency));
+    // The same audits against a resolver with round trips to wait out: what concurrency is for.
+    for (const concurrency of [undefined, 1]) results.latencyBatch.push(await corpusBatch(concurrency, { delayMs: DELAY, first: LATENCY_DOMAINS }));
+  }
 }
 if (run('startup')) results.startup = await startup(15);
 
@@ -459,6 +473,16 @@ if (results.batch.length === 2) {
   const [many, one] = results.batch;
   rows.push(['corpus batch: concurrency 16 / 1', `${many.seconds} s / ${one.seconds} s`, `${(many.seconds / one.seconds).toFixed(2)}×`, '< 1×', many.seconds < one.seconds]);
 }
+if (results.latencyBatch.length === 2) {
+  const [many, one] = results.latencyBatch;
+  rows.push([
+    `latency batch: first ${many.reports} domains, ${DELAY} ms a query: concurrency 16 / 1`,
+    `${many.seconds} s / ${one.seconds} s`,
+    `${(many.seconds / one.seconds).toFixed(2)}×`,
+    '< 0.25×',
+    many.seconds < 0.25 * one.seconds && many.reports === one.reports,
+  ]);
+}
 if (results.startup) {
   const start = results.startup;
   rows.push(['start-up: --version / node -e 0 (wall)', `${start.version.wallMs} ms / ${start.node.wallMs} ms`, `${start.wallRatio}×`, '≤ 1.3×', start.wallRatio <= 1.3]);
@@ -476,7 +500,7 @@ for (const audit of results.audits) {
   console.log(`  runs of ${audit.domain}: ${audit.runs.map((one) => `${one.wallMs} ms (${one.ratio}×)`).join(', ')}`);
   if (PRINT_LOG) for (const entry of audit.transcript) console.log(`  ${entry}`);
 }
-for (const batch of results.batch) if (batch.stderr) console.log(`batch stderr (concurrency ${batch.concurrency}): ${batch.stderr}`);
+for (const batch of [...results.batch, ...results.latencyBatch]) if (batch.stderr) console.log(`batch stderr (concurrency ${batch.concurrency}, delay ${batch.delayMs} ms): ${batch.stderr}`);
 
 writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');
