@@ -8,7 +8,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { derInteger, makeDemoCertificate } from '../src/demo-certificate.js';
+import { derInteger, makeDemoCertificate } from '../src/cli/demo-certificate.js';
 
 describe('demo certificate', () => {
   it('is a self-signed v3 certificate for the host, with its own fresh P-256 key', () => {

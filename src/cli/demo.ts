@@ -5,7 +5,7 @@
  *   127.0.0.1 and answers every query of the run (`--resolver`);
  * - the healthy domain's MTA-STS policy is served over HTTPS on 127.0.0.1 by
  *   a small server started here, with a key and a self-signed certificate
- *   made for this run (src/demo-certificate.ts); the certificate is written
+ *   made for this run (./demo-certificate.ts); the certificate is written
  *   to a temporary file passed with `--ca-file` and removed afterwards, the
  *   key never leaves memory;
  * - SMTP probing is off (`--no-smtp`): the MX addresses are documentation
@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from './main.js';
 import { processIo, type CliIo } from './io.js';
-import { makeDemoCertificate, type DemoCertificate } from '../demo-certificate.js';
+import { makeDemoCertificate, type DemoCertificate } from './demo-certificate.js';
 import { EXIT } from '../exit-code.js';
 import { FIXTURES_DIR, loadFixture, startFixtureDnsServer } from '../testing/fixture-server.js';
 
