@@ -4,7 +4,7 @@
  * Problem, whose message is the one line a user sees. The zod schema of
  * src/cli/options.ts is built from these readers, and so is the quick path
  * that reads a common command line without building it (`readCommonOptions`):
- * one reader per option, whichever path runs.
+ * src/cli/common-options.ts declares each common option once, with both.
  */
 import { isIp as isIP } from '../is-ip.js';
 import { parseDomain } from '../domain.js';

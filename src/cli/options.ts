@@ -12,82 +12,16 @@ import { DEFAULT_BLOCKLISTS } from '../blocklist/lists.js';
 import { PROFILE_IDS } from '../profiles/table.js';
 import { parseShard } from './shard.js';
 import { ignoreRulesFromIds } from '../suppress.js';
-import {
-  isProblem,
-  readCheckList,
-  readDomainName,
-  readFailOn,
-  readFormat,
-  readIpAddress,
-  readOutput,
-  readResolver,
-  readSelector,
-  readWholeNumber,
-  splitList,
-  type Problem,
-  type WHOLE_NUMBER_OPTIONS,
-} from './option-values.js';
-import { readCommonOptions } from './common-options.js';
+import { splitList } from './option-values.js';
+import { commonOptionSchemas, issue, readCommonOptions } from './common-options.js';
 
 export { splitList };
-
-type Ctx = z.core.$RefinementCtx<string>;
-
-function issue(ctx: Ctx, input: string, message: string): never {
-  ctx.addIssue({ code: 'custom', message, input });
-  return z.NEVER as never;
-}
-
-/** A string option read by `read` (src/cli/option-values.ts). */
-function text<T>(read: (text: string) => T | Problem) {
-  return z.string().transform((value, ctx) => {
-    const result = read(value);
-    return isProblem(result) ? issue(ctx, value, result.problem) : result;
-  });
-}
-
-/** A repeatable option read as a whole by `read`. */
-function list<T>(read: (values: string[]) => T | Problem) {
-  return z.array(z.string()).transform((values, ctx) => {
-    const result = read(values);
-    if (!isProblem(result)) return result;
-    // The message names the offending item; the list is the input.
-    ctx.addIssue({ code: 'custom', input: values, message: result.problem });
-    return z.NEVER;
-  });
-}
-
-/** A repeatable, comma-separated option whose items are each read by `read`. */
-function items<T>(read: (text: string) => T | Problem) {
-  return z
-    .array(z.string())
-    .transform((values) => splitList(values))
-    .pipe(z.array(text(read)));
-}
-
-const wholeNumber = (option: keyof typeof WHOLE_NUMBER_OPTIONS) => text(readWholeNumber(option));
 
 /** The schema of the audit command's options, given the registry's check ids. */
 export function auditCliSchema(checkIds: readonly string[]) {
   return z.object({
-    format: text(readFormat),
-    // A plain file for the main format, and format=file pairs (src/cli/batch.ts).
-    output: list(readOutput).optional(),
-    color: z.boolean().optional(),
-    verbose: z.boolean().optional(),
-    resolver: items(readResolver).optional(),
-    timeout: wholeNumber('timeout').optional(),
-    retries: wholeNumber('retries').optional(),
-    checks: list(readCheckList('--checks', checkIds)).optional(),
-    skip: list(readCheckList('--skip', checkIds)).optional(),
-    failOn: text(readFailOn),
-    minScore: wholeNumber('minScore').optional(),
-    dkimSelector: items(readSelector('--dkim-selector')).optional(),
-    ip: items(readIpAddress('--ip')).optional(),
-    smtp: z.boolean().default(true),
-    smtpPort: wholeNumber('smtpPort').optional(),
-    heloName: text(readDomainName('--helo-name')).optional(),
-    blocklist: items(readDomainName('--blocklist')).optional(),
+    // Declared with their quick readers in ./common-options.ts.
+    ...commonOptionSchemas(checkIds),
     // `all` drops every default list (the library's noBlocklists: ['all']); other values are checked against the defaults below.
     noBlocklist: z
       .array(z.string())
@@ -113,14 +47,6 @@ export function auditCliSchema(checkIds: readonly string[]) {
         return value.toLowerCase();
       })
       .optional(),
-    bimiSelector: text(readSelector('--bimi-selector')).optional(),
-    httpsPort: wholeNumber('httpsPort').optional(),
-    probeTimeout: wholeNumber('probeTimeout').optional(),
-    caFile: z.array(z.string().min(1)).optional(),
-    trustAnchor: z.array(z.string().min(1)).optional(),
-    file: z.array(z.string().min(1)).optional(),
-    concurrency: wholeNumber('concurrency').optional(),
-    rate: wholeNumber('rate').optional(),
     shard: z
       .string()
       .transform((text, ctx) => {
@@ -131,12 +57,6 @@ export function auditCliSchema(checkIds: readonly string[]) {
         }
       })
       .optional(),
-    baseline: z.string().min(1).optional(),
-    failOnRegression: z.boolean().optional(),
-    zone: z.array(z.string().min(1)).optional(),
-    offline: z.boolean().optional(),
-    saveDns: z.string().min(1).optional(),
-    replay: z.string().min(1).optional(),
     profile: z
       .array(z.string())
       .transform((values, ctx) => {
@@ -155,7 +75,6 @@ export function auditCliSchema(checkIds: readonly string[]) {
         return [...new Set(ids)];
       })
       .optional(),
-    parked: z.boolean().optional(),
     // A file name, or false for --no-config (src/cli/config-file.ts reads it).
     config: z.union([z.string().min(1), z.literal(false)]).optional(),
     ignore: z
@@ -173,7 +92,6 @@ export function auditCliSchema(checkIds: readonly string[]) {
         ),
       )
       .optional(),
-    quiet: z.boolean().optional(),
   });
 }
 
