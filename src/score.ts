@@ -192,6 +192,8 @@ interface JudgeMemo {
   failing: Map<string, Pick<Judged, 'failing' | 'rejected'>>;
 }
 
+const newJudgeMemo = (): JudgeMemo => ({ parts: new WeakMap(), failing: new Map() });
+
 /**
  * Judges checks. With `previous` (the state before `changed` lost findings),
  * what `changed` cannot affect is taken from it: the profiles read only
@@ -215,12 +217,13 @@ function judge(checks: readonly CheckResult[], inputs: ProfileInputs, parked: bo
     ({ failing, rejected } = verdict);
   }
   const area = changed !== undefined ? areaOf(changed) : undefined;
+  let known: AreaPart[] | undefined;
   const parts = (): AreaPart[] =>
-    checks.map((check) => {
+    (known ??= checks.map((check) => {
       let part = memo.parts.get(check);
       if (!part) memo.parts.set(check, (part = areaPart(check)));
       return part;
-    });
+    }));
   const sending = previous && area === 'receiving' ? previous.sending : capRejected(combineParts(parts(), 'sending'), rejected);
   const receiving = previous && area === 'sending' ? previous.receiving : combineParts(parts(), 'receiving');
   return { sending, receiving, failing, rejected };
@@ -278,12 +281,17 @@ function withFix(checks: readonly CheckResult[], fix: Candidate): CheckResult[] 
  * `scoreAfter` that score once it is applied.
  */
 export function rankFixes(checks: readonly CheckResult[], inputs: ProfileInputs = {}, parked = false): RankedFix[] {
+  const memo = newJudgeMemo();
+  return rankFrom(checks, inputs, parked, memo, judge(checks, inputs, parked, memo));
+}
+
+/** rankFixes from `start`, the checks as judged already with `memo`. */
+function rankFrom(checks: readonly CheckResult[], inputs: ProfileInputs, parked: boolean, memo: JudgeMemo, start: Judged): RankedFix[] {
   const ranked: RankedFix[] = [];
   const all = candidates(checks);
-  const memo: JudgeMemo = { parts: new WeakMap(), failing: new Map() };
   /** The checks with the findings of the fixes ranked so far gone. */
   let current: readonly CheckResult[] = checks;
-  let now = judge(current, inputs, parked, memo);
+  let now = start;
   for (const area of ['sending', 'receiving'] as const) {
     let remaining = all.filter((candidate) => areaOf(candidate.check.id) === area);
     while (remaining.length > 0) {
@@ -352,7 +360,9 @@ export function scoreChecks(checks: ReadonlyArray<CheckResult>, inputs: ProfileI
       )
     : [...checks];
   const scored = judged.map((check) => ({ ...check, score: checkScore(check) }));
-  const state = judge(scored, inputs, parked, { parts: new WeakMap(), failing: new Map() });
+  // One memo for the scores and the ranking: the ranking starts from this judgement.
+  const memo = newJudgeMemo();
+  const state = judge(scored, inputs, parked, memo);
   // A name that does not exist has no mail setup for a provider to judge.
   const fatal = scored.some((check) => check.findings.some((finding) => FATAL_FINDINGS.includes(finding.id)));
   return {
@@ -361,7 +371,7 @@ export function scoreChecks(checks: ReadonlyArray<CheckResult>, inputs: ProfileI
     receiving: state.receiving,
     parked,
     profiles: fatal ? [] : evaluateProfiles(shownProfiles(inputs.selected ?? [], parked), scored, inputs),
-    fixes: rankFixes(scored, inputs, parked),
+    fixes: rankFrom(scored, inputs, parked, memo, state),
   };
 }
 

@@ -128,7 +128,8 @@ describe('a batch through the gate', () => {
   it('still keeps its full concurrency in flight against a resolver that takes its time', async () => {
     const domains = Array.from({ length: 24 }, (_, i) => `d${i}.slow.test`);
     const zone = Object.fromEntries(domains.map((domain) => [domain, { MX: [[10, `mx.${domain}`]] }]));
-    const server = await startFixtureDnsServer([{ zone }], { delayMs: 80 });
+    // Long round trips: a busy machine delays the gate's windows, but each domain stays in flight longer still.
+    const server = await startFixtureDnsServer([{ zone }], { delayMs: 150 });
     try {
       const resolver = createResolver({ servers: [server.server], timeoutMs: 3000, retries: 0 });
       const inFlight = new Map<string, number>();
