@@ -2,8 +2,11 @@
 // mailcheck: runs the bundled CLI (dist/cli.bundle.js, built by `npm run build`).
 // Only commander and the option declarations load before the command line is
 // parsed; everything heavy is imported on use.
-import { readFileSync, writeSync } from 'node:fs';
 import module from 'node:module';
+
+// node:fs through require(): an ESM import of it would read every export,
+// and its stream getters load Node's stream modules before anything needs them.
+const { readFileSync, writeSync } = module.createRequire(import.meta.url)('node:fs');
 
 const argv = process.argv.slice(2);
 

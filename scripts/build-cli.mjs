@@ -28,6 +28,7 @@
 // No source maps: the sources do not ship.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,13 @@ const EAGER_NODE_MODULES = new Set([
   'node:net', 'node:os', 'node:path', 'node:process', 'node:tty', 'node:url',
 ]);
 const LAZY = 'lazy-external';
+const BUILTIN = 'builtin-by-require';
+/**
+ * Accessor exports of Node modules that sources may import from a module of
+ * EAGER_NODE_MODULES (see `builtinByRequire`); importing any other accessor
+ * fails the build ("No matching export").
+ */
+const BUILTIN_ACCESSORS = new Map([['node:fs', ['promises']]]);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 
@@ -72,6 +80,31 @@ async function lazyExternal(specifier) {
   ].join('\n');
 }
 
+/**
+ * The module that stands for a static import of a Node module of
+ * EAGER_NODE_MODULES: takes it with require() (the banner's) and exports its
+ * functions and values under the same names.
+ *
+ * Why not `import … from 'node:fs'`: for a Node module, the ESM loader builds a
+ * facade that reads every export once, getters included, and the getters load
+ * more of Node: `fs.ReadStream` loads the stream modules, `process.stdout`
+ * opens the stream. That cost one audit about 5 ms of CPU before its first
+ * question. Getters are left out here (so nothing runs until code uses it),
+ * except the few in BUILTIN_ACCESSORS, read when the module is evaluated.
+ */
+function builtinByRequire(specifier) {
+  const loaded = createRequire(import.meta.url)(specifier);
+  const accessors = BUILTIN_ACCESSORS.get(specifier) ?? [];
+  const names = Object.entries(Object.getOwnPropertyDescriptors(loaded))
+    .filter(([name, descriptor]) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && (!descriptor.get || accessors.includes(name)))
+    .map(([name]) => name);
+  return [
+    `const loaded = require(${JSON.stringify(specifier)});`,
+    'export default loaded;',
+    ...(names.length > 0 ? [`export const { ${names.join(', ')} } = loaded;`] : []),
+  ].join('\n');
+}
+
 removeStale(DIST);
 const result = await build({
   entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
@@ -92,13 +125,15 @@ const result = await build({
       name: 'bundle-only-startup-dependencies',
       setup(builder) {
         builder.onResolve({ filter: /^[^./#]/ }, (args) => {
-          if (args.namespace === LAZY) return { path: args.path, external: true };
+          if (args.namespace === LAZY || args.namespace === BUILTIN) return { path: args.path, external: true };
+          if (args.kind === 'import-statement' && EAGER_NODE_MODULES.has(args.path)) return { path: args.path, namespace: BUILTIN };
           const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
           if (BUNDLED.has(name)) return undefined;
           const lazy = args.kind === 'import-statement' && !EAGER_NODE_MODULES.has(args.path);
           return lazy ? { path: args.path, namespace: LAZY } : { path: args.path, external: true };
         });
         builder.onLoad({ filter: /.*/, namespace: LAZY }, async (args) => ({ contents: await lazyExternal(args.path), loader: 'js' }));
+        builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinByRequire(args.path), loader: 'js' }));
         // `import { z } from 'zod'` makes esbuild keep all of zod (its locales
         // among them: four times the size, loaded by every audit); the
         // namespace import `import * as z from 'zod'` is the same API and keeps
