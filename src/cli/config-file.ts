@@ -7,16 +7,17 @@
  * `domains`, and ignore rules under `ignore`. Validated with zod; every
  * problem is one line naming the file and the key.
  */
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { lazySchema } from '../schema/lazy-schema.js';
 import { parseDomain } from '../domain.js';
+import { findConfigFile } from './config-file-location.js';
 import { UsageError, errorCode } from './errors.js';
 import type { IgnoreRule } from '../suppress.js';
 
-/** The names looked for in each directory, in this order. */
-export const CONFIG_FILE_NAMES = ['mailcheck.config.json', '.mailcheckrc.json'] as const;
+// Where the config file is looked for: its own module, which the CLI's early round (src/cli/early-round.ts) reads without zod.
+export { CONFIG_FILE_NAMES, findConfigFile } from './config-file-location.js';
 
 /** The largest config file read, bytes. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -256,42 +257,6 @@ function relativeTo(directory: string, option: string, value: string): string {
   return path.resolve(directory, value);
 }
 
-/**
- * The config file for a run: `given` (`--config`), none (`--no-config`,
- * given as false), else the first of CONFIG_FILE_NAMES in `cwd` or the
- * nearest directory above it. Two names in one directory are an error: which
- * one applies would be a guess.
- */
-export async function findConfigFile(given: string | false | undefined, cwd: string): Promise<string | undefined> {
-  if (given === false) return undefined;
-  if (typeof given === 'string') return given;
-  let directory = path.resolve(cwd);
-  for (;;) {
-    const present: string[] = [];
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = path.join(directory, name);
-      if (await isFile(candidate)) present.push(candidate);
-    }
-    if (present.length > 1) {
-      throw new UsageError(`two config files in ${directory}: ${present.map((file) => path.basename(file)).join(' and ')}. Keep one`);
-    }
-    if (present.length === 1) return present[0];
-    const parent = path.dirname(directory);
-    if (parent === directory) return undefined;
-    directory = parent;
-  }
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    // Every run asks a few directories for both names, most of which do not
-    // exist: a rejected fs.promises.stat builds an error each time, which cost
-    // several milliseconds of a one-domain audit.
-    return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
-  } catch {
-    return false;
-  }
-}
 
 /** Finds, reads and parses the run's config file; undefined when there is none. */
 export async function loadConfig(

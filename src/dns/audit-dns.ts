@@ -25,6 +25,8 @@ export interface AuditDnsOptions {
    * stays flat however many domains run.
    */
   batch?: boolean;
+  /** First attempts already sent by the CLI's early round (src/cli/early-round.ts). */
+  early?: ResolverOptions['early'];
 }
 
 /** Answers kept in a batch's DNS cache: shared names (providers' includes, MX hosts) stay, per-domain names age out. */
@@ -71,6 +73,7 @@ export async function createAuditDns(
         extra.onQuery?.(entry);
       },
       ...(extra.batch ? { keepLog: false, cacheLimit: BATCH_CACHE_LIMIT } : {}),
+      ...(extra.early ? { early: extra.early } : {}),
     });
     dns = resolver;
   }

@@ -18,11 +18,11 @@
  *   replays, seeded answers).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import dns from 'node:dns';
-import { parseServerSpec, type ServerAddress } from './server-spec.js';
+import { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './defaults.js';
+import { parseServerSpec, systemServers, type ServerAddress } from './server-spec.js';
 import { createLimiter } from '../limiter.js';
 import { createAnswerCache } from './answer-cache.js';
-import { createTransport, exchange, type ExchangeResult } from './transport.js';
+import { createTransport, exchange, type EarlyAttempts, type ExchangeResult } from './transport.js';
 import { dohExchange, dohServerAddress, isDohSpec, type DohServer } from './doh.js';
 import { createPacer, DEFAULT_RATE, isLoopbackHost, type Pacer } from './pacer.js';
 import type { DnsAnswer, DnsClient, DnssecRecords, QueryLogEntry, RecordData, RRType } from './types.js';
@@ -32,12 +32,9 @@ import { markTakesListener, type QueryListener } from './query-scope.js';
 import { expectUnknownNames } from './unknown-names.js';
 import { joinDnssec, signedRecords } from './signed-records.js';
 
-export { parseServerSpec, type ServerAddress } from './server-spec.js';
+export { parseServerSpec, systemServers, type ServerAddress } from './server-spec.js';
 
-/** Default per-query timeout, ms. */
-export const DEFAULT_TIMEOUT_MS = 2000;
-/** Default retries per server after a timeout. */
-export const DEFAULT_RETRIES = 1;
+export { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS } from './defaults.js';
 /** Longest CNAME chain followed (more is answered servfail, as recursive resolvers do). */
 export const MAX_CNAME_CHAIN = 8;
 
@@ -85,12 +82,10 @@ export interface ResolverOptions {
    * for servers on this machine (127.0.0.0/8, ::1), DEFAULT_RATE for others.
    */
   rate?: number;
+  /** First attempts the CLI sent before the resolver was made (src/cli/early-round.ts). */
+  early?: EarlyAttempts;
 }
 
-/** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
-export function systemServers(): string[] {
-  return dns.getServers();
-}
 
 /** Thrown (as a rejected promise) for a name that cannot be put in a query. */
 export class InvalidNameError extends Error {
@@ -174,7 +169,7 @@ export function createResolver(options: ResolverOptions = {}): DnsClient {
         if (pacer) await pacer.acquire();
         const result: ExchangeResult = server.doh
           ? await dohExchange(server.doh, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, ...(options.extraCa ? { ca: options.extraCa } : {}) })
-          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, transport });
+          : await exchange(server, name, TYPE_NUMBER[type], { timeoutMs, dnssecOk, limiter, transport, ...(options.early ? { early: options.early } : {}) });
         if (result.kind === 'timeout') {
           last = { status: 'timeout', server: server.label, tcp: result.tcp };
           continue;

@@ -3,6 +3,7 @@
  * `[v6]` or a bare IPv6 address (as `dns.getServers()` returns them). The port
  * defaults to 53 (RFC 1035 §4.2).
  */
+import dns from 'node:dns';
 import { isIp } from '../is-ip.js';
 
 export interface ServerAddress {
@@ -50,4 +51,9 @@ export function parseServerSpec(spec: string): ServerAddress {
   }
   const family = isIp(host) === 6 ? 6 : 4;
   return { host, port, family, label: family === 6 ? `[${host}]:${port}` : `${host}:${port}` };
+}
+
+/** The servers of the system's resolver configuration (read only; Node's resolver is never used to resolve). */
+export function systemServers(): string[] {
+  return dns.getServers();
 }

@@ -27,6 +27,19 @@ export interface ExchangeOptions {
   limiter: Limiter;
   /** The sockets to use (one Transport per resolver); default: one shared by the process. */
   transport?: Transport;
+  /** First attempts already sent (the CLI's early round, src/cli/early-round.ts). */
+  early?: EarlyAttempts;
+}
+
+/**
+ * First attempts (UDP, EDNS on) sent ahead of the resolver by
+ * {@link sendFirstAttempt}. `take` hands one over once: its reply, or
+ * undefined at its deadline, then stands for the resolver's own first attempt
+ * at that question to that server, so the question goes on the wire once and
+ * the resolver's timeouts, retries and TCP fallback apply as usual.
+ */
+export interface EarlyAttempts {
+  take(server: string, qname: string, type: number, dnssecOk: boolean): Promise<WireMessage | undefined> | undefined;
 }
 
 export type ExchangeResult =
@@ -84,9 +97,9 @@ export async function exchange(server: ServerAddress, name: string, type: number
   const qname = canonicalName(name);
   let edns = true;
   for (;;) {
-    const build = (id: number) => encodeQuery({ id, name, type, edns, dnssecOk: options.dnssecOk });
-    const accept = (message: WireMessage, id: number) => matches(message, id, qname, type);
-    let message = await options.limiter.run(() => transport.udp(server).exchange(build, accept, options.timeoutMs));
+    const { build, accept } = question(name, type, edns, options.dnssecOk);
+    const early = edns ? options.early?.take(server.label, qname, type, options.dnssecOk) : undefined;
+    let message = await options.limiter.run(() => early ?? transport.udp(server).exchange(build, accept, options.timeoutMs));
     let tcp = false;
     if (message?.tc) {
       // RFC 1035 §4.2.1 / RFC 7766 §5: a truncated UDP reply means "ask again over TCP".
@@ -102,6 +115,30 @@ export async function exchange(server: ServerAddress, name: string, type: number
     }
     return { kind: 'reply', message, tcp };
   }
+}
+
+/** How a question is put on the wire, and which reply answers it. */
+function question(name: string, type: number, edns: boolean, dnssecOk: boolean) {
+  const qname = canonicalName(name);
+  return {
+    build: (id: number) => encodeQuery({ id, name, type, edns, dnssecOk }),
+    accept: (message: WireMessage, id: number) => matches(message, id, qname, type),
+  };
+}
+
+/**
+ * Sends now the first attempt {@link exchange} would make for this question
+ * (UDP, EDNS on), on `channels`: the same query, matched the same way. For
+ * the CLI's early round, handed to the resolver through {@link EarlyAttempts}.
+ */
+export function sendFirstAttempt(
+  channels: UdpChannels,
+  name: string,
+  type: number,
+  options: { timeoutMs: number; dnssecOk: boolean },
+): Promise<WireMessage | undefined> {
+  const { build, accept } = question(name, type, true, options.dnssecOk);
+  return channels.exchange(build, accept, options.timeoutMs);
 }
 
 /** RFC 5452 §9.1: accept only a response to this very question (`qname` canonical). */

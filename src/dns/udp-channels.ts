@@ -39,6 +39,9 @@ interface Channel {
   sent: number;
   /** Queries queued until the socket is connected. */
   backlog: Buffer[] | undefined;
+  /** Settles once the backlog has been sent (or the socket closed). */
+  connected: Promise<void>;
+  markConnected: () => void;
   retired: boolean;
   closed: boolean;
   lastUsed: number;
@@ -52,6 +55,8 @@ export interface UdpChannels {
    * destination).
    */
   exchange(build: (id: number) => Buffer, accept: (message: WireMessage, id: number) => boolean, timeoutMs: number): Promise<WireMessage | undefined>;
+  /** Settles once every query given so far has left (a new socket sends its first queries once connected). */
+  sent(): Promise<void>;
   /** Closes every socket; queries still waiting resolve `undefined`. */
   close(): void;
 }
@@ -67,6 +72,7 @@ export function createUdpChannels(server: ServerAddress, settings: UdpSettings =
   const shut = (channel: Channel) => {
     if (channel.closed) return;
     channel.closed = true;
+    channel.markConnected();
     open.delete(channel);
     const index = active.indexOf(channel);
     if (index !== -1) active.splice(index, 1);
@@ -91,7 +97,19 @@ export function createUdpChannels(server: ServerAddress, settings: UdpSettings =
   const openChannel = (): Channel => {
     // A larger receive buffer: the replies to a socket's queries may arrive in one burst.
     const socket = dgram.createSocket({ type: server.family === 6 ? 'udp6' : 'udp4', recvBufferSize: 1 << 20 });
-    const channel: Channel = { socket, waiting: new Map(), sent: 0, backlog: [], retired: false, closed: false, lastUsed: performance.now() };
+    let markConnected = () => {};
+    const connected = new Promise<void>((resolve) => (markConnected = resolve));
+    const channel: Channel = {
+      socket,
+      waiting: new Map(),
+      sent: 0,
+      backlog: [],
+      connected,
+      markConnected,
+      retired: false,
+      closed: false,
+      lastUsed: performance.now(),
+    };
     socket.on('message', (buffer: Buffer) => {
       if (buffer.length < 12) return;
       const waiter = channel.waiting.get(buffer.readUInt16BE(0));
@@ -111,6 +129,7 @@ export function createUdpChannels(server: ServerAddress, settings: UdpSettings =
         const queued = channel.backlog ?? [];
         channel.backlog = undefined;
         if (!channel.closed) for (const query of queued) socket.send(query);
+        channel.markConnected();
       });
     } catch (error) {
       // Invalid arguments (or the test suite's network guard): not a DNS outcome.
@@ -177,6 +196,9 @@ export function createUdpChannels(server: ServerAddress, settings: UdpSettings =
         if (channel.backlog) channel.backlog.push(query);
         else channel.socket.send(query);
       });
+    },
+    async sent() {
+      await Promise.all([...open].map((channel) => channel.connected));
     },
     close() {
       for (const channel of [...open]) shut(channel);
