@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// mailcheck: runs the bundled CLI (dist/cli.bundle.js, built by `npm run build`).
-// Only commander and the option declarations load before the command line is
-// parsed; everything heavy is imported on use.
+// mailcheck: runs the bundled CLI (dist/cli.bundle.js, built by `npm run build`),
+// after the early round (dist/cli.early.js) has sent a one-domain audit's first
+// questions. In the CLI only commander and the option declarations load before
+// the command line is parsed; everything heavy is imported on use.
 import module from 'node:module';
 
 // node:fs through require(): an ESM import of it would read every export,
@@ -25,8 +26,12 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 
 // Node ≥ 22.1 keeps compiled code between runs (a no-op where it is missing, as on Node 20).
 module.enableCompileCache?.();
+// `mailcheck <domain>`: the audit's first questions leave now, and travel
+// while the CLI loads (src/cli/early-round.ts); the audit takes them over.
+// A command line without a domain (`--help`, no argument) does not load it.
+const early = argv.some((arg) => !arg.startsWith('-')) ? await (await import('../dist/cli.early.js')).sendEarlyRound(argv) : undefined;
 const { main } = await import('../dist/cli.bundle.js');
 
-const code = await main(argv);
+const code = await main(argv, undefined, early);
 // Open sockets (a slow DNS server, an SMTP probe cut short) must not hold the process.
 process.exit(code);

@@ -105,6 +105,9 @@ function builtinByRequire(specifier) {
   ].join('\n');
 }
 
+/** Both bundles: Node's modules through require() (see builtinByRequire) with the banner's require. */
+const BANNER = "import { createRequire as __mailcheckRequire } from 'node:module'; const require = __mailcheckRequire(import.meta.url);";
+
 removeStale(DIST);
 const result = await build({
   entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
@@ -147,7 +150,7 @@ const result = await build({
   ],
   metafile: true,
   // Bundled CommonJS dependencies call require() for Node's modules.
-  banner: { js: "import { createRequire as __mailcheckRequire } from 'node:module'; const require = __mailcheckRequire(import.meta.url);" },
+  banner: { js: BANNER },
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: false,
@@ -189,3 +192,51 @@ writeFileSync(
   path.join(DIST, 'cli.bundle.licenses.txt'),
   `dist/cli.bundle.js contains the following packages.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`,
 );
+
+// The early round (src/cli/early-round.ts): bin/mailcheck.js runs it before
+// it loads the CLI, so it is a bundle of its own, and a small one: no
+// package, and none of the modules the code it holds would load on use (the
+// reporters behind src/report/formats.ts), which it never runs. The modules
+// it shares with the CLI bundle are in both, and the two exchange only plain
+// data (the replies), never an object whose class one of them made.
+const EARLY_LIMIT_BYTES = 64 * 1024;
+const NOT_EARLY = 'not-in-the-early-round';
+const early = await build({
+  entryPoints: { 'cli.early': path.join(ROOT, 'src', 'cli', 'early-round.ts') },
+  outdir: DIST,
+  bundle: true,
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  plugins: [
+    {
+      name: 'early-round-only',
+      setup(builder) {
+        builder.onResolve({ filter: /.*/ }, (args) => {
+          if (args.namespace === BUILTIN) return { path: args.path, external: true };
+          if (args.kind === 'dynamic-import') return { path: args.path, namespace: NOT_EARLY };
+          if (/^[./]/.test(args.path)) return undefined;
+          if (args.kind === 'import-statement' && EAGER_NODE_MODULES.has(args.path)) return { path: args.path, namespace: BUILTIN };
+          throw new Error(`the early round imports ${args.path} (from ${args.importer}): it must load no package and only Node modules of EAGER_NODE_MODULES`);
+        });
+        builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinByRequire(args.path), loader: 'js' }));
+        builder.onLoad({ filter: /.*/, namespace: NOT_EARLY }, (args) => ({
+          contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the early round`)});`,
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+  metafile: true,
+  banner: { js: BANNER },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const earlyBytes = Object.values(early.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+if (earlyBytes > EARLY_LIMIT_BYTES) {
+  throw new Error(`dist/cli.early.js is ${earlyBytes} bytes (limit ${EARLY_LIMIT_BYTES}): it runs before anything else, keep it to what the early round needs`);
+}

@@ -10,6 +10,7 @@ import { runBatch } from './batch.js';
 import { resolveSettings, type OptionSources } from './config.js';
 import { UsageError } from './errors.js';
 import { readOptionFile } from './input-files.js';
+import type { EarlyAttempts } from '../dns/transport.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -21,6 +22,7 @@ export async function runAudit(
   rawOptions: Record<string, unknown>,
   io: CliIo,
   sources: OptionSources = {},
+  early?: EarlyAttempts,
 ): Promise<number> {
   if (Array.isArray(rawOptions.reports)) {
     // --reports: the selectors and sending IPs the reports name join --dkim-selector and --ip (src/reports/feed.ts).
@@ -30,7 +32,7 @@ export async function runAudit(
   // Command line over the config file's defaults over the built-in ones (src/cli/config.ts).
   const settings = await resolveSettings(rawOptions, sources, CHECK_IDS);
   const extraCa = await readCaFiles(settings.cli.caFile);
-  return runBatch(rawDomains, settings, io, extraCa);
+  return runBatch(rawDomains, settings, io, extraCa, early);
 }
 
 /** The certificates of the --ca-file files (PEM), each file holding at least one Node can read. */

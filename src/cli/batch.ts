@@ -11,6 +11,7 @@ import { CHECK_IDS } from '../checks/index.js';
 import type { AuditOptions } from '../context.js';
 import { createAuditDns } from '../dns/audit-dns.js';
 import type { CapturingDnsClient } from '../dns/capture.js';
+import type { EarlyAttempts } from '../dns/transport.js';
 import type { DnsClient } from '../dns/types.js';
 import { EXIT, combineExitCodes, reportExitCode } from '../exit-code.js';
 import { QUIET_TEXT, getFormat, type ReporterOptions } from '../report/formats.js';
@@ -37,7 +38,13 @@ function runWide(own: AuditOptions | undefined, run: AuditOptions): AuditOptions
 }
 
 /** The audit command: returns the exit code. */
-export async function runBatch(rawDomains: readonly string[], settings: RunSettings, io: CliIo, extraCa?: string[]): Promise<number> {
+export async function runBatch(
+  rawDomains: readonly string[],
+  settings: RunSettings,
+  io: CliIo,
+  extraCa?: string[],
+  early?: EarlyAttempts,
+): Promise<number> {
   const { cli } = settings;
   // Inputs first: every usage error before any query.
   // Let go of after the options are read (below): a list's entries would otherwise live as long as the run.
@@ -90,6 +97,8 @@ export async function runBatch(rawDomains: readonly string[], settings: RunSetti
       ...(cli.saveDns ? { capture: true } : {}),
       // Without --verbose nobody reads the query log: keep none, and a bounded cache.
       ...(cli.verbose ? {} : { batch: true }),
+      // Questions sent before the CLI loaded (src/cli/early-round.ts): the resolver takes them over.
+      ...(early ? { early } : {}),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

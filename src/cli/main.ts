@@ -8,11 +8,16 @@ import { InputError } from '../domain.js';
 import { EXIT } from '../exit-code.js';
 import { terminalText } from '../report/escape.js';
 import { UsageError, sentence } from './errors.js';
+import type { EarlyAttempts } from '../dns/transport.js';
 import { processIo, type CliIo, type WritableLike } from './io.js';
 import { buildProgram, type SubcommandError } from './program.js';
 
-/** Runs the CLI and returns the exit code. Never throws; never prints a stack trace. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+/**
+ * Runs the CLI and returns the exit code. Never throws; never prints a stack
+ * trace. `early`: the questions bin/mailcheck.js sent before loading the CLI
+ * (src/cli/early-round.ts), for the audit's resolver to take over.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo(), early?: EarlyAttempts): Promise<number> {
   const output = watchOutput(io);
   let code: number = EXIT.ok;
   try {
@@ -22,9 +27,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stdout.write(versionReport());
       return EXIT.ok;
     }
-    const program = buildProgram(io, (result) => {
-      code = result;
-    });
+    const program = buildProgram(
+      io,
+      (result) => {
+        code = result;
+      },
+      early,
+    );
     // `help <name>` for a command that does not exist would print the general help and exit 0.
     const names = [...program.commands.map((command) => command.name()), 'help'];
     if (argv[0] === 'help' && argv[1] !== undefined && !names.includes(argv[1])) {

@@ -22,6 +22,7 @@ import { MCP_HELP } from '../mcp/help.js';
 import { packageInfo } from '../package-info.js';
 import { AUDIT_EXAMPLES, defineAuditOptions } from './audit-options.js';
 import { UsageError } from './errors.js';
+import type { EarlyAttempts } from '../dns/transport.js';
 import type { CliIo } from './io.js';
 
 /** Reads package.json's version without loading anything else. */
@@ -51,7 +52,7 @@ export function optionsNotForSpf(program: Command): string[] {
 }
 
 /** Builds the commander program. `done` receives the exit code of the command that ran. */
-export function buildProgram(io: CliIo, done: (code: number) => void): Command {
+export function buildProgram(io: CliIo, done: (code: number) => void, early?: EarlyAttempts): Command {
   const program = new Command('mailcheck')
     .description(
       "Audit a domain's mail setup: MX, SPF, DKIM, DMARC, reverse DNS, STARTTLS, MTA-STS, TLS-RPT, DNSSEC/DANE, BIMI and blocklists.",
@@ -73,7 +74,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   program.action(async (domains: string[], _options: unknown, command: Command) => {
     const { runAudit } = await import('./audit.js');
     const sources = Object.fromEntries(command.options.map((option) => [option.attributeName(), command.getOptionValueSource(option.attributeName())]));
-    done(await runAudit(domains, command.opts(), io, sources));
+    done(await runAudit(domains, command.opts(), io, sources, early));
   });
 
   program
