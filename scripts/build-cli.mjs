@@ -28,7 +28,6 @@
 // No source maps: the sources do not ship.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,12 +46,6 @@ const EAGER_NODE_MODULES = new Set([
 ]);
 const LAZY = 'lazy-external';
 const BUILTIN = 'builtin-by-require';
-/**
- * Accessor exports of Node modules that sources may import from a module of
- * EAGER_NODE_MODULES (see `builtinByRequire`); importing any other accessor
- * fails the build ("No matching export").
- */
-const BUILTIN_ACCESSORS = new Map([['node:fs', ['promises']]]);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 
@@ -82,81 +75,119 @@ async function lazyExternal(specifier) {
 
 /**
  * The module that stands for a static import of a Node module of
- * EAGER_NODE_MODULES: takes it with require() (the banner's) and exports its
- * functions and values under the same names.
+ * EAGER_NODE_MODULES: takes it with require() (the banner's) and exports the
+ * names the bundle imports from it (`names`, from `importedBuiltinNames`),
+ * each read once, when the module is evaluated.
  *
  * Why not `import … from 'node:fs'`: for a Node module, the ESM loader builds a
  * facade that reads every export once, getters included, and the getters load
  * more of Node: `fs.ReadStream` loads the stream modules, `process.stdout`
  * opens the stream. That cost one audit about 5 ms of CPU before its first
- * question. Getters are left out here (so nothing runs until code uses it),
- * except the few in BUILTIN_ACCESSORS, read when the module is evaluated.
+ * question. Why only the names imported: which exports are getters changes
+ * between Node versions (on Node 24 `fs.F_OK` is one, and reading it prints a
+ * deprecation warning), so no list made on the building Node would do.
  */
-function builtinByRequire(specifier) {
-  const loaded = createRequire(import.meta.url)(specifier);
-  const accessors = BUILTIN_ACCESSORS.get(specifier) ?? [];
-  const names = Object.entries(Object.getOwnPropertyDescriptors(loaded))
-    .filter(([name, descriptor]) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && (!descriptor.get || accessors.includes(name)))
-    .map(([name]) => name);
+function builtinByRequire(specifier, names) {
   return [
     `const loaded = require(${JSON.stringify(specifier)});`,
     'export default loaded;',
-    ...(names.length > 0 ? [`export const { ${names.join(', ')} } = loaded;`] : []),
+    ...(names.size > 0 ? [`export const { ${[...names].join(', ')} } = loaded;`] : []),
   ].join('\n');
+}
+
+/**
+ * The names a bundle imports from each Node module of EAGER_NODE_MODULES:
+ * built first with those modules left as ESM imports, which esbuild hoists
+ * to the top of its output as `import{a as b,c}from"node:x"` and
+ * `import d from"node:x"`. A namespace import would need every name: the
+ * build refuses it.
+ */
+async function importedBuiltinNames(options, plugins) {
+  const probe = await build({ ...options, plugins, write: false, metafile: false, minifyIdentifiers: false });
+  const text = probe.outputFiles.map((file) => file.text).join('\n');
+  const names = new Map([...EAGER_NODE_MODULES].map((specifier) => [specifier, new Set()]));
+  const namespace = /import\s*\*\s*as\s*[\w$]+\s*from\s*["'](node:[\w/]+)["']/.exec(text);
+  if (namespace) throw new Error(`the bundle imports all of ${namespace[1]} (import * as): import the names it uses`);
+  for (const [, list, specifier] of text.matchAll(/import\s*(?:[\w$]+\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*["'](node:[\w/]+)["']/g)) {
+    if (!list || !names.has(specifier)) continue;
+    for (const item of list.split(',')) {
+      const name = item.trim().split(/\s+as\s+/)[0];
+      if (name) names.get(specifier).add(name);
+    }
+  }
+  return names;
 }
 
 /** Both bundles: Node's modules through require() (see builtinByRequire) with the banner's require. */
 const BANNER = "import { createRequire as __mailcheckRequire } from 'node:module'; const require = __mailcheckRequire(import.meta.url);";
 
+/**
+ * Builds a bundle whose static imports of EAGER_NODE_MODULES go through
+ * builtinByRequire: first a probe with `pluginFor(undefined)` (those imports
+ * left as they are) to read the names imported, then the bundle with
+ * `pluginFor(names)`.
+ */
+async function bundleNodeModulesByRequire(options, pluginFor) {
+  const names = await importedBuiltinNames(options, [pluginFor(undefined)]);
+  return build({ ...options, plugins: [pluginFor(names)] });
+}
+
+/** Resolves a static import of a Node module of EAGER_NODE_MODULES: through builtinByRequire once the names are known. */
+function eagerNodeModule(args, names) {
+  if (args.kind !== 'import-statement' || !EAGER_NODE_MODULES.has(args.path)) return undefined;
+  return names ? { path: args.path, namespace: BUILTIN } : { path: args.path, external: true };
+}
+
 removeStale(DIST);
-const result = await build({
-  entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
-  outdir: DIST,
-  bundle: true,
-  splitting: false,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
+const result = await bundleNodeModulesByRequire(
+  {
+    entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
+    outdir: DIST,
+    bundle: true,
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    metafile: true,
+    // Bundled CommonJS dependencies call require() for Node's modules.
+    banner: { js: BANNER },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  },
   // The dependencies every run loads are bundled too (zod alone is about 100
   // files, most of them never used here); their licence texts go to
   // dist/cli.bundle.licenses.txt. Every other package stays in node_modules,
   // loaded by Node as usual when the code that needs it runs: bundling
   // CommonJS packages that find their own files through __dirname would break
   // them.
-  plugins: [
-    {
-      name: 'bundle-only-startup-dependencies',
-      setup(builder) {
-        builder.onResolve({ filter: /^[^./#]/ }, (args) => {
-          if (args.namespace === LAZY || args.namespace === BUILTIN) return { path: args.path, external: true };
-          if (args.kind === 'import-statement' && EAGER_NODE_MODULES.has(args.path)) return { path: args.path, namespace: BUILTIN };
-          const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-          if (BUNDLED.has(name)) return undefined;
-          const lazy = args.kind === 'import-statement' && !EAGER_NODE_MODULES.has(args.path);
-          return lazy ? { path: args.path, namespace: LAZY } : { path: args.path, external: true };
-        });
-        builder.onLoad({ filter: /.*/, namespace: LAZY }, async (args) => ({ contents: await lazyExternal(args.path), loader: 'js' }));
-        builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinByRequire(args.path), loader: 'js' }));
-        // `import { z } from 'zod'` makes esbuild keep all of zod (its locales
-        // among them: four times the size, loaded by every audit); the
-        // namespace import `import * as z from 'zod'` is the same API and keeps
-        // only what is used. Sources may write either.
-        builder.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
-          const text = await readFile(args.path, 'utf8');
-          return { contents: text.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';"), loader: 'ts' };
-        });
-      },
+  (names) => ({
+    name: 'bundle-only-startup-dependencies',
+    setup(builder) {
+      builder.onResolve({ filter: /^[^./#]/ }, (args) => {
+        if (args.namespace === LAZY || args.namespace === BUILTIN) return { path: args.path, external: true };
+        const eager = eagerNodeModule(args, names);
+        if (eager) return eager;
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        if (BUNDLED.has(name)) return undefined;
+        const lazy = args.kind === 'import-statement' && !EAGER_NODE_MODULES.has(args.path);
+        return lazy ? { path: args.path, namespace: LAZY } : { path: args.path, external: true };
+      });
+      builder.onLoad({ filter: /.*/, namespace: LAZY }, async (args) => ({ contents: await lazyExternal(args.path), loader: 'js' }));
+      builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinByRequire(args.path, names.get(args.path)), loader: 'js' }));
+      // `import { z } from 'zod'` makes esbuild keep all of zod (its locales
+      // among them: four times the size, loaded by every audit); the
+      // namespace import `import * as z from 'zod'` is the same API and keeps
+      // only what is used. Sources may write either.
+      builder.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        return { contents: text.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';"), loader: 'ts' };
+      });
     },
-  ],
-  metafile: true,
-  // Bundled CommonJS dependencies call require() for Node's modules.
-  banner: { js: BANNER },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+  }),
+);
 
 // A backstop for the rewrite above: all of zod must not come back into the
 // bundle by another way of importing it.
@@ -201,41 +232,42 @@ writeFileSync(
 // data (the replies), never an object whose class one of them made.
 const EARLY_LIMIT_BYTES = 64 * 1024;
 const NOT_EARLY = 'not-in-the-early-round';
-const early = await build({
-  entryPoints: { 'cli.early': path.join(ROOT, 'src', 'cli', 'early-round.ts') },
-  outdir: DIST,
-  bundle: true,
-  splitting: false,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  plugins: [
-    {
-      name: 'early-round-only',
-      setup(builder) {
-        builder.onResolve({ filter: /.*/ }, (args) => {
-          if (args.namespace === BUILTIN) return { path: args.path, external: true };
-          if (args.kind === 'dynamic-import') return { path: args.path, namespace: NOT_EARLY };
-          if (/^[./]/.test(args.path)) return undefined;
-          if (args.kind === 'import-statement' && EAGER_NODE_MODULES.has(args.path)) return { path: args.path, namespace: BUILTIN };
-          throw new Error(`the early round imports ${args.path} (from ${args.importer}): it must load no package and only Node modules of EAGER_NODE_MODULES`);
-        });
-        builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinByRequire(args.path), loader: 'js' }));
-        builder.onLoad({ filter: /.*/, namespace: NOT_EARLY }, (args) => ({
-          contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the early round`)});`,
-          loader: 'js',
-        }));
-      },
+const early = await bundleNodeModulesByRequire(
+  {
+    entryPoints: { 'cli.early': path.join(ROOT, 'src', 'cli', 'early-round.ts') },
+    outdir: DIST,
+    bundle: true,
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    metafile: true,
+    banner: { js: BANNER },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  },
+  (names) => ({
+    name: 'early-round-only',
+    setup(builder) {
+      builder.onResolve({ filter: /.*/ }, (args) => {
+        if (args.namespace === BUILTIN) return { path: args.path, external: true };
+        if (args.kind === 'dynamic-import') return { path: args.path, namespace: NOT_EARLY };
+        if (/^[./]/.test(args.path)) return undefined;
+        const eager = eagerNodeModule(args, names);
+        if (eager) return eager;
+        throw new Error(`the early round imports ${args.path} (from ${args.importer}): it must load no package and only Node modules of EAGER_NODE_MODULES`);
+      });
+      builder.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinByRequire(args.path, names.get(args.path)), loader: 'js' }));
+      builder.onLoad({ filter: /.*/, namespace: NOT_EARLY }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the early round`)});`,
+        loader: 'js',
+      }));
     },
-  ],
-  metafile: true,
-  banner: { js: BANNER },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+  }),
+);
 const earlyBytes = Object.values(early.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 if (earlyBytes > EARLY_LIMIT_BYTES) {
   throw new Error(`dist/cli.early.js is ${earlyBytes} bytes (limit ${EARLY_LIMIT_BYTES}): it runs before anything else, keep it to what the early round needs`);
