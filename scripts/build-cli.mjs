@@ -118,8 +118,24 @@ async function importedBuiltinNames(options, plugins) {
   return names;
 }
 
-/** Both bundles: Node's modules through require() (see builtinByRequire) with the banner's require. */
-const BANNER = "import { createRequire as __mailcheckRequire } from 'node:module'; const require = __mailcheckRequire(import.meta.url);";
+/** What both bundles are built with (one file each, no source maps: the sources do not ship). */
+const BUNDLE_OPTIONS = {
+  outdir: DIST,
+  bundle: true,
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  metafile: true,
+  // Node's modules through require() (see builtinByRequire), and bundled
+  // CommonJS dependencies call require() for Node's modules too.
+  banner: { js: "import { createRequire as __mailcheckRequire } from 'node:module'; const require = __mailcheckRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 /**
  * Builds a bundle whose static imports of EAGER_NODE_MODULES go through
@@ -141,21 +157,8 @@ function eagerNodeModule(args, names) {
 removeStale(DIST);
 const result = await bundleNodeModulesByRequire(
   {
+    ...BUNDLE_OPTIONS,
     entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
-    outdir: DIST,
-    bundle: true,
-    splitting: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    metafile: true,
-    // Bundled CommonJS dependencies call require() for Node's modules.
-    banner: { js: BANNER },
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
   },
   // The dependencies every run loads are bundled too (zod alone is about 100
   // files, most of them never used here); their licence texts go to
@@ -234,20 +237,8 @@ const EARLY_LIMIT_BYTES = 64 * 1024;
 const NOT_EARLY = 'not-in-the-early-round';
 const early = await bundleNodeModulesByRequire(
   {
+    ...BUNDLE_OPTIONS,
     entryPoints: { 'cli.early': path.join(ROOT, 'src', 'cli', 'early-round.ts') },
-    outdir: DIST,
-    bundle: true,
-    splitting: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    metafile: true,
-    banner: { js: BANNER },
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
   },
   (names) => ({
     name: 'early-round-only',
