@@ -102,6 +102,7 @@ describe('the early round', () => {
 
   it.each([
     ['a subcommand', ['spf', 'good.example']],
+    ['a subcommand alone', ['mcp']],
     ['two domains', ['good.example', 'broken.example']],
     ['no domain', ['--no-smtp']],
     ['a domain that is not one', ['-good.example']],

@@ -75,6 +75,7 @@ function readCommandLine(argv: readonly string[]): { domain: string; values: Map
     values.set(name, [...seen, value]);
   }
   if (positional.length !== 1) return undefined;
+  // A subcommand's name (`mcp`, `reports` …) is a single label, which is never a domain to audit.
   const parsed = parseDomain(positional[0]!);
   return parsed.ok ? { domain: parsed.domain, values } : undefined;
 }
