@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Bundles the command line (src/cli/main.ts and everything it imports, at once or
-// lazily) into one file, dist/cli.bundle.js; bin/mailcheck.js loads it. Runs
+// lazily) into one file, dist/cli.bundle.js; bin/mailcheck.js loads it, after
+// the early round (src/cli/early-round.ts), bundled alone into dist/cli.early.js
+// (see the end of this file). Runs
 // after tsc in `npm run build`: tsc's per-module output (dist/index.js, its
 // types, the modules tests and the library import) stays as it is.
 //
@@ -21,7 +23,9 @@
 // run. So a static import of a package, or of a Node module outside
 // EAGER_NODE_MODULES, is served by a small module that takes it with
 // `await import()` when the module that imports it is first evaluated (see
-// `lazyExternal`); the build fails if anything else is imported eagerly.
+// `lazyExternal`), and one of a Node module in EAGER_NODE_MODULES by one that
+// takes it with require() (see `builtinByRequire`); the build fails if
+// anything else is imported eagerly.
 //
 // The bundle sits directly in dist/, as deep as tsc's output, so
 // `new URL('../package.json', import.meta.url)` still finds the package root.
