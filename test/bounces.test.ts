@@ -123,6 +123,14 @@ describe('not bounces', () => {
     expect(rows).toEqual([]);
   });
 
+  it.each([
+    ['=?UTF-8?Q?R=C3=A9ponse_automatique?= : December news'],
+    ['Reponse automatique: December news'],
+  ])('an auto-reply named by its subject alone (%s)', async (subject) => {
+    const raw = `From: away@receiver.example\nTo: news@sender.example\nSubject: ${subject}\n\nAbsent.\n`;
+    expect((await rowsOf(raw)).message.kind).toBe('autoreply');
+  });
+
   it('reads the complaint type and source IP', async () => {
     const { message } = await rowsOf(samples.ARF_COMPLAINT);
     expect(message).toMatchObject({ feedbackType: 'abuse', sourceIp: '192.0.2.25', sendingDomain: 'sender.example' });

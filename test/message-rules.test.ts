@@ -198,6 +198,9 @@ describe('the visible unsubscribe link', () => {
   it('finds a link named unsubscribe in base64-encoded HTML', async () => {
     expect(await findUnsubscribeLink(html('<p>Bye? <a href="https://example.test/prefs">Unsubscribe</a></p>', 'base64'), list)).toBe(true);
   });
+  it.each(['Se désabonner', 'Se desabonner', 'Me désinscrire'])('finds a link named %s (French, with or without the accent)', async (name) => {
+    expect(await findUnsubscribeLink(html(`<p><a href="https://example.test/prefs">${name}</a></p>`, 'base64'), list)).toBe(true);
+  });
   it('finds the List-Unsubscribe URI in the body', async () => {
     expect(await findUnsubscribeLink(html('<a href="https://example.test/u/1">here</a>'), list)).toBe(true);
   });

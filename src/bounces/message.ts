@@ -53,7 +53,8 @@ function isAutoReply(header: (name: string) => string | undefined, subject: stri
   if (autoSubmitted && autoSubmitted.startsWith('auto-replied')) return true;
   if (header('x-autoreply') !== undefined || header('x-autorespond') !== undefined || header('x-autoreply-from') !== undefined) return true;
   if (/^auto[_-]?reply$/i.test(header('precedence') ?? '')) return true;
-  return (autoSubmitted !== undefined && autoSubmitted !== 'no') || /^(?:auto(?:matic)? ?reply|out of (?:the )?office|abwesenheitsnotiz|r[ée]ponse automatique)\b/i.test(subject.replace(/^(?:re|aw|fwd?):\s*/i, ''));
+  // \u00e9 is é: the CLI bundle stays ASCII (scripts/build-cli.mjs).
+  return (autoSubmitted !== undefined && autoSubmitted !== 'no') || /^(?:auto(?:matic)? ?reply|out of (?:the )?office|abwesenheitsnotiz|r[e\u00e9]ponse automatique)\b/i.test(subject.replace(/^(?:re|aw|fwd?):\s*/i, ''));
 }
 
 /** Classifies one raw message. */

@@ -8,8 +8,11 @@ import { unsubscribeUris } from './rules.js';
 /** Octets of the message decoded to look for the link. */
 export const BODY_SCAN_BYTES = 4 * 1024 * 1024;
 
-/** Words that name an unsubscribe link in the languages bulk mail is most often sent in. */
-const UNSUBSCRIBE_WORDS = /unsubscribe|opt[- ]?out|abmelden|désabonner|desabonner|désinscri|desinscri|darse de baja|cancelar(?: la)? suscripci|annulla(?:re)? l'iscrizione|afmelden|uitschrijven/i;
+/**
+ * Words that name an unsubscribe link in the languages bulk mail is most often
+ * sent in. \u00e9 is é: the CLI bundle stays ASCII (scripts/build-cli.mjs).
+ */
+const UNSUBSCRIBE_WORDS = /unsubscribe|opt[- ]?out|abmelden|d[e\u00e9]sabonner|d[e\u00e9]sinscri|darse de baja|cancelar(?: la)? suscripci|annulla(?:re)? l'iscrizione|afmelden|uitschrijven/i;
 
 /**
  * True when the body shows an unsubscribe link: an http(s) link whose URL or
