@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// mailcheck: runs the bundled CLI (dist/cli.bundle.js, built by `npm run build`),
-// after the early round (dist/cli.early.js) has sent a one-domain audit's first
-// questions. In the CLI only commander and the option declarations load before
-// the command line is parsed; everything heavy is imported on use.
+// mailcheck: runs the bundled CLI (dist/cli.bundle.js, built by `npm run build`,
+// loaded with a code cache by src/cli/bundle-loader.ts), after the early round
+// (dist/cli.early.js) has sent a one-domain audit's first questions. In the CLI
+// only commander and the option declarations load before the command line is
+// parsed; everything heavy is imported on use.
 import module from 'node:module';
 
 // node:fs through require(): an ESM import of it would read every export,
@@ -24,14 +25,18 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   }
 }
 
-// Node ≥ 22.1 keeps compiled code between runs (a no-op where it is missing, as on Node 20).
+// Node ≥ 22.1 keeps compiled code between runs (a no-op where it is missing, as
+// on Node 20) for the modules Node loads itself: the early round, the loader,
+// and the packages the CLI imports on use. The CLI bundle has its own cache.
 module.enableCompileCache?.();
 // `mailcheck <domain>`: the audit's first questions leave now, and travel
 // while the CLI loads (src/cli/early-round.ts); the audit takes them over.
 // A command line without a domain (`--help`, no argument) does not load it.
 const early = argv.some((arg) => !arg.startsWith('-')) ? await (await import('../dist/cli.early.js')).sendEarlyRound(argv) : undefined;
-const { main } = await import('../dist/cli.bundle.js');
+const { loadCli } = await import('../dist/cli/bundle-loader.js');
+const cli = loadCli(new URL('../dist/cli.bundle.js', import.meta.url), argv);
 
-const code = await main(argv, undefined, early);
+const code = await cli.main(argv, undefined, early);
+cli.saveCodeCache(code);
 // Open sockets (a slow DNS server, an SMTP probe cut short) must not hold the process.
 process.exit(code);

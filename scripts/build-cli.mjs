@@ -31,10 +31,12 @@
 // `new URL('../package.json', import.meta.url)` still finds the package root.
 // No source maps: the sources do not ship.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 /** Packages bundled into the CLI: the ones every run loads. */
 const BUNDLED = new Set(['commander', 'chalk', 'zod']);
@@ -49,6 +51,12 @@ const EAGER_NODE_MODULES = new Set([
   'node:net', 'node:os', 'node:path', 'node:process', 'node:tty', 'node:url',
 ]);
 const LAZY = 'lazy-external';
+const ENTRY = 'cli-entry';
+// The CLI bundle is a script run as a function (see wrapAsScript): what it
+// receives, under names no bundled module uses.
+const BUNDLE_URL = '__mailcheckBundleUrl';
+const IMPORT_MODULE = '__mailcheckImport';
+const EXPORTED = '__mailcheckExported';
 const BUILTIN = 'builtin-by-require';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
@@ -71,7 +79,7 @@ function removeStale(dir) {
 async function lazyExternal(specifier) {
   const names = Object.keys(await import(specifier)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
   return [
-    `const loaded = await import(${JSON.stringify(specifier)});`,
+    `const loaded = await ${IMPORT_MODULE}(${JSON.stringify(specifier)});`,
     'export default loaded.default;',
     ...(names.length > 0 ? [`export const { ${names.join(', ')} } = loaded;`] : []),
   ].join('\n');
@@ -173,11 +181,37 @@ function assertAscii(file) {
   }
 }
 
+/**
+ * Makes the CLI bundle a script: one function expression, which
+ * src/cli/bundle-loader.ts compiles with node:vm and calls with `require`, the
+ * bundle's URL (for `import.meta.url`), a function that imports a module (a
+ * script has no `import()`) and an object to put `main` on. Through node:vm,
+ * the loader keeps a code cache made after a run, which holds every function
+ * the run compiled (see there). The first line names the SHA-256 of the
+ * rest: the cache's key, since V8 checks only a cached script's length.
+ *
+ * Fails the build if the bundle would not run as a script: an `import()` left
+ * in it (one not routed through lazyExternal), or, found by compiling it, an
+ * import or export declaration, `import.meta`, or a top-level await.
+ */
+function wrapAsScript(file) {
+  const body = readFileSync(file, 'utf8');
+  const dynamicImport = /(?:^|[^\w$.])import\s*\(.{0,60}/.exec(body);
+  if (dynamicImport) throw new Error(`${path.relative(ROOT, file)} holds an import() (${JSON.stringify(dynamicImport[0])}): a script cannot run it`);
+  const script = `(function (require, ${BUNDLE_URL}, ${IMPORT_MODULE}, ${EXPORTED}) {\n'use strict';\n${body}})`;
+  new vm.Script(script, { filename: file });
+  writeFileSync(file, `// mailcheck CLI bundle ${createHash('sha256').update(script).digest('hex')}\n${script}`);
+}
+
 removeStale(DIST);
 const result = await bundleNodeModulesByRequire(
   {
     ...BUNDLE_OPTIONS,
-    entryPoints: { 'cli.bundle': path.join(ROOT, 'src', 'cli', 'main.ts') },
+    // A script, not a module (wrapAsScript): no banner (require() comes in as
+    // an argument), and import.meta.url is the bundle's URL, passed in too.
+    banner: {},
+    define: { 'import.meta.url': BUNDLE_URL },
+    entryPoints: { 'cli.bundle': ENTRY },
   },
   // The dependencies every run loads are bundled too (zod alone is about 100
   // files, most of them never used here); their licence texts go to
@@ -188,13 +222,21 @@ const result = await bundleNodeModulesByRequire(
   (names) => ({
     name: 'bundle-only-startup-dependencies',
     setup(builder) {
+      // The entry: src/cli/main.ts's `main`, handed to the loader.
+      builder.onResolve({ filter: new RegExp(`^${ENTRY}$`) }, (args) => (args.kind === 'entry-point' ? { path: ENTRY, namespace: ENTRY } : undefined));
+      builder.onLoad({ filter: /.*/, namespace: ENTRY }, () => ({
+        contents: `import { main } from ${JSON.stringify(path.join(ROOT, 'src', 'cli', 'main.ts'))};\n${EXPORTED}.main = main;\n`,
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
       builder.onResolve({ filter: /^[^./#]/ }, (args) => {
         if (args.namespace === LAZY || args.namespace === BUILTIN) return { path: args.path, external: true };
         const eager = eagerNodeModule(args, names);
         if (eager) return eager;
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
         if (BUNDLED.has(name)) return undefined;
-        const lazy = args.kind === 'import-statement' && !EAGER_NODE_MODULES.has(args.path);
+        // A static import outside EAGER_NODE_MODULES, and every import(), goes through lazyExternal.
+        const lazy = (args.kind === 'import-statement' && !EAGER_NODE_MODULES.has(args.path)) || args.kind === 'dynamic-import';
         return lazy ? { path: args.path, namespace: LAZY } : { path: args.path, external: true };
       });
       builder.onLoad({ filter: /.*/, namespace: LAZY }, async (args) => ({ contents: await lazyExternal(args.path), loader: 'js' }));
@@ -221,6 +263,7 @@ if (zodLocales.length > 0) {
 }
 
 assertAscii(path.join(DIST, 'cli.bundle.js'));
+wrapAsScript(path.join(DIST, 'cli.bundle.js'));
 
 // What every run loads besides the bundle: only the Node modules meant to be
 // eager; everything else is imported where it is used (lazyExternal).

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -18,11 +19,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Environment without colour settings, so tests choose them explicitly. */
+/**
+ * The CLI's code cache in the tests (src/cli/bundle-loader.ts): one directory
+ * for the run of the suite, not the user's own cache directory.
+ */
+const TEST_CODE_CACHE = path.join(os.tmpdir(), `mailcheck-test-code-cache-${process.getuid?.() ?? 'user'}`);
+
+/** Environment without colour settings, so tests choose them explicitly, and with the tests' code cache. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR', 'CLICOLOR_FORCE', 'NODE_OPTIONS']) delete env[key];
-  return { ...env, ...extra };
+  for (const key of ['FORCE_COLOR', 'NO_COLOR', 'CLICOLOR', 'CLICOLOR_FORCE', 'NODE_OPTIONS', 'MAILCHECK_DISABLE_CODE_CACHE', 'NODE_DISABLE_COMPILE_CACHE']) delete env[key];
+  return { ...env, MAILCHECK_CODE_CACHE: TEST_CODE_CACHE, ...extra };
 }
 
 export function runCli(
