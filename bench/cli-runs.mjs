@@ -17,13 +17,13 @@ export function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** One process run: wall ms, CPU ms (user + system), peak RSS bytes, exit code. */
-export function runOnce(nodeArgs, { stdio = 'ignore' } = {}) {
+/** One process run: wall ms, CPU ms (user + system), peak RSS bytes, exit code. `env` adds to the environment. */
+export function runOnce(nodeArgs, { stdio = 'ignore', env = {} } = {}) {
   const usageFile = path.join(os.tmpdir(), `mailcheck-bench-usage-${process.pid}-${Math.random().toString(16).slice(2)}.json`);
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', RSS, ...nodeArgs], {
-      env: { ...process.env, MAILCHECK_BENCH_RSS: usageFile },
+      env: { ...process.env, ...env, MAILCHECK_BENCH_RSS: usageFile },
       stdio: ['ignore', stdio, 'pipe'],
     });
     let stderr = '';
@@ -45,11 +45,14 @@ export function runOnce(nodeArgs, { stdio = 'ignore' } = {}) {
   });
 }
 
-/** `runs` runs after one warm-up; medians of wall and CPU time, with every run's figures. */
-export async function measure(nodeArgs, runs) {
-  await runOnce(nodeArgs);
+/**
+ * `runs` runs after one warm-up; medians of wall and CPU time, with every
+ * run's figures. `envOf(run)` adds to each run's environment.
+ */
+export async function measure(nodeArgs, runs, envOf = () => ({})) {
+  await runOnce(nodeArgs, { env: envOf(-1) });
   const all = [];
-  for (let run = 0; run < runs; run++) all.push(await runOnce(nodeArgs));
+  for (let run = 0; run < runs; run++) all.push(await runOnce(nodeArgs, { env: envOf(run) }));
   const failed = all.find((run) => run.code !== 0 && run.code !== 1 && run.code !== 3);
   if (failed) throw new Error(`node ${nodeArgs.join(' ')} exited ${failed.code}: ${failed.stderr.trim()}`);
   return {
