@@ -167,11 +167,11 @@ function eagerNodeModule(args, names) {
 }
 
 /**
- * Fails the build if a bundle holds a character outside ASCII. One such
- * character makes V8 hold the whole file as a two-byte string, and scan and
- * decode it at that width: on Node 20, with no compile cache, that cost one
- * audit about 15 ms of CPU. esbuild escapes strings, templates and names, but
- * leaves regular expression literals as written: write \uXXXX there.
+ * Fails the build if a bundle holds a character outside ASCII. The loader
+ * reads the CLI bundle as latin1 (src/cli/bundle-loader.ts), exact for ASCII
+ * only, and one such character would make V8 hold the whole file as a
+ * two-byte string. esbuild escapes strings, templates and names, but leaves
+ * regular expression literals as written: write \uXXXX there.
  */
 function assertAscii(file) {
   const text = readFileSync(file, 'utf8');
