@@ -113,6 +113,7 @@ describe('the code cache, on a small bundle', () => {
       expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
     }
     const second = loadCli(bundle, ['example.com'], env());
+    expect(second.codeCache).toBe('accepted');
     expect(await second.main(['5'])).toBe(5);
     second.saveCodeCache(0);
     expect(statSync(file).ino).toBe(written.ino);
@@ -137,6 +138,7 @@ describe('the code cache, on a small bundle', () => {
     mkdirSync(cacheDir, { mode: 0o700 });
     writeFileSync(file, Buffer.alloc(4096, 7), { mode: 0o600 });
     const cli = loadCli(bundle, ['example.com'], env());
+    expect(cli.codeCache).toBe('rejected');
     expect(await cli.main([])).toBe(6);
     cli.saveCodeCache(0);
     expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
@@ -149,9 +151,27 @@ describe('the code cache, on a small bundle', () => {
     // A cache V8 would take, but writable by everyone: read, it would be kept as it is.
     chmodSync(file, 0o666);
     const before = statSync(file).ino;
-    loadCli(bundle, ['example.com'], env()).saveCodeCache(0);
+    const cli = loadCli(bundle, ['example.com'], env());
+    expect(cli.codeCache).toBe('none');
+    cli.saveCodeCache(0);
     expect(statSync(file).ino).not.toBe(before);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it.skipIf(process.platform === 'win32')('neither reads nor writes in a directory others may write to', () => {
+    const first = loadCli(bundle, ['example.com'], env());
+    expect(first.codeCache).toBe('none');
+    first.saveCodeCache(0);
+    const file = path.join(cacheDir, cacheFiles()[0]!);
+    const written = statSync(file);
+    chmodSync(cacheDir, 0o777);
+    const shared = loadCli(bundle, ['example.com'], env());
+    expect(shared.codeCache).toBe('none');
+    shared.saveCodeCache(0);
+    expect(statSync(file).ino).toBe(written.ino);
+    expect(statSync(file).mtimeMs).toBe(written.mtimeMs);
+    chmodSync(cacheDir, 0o700);
+    expect(loadCli(bundle, ['example.com'], env()).codeCache).not.toBe('none');
   });
 
   it('a new bundle removes the caches of earlier ones for the same command, and keeps the others', () => {

@@ -16,7 +16,8 @@
  * It is written once, after the first run of that command that ends normally
  * (exit code 0, 1 or 3), and again only when V8 turns it down (another V8
  * build or flags). A file that is not the user's own, or that others may
- * write, is never read: the cache is code that runs.
+ * write, or one in a directory others may write, is never read: the cache is
+ * code that runs.
  *
  * Kept free of imports that load anything: bin/mailcheck.js loads this module
  * on every run.
@@ -42,6 +43,8 @@ export type CliMain = (argv: readonly string[], io?: CliIo, early?: EarlyAttempt
 
 export interface LoadedCli {
   main: CliMain;
+  /** What became of the code cache: none read (none there, or none trustworthy), taken by V8, or turned down by it. */
+  codeCache: 'none' | 'accepted' | 'rejected';
   /** Writes the code cache if this run had none V8 took and ended normally; never throws. */
   saveCodeCache(exitCode: number): void;
 }
@@ -99,6 +102,16 @@ function ownedByUser(stat: import('node:fs').Stats): boolean {
   return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
 }
 
+/** True for an existing directory that is the user's own and that others cannot write to. */
+function trustedDirectory(directory: string): boolean {
+  try {
+    const stat = fs.statSync(directory);
+    return stat.isDirectory() && ownedByUser(stat);
+  } catch {
+    return false;
+  }
+}
+
 /** The cache's bytes, if a trustworthy cache file is there. */
 function readCache(file: string): Buffer | undefined {
   let fd: number | undefined;
@@ -118,7 +131,7 @@ function readCache(file: string): Buffer | undefined {
 /** Writes `data()` to `file` through a new file renamed into place, so that a reader sees a whole cache or none. */
 function writeCache(directory: string, file: string, data: () => Buffer, stalePrefix: string): void {
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-  if (!ownedByUser(fs.statSync(directory))) return;
+  if (!trustedDirectory(directory)) return;
   const temporary = `${file}.${process.pid}.tmp`;
   // 'wx' before the cache is made: a directory that cannot be written costs no serialisation.
   const fd = fs.openSync(temporary, 'wx', 0o600);
@@ -156,17 +169,20 @@ export function loadCli(bundleUrl: URL, argv: readonly string[], env: NodeJS.Pro
   const directory = hash ? codeCacheDirectory(env, process.platform, os.homedir()) : undefined;
   const stalePrefix = `cli-${commandKind(argv)}-${process.version}-${process.arch}-`;
   const file = directory ? path.join(directory, `${stalePrefix}${hash!.slice(0, 16)}.cache`) : undefined;
-  const cachedData = file ? readCache(file) : undefined;
+  // Only from a directory no one else can add to: in one they could, a
+  // symbolic link under the cache's name could hand over another file of the user's.
+  const cachedData = file && trustedDirectory(directory!) ? readCache(file) : undefined;
   const script = new vm.Script(source, { filename: bundlePath, ...(cachedData ? { cachedData } : {}) });
   const exported: { main?: CliMain } = {};
   const run = script.runInThisContext() as (require: NodeJS.Require, bundleUrl: string, importModule: (specifier: string) => Promise<unknown>, exported: object) => void;
   run(module.createRequire(bundleUrl), bundleUrl.href, importModule, exported);
   if (!exported.main) throw new Error(`${bundlePath} did not define the CLI: run \`npm run build\``);
-  const cacheTaken = cachedData !== undefined && !script.cachedDataRejected;
+  const codeCache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
   return {
     main: exported.main,
+    codeCache,
     saveCodeCache(exitCode) {
-      if (!directory || !file || cacheTaken || !NORMAL_EXITS.has(exitCode)) return;
+      if (!directory || !file || codeCache === 'accepted' || !NORMAL_EXITS.has(exitCode)) return;
       try {
         writeCache(directory, file, () => script.createCachedData(), stalePrefix);
       } catch {
