@@ -8,6 +8,12 @@ export interface CliIo {
 }
 
 export interface WritableLike {
+  /**
+   * Writes `chunk`, as a Node stream does. When given a callback, it must call
+   * it once the chunk is written (or failed): the whole-document writers wait
+   * for it before the command returns, so a test double that drops it makes
+   * `main()` never return.
+   */
   write(chunk: string, callback?: (error?: Error | null) => void): boolean;
   isTTY?: boolean;
   columns?: number;
