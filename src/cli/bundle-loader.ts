@@ -152,6 +152,15 @@ function writeCache(directory: string, file: string, data: () => Buffer, stalePr
   }
 }
 
+/** The user's home directory, or '' when the system has none to give (os.homedir() throws then). */
+function homeDirectory(): string {
+  try {
+    return os.homedir();
+  } catch {
+    return '';
+  }
+}
+
 /** Imports a module the bundle loads on use, resolved from here (dist/cli/), as from the bundle: the bundle is a script, and a script has no import(). */
 function importModule(specifier: string): Promise<unknown> {
   return import(specifier);
@@ -166,7 +175,7 @@ export function loadCli(bundleUrl: URL, argv: readonly string[], env: NodeJS.Pro
   // The bundle is ASCII (the build checks it): latin1 is the cheapest exact decoding.
   const source = fs.readFileSync(bundlePath, 'latin1');
   const hash = HEADER.exec(source.slice(0, source.indexOf('\n')))?.[1];
-  const directory = hash ? codeCacheDirectory(env, process.platform, os.homedir()) : undefined;
+  const directory = hash ? codeCacheDirectory(env, process.platform, homeDirectory()) : undefined;
   const stalePrefix = `cli-${commandKind(argv)}-${process.version}-${process.arch}-`;
   const file = directory ? path.join(directory, `${stalePrefix}${hash!.slice(0, 16)}.cache`) : undefined;
   // Only from a directory no one else can add to: in one they could, a
