@@ -5,7 +5,8 @@
  * Why not Node's compile cache (`module.enableCompileCache()`): Node makes
  * that cache when it compiles a file, before the file runs, so it holds only
  * the functions V8 compiles at once (the top level). Every other function an
- * audit runs was compiled again by every run, about 25 % of one audit's CPU.
+ * audit runs was compiled again by every run: a quarter to a third of one
+ * audit's CPU.
  * A cache made after a run (`vm.Script#createCachedData`, as browsers do since
  * V8 6.6) holds every function that run compiled, and Node 20, which has no
  * compile cache, gets one too.
