@@ -21,14 +21,17 @@
 // In one file, every static import of something not bundled (a package from
 // node_modules, a Node module) would be hoisted to the top and loaded by every
 // run. So a static import of a package, or of a Node module outside
-// EAGER_NODE_MODULES, is served by a small module that takes it with
-// `await import()` when the module that imports it is first evaluated (see
-// `lazyExternal`), and one of a Node module in EAGER_NODE_MODULES by one that
-// takes it with require() (see `builtinByRequire`); the build fails if
-// anything else is imported eagerly.
+// EAGER_NODE_MODULES, is served by a small module that imports it when the
+// module that imports it is first evaluated (see `lazyExternal`; every
+// `import()` of something not bundled goes through one too), and one of a Node
+// module in EAGER_NODE_MODULES by one that takes it with require() (see
+// `builtinByRequire`); the build fails if anything else is imported eagerly.
 //
-// The bundle sits directly in dist/, as deep as tsc's output, so
-// `new URL('../package.json', import.meta.url)` still finds the package root.
+// The CLI bundle ends up as a script, not a module (see `wrapAsScript`): it
+// imports through a function the loader passes in, and its
+// `import.meta.url` is the bundle's URL, also passed in. It sits directly in
+// dist/, as deep as tsc's output, so `new URL('../package.json',
+// import.meta.url)` still finds the package root.
 // No source maps: the sources do not ship.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -71,8 +74,9 @@ function removeStale(dir) {
 }
 
 /**
- * The module that stands for a static `import … from '<specifier>'` of
- * something not bundled: it imports it when first evaluated, which esbuild
+ * The module that stands for a static `import … from '<specifier>'` (or an
+ * `import()`) of something not bundled: it imports it, through the loader's
+ * function (wrapAsScript), when first evaluated, which esbuild
  * defers to the first run of the code that imports it (top-level await in a
  * lazily evaluated module), and gives its exports under the same names.
  */
